@@ -1,0 +1,118 @@
+CREATE TABLE [Dimension].[Customer] (
+    [CustomerKey] INT NOT NULL,
+    [ValidFrom] DATETIME2(7) NOT NULL,
+    [ValidTo] DATETIME2(7) NOT NULL CONSTRAINT [DF_Dimension_Customer_ValidTo] DEFAULT ('9999-12-31'),
+    [CrmCustomerId] NVARCHAR(50) NULL,
+    [WebVisitorId] NVARCHAR(100) NULL,
+    [SocialHandle] NVARCHAR(100) NULL,
+    [FullName] NVARCHAR(200) NULL,
+    [Email] NVARCHAR(320) NULL,
+    [Phone] NVARCHAR(32) NULL,
+    [BirthDate] DATE NULL,
+    [Gender] NVARCHAR(16) NULL,
+    [City] NVARCHAR(100) NULL,
+    [Country] NVARCHAR(100) NULL,
+    [GeographyKey] INT NOT NULL CONSTRAINT [DF_Dimension_Customer_GeographyKey] DEFAULT (0),
+    [SignupDate] DATE NULL,
+    [ConsentMarketing] BIT NULL,
+    [ConsentProfiling] BIT NULL,
+    [MatchRule] NVARCHAR(32) NULL,
+    [SourceUpdatedAt] DATETIME2(7) NULL,
+    [LineageKey] INT NOT NULL,
+    CONSTRAINT [PK_Dimension_Customer] PRIMARY KEY CLUSTERED ([CustomerKey] ASC, [ValidFrom] ASC),
+    CONSTRAINT [FK_Dimension_Customer_GeographyKey_Dimension_Geography] FOREIGN KEY ([GeographyKey]) REFERENCES [Dimension].[Geography] ([GeographyKey])
+);
+GO
+
+CREATE NONCLUSTERED INDEX [IX_Dimension_Customer_CrmCustomerId] ON [Dimension].[Customer] ([CrmCustomerId]);
+GO
+
+CREATE NONCLUSTERED INDEX [IX_Dimension_Customer_Email] ON [Dimension].[Customer] ([Email]);
+GO
+
+CREATE NONCLUSTERED INDEX [IX_Dimension_Customer_GeographyKey] ON [Dimension].[Customer] ([GeographyKey]);
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Customers resolved across CRM, web, social and purchase sources; type 2 history (one row per version). CustomerKey is the durable key of the person, shared by all versions; a version is identified by CustomerKey and ValidFrom. Unknown member: CustomerKey 0.',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Durable surrogate key of the resolved customer (from Sequences.CustomerKey), the same for every version; 0 is the Unknown member.',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'CustomerKey';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Start of the period in which this version was current (inclusive).',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'ValidFrom';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'End of the period in which this version was current (exclusive); 9999-12-31 for the current version.',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'ValidTo';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Customer id in the CRM (or in the purchase source when it has no CRM).',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'CrmCustomerId';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Visitor id of the web analytics source matched to this customer.',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'WebVisitorId';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Social media handle matched to this customer (platform:handle).',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'SocialHandle';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Full name as given by the source (personal data).',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'FullName';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Normalised e-mail address (personal data).',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'Email';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Normalised phone number in E.164 form (personal data).',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'Phone';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Date of birth (personal data).',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'BirthDate';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Gender as declared by the customer (female, male, other, unknown).',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'Gender';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'City of residence.',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'City';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Country of residence.',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'Country';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Geography of residence (Dimension.Geography); 0 when unknown.',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'GeographyKey';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Date the customer registered.',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'SignupDate';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Consent to marketing contact: 1 given, 0 refused, NULL unknown.',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'ConsentMarketing';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Consent to profiling (segmentation): 1 given, 0 refused, NULL unknown (treated as legitimate interest).',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'ConsentProfiling';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Identity-resolution rule that linked the source records of this customer (crm-id, email, phone, fuzzy-name-city).',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'MatchRule';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Last update time of the source record that produced this version.',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'SourceUpdatedAt';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Load (Integration.Lineage) that wrote or last changed this row.',
+    @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'LineageKey';
+GO

@@ -1,0 +1,102 @@
+CREATE TABLE [Fact].[WebSession] (
+    [WebSessionKey] BIGINT NOT NULL CONSTRAINT [DF_Fact_WebSession_WebSessionKey] DEFAULT (NEXT VALUE FOR [Sequences].[WebSessionKey]),
+    [CustomerKey] INT NOT NULL,
+    [DateKey] INT NOT NULL,
+    [ChannelKey] INT NOT NULL CONSTRAINT [DF_Fact_WebSession_ChannelKey] DEFAULT (0),
+    [SessionId] NVARCHAR(100) NOT NULL,
+    [WebVisitorId] NVARCHAR(100) NOT NULL,
+    [StartTime] DATETIME2(0) NOT NULL,
+    [EndTime] DATETIME2(0) NOT NULL,
+    [DurationSeconds] INT NOT NULL,
+    [PageViews] INT NOT NULL,
+    [ProductViews] INT NOT NULL,
+    [AddToCarts] INT NOT NULL,
+    [Conversions] INT NOT NULL,
+    [Device] NVARCHAR(32) NULL,
+    [Referrer] NVARCHAR(400) NULL,
+    [LineageKey] INT NOT NULL,
+    CONSTRAINT [PK_Fact_WebSession] PRIMARY KEY NONCLUSTERED ([WebSessionKey] ASC),
+    CONSTRAINT [FK_Fact_WebSession_DateKey_Dimension_Date] FOREIGN KEY ([DateKey]) REFERENCES [Dimension].[Date] ([DateKey]),
+    CONSTRAINT [FK_Fact_WebSession_ChannelKey_Dimension_Channel] FOREIGN KEY ([ChannelKey]) REFERENCES [Dimension].[Channel] ([ChannelKey])
+);
+GO
+
+CREATE CLUSTERED COLUMNSTORE INDEX [CCX_Fact_WebSession] ON [Fact].[WebSession];
+GO
+
+CREATE NONCLUSTERED INDEX [IX_Fact_WebSession_CustomerKey] ON [Fact].[WebSession] ([CustomerKey]);
+GO
+
+CREATE NONCLUSTERED INDEX [IX_Fact_WebSession_DateKey] ON [Fact].[WebSession] ([DateKey]);
+GO
+
+CREATE NONCLUSTERED INDEX [IX_Fact_WebSession_ChannelKey] ON [Fact].[WebSession] ([ChannelKey]);
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Web sessions built from web events (30 minutes of inactivity ends a session).',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Surrogate key of the session.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'WebSessionKey';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Durable key of the customer; 0 for anonymous visitors.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'CustomerKey';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Date the session started (Dimension.Date).',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'DateKey';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Channel (Dimension.Channel).',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'ChannelKey';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Session id (business key).',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'SessionId';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Visitor id (cookie) of the session.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'WebVisitorId';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Time of the first event (UTC).',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'StartTime';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Time of the last event (UTC).',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'EndTime';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'EndTime minus StartTime in seconds.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'DurationSeconds';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Number of page-view events.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'PageViews';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Number of product-view events.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'ProductViews';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Number of add-to-cart events.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'AddToCarts';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Number of purchase (checkout) events.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'Conversions';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Device class (desktop, mobile, tablet).',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'Device';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Referrer of the first event.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'Referrer';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Load (Integration.Lineage) that wrote or last changed this row.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'LineageKey';
+GO

@@ -1,0 +1,78 @@
+CREATE TABLE [Integration].[Purchase_Staging] (
+    [SourceName] NVARCHAR(400) NOT NULL,
+    [SourceLineNumber] BIGINT NOT NULL,
+    [InvoiceNo] NVARCHAR(20) NOT NULL,
+    [InvoiceLineNumber] INT NOT NULL,
+    [StockCode] NVARCHAR(50) NOT NULL,
+    [Description] NVARCHAR(400) NULL,
+    [Quantity] INT NOT NULL,
+    [InvoiceDateTime] DATETIME2(0) NOT NULL,
+    [UnitPrice] DECIMAL(18, 4) NOT NULL,
+    [CrmCustomerId] NVARCHAR(50) NOT NULL,
+    [Country] NVARCHAR(100) NULL,
+    [CurrencyCode] NCHAR(3) NOT NULL,
+    [IsCancellation] BIT NOT NULL,
+    [LineageKey] INT NOT NULL,
+    CONSTRAINT [PK_Integration_Purchase_Staging] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceLineNumber] ASC)
+);
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Purchase lines as read from a transaction file, typed and validated, before key resolution.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'File the row came from.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'SourceName';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Line (CSV) or record (JSON) number in the source file, 1-based, header excluded.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'SourceLineNumber';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Invoice number.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'InvoiceNo';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Position of the line within its invoice, in source order.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'InvoiceLineNumber';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Product code.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'StockCode';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Product description.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'Description';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Units; negative for cancellations.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'Quantity';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Invoice date and time.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'InvoiceDateTime';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Price per unit.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'UnitPrice';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Customer id given by the source.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'CrmCustomerId';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Country of the customer or sale.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'Country';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'ISO 4217 currency code.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'CurrencyCode';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'1 when the invoice number starts with C.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'IsCancellation';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Load (Integration.Lineage) that wrote or last changed this row.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'LineageKey';
+GO

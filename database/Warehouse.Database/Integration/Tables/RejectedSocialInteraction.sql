@@ -1,0 +1,38 @@
+CREATE TABLE [Integration].[RejectedSocialInteraction] (
+    [LineageKey] INT NOT NULL,
+    [SourceName] NVARCHAR(400) NOT NULL,
+    [SourceLineNumber] BIGINT NOT NULL,
+    [ColumnName] NVARCHAR(128) NULL,
+    [Reason] NVARCHAR(400) NOT NULL,
+    [RawRecord] NVARCHAR(MAX) NULL,
+    CONSTRAINT [PK_Integration_RejectedSocialInteraction] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceLineNumber] ASC)
+);
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Social comment rows that could not be loaded, each with the reason: nothing read is silently dropped.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'RejectedSocialInteraction';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Load that rejected the row.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'RejectedSocialInteraction', @level2type = N'COLUMN', @level2name = N'LineageKey';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'File the row came from.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'RejectedSocialInteraction', @level2type = N'COLUMN', @level2name = N'SourceName';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Line or record number in the source file, 1-based, header excluded.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'RejectedSocialInteraction', @level2type = N'COLUMN', @level2name = N'SourceLineNumber';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Column that failed, when one column is to blame.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'RejectedSocialInteraction', @level2type = N'COLUMN', @level2name = N'ColumnName';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Why the row was rejected.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'RejectedSocialInteraction', @level2type = N'COLUMN', @level2name = N'Reason';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'The source record exactly as read.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'RejectedSocialInteraction', @level2type = N'COLUMN', @level2name = N'RawRecord';
+GO
