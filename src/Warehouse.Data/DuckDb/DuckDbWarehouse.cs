@@ -1,0 +1,142 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using DuckDB.NET.Data;
+using Warehouse.Data.Schema;
+
+namespace Warehouse.Data.DuckDb;
+
+/// <summary>
+/// The embedded warehouse: a DuckDB file holding the same tables and views as the SQL Server database, created from
+/// the T-SQL source by <see cref="DuckDbSchemaTranslator"/>. One writer process per file (DuckDB takes a file lock).
+/// </summary>
+public sealed class DuckDbWarehouse : IWarehouse
+{
+    private const string SchemaInfoTable = "main.warehouse_schema";
+
+    private readonly DuckDBConnection _connection;
+
+    private DuckDbWarehouse(string location, DuckDBConnection connection)
+    {
+        Location = location;
+        _connection = connection;
+    }
+
+    /// <inheritdoc />
+    public WarehouseEngine Engine => WarehouseEngine.DuckDb;
+
+    /// <inheritdoc />
+    public string Location { get; }
+
+    /// <inheritdoc />
+    public DbConnection Connection => _connection;
+
+    /// <summary>The DuckDB connection, for the appender and other DuckDB-only features.</summary>
+    public DuckDBConnection DuckDbConnection => _connection;
+
+    /// <summary>The DuckDB schema derived from the embedded T-SQL files (translated once per process).</summary>
+    public static DuckDbSchema Schema => LazySchema.Value;
+
+    private static readonly Lazy<DuckDbSchema> LazySchema =
+        new(() => DuckDbSchemaTranslator.Translate(SchemaScript.LoadEmbedded()), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>
+    /// Opens the warehouse file, creating it and its schema when new. An existing file whose schema differs from
+    /// this version's gets the missing objects and the current views; a column that differs is an error.
+    /// </summary>
+    /// <param name="path">Path of the DuckDB file; <c>:memory:</c> for an in-memory warehouse (tests).</param>
+    /// <exception cref="InvalidOperationException">The file holds an incompatible schema.</exception>
+    public static DuckDbWarehouse Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var inMemory = path == ":memory:";
+        var location = inMemory ? path : Path.GetFullPath(path);
+        if (!inMemory)
+        {
+            var folder = Path.GetDirectoryName(location);
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        var connection = new DuckDBConnection($"Data Source={location}");
+        try
+        {
+            connection.Open();
+            EnsureSchema(connection, location);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        return new DuckDbWarehouse(location, connection);
+    }
+
+    /// <inheritdoc />
+    public string Sql(string sql) => SqlDialect.RewriteParameters(sql, '$');
+
+    /// <inheritdoc />
+    public DbTransaction BeginTransaction() => _connection.BeginTransaction();
+
+    /// <inheritdoc />
+    public void Dispose() => _connection.Dispose();
+
+    private static void EnsureSchema(DuckDBConnection connection, string location)
+    {
+        var schema = Schema;
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", schema.Statements))));
+        connection.Execute($"CREATE TABLE IF NOT EXISTS {SchemaInfoTable} (SchemaHash VARCHAR NOT NULL, AppliedAt TIMESTAMP NOT NULL)");
+        var applied = connection.QueryFirstOrDefault<string>($"SELECT SchemaHash FROM {SchemaInfoTable} ORDER BY AppliedAt DESC LIMIT 1");
+        if (applied == hash)
+        {
+            return;
+        }
+
+        using (var transaction = connection.BeginTransaction())
+        {
+            foreach (var statement in schema.Statements)
+            {
+                try
+                {
+                    connection.Execute(statement, transaction: transaction);
+                }
+                catch (DuckDBException e)
+                {
+                    throw new InvalidOperationException($"Creating the warehouse schema in {location} failed: {e.Message}\nStatement:\n{statement}", e);
+                }
+            }
+
+            connection.Execute($"DELETE FROM {SchemaInfoTable}", transaction: transaction);
+            connection.Execute($"INSERT INTO {SchemaInfoTable} VALUES ($hash, now() AT TIME ZONE 'UTC')", new { hash }, transaction);
+            transaction.Commit();
+        }
+
+        if (applied is not null)
+        {
+            CheckColumns(connection, schema, location);
+        }
+    }
+
+    /// <summary>An older file got new tables and views; a changed column cannot be migrated in place.</summary>
+    private static void CheckColumns(DuckDBConnection connection, DuckDbSchema schema, string location)
+    {
+        var actual = connection.Query<(string Schema, string Table, string Column)>(
+                "SELECT table_schema, table_name, column_name FROM information_schema.columns")
+            .Select(c => $"{c.Schema}.{c.Table}.{c.Column}")
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var missing = schema.Tables
+            .SelectMany(t => t.Columns.Select(c => $"{t.Schema}.{t.Name}.{c.Name}"))
+            .Where(c => !actual.Contains(c))
+            .ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The warehouse file {location} was created by an older version of the schema and lacks {missing.Count} column(s), " +
+                $"e.g. {string.Join(", ", missing.Take(3))}. Delete the file (or choose another --warehouse) and load again.");
+        }
+    }
+}

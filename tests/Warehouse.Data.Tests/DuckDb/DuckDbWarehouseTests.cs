@@ -1,0 +1,74 @@
+using Dapper;
+using Warehouse.Data.DuckDb;
+
+namespace Warehouse.Data.Tests.DuckDb;
+
+public sealed class DuckDbWarehouseTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("warehouse-data-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void A_new_file_gets_every_table_and_view_of_the_t_sql_source()
+    {
+        using var warehouse = DuckDbWarehouse.Open(Path.Combine(_folder, "w.duckdb"));
+
+        var tables = warehouse.Connection.Query<(string, string)>(
+            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema <> 'main'").ToHashSet();
+        foreach (var table in DuckDbWarehouse.Schema.Tables)
+        {
+            Assert.Contains((table.Schema, table.Name), tables);
+        }
+
+        var views = warehouse.Connection.Query<string>(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_type = 'VIEW' AND table_schema NOT IN ('main', 'information_schema', 'pg_catalog')").ToList();
+        Assert.Contains("Segmentation.CustomerFeatureSource", views);
+        Assert.Contains("Reports.SegmentProfile", views);
+        foreach (var view in views)
+        {
+            // Every view must run on DuckDB, not just be created.
+            var dot = view.IndexOf('.', StringComparison.Ordinal);
+            warehouse.Connection.Query($"SELECT * FROM \"{view[..dot]}\".\"{view[(dot + 1)..]}\"").ToList();
+        }
+    }
+
+    [Fact]
+    public void Descriptions_become_duckdb_comments()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        var comment = warehouse.Connection.ExecuteScalar<string>(
+            "SELECT comment FROM duckdb_columns() WHERE schema_name = 'Fact' AND table_name = 'Purchase' AND column_name = 'IsCancellation'");
+        Assert.Equal("1 when the invoice is a cancellation (InvoiceNo starting with C).", comment);
+    }
+
+    [Fact]
+    public void Reopening_a_file_keeps_its_rows_and_sequences()
+    {
+        var path = Path.Combine(_folder, "w.duckdb");
+        int first;
+        using (var warehouse = DuckDbWarehouse.Open(path))
+        {
+            first = warehouse.Connection.ExecuteScalar<int>("SELECT nextval('Sequences.LineageKey')");
+            warehouse.Connection.Execute(warehouse.Sql(
+                "INSERT INTO \"Dimension\".\"Channel\" (\"ChannelKey\", \"ChannelCode\", \"ChannelName\") VALUES (@key, @code, @name)"),
+                new { key = 1, code = "web", name = "Web shop" });
+        }
+
+        using (var warehouse = DuckDbWarehouse.Open(path))
+        {
+            Assert.Equal(1, warehouse.Connection.ExecuteScalar<int>("SELECT count(*) FROM \"Dimension\".\"Channel\""));
+            Assert.Equal(first + 1, warehouse.Connection.ExecuteScalar<int>("SELECT nextval('Sequences.LineageKey')"));
+        }
+    }
+
+    [Fact]
+    public void Sequence_defaults_issue_surrogate_keys()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        warehouse.Connection.Execute(
+            "INSERT INTO \"Dimension\".\"Product\" (\"StockCode\", \"Description\", \"LineageKey\") VALUES ('A', 'a', 1), ('B', 'b', 1)");
+        var keys = warehouse.Connection.Query<int>("SELECT \"ProductKey\" FROM \"Dimension\".\"Product\" ORDER BY \"StockCode\"").ToList();
+        Assert.Equal([1, 2], keys);
+    }
+}
