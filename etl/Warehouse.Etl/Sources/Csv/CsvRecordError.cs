@@ -1,0 +1,6 @@
+namespace Warehouse.Etl.Sources.Csv;
+
+/// <summary>A structural problem of one CSV record that does not stop the file from being read.</summary>
+/// <param name="FieldIndex">0-based index of the field where the problem starts.</param>
+/// <param name="Reason">What is wrong, e.g. "quote character inside an unquoted field".</param>
+public readonly record struct CsvRecordError(int FieldIndex, string Reason);
