@@ -1,0 +1,202 @@
+using System;
+using System.Runtime.CompilerServices;
+#if NET
+using System.Threading.Tasks;
+#endif
+
+using Warehouse.Segmentation.Internal;
+
+namespace Warehouse.Segmentation.KMeans;
+
+/// <summary>
+/// The hot loops of Lloyd's algorithm. Rows are processed in fixed chunks of <see cref="ChunkRows"/>; each chunk
+/// writes its own partial sums, which are then added in chunk order, so the result does not depend on the number
+/// of threads (net48 runs the chunks one after another, net10 in parallel) and both targets give identical bits.
+/// </summary>
+/// <remarks>
+/// Assignment uses ‖c‖² − 2·x·c (the ‖x‖² term is the same for every centre); each dot product is accumulated
+/// dimension by dimension with a separate multiply and add, in the same order in the scalar and SIMD paths.
+/// Ties go to the lowest centre index.
+/// </remarks>
+internal static class LloydKernel
+{
+    internal const int ChunkRows = 4096;
+
+    internal static int ChunkCount(int n) => (n + ChunkRows - 1) / ChunkRows;
+
+    internal static double[] SquaredNorms(double[] centers, int k, int d)
+    {
+        var cn = new double[k];
+        for (int c = 0; c < k; c++)
+        {
+            double s = 0;
+            for (int j = 0; j < d; j++)
+            {
+                double v = centers[c * d + j];
+                s += v * v;
+            }
+            cn[c] = s;
+        }
+        return cn;
+    }
+
+    /// <summary>
+    /// Assigns every row to its nearest centre, counts label changes and, when <paramref name="sums"/> is given,
+    /// accumulates the weighted sum of rows and the weight of each cluster into <paramref name="sums"/> (k·d) and
+    /// <paramref name="clusterWeights"/> (k).
+    /// </summary>
+    internal static long AssignAndSum(double[] x, int n, int d, double[]? w, double[] centers, int k, int[] labels,
+        double[]? sums, double[]? clusterWeights, int maxDegreeOfParallelism)
+    {
+        var cn = SquaredNorms(centers, k, d);
+        int chunks = ChunkCount(n);
+        var changes = new long[chunks];
+        double[]? partialSums = sums is null ? null : new double[(long)chunks * k * d];
+        double[]? partialWeights = sums is null ? null : new double[(long)chunks * k];
+#if NET
+        var ct = KMeansCenterTable.Create(centers, cn, k, d);
+        if (UseParallel(n, maxDegreeOfParallelism))
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = DegreeOf(maxDegreeOfParallelism) },
+                c => changes[c] = AssignChunk(c, x, n, d, w, centers, cn, ct, k, labels, partialSums, partialWeights));
+        }
+        else
+        {
+            for (int c = 0; c < chunks; c++) changes[c] = AssignChunk(c, x, n, d, w, centers, cn, ct, k, labels, partialSums, partialWeights);
+        }
+#else
+        for (int c = 0; c < chunks; c++) changes[c] = AssignChunk(c, x, n, d, w, centers, cn, k, labels, partialSums, partialWeights);
+#endif
+        long total = 0;
+        for (int c = 0; c < chunks; c++) total += changes[c];
+        if (sums is not null)
+        {
+            Array.Clear(sums, 0, k * d);
+            Array.Clear(clusterWeights!, 0, k);
+            for (int c = 0; c < chunks; c++)
+            {
+                long o = (long)c * k * d;
+                for (int t = 0; t < k * d; t++) sums[t] += partialSums![o + t];
+                for (int t = 0; t < k; t++) clusterWeights![t] += partialWeights![(long)c * k + t];
+            }
+        }
+        return total;
+    }
+
+    [MethodImpl(Hot.Optimize)]
+    private static long AssignChunk(int chunk, double[] x, int n, int d, double[]? w, double[] centers, double[] cn,
+#if NET
+        KMeansCenterTable ct,
+#endif
+        int k, int[] labels, double[]? partialSums, double[]? partialWeights)
+    {
+        int start = chunk * ChunkRows;
+        int end = Math.Min(n, start + ChunkRows);
+        long changes = 0;
+        long so = (long)chunk * k * d;
+        long wo = (long)chunk * k;
+#if NET
+        if (ct.CanVectorize)
+        {
+            changes = ct.AssignRange(x, start, end, d, labels);
+        }
+        else
+#endif
+        {
+            for (int i = start; i < end; i++)
+            {
+                int best = NearestScalar(x, (long)i * d, d, centers, cn, k);
+                if (labels[i] != best)
+                {
+                    labels[i] = best;
+                    changes++;
+                }
+            }
+        }
+        if (partialSums is not null)
+        {
+            for (int i = start; i < end; i++)
+            {
+                int l = labels[i];
+                long xo = (long)i * d;
+                long to = so + (long)l * d;
+                if (w is null)
+                {
+                    for (int j = 0; j < d; j++) partialSums[to + j] += x[xo + j];
+                    partialWeights![wo + l] += 1.0;
+                }
+                else
+                {
+                    double wi = w[i];
+                    for (int j = 0; j < d; j++) partialSums[to + j] += x[xo + j] * wi;
+                    partialWeights![wo + l] += wi;
+                }
+            }
+        }
+        return changes;
+    }
+
+    /// <summary>Nearest centre of one row by ‖c‖² − 2·x·c, lowest index on ties.</summary>
+    [MethodImpl(Hot.Optimize)]
+    internal static int NearestScalar(double[] x, long xo, int d, double[] centers, double[] cn, int k)
+    {
+        int best = 0;
+        double bestDist = double.PositiveInfinity;
+        for (int c = 0; c < k; c++)
+        {
+            int co = c * d;
+            double dot = 0;
+            for (int j = 0; j < d; j++) dot += x[xo + j] * centers[co + j];
+            double dist = cn[c] - 2.0 * dot;
+            if (dist < bestDist)
+            {
+                bestDist = dist;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Σ w·‖x − c(label)‖², exact differences, chunked like the assignment.</summary>
+    [MethodImpl(Hot.Optimize)]
+    internal static double Inertia(double[] x, int n, int d, double[]? w, double[] centers, int[] labels, int maxDegreeOfParallelism)
+    {
+        int chunks = ChunkCount(n);
+        var partial = new double[chunks];
+        void Chunk(int chunk)
+        {
+            int start = chunk * ChunkRows, end = Math.Min(n, start + ChunkRows);
+            double s = 0;
+            for (int i = start; i < end; i++)
+            {
+                long xo = (long)i * d;
+                int co = labels[i] * d;
+                double r = 0;
+                for (int j = 0; j < d; j++)
+                {
+                    double t = x[xo + j] - centers[co + j];
+                    r += t * t;
+                }
+                s += w is null ? r : r * w[i];
+            }
+            partial[chunk] = s;
+        }
+#if NET
+        if (UseParallel(n, maxDegreeOfParallelism))
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = DegreeOf(maxDegreeOfParallelism) }, Chunk);
+        else
+#endif
+            for (int c = 0; c < chunks; c++) Chunk(c);
+        double total = 0;
+        for (int c = 0; c < chunks; c++) total += partial[c];
+        return total;
+    }
+
+#if NET
+    internal static bool UseParallel(int n, int maxDegreeOfParallelism) =>
+        maxDegreeOfParallelism != 1 && n >= 2 * ChunkRows && Environment.ProcessorCount > 1;
+
+    internal static int DegreeOf(int maxDegreeOfParallelism) =>
+        maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : maxDegreeOfParallelism;
+#endif
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+"""Writes the reference fixtures of Warehouse.Segmentation.Tests from scikit-learn / scipy.
+
+Run from the repository root with Debian's interpreter (it sees python3-sklearn):
+    /usr/bin/python3 tests/Warehouse.Segmentation.Tests/Fixtures/generate_fixtures.py
+Each fixture is a JSON file with a "provenance" object (generator, library versions, parameters). The data are
+small and generated here with fixed seeds, so the fixtures are reproducible and the tests need no Python.
+Floats are written with repr (shortest round-trip), so C# reads back the exact doubles.
+"""
+import json
+import os
+import platform
+import sys
+
+import numpy as np
+import scipy
+import sklearn
+from sklearn.cluster import KMeans
+from sklearn import metrics
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def provenance(what, **params):
+    return {
+        "generator": "tests/Warehouse.Segmentation.Tests/Fixtures/generate_fixtures.py",
+        "what": what,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "sklearn": sklearn.__version__,
+        "parameters": params,
+    }
+
+
+def write(name, obj):
+    path = os.path.join(HERE, name)
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=1)
+        f.write("\n")
+    print("wrote", name)
+
+
+def blobs(seed, n_per, centers, scale):
+    rng = np.random.RandomState(seed)
+    parts, labels = [], []
+    for i, c in enumerate(centers):
+        parts.append(rng.normal(size=(n_per[i], len(c))) * scale + np.asarray(c, dtype=float))
+        labels += [i] * n_per[i]
+    return np.vstack(parts), np.asarray(labels)
+
+
+def kmeans_fixture():
+    cases = []
+    # Case 1: four overlapping blobs in 3-D, start = rows 0, 50, 100, 150 of a shuffled copy (a poor start, so
+    # Lloyd needs several iterations), tol 1e-4.
+    X, y = blobs(7, [60, 50, 40, 30], [[0, 0, 0], [3, 3, 0], [0, 4, 2], [4, 0, 3]], 1.3)
+    perm = np.random.RandomState(11).permutation(len(X))
+    X, y = X[perm], y[perm]
+    init = X[[0, 1, 2, 3]].copy()
+    for tol, max_iter in [(1e-4, 300), (0.0, 300), (0.0, 3)]:
+        km = KMeans(n_clusters=4, init=init, n_init=1, max_iter=max_iter, tol=tol, algorithm="lloyd").fit(X)
+        cases.append({"name": f"blobs4_3d_tol{tol}_iter{max_iter}", "k": 4, "tol": tol, "max_iter": max_iter,
+                      "weights": None, "data": X.tolist(), "init": init.tolist(), "inertia": float(km.inertia_),
+                      "n_iter": int(km.n_iter_), "labels": km.labels_.tolist(), "centers": km.cluster_centers_.tolist()})
+    # Case 2: the same data with sample weights.
+    w = np.random.RandomState(5).uniform(0.5, 3.0, size=len(X))
+    km = KMeans(n_clusters=4, init=init, n_init=1, max_iter=300, tol=1e-4, algorithm="lloyd").fit(X, sample_weight=w)
+    cases.append({"name": "blobs4_3d_weighted", "k": 4, "tol": 1e-4, "max_iter": 300, "weights": w.tolist(),
+                  "data": X.tolist(), "init": init.tolist(), "inertia": float(km.inertia_), "n_iter": int(km.n_iter_),
+                  "labels": km.labels_.tolist(), "centers": km.cluster_centers_.tolist()})
+    # Case 3: k = 9 on 5-D data with a start that leaves clusters empty (two identical start rows).
+    X2, _ = blobs(3, [30] * 3, [[0] * 5, [5] * 5, [0, 5, 0, 5, 0]], 1.0)
+    init2 = X2[[0, 0, 1, 2, 3, 4, 5, 6, 7]].copy()
+    km = KMeans(n_clusters=9, init=init2, n_init=1, max_iter=300, tol=1e-4, algorithm="lloyd").fit(X2)
+    cases.append({"name": "empty_cluster_start", "k": 9, "tol": 1e-4, "max_iter": 300, "weights": None,
+                  "data": X2.tolist(), "init": init2.tolist(), "inertia": float(km.inertia_), "n_iter": int(km.n_iter_),
+                  "labels": km.labels_.tolist(), "centers": km.cluster_centers_.tolist()})
+    write("kmeans_lloyd.json", {"provenance": provenance(
+        "sklearn.cluster.KMeans(algorithm='lloyd', n_init=1, init=<fixed array>) inertia_, n_iter_, labels_, cluster_centers_"),
+        "cases": cases})
+
+
+def metrics_fixture():
+    cases = []
+    X, y = blobs(21, [40, 35, 25, 10], [[0, 0], [2.5, 0.5], [0, 3], [3, 3]], 0.9)
+    rng = np.random.RandomState(4)
+    noisy = y.copy()
+    flip = rng.choice(len(y), 25, replace=False)
+    noisy[flip] = rng.randint(0, 5, size=25)
+    for name, labels in [("truth", y), ("noisy5", noisy)]:
+        cases.append({"name": name, "data": X.tolist(), "labels": labels.tolist(),
+                      "silhouette": float(metrics.silhouette_score(X, labels)),
+                      "silhouette_samples": metrics.silhouette_samples(X, labels).tolist(),
+                      "davies_bouldin": float(metrics.davies_bouldin_score(X, labels)),
+                      "calinski_harabasz": float(metrics.calinski_harabasz_score(X, labels))})
+    pairs = []
+    rs = np.random.RandomState(9)
+    for i in range(6):
+        n = [20, 50, 200, 7, 100, 300][i]
+        a = rs.randint(0, [2, 3, 5, 3, 1, 8][i], size=n)
+        b = rs.randint(0, [2, 4, 5, 2, 3, 8][i], size=n)
+        if i == 5:
+            b = a.copy()
+            b[:30] = rs.randint(0, 8, size=30)
+        pairs.append({"a": a.tolist(), "b": b.tolist(),
+                      "ari": float(metrics.adjusted_rand_score(a, b)),
+                      "nmi": float(metrics.normalized_mutual_info_score(a, b))})
+    write("metrics.json", {"provenance": provenance(
+        "sklearn.metrics silhouette_score/samples, davies_bouldin_score, calinski_harabasz_score, adjusted_rand_score, normalized_mutual_info_score (arithmetic)"),
+        "internal": cases, "pairs": pairs})
+
+
+if __name__ == "__main__":
+    which = set(sys.argv[1:])
+    for name, fn in [("kmeans", kmeans_fixture), ("metrics", metrics_fixture)]:
+        if not which or name in which:
+            fn()
