@@ -111,8 +111,26 @@ def metrics_fixture():
         "internal": cases, "pairs": pairs})
 
 
+def hierarchy_fixture():
+    from scipy.cluster import hierarchy
+    X, _ = blobs(13, [25, 20, 15], [[0, 0, 0], [4, 1, 0], [1, 5, 2]], 1.1)
+    X = X[np.random.RandomState(2).permutation(len(X))]
+    cases = []
+    for method in ["ward", "average", "complete", "single"]:
+        Z = hierarchy.linkage(X, method)
+        cuts = {str(k): hierarchy.cut_tree(Z, n_clusters=k).ravel().tolist() for k in range(1, len(X) + 1)}
+        dn = hierarchy.dendrogram(Z, no_plot=True)
+        height = float(Z[len(X) // 2, 2])
+        cases.append({"method": method, "linkage": Z.tolist(), "cuts": cuts, "leaves": dn["leaves"],
+                      "icoord": dn["icoord"], "dcoord": dn["dcoord"], "cut_height": height,
+                      "fcluster_distance": hierarchy.fcluster(Z, height, criterion="distance").tolist()})
+    write("hierarchy.json", {"provenance": provenance(
+        "scipy.cluster.hierarchy linkage(X, method), cut_tree(Z, n_clusters=k) for every k, dendrogram(no_plot=True), fcluster(criterion='distance')"),
+        "data": X.tolist(), "cases": cases})
+
+
 if __name__ == "__main__":
     which = set(sys.argv[1:])
-    for name, fn in [("kmeans", kmeans_fixture), ("metrics", metrics_fixture)]:
+    for name, fn in [("kmeans", kmeans_fixture), ("metrics", metrics_fixture), ("hierarchy", hierarchy_fixture)]:
         if not which or name in which:
             fn()
