@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Globalization;
+using Warehouse.Data.DuckDb;
+using Warehouse.Etl.Transactions;
+
+namespace Warehouse.Etl.Cli;
+
+/// <summary>The command tree of the <c>warehouse</c> host (System.CommandLine 3).</summary>
+internal static partial class WarehouseCli
+{
+    /// <summary>Global <c>--warehouse</c> option.</summary>
+    public static readonly Option<string> WarehouseOption = new("--warehouse", "-w")
+    {
+        Description = $"Warehouse file (DuckDB). Default: ${WarehouseLocation.EnvironmentVariable}, else warehouse-segmentation/warehouse.duckdb in the user's local data folder.",
+        Recursive = true,
+        DefaultValueFactory = _ => WarehouseLocation.Default(),
+    };
+
+    /// <summary>Builds the root command.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Warehouse segmentation: load customer, web, social and purchase data into a star schema and segment customers.");
+        root.Options.Add(WarehouseOption);
+        root.Subcommands.Add(BuildLoad());
+//SEG        root.Subcommands.Add(BuildSegment());
+//DEMO        root.Subcommands.Add(BuildDemo());
+        return root;
+    }
+
+    private static Command BuildLoad()
+    {
+        var load = new Command("load", "Load a source file into the warehouse (staging → star schema, rejects with reasons, lineage).");
+        var file = new Option<FileInfo>("--file", "-f") { Description = "The source file.", Required = true };
+        var mapping = new Option<FileInfo?>("--mapping", "-m") { Description = "JSON column mapping (defaults fit the Online Retail layout: InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country)." };
+        var currency = new Option<string?>("--currency") { Description = "ISO 4217 currency of the prices when the file has no currency column (default GBP)." };
+        var transactions = new Command("transactions", "Purchase transactions CSV (invoice lines). Rows without a customer id or with unparsable values go to Integration.RejectedPurchase; cancellations (InvoiceNo starting with C) are kept as negative lines.");
+        transactions.Options.Add(file);
+        transactions.Options.Add(mapping);
+        transactions.Options.Add(currency);
+        transactions.SetAction(parse => Run(() =>
+        {
+            var map = parse.GetValue(mapping) is { } m ? TransactionMapping.Load(m.FullName) : new TransactionMapping();
+            if (parse.GetValue(currency) is { } code)
+            {
+                map.Currency = code.Trim().ToUpperInvariant();
+            }
+
+            using var warehouse = OpenWarehouse(parse);
+            var result = TransactionLoader.Load(warehouse, parse.GetValue(file)!.FullName, map);
+            PrintLoad(result);
+            return 0;
+        }));
+        load.Subcommands.Add(transactions);
+//SRC        AddSourceLoads(load, file);
+        return load;
+    }
+
+    /// <summary>Prints what a transactions load did.</summary>
+    internal static void PrintLoad(TransactionLoader.Result result)
+    {
+        if (result.Skipped)
+        {
+            ConsoleUi.Line($"{result.SourceName}: this content was already loaded (lineage {result.LineageKey}); nothing changed.");
+            return;
+        }
+
+        ConsoleUi.Line(string.Create(CultureInfo.InvariantCulture,
+            $"{result.SourceName}: read {result.RowsRead:N0}, loaded {result.RowsLoaded:N0}, rejected {result.RowsRejected:N0} (lineage {result.LineageKey}; reasons in Integration.RejectedPurchase)."));
+        ConsoleUi.Line(string.Create(CultureInfo.InvariantCulture,
+            $"  file → staging {result.StagingElapsed.TotalSeconds:0.00} s ({result.StagingRowsPerSecond:N0} rows/s); total {result.TotalElapsed.TotalSeconds:0.00} s; {result.FactRowsInserted:N0} fact rows inserted."));
+    }
+
+    /// <summary>Opens (creating when new) the warehouse named by --warehouse and says where it is.</summary>
+    internal static DuckDbWarehouse OpenWarehouse(ParseResult parse)
+    {
+        var path = parse.GetValue(WarehouseOption) ?? WarehouseLocation.Default();
+        var warehouse = DuckDbWarehouse.Open(path);
+        ConsoleUi.Line($"Warehouse: {warehouse.Location}");
+        return warehouse;
+    }
+
+    /// <summary>Runs a command body, turning failures into a clear message and a non-zero exit code.</summary>
+    internal static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (CsvFormatException e)
+        {
+            ConsoleUi.Error($"malformed file: {e.Message}. Nothing was loaded.");
+            return 2;
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException)
+        {
+            ConsoleUi.Error(e.Message);
+            return 2;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or DuckDB.NET.Data.DuckDBException or UnauthorizedAccessException)
+        {
+            ConsoleUi.Error(e.Message);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+namespace Warehouse.Etl.Demo;
+
+/// <summary>Size and seed of the demo sample.</summary>
+public sealed class DemoOptions
+{
+    /// <summary>Customers to generate (default 20,000).</summary>
+    public int Customers { get; set; } = 20_000;
+
+    /// <summary>Approximate purchase lines to generate (default 500,000).</summary>
+    public int Lines { get; set; } = 500_000;
+
+    /// <summary>Random seed: the same seed gives the same files.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Share of customers who refuse profiling (excluded from segmentation).</summary>
+    public double ProfilingRefusalRate { get; set; } = 0.03;
+
+    /// <summary>Folder the source files are written to.</summary>
+    public string OutputFolder { get; set; } = "demo-data";
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public void Validate()
+    {
+        if (Customers < 10)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Customers), Customers, "must be ≥ 10");
+        }
+
+        if (Lines < Customers)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Lines), Lines, "must be ≥ the number of customers");
+        }
+
+        if (ProfilingRefusalRate is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProfilingRefusalRate), ProfilingRefusalRate, "must be between 0 and 1");
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(OutputFolder);
+    }
+}

@@ -1,0 +1,308 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Warehouse.Data.Loading;
+
+namespace Warehouse.Etl.Transactions;
+
+/// <summary>
+/// Turns the records of a purchase transactions CSV into staging rows, validating every value with an explicit
+/// culture; a row that cannot be loaded is handed to the reject callback with the column and the reason, never
+/// dropped. Rules (documented in README):
+/// <list type="bullet">
+/// <item>InvoiceNo, StockCode: required, trimmed, at most 20 / 50 characters. An InvoiceNo starting with C is a
+/// cancellation: kept as a line with its (negative) quantity and IsCancellation = 1, so sums net it out.</item>
+/// <item>CustomerID: required (a purchase without a customer cannot be segmented); trimmed; a trailing ".0" written by
+/// spreadsheet exports is removed.</item>
+/// <item>Quantity: integer; UnitPrice: decimal with at most 4 decimals; Quantity × UnitPrice must fit DECIMAL(18, 4).</item>
+/// <item>InvoiceDate: one of the mapping's formats, no time zone (source local time).</item>
+/// <item>Description, Country: optional, stored exactly as given (Description keeps trailing spaces); Country trimmed.</item>
+/// </list>
+/// InvoiceLineNumber counts every record of the invoice in file order, rejected ones included, so a line keeps its
+/// number when a neighbouring line is fixed and reloaded.
+/// </summary>
+public sealed class TransactionCsvParser
+{
+    private const int MaxCacheEntries = 200_000;
+    private static readonly decimal MaxAmount = 99_999_999_999_999.9999m;
+
+    private readonly TransactionMapping _mapping;
+    private readonly CultureInfo _culture;
+    private readonly Dictionary<string, int> _invoiceLines = new(StringComparer.Ordinal);
+    private readonly StringCache _strings = new();
+    private readonly bool _invariant;
+    private readonly bool _isoDate;
+    private readonly bool _isoMinutes;
+    private readonly bool _isoSeconds;
+    private readonly bool _isoT;
+
+    /// <summary>Creates a parser for one file.</summary>
+    public TransactionCsvParser(TransactionMapping mapping)
+    {
+        _mapping = mapping ?? throw new ArgumentNullException(nameof(mapping));
+        _culture = mapping.CultureInfo;
+        _invariant = ReferenceEquals(_culture, CultureInfo.InvariantCulture);
+        var formats = mapping.DateFormats;
+        _isoDate = formats.Contains("yyyy-MM-dd");
+        _isoMinutes = formats.Contains("yyyy-MM-dd HH:mm");
+        _isoSeconds = formats.Contains("yyyy-MM-dd HH:mm:ss");
+        _isoT = formats.Contains("yyyy-MM-dd'T'HH:mm:ss");
+    }
+
+    /// <summary>Data records read so far (the header is not counted).</summary>
+    public long RowsRead { get; private set; }
+
+    /// <summary>Rows handed to the reject callback so far.</summary>
+    public long RowsRejected { get; private set; }
+
+    /// <summary>Rows yielded so far.</summary>
+    public long RowsAccepted { get; private set; }
+
+    /// <summary>Reads the file and yields accepted rows; the same row instance is reused, consume it before moving on.</summary>
+    /// <param name="reader">The CSV reader, positioned before the header.</param>
+    /// <param name="sourceName">File name stored with the rows.</param>
+    /// <param name="lineageKey">The load.</param>
+    /// <param name="reject">Receives (line, column, reason, raw record) of every rejected row.</param>
+    /// <exception cref="CsvFormatException">The file is malformed or its header lacks a mapped column.</exception>
+    public IEnumerable<PurchaseStagingRow> Parse(CsvRecordReader reader, string sourceName, int lineageKey, Action<long, string?, string, string> reject)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(reject);
+        if (!reader.Read())
+        {
+            throw new CsvFormatException(sourceName, 1, 0, "the file is empty (a header line is required)");
+        }
+
+        var columns = ResolveHeader(reader, sourceName);
+        var row = new PurchaseStagingRow { SourceName = sourceName, LineageKey = lineageKey, CurrencyCode = _mapping.Currency };
+        while (reader.Read())
+        {
+            RowsRead++;
+            var failure = Fill(reader, columns, row);
+            if (failure is { } f)
+            {
+                RowsRejected++;
+                reject(reader.LineNumber, f.Column, f.Reason, reader.RawRecord);
+                continue;
+            }
+
+            RowsAccepted++;
+            yield return row;
+        }
+    }
+
+    private Columns ResolveHeader(CsvRecordReader reader, string sourceName)
+    {
+        var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            var name = reader.GetString(i).Trim().TrimStart('\uFEFF');
+            names.TryAdd(name, i);
+        }
+
+        int Find(string mapped, string field)
+        {
+            if (names.TryGetValue(mapped, out var index))
+            {
+                return index;
+            }
+
+            throw new CsvFormatException(sourceName, reader.LineNumber, 0,
+                $"wrong header: no column '{mapped}' (mapped to {field}); the header has: {string.Join(", ", names.Keys)}");
+        }
+
+        return new Columns(
+            reader.FieldCount,
+            Find(_mapping.InvoiceNo, nameof(_mapping.InvoiceNo)),
+            Find(_mapping.StockCode, nameof(_mapping.StockCode)),
+            Find(_mapping.Description, nameof(_mapping.Description)),
+            Find(_mapping.Quantity, nameof(_mapping.Quantity)),
+            Find(_mapping.InvoiceDate, nameof(_mapping.InvoiceDate)),
+            Find(_mapping.UnitPrice, nameof(_mapping.UnitPrice)),
+            Find(_mapping.CustomerId, nameof(_mapping.CustomerId)),
+            Find(_mapping.Country, nameof(_mapping.Country)),
+            _mapping.CurrencyColumn is null ? -1 : Find(_mapping.CurrencyColumn, nameof(_mapping.CurrencyColumn)),
+            _mapping);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Failure? Fill(CsvRecordReader reader, Columns c, PurchaseStagingRow row)
+    {
+        if (reader.FieldCount != c.Count)
+        {
+            return new Failure(null, $"expected {c.Count} fields, found {reader.FieldCount}");
+        }
+
+        var invoice = reader.GetSpan(c.InvoiceNo).Trim();
+        if (invoice.IsEmpty)
+        {
+            return new Failure(c.Names.InvoiceNo, "required value is missing");
+        }
+
+        if (invoice.Length > 20)
+        {
+            return new Failure(c.Names.InvoiceNo, $"longer than 20 characters ({invoice.Length})");
+        }
+
+        var invoiceNo = reader.NeedsUnescape(c.InvoiceNo) ? reader.GetString(c.InvoiceNo).Trim() : _strings.Get(invoice);
+        ref var lineCount = ref CollectionsMarshal.GetValueRefOrAddDefault(_invoiceLines, invoiceNo, out _);
+        lineCount++;
+        row.InvoiceNo = invoiceNo;
+        row.InvoiceLineNumber = lineCount;
+        row.IsCancellation = invoiceNo[0] is 'C' or 'c';
+
+        var customer = reader.GetSpan(c.CustomerId).Trim();
+        if (customer.EndsWith(".0", StringComparison.Ordinal))
+        {
+            customer = customer[..^2];
+        }
+
+        if (customer.IsEmpty)
+        {
+            return new Failure(c.Names.CustomerId, "missing customer id");
+        }
+
+        if (customer.Length > 50)
+        {
+            return new Failure(c.Names.CustomerId, $"longer than 50 characters ({customer.Length})");
+        }
+
+        var stock = reader.GetSpan(c.StockCode).Trim();
+        if (stock.IsEmpty)
+        {
+            return new Failure(c.Names.StockCode, "required value is missing");
+        }
+
+        if (stock.Length > 50)
+        {
+            return new Failure(c.Names.StockCode, $"longer than 50 characters ({stock.Length})");
+        }
+
+        var quantityText = reader.GetSpan(c.Quantity).Trim();
+        if (!int.TryParse(quantityText, NumberStyles.AllowLeadingSign, _culture, out var quantity))
+        {
+            return new Failure(c.Names.Quantity, quantityText.IsEmpty ? "required value is missing" : $"not an integer: '{Clip(quantityText)}'");
+        }
+
+        var priceText = reader.GetSpan(c.UnitPrice).Trim();
+        if (!(_invariant && FastParse.TryDecimal(priceText, out var price))
+            && !decimal.TryParse(priceText, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, _culture, out price))
+        {
+            return new Failure(c.Names.UnitPrice, priceText.IsEmpty ? "required value is missing" : $"not a decimal number: '{Clip(priceText)}'");
+        }
+
+        if (price.Scale > 4 && decimal.Round(price, 4) != price)
+        {
+            return new Failure(c.Names.UnitPrice, $"more than 4 decimal places: '{Clip(priceText)}'");
+        }
+
+        if (Math.Abs(price) > MaxAmount || Math.Abs(price * quantity) > MaxAmount)
+        {
+            return new Failure(c.Names.UnitPrice, "quantity × price is out of range for DECIMAL(18, 4)");
+        }
+
+        var dateText = reader.GetSpan(c.InvoiceDate).Trim();
+        if (!FastParse.TryIsoDateTime(dateText, _isoDate, _isoMinutes, _isoSeconds, _isoT, out var invoiceTime)
+            && !DateTime.TryParseExact(dateText, c.Names.DateFormats, _culture, DateTimeStyles.None, out invoiceTime))
+        {
+            return new Failure(c.Names.InvoiceDate, dateText.IsEmpty
+                ? "required value is missing"
+                : $"not a date/time in the format {string.Join(" or ", c.Names.DateFormats)}: '{Clip(dateText)}'");
+        }
+
+        string? description = null;
+        var descriptionSpan = reader.GetSpan(c.Description);
+        if (!descriptionSpan.IsEmpty)
+        {
+            if (descriptionSpan.Length > 400)
+            {
+                return new Failure(c.Names.Description, $"longer than 400 characters ({descriptionSpan.Length})");
+            }
+
+            description = reader.NeedsUnescape(c.Description) ? reader.GetString(c.Description) : _strings.Get(descriptionSpan);
+        }
+
+        string? country = null;
+        var countrySpan = reader.GetSpan(c.Country).Trim();
+        if (!countrySpan.IsEmpty)
+        {
+            if (countrySpan.Length > 100)
+            {
+                return new Failure(c.Names.Country, $"longer than 100 characters ({countrySpan.Length})");
+            }
+
+            country = reader.NeedsUnescape(c.Country) ? reader.GetString(c.Country).Trim() : _strings.Get(countrySpan);
+        }
+
+        if (c.Currency >= 0)
+        {
+            var currency = reader.GetSpan(c.Currency).Trim();
+            if (currency.Length != 3 || !IsUpperAscii(currency))
+            {
+                return new Failure(_mapping.CurrencyColumn, $"not an ISO 4217 currency code: '{Clip(currency)}'");
+            }
+
+            row.CurrencyCode = _strings.Get(currency);
+        }
+
+        row.SourceLineNumber = reader.LineNumber;
+        row.CrmCustomerId = reader.NeedsUnescape(c.CustomerId) ? reader.GetString(c.CustomerId).Trim() : _strings.Get(customer);
+        row.StockCode = reader.NeedsUnescape(c.StockCode) ? reader.GetString(c.StockCode).Trim() : _strings.Get(stock);
+        row.Description = description;
+        row.Quantity = quantity;
+        row.UnitPrice = price;
+        row.InvoiceDateTime = invoiceTime;
+        row.Country = country;
+        if (_strings.Count > MaxCacheEntries)
+        {
+            _strings.Clear();
+        }
+
+        return null;
+    }
+
+    private static bool IsUpperAscii(ReadOnlySpan<char> text)
+    {
+        foreach (var ch in text)
+        {
+            if (!char.IsAsciiLetterUpper(ch))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Clip(ReadOnlySpan<char> text) => text.Length <= 60 ? text.ToString() : string.Concat(text[..60], "…");
+
+    private readonly record struct Failure(string? Column, string Reason);
+
+    private sealed record Columns(int Count, int InvoiceNo, int StockCode, int Description, int Quantity, int InvoiceDate, int UnitPrice,
+        int CustomerId, int Country, int Currency, TransactionMapping Names);
+
+    /// <summary>Interns repeated field values (codes, countries, customer ids) without allocating on a hit.</summary>
+    private sealed class StringCache
+    {
+        private readonly HashSet<string> _set = new(StringComparer.Ordinal);
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public StringCache() => _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public int Count => _set.Count;
+
+        public string Get(ReadOnlySpan<char> text)
+        {
+            if (_lookup.TryGetValue(text, out var existing))
+            {
+                return existing;
+            }
+
+            var value = text.ToString();
+            _set.Add(value);
+            return value;
+        }
+
+        public void Clear() => _set.Clear();
+    }
+}

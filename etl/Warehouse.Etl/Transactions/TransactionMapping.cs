@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Warehouse.Etl.Transactions;
+
+/// <summary>
+/// Which source column feeds which purchase field, and how values are written. The defaults fit the Online Retail
+/// layout (<c>InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country</c>). A mapping file
+/// is JSON with the same property names (case-insensitive); properties left out keep their defaults, e.g.
+/// <c>{ "CustomerId": "Customer Number", "DateFormats": ["dd/MM/yyyy HH:mm"], "Currency": "EUR" }</c>.
+/// </summary>
+public sealed class TransactionMapping
+{
+    /// <summary>Header of the invoice number column.</summary>
+    public string InvoiceNo { get; set; } = "InvoiceNo";
+
+    /// <summary>Header of the product code column.</summary>
+    public string StockCode { get; set; } = "StockCode";
+
+    /// <summary>Header of the product description column (optional values).</summary>
+    public string Description { get; set; } = "Description";
+
+    /// <summary>Header of the quantity column (integer).</summary>
+    public string Quantity { get; set; } = "Quantity";
+
+    /// <summary>Header of the invoice date/time column.</summary>
+    public string InvoiceDate { get; set; } = "InvoiceDate";
+
+    /// <summary>Header of the unit price column (decimal, '.' separator in the invariant culture).</summary>
+    public string UnitPrice { get; set; } = "UnitPrice";
+
+    /// <summary>Header of the customer id column (required values).</summary>
+    public string CustomerId { get; set; } = "CustomerID";
+
+    /// <summary>Header of the country column (optional values).</summary>
+    public string Country { get; set; } = "Country";
+
+    /// <summary>Header of a per-row currency column, or null to use <see cref="Currency"/> for every row.</summary>
+    public string? CurrencyColumn { get; set; }
+
+    /// <summary>ISO 4217 currency of the file when it has no currency column.</summary>
+    public string Currency { get; set; } = "GBP";
+
+    /// <summary>Accepted date/time formats (custom .NET format strings), tried in order.</summary>
+    public string[] DateFormats { get; set; } = ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd"];
+
+    /// <summary>Culture name for numbers and dates; empty for the invariant culture.</summary>
+    public string Culture { get; set; } = string.Empty;
+
+    /// <summary>Field delimiter (one character).</summary>
+    public string Delimiter { get; set; } = ",";
+
+    /// <summary>The culture to parse with.</summary>
+    [JsonIgnore]
+    public CultureInfo CultureInfo => string.IsNullOrEmpty(Culture) ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo(Culture);
+
+    /// <summary>Reads a mapping file.</summary>
+    /// <exception cref="InvalidDataException">The file is not valid mapping JSON.</exception>
+    public static TransactionMapping Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        TransactionMapping? mapping;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            mapping = JsonSerializer.Deserialize<TransactionMapping>(stream, new JsonSerializerOptions
+            {
+                PropertyNameCaseInsensitive = true,
+                ReadCommentHandling = JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+                UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}: not a valid column mapping: {e.Message}", e);
+        }
+
+        if (mapping is null)
+        {
+            throw new InvalidDataException($"{path}: the column mapping is empty.");
+        }
+
+        mapping.Validate(path);
+        return mapping;
+    }
+
+    /// <summary>Checks the mapping's own values.</summary>
+    /// <exception cref="InvalidDataException">A value is not usable.</exception>
+    public void Validate(string where)
+    {
+        if (Delimiter.Length != 1 || Delimiter[0] is '"' or '\r' or '\n')
+        {
+            throw new InvalidDataException($"{where}: Delimiter must be one character other than a quote or a line break, not '{Delimiter}'.");
+        }
+
+        if (Currency.Length != 3 || !Currency.All(char.IsAsciiLetterUpper))
+        {
+            throw new InvalidDataException($"{where}: Currency must be an ISO 4217 code of three capital letters, not '{Currency}'.");
+        }
+
+        if (DateFormats.Length == 0)
+        {
+            throw new InvalidDataException($"{where}: DateFormats must list at least one format.");
+        }
+
+        try
+        {
+            _ = CultureInfo;
+        }
+        catch (CultureNotFoundException e)
+        {
+            throw new InvalidDataException($"{where}: unknown Culture '{Culture}'.", e);
+        }
+    }
+}
