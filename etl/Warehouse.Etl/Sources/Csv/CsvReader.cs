@@ -149,6 +149,11 @@ public sealed class CsvReader : IDisposable
         {
             throw new SourceFormatException(SourceName, 1, "1", "the file is UTF-16 or UTF-32 encoded (byte order mark); expected UTF-8");
         }
+        else if (_len >= 2 && (head[0] == 0 || head[1] == 0))
+        {
+            // Text files never start with NUL; UTF-16/32 without a byte order mark does (ASCII letters padded with zero bytes).
+            throw new SourceFormatException(SourceName, 1, "1", "the file starts with a NUL byte: UTF-16/UTF-32 without byte order mark or a binary file; expected UTF-8 text");
+        }
     }
 
     private bool Fill()

@@ -135,8 +135,9 @@ public sealed class CsvReaderTests
     public bool Any_table_written_rfc4180_reads_back_exactly(NonEmptyArray<NonEmptyArray<string?>> table, bool quoteAll)
     {
         // Normalise the generated table: at least one field per row, nulls as empty strings, no blank-line rows
-        // (an unquoted single empty field is a blank line, which the reader skips by design).
-        var rows = table.Get.Select(r => r.Get.Select(f => f ?? "").ToArray()).ToArray();
+        // (an unquoted single empty field is a blank line, which the reader skips by design), no NUL characters
+        // (a file starting with NUL is refused as UTF-16 without byte order mark).
+        var rows = table.Get.Select(r => r.Get.Select(f => (f ?? "").Replace("\0", "")).ToArray()).ToArray();
         var sb = new StringBuilder();
         foreach (var row in rows)
             sb.Append(string.Join(",", row.Select(f => Escape(f, quoteAll || (row.Length == 1 && f.Length == 0))))).Append("\r\n");

@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Warehouse.Etl.Sources.Json;
+
+/// <summary>
+/// The scalar properties of one JSON record, by schema position. Unknown properties are ignored (formats may
+/// grow); a property given twice, or an object/array where a scalar belongs, is a problem of the record.
+/// </summary>
+internal sealed class JsonFieldBag : FieldSource
+{
+    private readonly Dictionary<string, int> _lookup;
+    private readonly string?[] _values;
+    private readonly string?[] _errors;
+    private readonly bool[] _seen;
+
+    public JsonFieldBag(int fieldCount, Dictionary<string, int> lookup)
+    {
+        _lookup = lookup;
+        _values = new string?[fieldCount];
+        _errors = new string?[fieldCount];
+        _seen = new bool[fieldCount];
+    }
+
+    public override string? Get(int index, out string? error)
+    {
+        error = _errors[index];
+        return _values[index];
+    }
+
+    /// <summary>Parses one record; false with the property (or null) and reason when it is not a usable JSON object.</summary>
+    public bool Load(ReadOnlySpan<byte> json, out string? column, out string? reason)
+    {
+        Array.Clear(_values);
+        Array.Clear(_errors);
+        Array.Clear(_seen);
+        column = null;
+        reason = null;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reason = "record is not a JSON object";
+                return false;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                if (!_lookup.TryGetValue(FieldSpec.Fold(name), out var f))
+                {
+                    reader.Skip();
+                    continue;
+                }
+                if (_seen[f])
+                {
+                    column = name;
+                    reason = "property appears twice in the record";
+                    return false;
+                }
+                _seen[f] = true;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.String:
+                        _values[f] = reader.GetString();
+                        break;
+                    case JsonTokenType.Number:
+                        _values[f] = Encoding.UTF8.GetString(reader.ValueSpan);
+                        break;
+                    case JsonTokenType.True:
+                        _values[f] = "true";
+                        break;
+                    case JsonTokenType.False:
+                        _values[f] = "false";
+                        break;
+                    case JsonTokenType.Null:
+                        break;
+                    default:
+                        _errors[f] = $"expected a string, number or true/false, found {(reader.TokenType == JsonTokenType.StartObject ? "an object" : "an array")}";
+                        reader.Skip();
+                        break;
+                }
+            }
+            if (reader.Read())
+            {
+                reason = "data after the end of the JSON object";
+                return false;
+            }
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            reason = "not valid JSON: " + Shorten(ex.Message);
+            return false;
+        }
+        catch (InvalidOperationException ex)
+        {
+            reason = "not valid JSON text: " + Shorten(ex.Message);
+            return false;
+        }
+    }
+
+    private static string Shorten(string message) => message.Length <= 300 ? message : message[..300];
+}

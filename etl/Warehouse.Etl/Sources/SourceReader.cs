@@ -1,0 +1,149 @@
+using System.Text;
+using Warehouse.Etl.Cleaning;
+using Warehouse.Etl.Sources.Csv;
+using Warehouse.Etl.Sources.Json;
+
+namespace Warehouse.Etl.Sources;
+
+/// <summary>Maps one row's fields to a typed record, recording problems in the cleaner.</summary>
+internal delegate T? RecordMapper<T>(FieldSource fields, RowCleaner cleaner, long lineNumber)
+    where T : class;
+
+/// <summary>Shared CSV and JSON plumbing of the typed readers: framing, field lookup, reject building.</summary>
+internal static class SourceReader
+{
+    public static IEnumerable<SourceItem<T>> ReadCsv<T>(Stream stream, string sourceName, IReadOnlyList<FieldSpec> schema,
+        CleaningOptions options, CsvOptions? csvOptions, RecordMapper<T> map)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(sourceName);
+        ArgumentNullException.ThrowIfNull(options);
+        return Iterate();
+
+        IEnumerable<SourceItem<T>> Iterate()
+        {
+            using var reader = new CsvReader(stream, sourceName, csvOptions);
+            var header = CsvHeader.Read(reader, []);
+            var positions = new int[schema.Count];
+            var byFolded = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < header.Count; i++)
+            {
+                var folded = FieldSpec.Fold(header.Names[i]);
+                if (folded.Length > 0 && !byFolded.TryAdd(folded, i))
+                    throw new SourceFormatException(sourceName, reader.LineNumber, header.Names[i], "column appears twice in the header (names compare without case, spaces and underscores)");
+            }
+            var missing = new List<string>();
+            for (var f = 0; f < schema.Count; f++)
+            {
+                positions[f] = -1;
+                foreach (var name in schema[f].FoldedNames)
+                {
+                    if (byFolded.TryGetValue(name, out var p))
+                    {
+                        positions[f] = p;
+                        break;
+                    }
+                }
+                if (positions[f] < 0 && schema[f].RequiredColumn)
+                    missing.Add(schema[f].Name);
+            }
+            if (missing.Count > 0)
+                throw new SourceFormatException(sourceName, reader.LineNumber, null,
+                    $"header lacks required column(s) {string.Join(", ", missing)}; found {string.Join(", ", header.Names)}");
+
+            var fields = new CsvFieldSource(reader, positions);
+            var cleaner = new RowCleaner(options.MissingPolicies);
+            while (reader.Read())
+            {
+                cleaner.Reset();
+                if (reader.Error is { } error)
+                {
+                    var column = error.FieldIndex < header.Count ? header.Names[error.FieldIndex] : null;
+                    yield return Reject<T>(sourceName, reader.LineNumber, column, error.Reason, reader.GetRawRecord());
+                    continue;
+                }
+                if (reader.FieldCount != header.Count)
+                {
+                    yield return Reject<T>(sourceName, reader.LineNumber, null,
+                        $"row has {reader.FieldCount} fields, the header has {header.Count}", reader.GetRawRecord());
+                    continue;
+                }
+                var record = map(fields, cleaner, reader.LineNumber);
+                if (cleaner.HasFailed || record is null)
+                    yield return Reject<T>(sourceName, reader.LineNumber, cleaner.FailedColumn, cleaner.FailedReason ?? "row rejected", reader.GetRawRecord());
+                else
+                    yield return SourceItem<T>.Accepted(reader.LineNumber, record);
+            }
+        }
+    }
+
+    public static IEnumerable<SourceItem<T>> ReadJson<T>(Stream stream, string sourceName, IReadOnlyList<FieldSpec> schema,
+        CleaningOptions options, int maxRecordBytes, RecordMapper<T> map)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(sourceName);
+        ArgumentNullException.ThrowIfNull(options);
+        return Iterate();
+
+        IEnumerable<SourceItem<T>> Iterate()
+        {
+            using var scanner = new JsonRecordScanner(stream, sourceName, maxRecordBytes);
+            var lookup = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var f = 0; f < schema.Count; f++)
+            {
+                foreach (var name in schema[f].FoldedNames)
+                    lookup.TryAdd(name, f);
+            }
+            var bag = new JsonFieldBag(schema.Count, lookup);
+            var cleaner = new RowCleaner(options.MissingPolicies);
+            while (scanner.Next())
+            {
+                cleaner.Reset();
+                var raw = scanner.RawText();
+                if (scanner.Error is { } error)
+                {
+                    yield return Reject<T>(sourceName, scanner.LineNumber, null, error, raw);
+                    continue;
+                }
+                if (!bag.Load(scanner.Record.Span, out var column, out var reason))
+                {
+                    yield return Reject<T>(sourceName, scanner.LineNumber, column, reason!, raw);
+                    continue;
+                }
+                var record = map(bag, cleaner, scanner.LineNumber);
+                if (cleaner.HasFailed || record is null)
+                    yield return Reject<T>(sourceName, scanner.LineNumber, cleaner.FailedColumn, cleaner.FailedReason ?? "row rejected", raw);
+                else
+                    yield return SourceItem<T>.Accepted(scanner.LineNumber, record);
+            }
+        }
+    }
+
+    private static SourceItem<T> Reject<T>(string source, long line, string? column, string reason, string raw)
+        where T : class => SourceItem<T>.Rejected(new SourceReject(source, line, column, reason, raw));
+
+    private sealed class CsvFieldSource(CsvReader reader, int[] positions) : FieldSource
+    {
+        public override string? Get(int index, out string? error)
+        {
+            error = null;
+            var p = positions[index];
+            if (p < 0)
+                return null;
+            if (!reader.TryGetString(p, out var s))
+            {
+                error = "not valid UTF-8 (is the file in another encoding? convert it to UTF-8)";
+                return null;
+            }
+            return s;
+        }
+    }
+
+    internal static string Utf8Lossy(ReadOnlySpan<byte> bytes)
+    {
+        var text = Encoding.UTF8.GetString(bytes.Length > SourceReject.MaxRawRecordChars * 2 ? bytes[..(SourceReject.MaxRawRecordChars * 2)] : bytes);
+        return text.Length <= SourceReject.MaxRawRecordChars ? text : text[..SourceReject.MaxRawRecordChars];
+    }
+}
