@@ -129,8 +129,29 @@ def hierarchy_fixture():
         "data": X.tolist(), "cases": cases})
 
 
+def dbscan_fixture():
+    from sklearn.cluster import DBSCAN
+    from sklearn.neighbors import NearestNeighbors
+    X, _ = blobs(17, [80, 60, 50], [[0, 0], [4, 0], [2, 4]], 0.7)
+    noise = np.random.RandomState(18).uniform(-3, 7, size=(30, 2))
+    X = np.vstack([X, noise])
+    X = X[np.random.RandomState(19).permutation(len(X))]
+    X3, _ = blobs(23, [70, 70], [[0, 0, 0], [3, 3, 3]], 0.8)
+    cases = []
+    for name, data, eps, mp in [("blobs2d", X, 0.5, 5), ("blobs2d_wide", X, 0.9, 10), ("blobs3d", X3, 0.6, 4)]:
+        db = DBSCAN(eps=eps, min_samples=mp).fit(data)
+        k = mp
+        kd = NearestNeighbors(n_neighbors=k).fit(data).kneighbors(data)[0][:, -1]
+        cases.append({"name": name, "eps": eps, "min_samples": mp, "data": data.tolist(),
+                      "labels": db.labels_.tolist(), "core_sample_indices": db.core_sample_indices_.tolist(),
+                      "k": k, "k_distances_desc": np.sort(kd)[::-1].tolist()})
+    write("dbscan.json", {"provenance": provenance(
+        "sklearn.cluster.DBSCAN(eps, min_samples).fit: labels_, core_sample_indices_; NearestNeighbors(n_neighbors=k).kneighbors(X) k-th distance (self counted), sorted descending"),
+        "cases": cases})
+
+
 if __name__ == "__main__":
     which = set(sys.argv[1:])
-    for name, fn in [("kmeans", kmeans_fixture), ("metrics", metrics_fixture), ("hierarchy", hierarchy_fixture)]:
+    for name, fn in [("kmeans", kmeans_fixture), ("metrics", metrics_fixture), ("hierarchy", hierarchy_fixture), ("dbscan", dbscan_fixture)]:
         if not which or name in which:
             fn()

@@ -1,0 +1,260 @@
+using System;
+using System.Collections.Generic;
+using Warehouse.Segmentation.Internal;
+#if NET
+using System.Threading.Tasks;
+#endif
+
+namespace Warehouse.Segmentation.Dbscan;
+
+/// <summary>
+/// DBSCAN (Ester, Kriegel, Sander and Xu 1996): a row is a core row when at least <see cref="Options.MinPoints"/>
+/// rows (itself included) lie within <see cref="Options.Epsilon"/> (≤, Euclidean); clusters are the connected
+/// components of core rows at distance ≤ ε; a non-core row within ε of a core row is a border row; the rest is
+/// noise (label −1).
+/// </summary>
+/// <remarks>
+/// <para>Labels are those of scikit-learn's DBSCAN: clusters are numbered in order of their lowest core row, and a
+/// border row within ε of several clusters takes the one with the lowest such core row (scikit-learn expands
+/// clusters in that order, so the first cluster to reach a border row keeps it). This is independent of the order
+/// in which neighbours are found, so the result is deterministic.</para>
+/// <para>Neighbours come from a k-d tree (no all-pairs matrix): O(n log n) build, core detection stops counting at
+/// MinPoints; core-to-core edges are found once and joined with union–find. Memory O(n·d). Cost grows with the
+/// number of neighbour pairs (a large ε on dense data approaches O(n²)). In high dimension (d ≫ 10) a k-d tree
+/// degrades toward a scan. net10 runs the neighbour queries on all processors. Use
+/// <see cref="KDistances"/> / <see cref="SuggestEpsilon"/> to choose ε. Scale features first.</para>
+/// </remarks>
+public sealed class DbscanTrainer
+{
+    private readonly Options _options;
+
+    /// <summary>Default option values.</summary>
+    public static class Defaults
+    {
+        /// <summary>ε: 0.5 (scikit-learn's default).</summary>
+        public const double Epsilon = 0.5;
+        /// <summary>MinPoints: 5 (scikit-learn's min_samples default).</summary>
+        public const int MinPoints = 5;
+    }
+
+    /// <summary>Options of <see cref="DbscanTrainer"/>.</summary>
+    public sealed class Options
+    {
+        /// <summary>Neighbourhood radius ε &gt; 0.</summary>
+        public double Epsilon { get; set; } = Defaults.Epsilon;
+        /// <summary>Rows within ε (itself included) that make a core row, ≥ 1.</summary>
+        public int MinPoints { get; set; } = Defaults.MinPoints;
+        /// <summary>Threads of the net10 build (≤ 0: all processors).</summary>
+        public int MaxDegreeOfParallelism { get; set; } = -1;
+    }
+
+    /// <summary>Creates a trainer.</summary>
+    public DbscanTrainer(Options options)
+    {
+        if (options is null) throw new ArgumentNullException(nameof(options));
+        if (!(options.Epsilon > 0) || double.IsInfinity(options.Epsilon))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Epsilon, "Epsilon must be finite and > 0");
+        if (options.MinPoints < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MinPoints, "MinPoints must be ≥ 1");
+        _options = new Options { Epsilon = options.Epsilon, MinPoints = options.MinPoints, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
+    }
+
+    private const int Chunk = 2048;
+
+    /// <summary>Clusters the rows; the model keeps the core rows to assign new rows.</summary>
+    public DbscanModel Fit(FeatureMatrix data)
+    {
+        if (data is null) throw new ArgumentNullException(nameof(data));
+        if (data.Rows == 0) throw new ArgumentException("cannot cluster 0 rows", nameof(data));
+        data.EnsureFinite(nameof(data));
+        int n = data.Rows, d = data.Columns;
+        var x = data.Values;
+        double r2 = _options.Epsilon * _options.Epsilon;
+        int minPts = _options.MinPoints;
+        var tree = new KdTree(x, n, d);
+        int chunks = (n + Chunk - 1) / Chunk;
+
+        // 1. Core rows.
+        var core = new bool[n];
+        ForEachChunk(chunks, c =>
+        {
+            var stack = new int[KdTree.StackSize];
+            int s = c * Chunk, e = Math.Min(n, s + Chunk);
+            for (int i = s; i < e; i++) core[i] = tree.CountWithin(x, (long)i * d, r2, minPts, stack) >= minPts;
+        }, _options.MaxDegreeOfParallelism);
+
+        // 2. Core-core edges (j > i), found in parallel per chunk, joined in chunk order.
+        var parent = new int[n];
+        for (int i = 0; i < n; i++) parent[i] = i;
+        const int batch = 8; // chunks per round: bounds the edge lists kept in memory
+        for (int b0 = 0; b0 < chunks; b0 += batch)
+        {
+            int b1 = Math.Min(chunks, b0 + batch);
+            var edges = new List<int>[b1 - b0];
+            ForEachChunk(b1 - b0, cc =>
+            {
+                int c = b0 + cc;
+                var stack = new int[KdTree.StackSize];
+                var found = new List<int>();
+                var list = new List<int>();
+                int s = c * Chunk, e = Math.Min(n, s + Chunk);
+                for (int i = s; i < e; i++)
+                {
+                    if (!core[i]) continue;
+                    found.Clear();
+                    tree.Within(x, (long)i * d, r2, found, stack);
+                    foreach (int t in found)
+                    {
+                        int j = tree.RowAt(t);
+                        if (j > i && core[j])
+                        {
+                            list.Add(i);
+                            list.Add(j);
+                        }
+                    }
+                }
+                edges[cc] = list;
+            }, _options.MaxDegreeOfParallelism);
+            foreach (var list in edges)
+                for (int t = 0; t < list.Count; t += 2) Union(parent, list[t], list[t + 1]);
+        }
+
+        // 3. Cluster ids in order of the lowest core row of each component.
+        var labels = new int[n];
+        var componentLabel = new Dictionary<int, int>();
+        for (int i = 0; i < n; i++)
+        {
+            labels[i] = -1;
+            if (!core[i]) continue;
+            int root = Find(parent, i);
+            if (!componentLabel.TryGetValue(root, out int l))
+            {
+                l = componentLabel.Count;
+                componentLabel[root] = l;
+            }
+            labels[i] = l;
+        }
+
+        // 4. Border rows: the lowest cluster id among core rows within ε (lowest id = lowest first core row).
+        ForEachChunk(chunks, c =>
+        {
+            var stack = new int[KdTree.StackSize];
+            var found = new List<int>();
+            int s = c * Chunk, e = Math.Min(n, s + Chunk);
+            for (int i = s; i < e; i++)
+            {
+                if (core[i]) continue;
+                found.Clear();
+                tree.Within(x, (long)i * d, r2, found, stack);
+                int best = -1;
+                foreach (int t in found)
+                {
+                    int j = tree.RowAt(t);
+                    if (core[j] && (best < 0 || labels[j] < best)) best = labels[j];
+                }
+                labels[i] = best;
+            }
+        }, _options.MaxDegreeOfParallelism);
+
+        int coreCount = 0;
+        for (int i = 0; i < n; i++) if (core[i]) coreCount++;
+        var corePoints = new FeatureMatrix(coreCount, d) { ColumnNames = (string[]?)data.ColumnNames?.Clone() };
+        var coreLabels = new int[coreCount];
+        var coreIndices = new int[coreCount];
+        for (int i = 0, t = 0; i < n; i++)
+        {
+            if (!core[i]) continue;
+            Array.Copy(x, (long)i * d, corePoints.Values, (long)t * d, d);
+            coreLabels[t] = labels[i];
+            coreIndices[t] = i;
+            t++;
+        }
+        return new DbscanModel(_options.Epsilon, minPts, componentLabel.Count, corePoints, coreLabels, coreIndices, labels);
+    }
+
+    /// <summary>
+    /// Distance of every row to its k-th nearest row (the row itself counted as the first, as scikit-learn's
+    /// NearestNeighbors(k).kneighbors(X) on the training data), sorted descending: the "k-distance graph" of Ester et
+    /// al. for choosing ε with k = MinPoints. O(n log n) on a k-d tree.
+    /// </summary>
+    public static double[] KDistances(FeatureMatrix data, int k)
+    {
+        if (data is null) throw new ArgumentNullException(nameof(data));
+        if (k < 1 || k > data.Rows) throw new ArgumentOutOfRangeException(nameof(k), k, $"must be in [1, {data.Rows}]");
+        data.EnsureFinite(nameof(data));
+        int n = data.Rows, d = data.Columns;
+        var tree = new KdTree(data.Values, n, d);
+        var result = new double[n];
+        int chunks = (n + Chunk - 1) / Chunk;
+        ForEachChunk(chunks, c =>
+        {
+            var stack = new int[KdTree.StackSize];
+            int s = c * Chunk, e = Math.Min(n, s + Chunk);
+            for (int i = s; i < e; i++)
+            {
+                var dist = tree.KNearestDistances2(data.Values, (long)i * d, k, stack);
+                result[i] = Math.Sqrt(dist[dist.Length - 1]);
+            }
+        });
+        Array.Sort(result);
+        Array.Reverse(result);
+        return result;
+    }
+
+    /// <summary>
+    /// Suggests ε as the knee of the sorted k-distance curve: the point farthest from the straight line joining
+    /// its first and last points (the "kneedle" idea of Satopää et al. 2011, on the descending curve).
+    /// </summary>
+    public static double SuggestEpsilon(FeatureMatrix data, int minPoints)
+    {
+        var kd = KDistances(data, minPoints);
+        int n = kd.Length;
+        if (n < 3) return kd[n - 1] > 0 ? kd[n - 1] : kd[0];
+        double x0 = 0, y0 = kd[0], x1 = n - 1, y1 = kd[n - 1];
+        double best = -1;
+        int at = 0;
+        double dx = x1 - x0, dy = y1 - y0, norm = Math.Sqrt(dx * dx + dy * dy);
+        for (int i = 0; i < n; i++)
+        {
+            double dist = Math.Abs(dy * (i - x0) - dx * (kd[i] - y0)) / norm;
+            if (dist > best)
+            {
+                best = dist;
+                at = i;
+            }
+        }
+        return kd[at];
+    }
+
+    private static void ForEachChunk(int chunks, Action<int> body, int maxDegreeOfParallelism = -1)
+    {
+#if NET
+        if (chunks > 1 && Environment.ProcessorCount > 1 && maxDegreeOfParallelism != 1)
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : maxDegreeOfParallelism }, body);
+            return;
+        }
+#endif
+        for (int c = 0; c < chunks; c++) body(c);
+    }
+
+    private static int Find(int[] parent, int v)
+    {
+        int r = v;
+        while (parent[r] != r) r = parent[r];
+        while (parent[v] != r)
+        {
+            int t = parent[v];
+            parent[v] = r;
+            v = t;
+        }
+        return r;
+    }
+
+    private static void Union(int[] parent, int a, int b)
+    {
+        int ra = Find(parent, a), rb = Find(parent, b);
+        if (ra == rb) return;
+        if (ra < rb) parent[rb] = ra;
+        else parent[ra] = rb;
+    }
+}

@@ -1,0 +1,283 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using Warehouse.Segmentation.Internal;
+
+namespace Warehouse.Segmentation.Dbscan;
+
+/// <summary>
+/// A static k-d tree (Bentley 1975) over the rows of a matrix: split on the widest dimension at the median,
+/// leaves of at most <see cref="LeafSize"/> rows, a bounding box per node for pruning. Points are copied in tree
+/// order so a leaf is one contiguous block. Build O(n log n); a radius query visits only boxes within the radius.
+/// Read-only after construction (safe to query from several threads).
+/// </summary>
+internal sealed class KdTree
+{
+    internal const int LeafSize = 24;
+    private readonly double[] _points; // tree order, row-major
+    private readonly int[] _index;     // tree position → original row
+    private readonly int[] _start, _end, _left, _right;
+    private readonly double[] _boxMin, _boxMax;
+    private readonly int _d;
+
+    internal KdTree(double[] x, int n, int d)
+    {
+        _d = d;
+        _index = new int[n];
+        for (int i = 0; i < n; i++) _index[i] = i;
+        int maxNodes = Math.Max(1, 2 * (n / (LeafSize / 2) + 1));
+        var start = new List<int>(maxNodes);
+        var end = new List<int>(maxNodes);
+        var left = new List<int>(maxNodes);
+        var right = new List<int>(maxNodes);
+        var boxMin = new List<double>(maxNodes * d);
+        var boxMax = new List<double>(maxNodes * d);
+        var lo = new double[d];
+        var hi = new double[d];
+        // Iterative build: (node, start, end).
+        var work = new Stack<int>();
+        start.Add(0); end.Add(n); left.Add(-1); right.Add(-1);
+        for (int j = 0; j < d; j++) { boxMin.Add(0); boxMax.Add(0); }
+        work.Push(0);
+        while (work.Count > 0)
+        {
+            int node = work.Pop();
+            int s = start[node], e = end[node];
+            for (int j = 0; j < d; j++) { lo[j] = double.PositiveInfinity; hi[j] = double.NegativeInfinity; }
+            for (int t = s; t < e; t++)
+            {
+                long o = (long)_index[t] * d;
+                for (int j = 0; j < d; j++)
+                {
+                    double v = x[o + j];
+                    if (v < lo[j]) lo[j] = v;
+                    if (v > hi[j]) hi[j] = v;
+                }
+            }
+            int widest = 0;
+            for (int j = 0; j < d; j++)
+            {
+                boxMin[node * d + j] = lo[j];
+                boxMax[node * d + j] = hi[j];
+                if (hi[j] - lo[j] > hi[widest] - lo[widest]) widest = j;
+            }
+            if (e - s <= LeafSize || hi[widest] == lo[widest]) continue;
+            int mid = s + (e - s) / 2;
+            Select(x, d, widest, s, e - 1, mid);
+            int l = start.Count;
+            start.Add(s); end.Add(mid); left.Add(-1); right.Add(-1);
+            for (int j = 0; j < d; j++) { boxMin.Add(0); boxMax.Add(0); }
+            int r = start.Count;
+            start.Add(mid); end.Add(e); left.Add(-1); right.Add(-1);
+            for (int j = 0; j < d; j++) { boxMin.Add(0); boxMax.Add(0); }
+            left[node] = l;
+            right[node] = r;
+            work.Push(r);
+            work.Push(l);
+        }
+        _start = start.ToArray();
+        _end = end.ToArray();
+        _left = left.ToArray();
+        _right = right.ToArray();
+        _boxMin = boxMin.ToArray();
+        _boxMax = boxMax.ToArray();
+        _points = new double[(long)n * d];
+        for (int t = 0; t < n; t++) Array.Copy(x, (long)_index[t] * d, _points, (long)t * d, d);
+    }
+
+    /// <summary>Original row of tree position t.</summary>
+    internal int RowAt(int t) => _index[t];
+
+    /// <summary>Hoare quickselect on _index[lo..hi] by coordinate <paramref name="dim"/> (median-of-three pivot).</summary>
+    private void Select(double[] x, int d, int dim, int lo, int hi, int k)
+    {
+        while (hi > lo)
+        {
+            int m = lo + (hi - lo) / 2;
+            double a = x[(long)_index[lo] * d + dim], b = x[(long)_index[m] * d + dim], c = x[(long)_index[hi] * d + dim];
+            double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (x[(long)_index[i] * d + dim] < pivot) i++;
+                while (x[(long)_index[j] * d + dim] > pivot) j--;
+                if (i <= j)
+                {
+                    (_index[i], _index[j]) = (_index[j], _index[i]);
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else return;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double BoxDistance2(int node, double[] q, long qo)
+    {
+        double s = 0;
+        int b = node * _d;
+        for (int j = 0; j < _d; j++)
+        {
+            double v = q[qo + j];
+            double t = v < _boxMin[b + j] ? _boxMin[b + j] - v : (v > _boxMax[b + j] ? v - _boxMax[b + j] : 0);
+            s += t * t;
+        }
+        return s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double PointDistance2(int t, double[] q, long qo)
+    {
+        double s = 0;
+        long o = (long)t * _d;
+        for (int j = 0; j < _d; j++)
+        {
+            double diff = _points[o + j] - q[qo + j];
+            s += diff * diff;
+        }
+        return s;
+    }
+
+    /// <summary>Counts rows with squared distance ≤ r2 from the query, stopping once <paramref name="stopAt"/> is reached.</summary>
+    [MethodImpl(Hot.Optimize)]
+    internal int CountWithin(double[] q, long qo, double r2, int stopAt, int[] stack)
+    {
+        int count = 0, top = 0;
+        stack[top++] = 0;
+        while (top > 0)
+        {
+            int node = stack[--top];
+            if (BoxDistance2(node, q, qo) > r2) continue;
+            if (_left[node] < 0)
+            {
+                for (int t = _start[node]; t < _end[node]; t++)
+                    if (PointDistance2(t, q, qo) <= r2 && ++count >= stopAt) return count;
+                continue;
+            }
+            stack[top++] = _right[node];
+            stack[top++] = _left[node];
+        }
+        return count;
+    }
+
+    /// <summary>Appends the tree positions of rows with squared distance ≤ r2, in tree order.</summary>
+    [MethodImpl(Hot.Optimize)]
+    internal void Within(double[] q, long qo, double r2, List<int> positions, int[] stack)
+    {
+        int top = 0;
+        stack[top++] = 0;
+        while (top > 0)
+        {
+            int node = stack[--top];
+            if (BoxDistance2(node, q, qo) > r2) continue;
+            if (_left[node] < 0)
+            {
+                for (int t = _start[node]; t < _end[node]; t++)
+                    if (PointDistance2(t, q, qo) <= r2) positions.Add(t);
+                continue;
+            }
+            stack[top++] = _right[node];
+            stack[top++] = _left[node];
+        }
+    }
+
+    /// <summary>Tree position of the nearest row with squared distance ≤ r2 (ties: lowest original row), or −1.</summary>
+    [MethodImpl(Hot.Optimize)]
+    internal int Nearest(double[] q, long qo, double r2, int[] stack)
+    {
+        int best = -1, top = 0;
+        double bestD = r2;
+        stack[top++] = 0;
+        while (top > 0)
+        {
+            int node = stack[--top];
+            if (BoxDistance2(node, q, qo) > bestD) continue;
+            if (_left[node] < 0)
+            {
+                for (int t = _start[node]; t < _end[node]; t++)
+                {
+                    double dd = PointDistance2(t, q, qo);
+                    if (dd < bestD || (dd == bestD && (best < 0 || _index[t] < _index[best])))
+                    {
+                        bestD = dd;
+                        best = t;
+                    }
+                }
+                continue;
+            }
+            stack[top++] = _right[node];
+            stack[top++] = _left[node];
+        }
+        return best;
+    }
+
+    /// <summary>Squared distances to the k nearest rows (the query row itself included when it is in the tree), ascending.</summary>
+    [MethodImpl(Hot.Optimize)]
+    internal double[] KNearestDistances2(double[] q, long qo, int k, int[] stack)
+    {
+        var heap = new double[k]; // max-heap of the k best
+        int size = 0, top = 0;
+        stack[top++] = 0;
+        while (top > 0)
+        {
+            int node = stack[--top];
+            double bound = size < k ? double.PositiveInfinity : heap[0];
+            if (BoxDistance2(node, q, qo) > bound) continue;
+            if (_left[node] < 0)
+            {
+                for (int t = _start[node]; t < _end[node]; t++)
+                {
+                    double dd = PointDistance2(t, q, qo);
+                    if (size < k)
+                    {
+                        heap[size] = dd;
+                        SiftUp(heap, size++);
+                    }
+                    else if (dd < heap[0])
+                    {
+                        heap[0] = dd;
+                        SiftDown(heap, size);
+                    }
+                }
+                continue;
+            }
+            stack[top++] = _right[node];
+            stack[top++] = _left[node];
+        }
+        var result = new double[size];
+        Array.Copy(heap, result, size);
+        Array.Sort(result);
+        return result;
+    }
+
+    /// <summary>Depth bound for the explicit traversal stack.</summary>
+    internal const int StackSize = 256; // median splits halve the rows: depth ≤ log2(n) + 1, two entries per level
+
+    private static void SiftUp(double[] h, int i)
+    {
+        while (i > 0)
+        {
+            int p = (i - 1) / 2;
+            if (h[p] >= h[i]) return;
+            (h[p], h[i]) = (h[i], h[p]);
+            i = p;
+        }
+    }
+
+    private static void SiftDown(double[] h, int size)
+    {
+        int i = 0;
+        while (true)
+        {
+            int l = 2 * i + 1, r = l + 1, m = i;
+            if (l < size && h[l] > h[m]) m = l;
+            if (r < size && h[r] > h[m]) m = r;
+            if (m == i) return;
+            (h[m], h[i]) = (h[i], h[m]);
+            i = m;
+        }
+    }
+}
