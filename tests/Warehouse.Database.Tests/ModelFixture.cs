@@ -3,27 +3,28 @@ using Warehouse.Database.Build;
 
 namespace Warehouse.Database.Tests;
 
-/// <summary>Builds the DacFx model of database/Warehouse.Database once per test class that uses it (Sql160).</summary>
-public sealed class ModelFixture : IDisposable
+/// <summary>
+/// The DacFx model of database/Warehouse.Database (Sql160), built once per test run and shared by the test classes
+/// that read it (a model build takes seconds; the model is only read).
+/// </summary>
+public sealed class ModelFixture
 {
-    public ModelFixture()
+    private static readonly Lazy<(string Root, DatabaseSource Source, ModelBuildResult Build)> Shared = new(() =>
     {
-        Root = RepositoryPaths.FindRoot(AppContext.BaseDirectory);
-        Source = DatabaseSource.Load(RepositoryPaths.DatabaseSource(Root));
-        Build = ModelBuilder.Build(Source, SqlServerVersion.Sql160);
-    }
+        var root = RepositoryPaths.FindRoot(AppContext.BaseDirectory);
+        var source = DatabaseSource.Load(RepositoryPaths.DatabaseSource(root));
+        return (root, source, ModelBuilder.Build(source, SqlServerVersion.Sql160));
+    });
 
-    public string Root { get; }
+    public string Root => Shared.Value.Root;
 
-    public DatabaseSource Source { get; }
+    public DatabaseSource Source => Shared.Value.Source;
 
-    public ModelBuildResult Build { get; }
+    public ModelBuildResult Build => Shared.Value.Build;
 
     public TSqlModel Model => Build.Model;
 
     public IReadOnlyList<TSqlObject> Tables => Model.GetObjects(DacQueryScopes.UserDefined, Table.TypeClass).ToList();
-
-    public void Dispose() => Build.Dispose();
 
     /// <summary>Schema.Name without brackets, e.g. Fact.Purchase.</summary>
     public static string Plain(ObjectIdentifier name) => string.Join('.', name.Parts);

@@ -1,0 +1,114 @@
+-- Migrates the invoice lines staged under @LineageKey into Fact.Purchase, in one transaction:
+--   1. the latest staged row per invoice line (InvoiceNo, InvoiceLineNumber);
+--   2. missing products (type 1: descriptions updated in place) and geographies are added;
+--   3. purchase-source customers without a CRM record get a Dimension.Customer row (MatchRule purchase-source);
+--   4. fact rows of the staged invoice lines are deleted, then inserted with keys resolved by COALESCE(…, 0) to the
+--      Unknown members, so a rerun replaces rather than duplicates;
+--   5. lineage completed (read = loaded + rejected), the cutoff moved, the staged rows removed.
+-- Cancellations (IsCancellation = 1) are kept as negative lines. On error everything is rolled back.
+CREATE PROCEDURE [Integration].[MigrateStagedPurchaseData]
+    @LineageKey INT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @EndOfTime DATETIME2(7) = '9999-12-31';
+    DECLARE @LoadStarted DATETIME2(7) = (SELECT l.[LoadStarted] FROM [Integration].[Lineage] AS l WHERE l.[LineageKey] = @LineageKey);
+    IF @LoadStarted IS NULL
+    BEGIN
+        DECLARE @message NVARCHAR(200) = CONCAT(N'Integration.MigrateStagedPurchaseData: LineageKey ', @LineageKey, N' does not exist; call Integration.GetLineageKey first.');
+        THROW 50010, @message, 1;
+    END;
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+
+        SELECT s.[InvoiceNo], s.[InvoiceLineNumber], s.[StockCode], s.[Description], s.[Quantity], s.[InvoiceDateTime],
+               s.[UnitPrice], s.[CrmCustomerId], s.[Country], s.[CurrencyCode], s.[IsCancellation], s.[SourceLineNumber]
+        INTO #Staged
+        FROM (
+            SELECT ps.*, ROW_NUMBER() OVER (PARTITION BY ps.[InvoiceNo], ps.[InvoiceLineNumber] ORDER BY ps.[SourceLineNumber] DESC) AS [RowNumber]
+            FROM [Integration].[Purchase_Staging] AS ps
+            WHERE ps.[LineageKey] = @LineageKey
+        ) AS s
+        WHERE s.[RowNumber] = 1;
+
+        INSERT [Dimension].[Geography] ([Country], [City], [LineageKey])
+        SELECT DISTINCT s.[Country], N'', @LineageKey
+        FROM #Staged AS s
+        WHERE s.[Country] IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM [Dimension].[Geography] AS g WHERE g.[Country] = s.[Country] AND g.[City] = N'');
+
+        -- One description per stock code: the one on the latest line of the file.
+        SELECT p.[StockCode], p.[Description]
+        INTO #Product
+        FROM (
+            SELECT s.[StockCode], s.[Description], ROW_NUMBER() OVER (PARTITION BY s.[StockCode] ORDER BY s.[SourceLineNumber] DESC) AS [RowNumber]
+            FROM #Staged AS s
+        ) AS p
+        WHERE p.[RowNumber] = 1;
+
+        UPDATE d
+        SET [Description] = p.[Description], [LineageKey] = @LineageKey
+        FROM [Dimension].[Product] AS d
+        INNER JOIN #Product AS p ON p.[StockCode] = d.[StockCode]
+        WHERE p.[Description] IS NOT NULL AND (d.[Description] IS NULL OR d.[Description] <> p.[Description]);
+
+        INSERT [Dimension].[Product] ([StockCode], [Description], [LineageKey])
+        SELECT p.[StockCode], p.[Description], @LineageKey
+        FROM #Product AS p
+        WHERE NOT EXISTS (SELECT 1 FROM [Dimension].[Product] AS d WHERE d.[StockCode] = p.[StockCode]);
+
+        -- Customers known only to the purchase source (e.g. Online Retail CustomerID): one row each, country of the latest line.
+        SELECT c.[CrmCustomerId], c.[Country]
+        INTO #NewCustomer
+        FROM (
+            SELECT s.[CrmCustomerId], s.[Country], ROW_NUMBER() OVER (PARTITION BY s.[CrmCustomerId] ORDER BY s.[SourceLineNumber] DESC) AS [RowNumber]
+            FROM #Staged AS s
+            WHERE s.[CrmCustomerId] <> N''
+        ) AS c
+        WHERE c.[RowNumber] = 1
+          AND NOT EXISTS (SELECT 1 FROM [Dimension].[Customer] AS d WHERE d.[CrmCustomerId] = c.[CrmCustomerId]);
+
+        INSERT [Dimension].[Customer] ([CustomerKey], [ValidFrom], [ValidTo], [CrmCustomerId], [Country], [GeographyKey], [MatchRule], [LineageKey])
+        SELECT NEXT VALUE FOR [Sequences].[CustomerKey], @LoadStarted, @EndOfTime, n.[CrmCustomerId], n.[Country], COALESCE(g.[GeographyKey], 0), N'purchase-source', @LineageKey
+        FROM #NewCustomer AS n
+        LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = n.[Country] AND g.[City] = N'';
+
+        DELETE f
+        FROM [Fact].[Purchase] AS f
+        WHERE EXISTS (SELECT 1 FROM #Staged AS s WHERE s.[InvoiceNo] = f.[InvoiceNo] AND s.[InvoiceLineNumber] = f.[InvoiceLineNumber]);
+
+        INSERT [Fact].[Purchase]
+            ([CustomerKey], [DateKey], [ProductKey], [GeographyKey], [ChannelKey], [InvoiceNo], [InvoiceLineNumber], [InvoiceDateTime],
+             [Quantity], [UnitPrice], [Amount], [CurrencyCode], [IsCancellation], [LineageKey])
+        SELECT COALESCE(c.[CustomerKey], 0), COALESCE(d.[DateKey], 0), COALESCE(p.[ProductKey], 0), COALESCE(g.[GeographyKey], 0),
+               COALESCE(ch.[ChannelKey], 0), s.[InvoiceNo], s.[InvoiceLineNumber], s.[InvoiceDateTime],
+               s.[Quantity], s.[UnitPrice], CAST(s.[Quantity] * s.[UnitPrice] AS DECIMAL(18, 4)), s.[CurrencyCode], s.[IsCancellation], @LineageKey
+        FROM #Staged AS s
+        LEFT OUTER JOIN [Dimension].[Customer] AS c ON c.[CrmCustomerId] = s.[CrmCustomerId] AND c.[ValidTo] = @EndOfTime
+        LEFT OUTER JOIN [Dimension].[Date] AS d ON d.[Date] = CAST(s.[InvoiceDateTime] AS DATE)
+        LEFT OUTER JOIN [Dimension].[Product] AS p ON p.[StockCode] = s.[StockCode]
+        LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = s.[Country] AND g.[City] = N''
+        LEFT OUTER JOIN [Dimension].[Channel] AS ch ON ch.[ChannelCode] = N'store';
+
+        DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[Purchase_Staging] AS ps WHERE ps.[LineageKey] = @LineageKey);
+        DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedPurchase] AS r WHERE r.[LineageKey] = @LineageKey);
+        DECLARE @Cutoff DATETIME2(7) = COALESCE((SELECT MAX(s.[InvoiceDateTime]) FROM #Staged AS s), @LoadStarted);
+        EXEC [Integration].[CompleteLineage] @LineageKey = @LineageKey, @RowsLoaded = @RowsLoaded, @RowsRejected = @RowsRejected, @CutoffTime = @Cutoff;
+
+        DELETE FROM [Integration].[Purchase_Staging] WHERE [LineageKey] = @LineageKey;
+
+        COMMIT;
+    END TRY
+    BEGIN CATCH
+        IF XACT_STATE() <> 0
+            ROLLBACK;
+        EXEC [Integration].[FailLineage] @LineageKey = @LineageKey;
+        THROW;
+    END CATCH;
+
+    RETURN 0;
+END;
+GO

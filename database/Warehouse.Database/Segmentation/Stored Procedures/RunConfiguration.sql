@@ -1,0 +1,252 @@
+-- Runs the segmentation configuration @ConfigurationName inside SQL Server:
+--   1. checks the configuration (enabled, known algorithm, every feature a numeric column of Segmentation.CustomerFeature
+--      listed in Segmentation.FeatureDefinition) and snapshots the features;
+--   2. records the run in Segmentation.ModelRun (status running, host sqlclr);
+--   3. calls the CLR procedure Segmentation.RunSegmentation (deployed by Warehouse.SqlClr.Deploy.sql) with INSERT … EXEC:
+--      it reads the features through the context connection, scales, trains, and streams one row per customer back;
+--      model, scaler, segment centroids and metrics come back as OUTPUT parameters;
+--   4. stores model, assignments, metrics and the run's segments, matching each cluster to the persistent segment of the
+--      configuration with which it shares the most currently published customers (greedy, largest overlap first), so
+--      SegmentKey survives retraining; an unmatched cluster becomes a new segment.
+-- Publishing memberships is a separate step (Segmentation.PublishRun), so a quality gate can run in between.
+-- Customers who refused profiling (Dimension.Customer.ConsentProfiling = 0) are not clustered.
+-- On error the run is marked failed, the job log says why, and the error is raised again.
+CREATE PROCEDURE [Segmentation].[RunConfiguration]
+    @ConfigurationName NVARCHAR(100),
+    @ModelRunKey INT = NULL OUTPUT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @message NVARCHAR(2000);
+    DECLARE @Algorithm NVARCHAR(32), @Options NVARCHAR(4000), @Features NVARCHAR(1000), @ScalingMethod NVARCHAR(20), @Seed INT, @IsEnabled BIT;
+    SELECT @Algorithm = c.[Algorithm], @Options = c.[Options], @Features = c.[Features], @ScalingMethod = c.[ScalingMethod],
+           @Seed = c.[Seed], @IsEnabled = c.[IsEnabled]
+    FROM [Segmentation].[Configuration] AS c
+    WHERE c.[ConfigurationName] = @ConfigurationName;
+
+    IF @Algorithm IS NULL
+    BEGIN
+        SET @message = CONCAT(N'Segmentation.RunConfiguration: configuration ''', @ConfigurationName, N''' does not exist in Segmentation.Configuration.');
+        THROW 50041, @message, 1;
+    END;
+
+    IF @IsEnabled = 0
+    BEGIN
+        SET @message = CONCAT(N'Segmentation.RunConfiguration: configuration ''', @ConfigurationName, N''' is disabled (IsEnabled = 0).');
+        THROW 50042, @message, 1;
+    END;
+
+    -- Feature names in their configured order (STRING_SPLIT gives no order guarantee before SQL Server 2022).
+    DECLARE @Feature TABLE ([Ordinal] INT NOT NULL PRIMARY KEY, [FeatureName] NVARCHAR(64) NOT NULL);
+    DECLARE @rest NVARCHAR(1000) = @Features + N',', @position INT, @ordinal INT = 0, @name NVARCHAR(64);
+    WHILE LEN(@rest) > 0
+    BEGIN
+        SET @position = CHARINDEX(N',', @rest);
+        SET @name = LTRIM(RTRIM(LEFT(@rest, @position - 1)));
+        SET @rest = SUBSTRING(@rest, @position + 1, 1000);
+        IF @name <> N''
+        BEGIN
+            INSERT @Feature ([Ordinal], [FeatureName]) VALUES (@ordinal, @name);
+            SET @ordinal += 1;
+        END;
+    END;
+
+    SELECT TOP (1) @name = f.[FeatureName]
+    FROM @Feature AS f
+    WHERE NOT EXISTS (SELECT 1 FROM [Segmentation].[FeatureDefinition] AS d WHERE d.[FeatureName] = f.[FeatureName])
+       OR COL_LENGTH(N'[Segmentation].[CustomerFeature]', f.[FeatureName]) IS NULL
+       OR f.[FeatureName] IN (N'CustomerKey', N'AsOfDateKey');
+    IF @@ROWCOUNT > 0
+    BEGIN
+        SET @message = CONCAT(N'Segmentation.RunConfiguration: feature ''', @name, N''' of configuration ''', @ConfigurationName,
+                              N''' is not a feature column of Segmentation.CustomerFeature listed in Segmentation.FeatureDefinition.');
+        THROW 50043, @message, 1;
+    END;
+
+    IF @ordinal = 0
+    BEGIN
+        SET @message = CONCAT(N'Segmentation.RunConfiguration: configuration ''', @ConfigurationName, N''' lists no features.');
+        THROW 50044, @message, 1;
+    END;
+
+    DECLARE @AsOfDateKey INT;
+    EXEC [Segmentation].[SnapshotCustomerFeatures] @AsOfDateKey = @AsOfDateKey OUTPUT;
+
+    -- The feature query is built from validated column names only (QUOTENAME); the as-of date is a parameter.
+    DECLARE @FeatureQuery NVARCHAR(MAX) = N'SELECT f.[CustomerKey]';
+    SELECT @FeatureQuery += N', CAST(f.' + QUOTENAME(f.[FeatureName]) + N' AS FLOAT) AS ' + QUOTENAME(f.[FeatureName])
+    FROM @Feature AS f
+    ORDER BY f.[Ordinal];
+    SET @FeatureQuery += N' FROM [Segmentation].[CustomerFeature] AS f WHERE f.[AsOfDateKey] = @AsOfDateKey'
+        + N' AND NOT EXISTS (SELECT 1 FROM [Dimension].[Customer] AS c WHERE c.[CustomerKey] = f.[CustomerKey]'
+        + N' AND c.[ValidTo] = ''9999-12-31'' AND c.[ConsentProfiling] = 0) ORDER BY f.[CustomerKey]';
+
+    SET @ModelRunKey = NEXT VALUE FOR [Sequences].[ModelRunKey];
+    INSERT [Segmentation].[ModelRun]
+        ([ModelRunKey], [ConfigurationName], [Algorithm], [Parameters], [Features], [ScalingMethod], [Seed], [NumberOfSegments],
+         [NumberOfCustomers], [AsOfDateKey], [ConsentBasis], [Host], [StartedAt], [Status])
+    VALUES
+        (@ModelRunKey, @ConfigurationName, @Algorithm, @Options, @Features, @ScalingMethod, @Seed, 0,
+         0, @AsOfDateKey, N'profiling consent not refused', N'sqlclr', SYSUTCDATETIME(), N'running');
+    EXEC [Application].[WriteJobLog] @JobName = N'Segmentation.RunConfiguration', @StepName = N'segmentation', @Status = N'started',
+        @ConfigurationName = @ConfigurationName, @ModelRunKey = @ModelRunKey;
+
+    BEGIN TRY
+        CREATE TABLE #Assignment (
+            [CustomerKey] INT NOT NULL PRIMARY KEY,
+            [ClusterIndex] INT NOT NULL,
+            [Distance] FLOAT NULL,
+            [Probability] FLOAT NULL);
+
+        DECLARE @ModelBytes VARBINARY(MAX), @ScalerBytes VARBINARY(MAX), @ModelFormat NVARCHAR(32), @FormatVersion INT,
+                @Segments NVARCHAR(MAX), @Metrics NVARCHAR(MAX), @Inertia FLOAT, @Silhouette FLOAT, @DaviesBouldin FLOAT,
+                @CalinskiHarabasz FLOAT;
+
+        -- Called by name: the CLR objects are deployed by their own script, after the dacpac.
+        DECLARE @clrProcedure NVARCHAR(256) = N'[Segmentation].[RunSegmentation]';
+        IF OBJECT_ID(@clrProcedure, N'PC') IS NULL
+            THROW 50045, N'Segmentation.RunConfiguration: the CLR procedure Segmentation.RunSegmentation is not deployed; run Warehouse.SqlClr.Deploy.sql.', 1;
+
+        INSERT #Assignment ([CustomerKey], [ClusterIndex], [Distance], [Probability])
+        EXEC @clrProcedure
+            @FeatureQuery = @FeatureQuery,
+            @AsOfDateKey = @AsOfDateKey,
+            @Algorithm = @Algorithm,
+            @Options = @Options,
+            @ScalingMethod = @ScalingMethod,
+            @Seed = @Seed,
+            @ModelBytes = @ModelBytes OUTPUT,
+            @ScalerBytes = @ScalerBytes OUTPUT,
+            @ModelFormat = @ModelFormat OUTPUT,
+            @FormatVersion = @FormatVersion OUTPUT,
+            @Segments = @Segments OUTPUT,
+            @Metrics = @Metrics OUTPUT,
+            @Inertia = @Inertia OUTPUT,
+            @Silhouette = @Silhouette OUTPUT,
+            @DaviesBouldin = @DaviesBouldin OUTPUT,
+            @CalinskiHarabasz = @CalinskiHarabasz OUTPUT;
+
+        DECLARE @Customers INT = (SELECT COUNT(*) FROM #Assignment);
+        IF @Customers = 0
+            THROW 50046, N'Segmentation.RunConfiguration: the clustering returned no customers.', 1;
+
+        BEGIN TRANSACTION;
+
+        INSERT [Segmentation].[Model] ([ModelRunKey], [ModelFormat], [FormatVersion], [ModelBytes], [ScalerBytes])
+        VALUES (@ModelRunKey, @ModelFormat, @FormatVersion, @ModelBytes, @ScalerBytes);
+
+        INSERT [Segmentation].[ModelRunAssignment] ([ModelRunKey], [CustomerKey], [ClusterIndex], [Distance], [Probability])
+        SELECT @ModelRunKey, a.[CustomerKey], a.[ClusterIndex], a.[Distance], a.[Probability]
+        FROM #Assignment AS a;
+
+        -- Clusters of this run with their centroid (original units) from the CLR, sizes from the assignments.
+        SELECT a.[ClusterIndex], COUNT(*) AS [CustomerCount], CAST(COUNT(*) AS FLOAT) / @Customers AS [Share],
+               CAST(NULL AS NVARCHAR(MAX)) AS [Centroid], CAST(NULL AS INT) AS [SegmentKey]
+        INTO #Cluster
+        FROM #Assignment AS a
+        GROUP BY a.[ClusterIndex];
+
+        UPDATE c
+        SET [Centroid] = j.[Centroid]
+        FROM #Cluster AS c
+        INNER JOIN OPENJSON(@Segments) WITH ([ClusterIndex] INT N'$.cluster', [Centroid] NVARCHAR(MAX) N'$.centroid' AS JSON) AS j
+            ON j.[ClusterIndex] = c.[ClusterIndex];
+
+        -- Greedy matching by shared customers with the currently published segments of the configuration.
+        SELECT a.[ClusterIndex], cs.[SegmentKey], COUNT(*) AS [Overlap]
+        INTO #Overlap
+        FROM #Assignment AS a
+        INNER JOIN [Segmentation].[CustomerSegment] AS cs
+            ON cs.[CustomerKey] = a.[CustomerKey] AND cs.[ConfigurationName] = @ConfigurationName AND cs.[ValidTo] = '9999-12-31'
+        GROUP BY a.[ClusterIndex], cs.[SegmentKey];
+
+        DECLARE @cluster INT, @segment INT;
+        WHILE 1 = 1
+        BEGIN
+            SELECT TOP (1) @cluster = o.[ClusterIndex], @segment = o.[SegmentKey]
+            FROM #Overlap AS o
+            ORDER BY o.[Overlap] DESC, o.[ClusterIndex], o.[SegmentKey];
+            IF @@ROWCOUNT = 0
+                BREAK;
+            UPDATE #Cluster SET [SegmentKey] = @segment WHERE [ClusterIndex] = @cluster;
+            DELETE FROM #Overlap WHERE [ClusterIndex] = @cluster OR [SegmentKey] = @segment;
+        END;
+
+        -- New segments get a name from their RFM profile relative to the run's customers (renamed segments keep theirs).
+        DECLARE @MeanRecency FLOAT, @MeanMonetary FLOAT;
+        SELECT @MeanRecency = AVG(CAST(f.[RecencyDays] AS FLOAT)), @MeanMonetary = AVG(CAST(f.[MonetaryValue] AS FLOAT))
+        FROM [Segmentation].[CustomerFeature] AS f
+        INNER JOIN #Assignment AS a ON a.[CustomerKey] = f.[CustomerKey]
+        WHERE f.[AsOfDateKey] = @AsOfDateKey;
+
+        SELECT c.[ClusterIndex],
+               CASE WHEN c.[ClusterIndex] = -1 THEN N'Unclustered (noise)'
+                    ELSE CONCAT(
+                        CASE WHEN p.[Monetary] >= @MeanMonetary THEN N'Higher value' ELSE N'Lower value' END,
+                        CASE WHEN p.[Recency] <= @MeanRecency THEN N', recent' ELSE N', lapsing' END,
+                        N' (', c.[ClusterIndex] + 1, N')') END AS [GeneratedName]
+        INTO #Name
+        FROM #Cluster AS c
+        CROSS APPLY (
+            SELECT AVG(CAST(f.[RecencyDays] AS FLOAT)) AS [Recency], AVG(CAST(f.[MonetaryValue] AS FLOAT)) AS [Monetary]
+            FROM #Assignment AS a
+            INNER JOIN [Segmentation].[CustomerFeature] AS f ON f.[CustomerKey] = a.[CustomerKey] AND f.[AsOfDateKey] = @AsOfDateKey
+            WHERE a.[ClusterIndex] = c.[ClusterIndex]) AS p;
+
+        WHILE EXISTS (SELECT 1 FROM #Cluster WHERE [SegmentKey] IS NULL)
+        BEGIN
+            SELECT TOP (1) @cluster = c.[ClusterIndex] FROM #Cluster AS c WHERE c.[SegmentKey] IS NULL ORDER BY c.[ClusterIndex];
+            SET @segment = NEXT VALUE FOR [Sequences].[SegmentKey];
+            INSERT [Segmentation].[Segment] ([SegmentKey], [ConfigurationName], [SegmentName], [GeneratedName], [IsRenamed], [Description], [FirstModelRunKey], [LastModelRunKey])
+            SELECT @segment, @ConfigurationName, n.[GeneratedName], n.[GeneratedName], 0, NULL, @ModelRunKey, @ModelRunKey
+            FROM #Name AS n
+            WHERE n.[ClusterIndex] = @cluster;
+            UPDATE #Cluster SET [SegmentKey] = @segment WHERE [ClusterIndex] = @cluster;
+        END;
+
+        UPDATE s
+        SET [GeneratedName] = n.[GeneratedName],
+            [SegmentName] = CASE WHEN s.[IsRenamed] = 1 THEN s.[SegmentName] ELSE n.[GeneratedName] END
+        FROM [Segmentation].[Segment] AS s
+        INNER JOIN #Cluster AS c ON c.[SegmentKey] = s.[SegmentKey]
+        INNER JOIN #Name AS n ON n.[ClusterIndex] = c.[ClusterIndex];
+
+        INSERT [Segmentation].[ModelRunSegment] ([ModelRunKey], [ClusterIndex], [SegmentKey], [CustomerCount], [Share], [Centroid], [MatchDistance])
+        SELECT @ModelRunKey, c.[ClusterIndex], c.[SegmentKey], c.[CustomerCount], c.[Share], c.[Centroid], NULL
+        FROM #Cluster AS c;
+
+        UPDATE [Segmentation].[ModelRun]
+        SET [NumberOfSegments] = (SELECT COUNT(*) FROM #Cluster WHERE [ClusterIndex] >= 0),
+            [NumberOfCustomers] = @Customers,
+            [DataWindowStartDateKey] = (SELECT MIN(p.[DateKey]) FROM [Fact].[Purchase] AS p WHERE p.[DateKey] > 0),
+            [DataWindowEndDateKey] = (SELECT MAX(p.[DateKey]) FROM [Fact].[Purchase] AS p WHERE p.[DateKey] < @AsOfDateKey),
+            [Inertia] = @Inertia,
+            [Silhouette] = @Silhouette,
+            [DaviesBouldin] = @DaviesBouldin,
+            [CalinskiHarabasz] = @CalinskiHarabasz,
+            [Metrics] = @Metrics,
+            [CompletedAt] = SYSUTCDATETIME(),
+            [Status] = N'succeeded'
+        WHERE [ModelRunKey] = @ModelRunKey;
+
+        COMMIT;
+
+        SET @message = CONCAT(N'customers ', @Customers, N', silhouette ', @Silhouette, N', Davies-Bouldin ', @DaviesBouldin);
+        EXEC [Application].[WriteJobLog] @JobName = N'Segmentation.RunConfiguration', @StepName = N'segmentation', @Status = N'succeeded',
+            @ConfigurationName = @ConfigurationName, @ModelRunKey = @ModelRunKey, @Message = @message;
+    END TRY
+    BEGIN CATCH
+        IF XACT_STATE() <> 0
+            ROLLBACK;
+        SET @message = LEFT(ERROR_MESSAGE(), 2000);
+        UPDATE [Segmentation].[ModelRun] SET [Status] = N'failed', [CompletedAt] = SYSUTCDATETIME() WHERE [ModelRunKey] = @ModelRunKey;
+        EXEC [Application].[WriteJobLog] @JobName = N'Segmentation.RunConfiguration', @StepName = N'segmentation', @Status = N'failed',
+            @ConfigurationName = @ConfigurationName, @ModelRunKey = @ModelRunKey, @Message = @message;
+        THROW;
+    END CATCH;
+
+    RETURN 0;
+END;
+GO

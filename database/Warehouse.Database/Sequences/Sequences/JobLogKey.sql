@@ -1,0 +1,8 @@
+CREATE SEQUENCE [Sequences].[JobLogKey]
+    AS BIGINT
+    START WITH 1
+    INCREMENT BY 1
+    MINVALUE 1
+    NO CYCLE
+    CACHE 1000;
+GO
