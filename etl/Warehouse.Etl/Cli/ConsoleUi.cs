@@ -52,6 +52,37 @@ internal static class ConsoleUi
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/>, which reports named steps as it goes: each step is shown as a progress task
+    /// (terminal) or as plain start/done lines (redirected).
+    /// </summary>
+    public static void RunStepsLive(Action<Action<string, Action>> body)
+    {
+        if (Interactive)
+        {
+            AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+                .Start(context => body((name, step) =>
+                {
+                    var task = context.AddTask(Markup.Escape(name), autoStart: true, maxValue: 1);
+                    task.IsIndeterminate = true;
+                    step();
+                    task.IsIndeterminate = false;
+                    task.Value = 1;
+                    task.StopTask();
+                }));
+            return;
+        }
+
+        body((name, step) =>
+        {
+            var started = DateTime.UtcNow;
+            Console.WriteLine($"{name} ...");
+            step();
+            Console.WriteLine($"{name}: done in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+        });
+    }
+
     /// <summary>Writes a line (markup escaped).</summary>
     public static void Line(string text) => AnsiConsole.WriteLine(text);
 

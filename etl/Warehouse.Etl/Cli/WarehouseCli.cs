@@ -22,8 +22,8 @@ internal static partial class WarehouseCli
         var root = new RootCommand("Warehouse segmentation: load customer, web, social and purchase data into a star schema and segment customers.");
         root.Options.Add(WarehouseOption);
         root.Subcommands.Add(BuildLoad());
-//SEG        root.Subcommands.Add(BuildSegment());
-//DEMO        root.Subcommands.Add(BuildDemo());
+        root.Subcommands.Add(BuildSegment());
+        root.Subcommands.Add(BuildDemo());
         return root;
     }
 

@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Globalization;
+using Dapper;
+using Spectre.Console;
+using Warehouse.Etl.Segmenting;
+
+namespace Warehouse.Etl.Cli;
+
+internal static partial class WarehouseCli
+{
+    private static Command BuildSegment()
+    {
+        var segment = new Command("segment", "Customer segmentation runs and their results.");
+        var k = new Option<int?>("--k") { Description = "Number of segments (default 5)." };
+        var kRange = new Option<string?>("--k-range") { Description = "Choose k by the best mean silhouette in a range, e.g. 2..10." };
+        var algorithm = new Option<string>("--algorithm") { Description = "Clustering algorithm.", DefaultValueFactory = _ => "kmeans" };
+        algorithm.AcceptOnlyFromAmong("kmeans");
+        var features = new Option<string[]>("--features")
+        {
+            Description = $"Features to cluster on, comma-separated (default {string.Join(",", FeatureCatalog.Defaults)}; known: {string.Join(",", FeatureCatalog.All.Select(f => f.Name))}).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var seed = new Option<int>("--seed") { Description = "Random seed (k-means++ and sampling).", DefaultValueFactory = _ => 42 };
+        var restarts = new Option<int>("--restarts") { Description = "k-means restarts; the lowest inertia wins.", DefaultValueFactory = _ => 10 };
+        var configuration = new Option<string>("--configuration", "-c") { Description = "Configuration name: segments and history are kept per configuration.", DefaultValueFactory = _ => "default" };
+
+        var run = new Command("run", "Build features for the latest as-of date, cluster customers (k-means, k-means++ start) and record the run, segments and memberships.");
+        foreach (var option in new Option[] { k, kRange, algorithm, features, seed, restarts, configuration })
+        {
+            run.Options.Add(option);
+        }
+
+        run.SetAction(parse => Run(() =>
+        {
+            var options = new SegmentationOptions
+            {
+                ConfigurationName = parse.GetValue(configuration)!,
+                K = parse.GetValue(k) ?? 5,
+                KRange = parse.GetValue(kRange) is { } range ? SegmentationOptions.ParseRange(range) : null,
+                Seed = parse.GetValue(seed),
+                Restarts = parse.GetValue(restarts),
+            };
+            if (parse.GetValue(features) is { Length: > 0 } names)
+            {
+                options.Features = names;
+            }
+
+            using var warehouse = OpenWarehouse(parse);
+            SegmentationResult? result = null;
+            ConsoleUi.RunSteps([("Segmenting customers", () => result = SegmentationRunner.Run(warehouse, options))]);
+            PrintSegmentation(result!);
+            return 0;
+        }));
+
+        var list = new Command("list", "Show the segments of the latest run of each configuration (Reports.SegmentProfile).");
+        list.SetAction(parse => Run(() =>
+        {
+            using var warehouse = OpenWarehouse(parse);
+            var rows = warehouse.Connection.Query<(string Configuration, int Run, int SegmentKey, string Name, long Customers, double Share, double Recency,
+                double Frequency, double Aov, double Monetary)>("""
+                SELECT "ConfigurationName", "ModelRunKey", "SegmentKey", "SegmentName", "CustomerCount", "Share", "MeanRecencyDays", "MeanFrequency",
+                       "MeanAverageOrderValue", "MeanMonetaryValue"
+                FROM "Reports"."SegmentProfile" ORDER BY "ConfigurationName", "MeanMonetaryValue" DESC
+                """).ToList();
+            if (rows.Count == 0)
+            {
+                ConsoleUi.Line("No segmentation run yet: run 'segment run' (or 'demo').");
+                return 0;
+            }
+
+            foreach (var group in rows.GroupBy(r => (r.Configuration, r.Run)))
+            {
+                ConsoleUi.Line($"Configuration '{group.Key.Configuration}', run {group.Key.Run}:");
+                PrintTable(group.Select(r => new SegmentSummary(r.SegmentKey, false, r.Name, (int)r.Customers, r.Share, r.Recency, r.Frequency, r.Aov, r.Monetary)));
+            }
+
+            return 0;
+        }));
+
+        segment.Subcommands.Add(run);
+        segment.Subcommands.Add(list);
+        return segment;
+    }
+
+    /// <summary>Prints the outcome of a run with its segment table.</summary>
+    internal static void PrintSegmentation(SegmentationResult result)
+    {
+        ConsoleUi.Line(string.Create(CultureInfo.InvariantCulture,
+            $"Run {result.ModelRunKey} ({result.ConfigurationName}): {result.Customers:N0} customers in {result.K} segments as of {result.AsOfDateKey}; " +
+            $"{result.ExcludedForConsent:N0} left out (profiling refused); silhouette {result.Silhouette:0.000}; {result.Elapsed.TotalSeconds:0.0} s."));
+        if (result.KCurve.Count > 0)
+        {
+            ConsoleUi.Line("  k by silhouette: " + string.Join(", ", result.KCurve.Select(p => string.Create(CultureInfo.InvariantCulture, $"k={p.K}: {p.Silhouette:0.000}"))));
+        }
+
+        PrintTable(result.Segments);
+    }
+
+    private static void PrintTable(IEnumerable<SegmentSummary> segments)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("Segment");
+        table.AddColumn("Name");
+        foreach (var header in new[] { "Customers", "Share", "Recency (days)", "Frequency", "Avg order value", "Monetary" })
+        {
+            table.AddColumn(new TableColumn(header).RightAligned());
+        }
+
+        foreach (var s in segments)
+        {
+            table.AddRow(
+                s.SegmentKey.ToString(CultureInfo.InvariantCulture) + (s.IsNew ? " (new)" : string.Empty),
+                Markup.Escape(s.Name),
+                s.Customers.ToString("N0", CultureInfo.InvariantCulture),
+                s.Share.ToString("P1", CultureInfo.InvariantCulture),
+                s.MeanRecencyDays.ToString("0", CultureInfo.InvariantCulture),
+                s.MeanFrequency.ToString("0.0", CultureInfo.InvariantCulture),
+                s.MeanAverageOrderValue.ToString("N2", CultureInfo.InvariantCulture),
+                s.MeanMonetaryValue.ToString("N2", CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Warehouse.Data.DuckDb;
+using Warehouse.Etl.Segmenting;
+using Warehouse.Etl.Transactions;
+
+namespace Warehouse.Etl.Demo;
+
+/// <summary>
+/// The demo end to end: generate the sample files, load them through staging into the star schema, segment.
+/// Loads are idempotent (a file already loaded is skipped by content hash), so a second demo on the same warehouse
+/// leaves the data as it was and records a new model run.
+/// </summary>
+public static class DemoRunner
+{
+    /// <summary>What the demo did.</summary>
+    /// <param name="Dataset">The generated sample and its truth.</param>
+    /// <param name="Transactions">The transactions load.</param>
+    /// <param name="Segmentation">The segmentation run.</param>
+    /// <param name="Elapsed">Wall time of the whole demo.</param>
+    public sealed record Result(DemoDataset Dataset, TransactionLoader.Result Transactions, SegmentationResult Segmentation, TimeSpan Elapsed);
+
+    /// <summary>Runs the demo.</summary>
+    /// <param name="warehouse">The warehouse.</param>
+    /// <param name="demo">Sample size, seed and folder.</param>
+    /// <param name="segmentation">Segmentation parameters.</param>
+    /// <param name="step">Runs one named step (progress display); null runs the steps directly.</param>
+    public static Result Run(DuckDbWarehouse warehouse, DemoOptions demo, SegmentationOptions segmentation, Action<string, Action>? step = null)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        ArgumentNullException.ThrowIfNull(demo);
+        ArgumentNullException.ThrowIfNull(segmentation);
+        step ??= (_, body) => body();
+        var clock = Stopwatch.StartNew();
+        DemoDataset? dataset = null;
+        TransactionLoader.Result? transactions = null;
+        SegmentationResult? run = null;
+        step($"Generating {demo.Customers:N0} customers and about {demo.Lines:N0} purchase lines (seed {demo.Seed})", () => dataset = new DemoGenerator(demo).Generate());
+        step("Loading transactions (staging → star schema)", () => transactions = TransactionLoader.Load(warehouse, dataset!.Files.Transactions));
+        step("Building features and clustering (k-means++)", () => run = SegmentationRunner.Run(warehouse, segmentation));
+        return new Result(dataset!, transactions!, run!, clock.Elapsed);
+    }
+}
