@@ -80,14 +80,14 @@ public static class SegmentationRunner
             });
             var metricsJson = JsonSerializer.Serialize(new
             {
-                inertia = model.Inertia,
-                metrics.Silhouette,
+                inertia = Finite(model.Inertia),
+                silhouette = Finite(metrics.Silhouette),
                 silhouetteSampleSize = metrics.SampleSize,
-                metrics.DaviesBouldin,
-                metrics.CalinskiHarabasz,
+                daviesBouldin = Finite(metrics.DaviesBouldin),
+                calinskiHarabasz = Finite(metrics.CalinskiHarabasz),
                 model.Iterations,
                 model.Converged,
-                kCurve = curve.Select(c => new { c.K, c.Silhouette, c.Inertia }),
+                kCurve = curve.Select(c => new { c.K, silhouette = Finite(c.Silhouette), inertia = Finite(c.Inertia) }),
             });
             db.Execute("""
                 INSERT INTO "Segmentation"."ModelRun" ("ModelRunKey", "ConfigurationName", "Algorithm", "Parameters", "Features", "ScalingMethod", "Seed",
