@@ -1,0 +1,85 @@
+using Dapper;
+using Warehouse.Data;
+
+namespace Warehouse.Reports.Naming;
+
+/// <summary>
+/// Keeps Segmentation.Segment names in step with the profiles. After each run, <see cref="ApplyGeneratedNames"/> stores
+/// the generated name of every segment of the run in GeneratedName, and in SegmentName too unless a user renamed the
+/// segment (IsRenamed = 1): a rename survives later runs because SegmentKey is persistent and renamed names are never
+/// overwritten. <see cref="Rename"/> is the user's side; in T-SQL the same is
+/// <c>UPDATE Segmentation.Segment SET SegmentName = N'…', IsRenamed = 1 WHERE SegmentKey = …</c>.
+/// </summary>
+public static class SegmentNaming
+{
+    /// <summary>
+    /// Generates names for the segments of the latest successful run of <paramref name="configurationName"/> from
+    /// Reports.SegmentComparison (standardised means of the features the run clustered on) and stores them with a
+    /// description of the strongest differences. Call it after the run's memberships are written.
+    /// </summary>
+    /// <returns>Segment key → generated name.</returns>
+    public static IReadOnlyDictionary<int, string> ApplyGeneratedNames(IWarehouse warehouse, string configurationName)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        ArgumentException.ThrowIfNullOrEmpty(configurationName);
+        var db = warehouse.Connection;
+        // Names describe what the model clustered on: only the run's features count.
+        var features = FeatureCatalog.Parse(db.QuerySingleOrDefault<string>(
+            warehouse.Sql("SELECT Features FROM Reports.LatestModelRun WHERE ConfigurationName = @configurationName"), new { configurationName }))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var rows = db.Query<(int SegmentKey, string FeatureName, double StandardizedMean, double Mean, double MeanIndex)>(
+            warehouse.Sql("""
+                SELECT SegmentKey, FeatureName, StandardizedMean, Mean, COALESCE(MeanIndex, 0) AS MeanIndex
+                FROM Reports.SegmentComparison WHERE ConfigurationName = @configurationName
+                """), new { configurationName }).Where(r => features.Contains(r.FeatureName)).ToList();
+        var profiles = rows.GroupBy(r => r.SegmentKey).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyDictionary<string, double>)g.ToDictionary(r => r.FeatureName, r => r.StandardizedMean, StringComparer.OrdinalIgnoreCase));
+        var names = SegmentNamer.GenerateUnique(profiles);
+        using var transaction = warehouse.BeginTransaction();
+        foreach (var (segmentKey, name) in names)
+        {
+            var description = Describe(rows.Where(r => r.SegmentKey == segmentKey).Select(r => (r.FeatureName, r.StandardizedMean, r.Mean, r.MeanIndex)));
+            db.Execute(warehouse.Sql("""
+                UPDATE Segmentation.Segment
+                SET GeneratedName = @name,
+                    SegmentName = CASE WHEN IsRenamed = 1 THEN SegmentName ELSE @name END,
+                    Description = @description
+                WHERE SegmentKey = @segmentKey
+                """), new { name, description, segmentKey }, transaction);
+        }
+
+        transaction.Commit();
+        return names;
+    }
+
+    /// <summary>Sets a user's name for a segment; it then survives new runs. A null or blank name restores the generated one.</summary>
+    /// <exception cref="ArgumentException">The name is longer than 100 characters.</exception>
+    /// <exception cref="InvalidOperationException">No segment has the key.</exception>
+    public static void Rename(IWarehouse warehouse, int segmentKey, string? name)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        var trimmed = name?.Trim();
+        if (trimmed is { Length: > 100 })
+        {
+            throw new ArgumentException($"Segment name is {trimmed.Length} characters long; at most 100 fit Segmentation.Segment.SegmentName.", nameof(name));
+        }
+
+        var changed = string.IsNullOrEmpty(trimmed)
+            ? warehouse.Connection.Execute(warehouse.Sql("UPDATE Segmentation.Segment SET SegmentName = GeneratedName, IsRenamed = 0 WHERE SegmentKey = @segmentKey"), new { segmentKey })
+            : warehouse.Connection.Execute(warehouse.Sql("UPDATE Segmentation.Segment SET SegmentName = @trimmed, IsRenamed = 1 WHERE SegmentKey = @segmentKey"), new { trimmed, segmentKey });
+        if (changed == 0)
+        {
+            throw new InvalidOperationException($"No segment with SegmentKey {segmentKey} in Segmentation.Segment.");
+        }
+    }
+
+    /// <summary>A sentence on the strongest differences, e.g. "RecencyDays 12.3 (index 25); Frequency 14.1 (index 310)".</summary>
+    private static string Describe(IEnumerable<(string Feature, double Z, double Mean, double Index)> figures)
+    {
+        var parts = figures.OrderByDescending(f => Math.Abs(f.Z)).Take(4)
+            .Select(f => FormattableString.Invariant($"{f.Feature} {f.Mean:0.##} (index {f.Index:0})"));
+        var text = "Mean vs all customers: " + string.Join("; ", parts);
+        return text.Length <= 400 ? text : text[..400];
+    }
+}
