@@ -5,8 +5,10 @@ namespace Warehouse.Etl.Tests.Sources;
 
 /// <summary>
 /// Memory stays flat as files grow: files far larger than the asserted heap bound are generated on the fly by a
-/// non-seekable stream and read to the end; the managed heap is sampled while reading.
+/// non-seekable stream and read to the end; the managed heap is sampled while reading. The heap is process-wide,
+/// so these tests run alone (no other test allocating in parallel).
 /// </summary>
+[Collection(StreamingMemoryCollection.Name)]
 public sealed class StreamingMemoryTests
 {
     /// <summary>A read-only, forward-only stream producing lines on demand (the file never exists in memory).</summary>
@@ -108,4 +110,12 @@ public sealed class StreamingMemoryTests
         // ~30 MB of events; live state is 400 open sessions plus the recent-session names: 4 MB bound.
         Assert.True(peak - baseline < 4_000_000, $"heap grew by {peak - baseline} bytes reading {stream.BytesProduced} bytes");
     }
+}
+
+/// <summary>Runs the memory tests without parallel neighbours.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class StreamingMemoryCollection
+{
+    /// <summary>Collection name.</summary>
+    public const string Name = "Streaming memory (not parallel)";
 }
