@@ -36,7 +36,8 @@ internal static partial class WarehouseCli
             var segmentation = new SegmentationOptions { K = parse.GetValue(k), Seed = parse.GetValue(seed) };
             ConsoleUi.RunStepsLive(report => result = DemoRunner.Run(warehouse, options, segmentation, report));
             ConsoleUi.Line($"Source files: {folder}");
-            PrintLoad(result!.Transactions);
+            PrintLoad(result!.Customers);
+            PrintLoad(result.Transactions);
             PrintSegmentation(result.Segmentation);
             ConsoleUi.Line(string.Create(CultureInfo.InvariantCulture, $"Demo finished in {result.Elapsed.TotalSeconds:0.0} s. Warehouse: {warehouse.Location}"));
             return 0;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Warehouse.Data.DuckDb;
+using Warehouse.Etl.Sources;
 using Warehouse.Etl.Transactions;
 
 namespace Warehouse.Etl.Cli;
@@ -51,7 +52,7 @@ internal static partial class WarehouseCli
             return 0;
         }));
         load.Subcommands.Add(transactions);
-//SRC        AddSourceLoads(load, file);
+        AddSourceLoads(load, file);
         return load;
     }
 
@@ -85,6 +86,11 @@ internal static partial class WarehouseCli
         try
         {
             return body();
+        }
+        catch (SourceFormatException e)
+        {
+            ConsoleUi.Error($"malformed file: {e.Message}. Nothing was loaded.");
+            return 2;
         }
         catch (CsvFormatException e)
         {

@@ -298,7 +298,7 @@ public sealed class DemoGenerator
     private static void WriteCustomers(string path, List<DemoCustomer> customers)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false)) { NewLine = "\n" };
-        writer.WriteLine("customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at");
+        writer.WriteLine("crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at");
         foreach (var c in customers)
         {
             writer.WriteLine(string.Join(',',

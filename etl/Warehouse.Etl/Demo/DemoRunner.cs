@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Warehouse.Data.DuckDb;
+using Warehouse.Etl.Loading;
 using Warehouse.Etl.Segmenting;
 using Warehouse.Etl.Transactions;
 
@@ -17,7 +18,8 @@ public static class DemoRunner
     /// <param name="Transactions">The transactions load.</param>
     /// <param name="Segmentation">The segmentation run.</param>
     /// <param name="Elapsed">Wall time of the whole demo.</param>
-    public sealed record Result(DemoDataset Dataset, TransactionLoader.Result Transactions, SegmentationResult Segmentation, TimeSpan Elapsed);
+    /// <param name="Customers">The CRM load.</param>
+    public sealed record Result(DemoDataset Dataset, TransactionLoader.Result Transactions, SegmentationResult Segmentation, TimeSpan Elapsed, LoadResult Customers);
 
     /// <summary>Runs the demo.</summary>
     /// <param name="warehouse">The warehouse.</param>
@@ -33,10 +35,12 @@ public static class DemoRunner
         var clock = Stopwatch.StartNew();
         DemoDataset? dataset = null;
         TransactionLoader.Result? transactions = null;
+        LoadResult? customers = null;
         SegmentationResult? run = null;
         step($"Generating {demo.Customers:N0} customers and about {demo.Lines:N0} purchase lines (seed {demo.Seed})", () => dataset = new DemoGenerator(demo).Generate());
+        step("Loading CRM customers (identity resolution, type 2 history)", () => customers = CrmLoader.Load(warehouse, dataset!.Files.Customers));
         step("Loading transactions (staging → star schema)", () => transactions = TransactionLoader.Load(warehouse, dataset!.Files.Transactions));
         step("Building features and clustering (k-means++)", () => run = SegmentationRunner.Run(warehouse, segmentation));
-        return new Result(dataset!, transactions!, run!, clock.Elapsed);
+        return new Result(dataset!, transactions!, run!, clock.Elapsed, customers!);
     }
 }

@@ -62,9 +62,8 @@ public static class SegmentationRunner
 
             var runKey = db.ExecuteScalar<int>("SELECT CAST(nextval('Sequences.ModelRunKey') AS INTEGER)", transaction: transaction);
             var profiles = Profile(table, labels, k, features);
-            var overall = Overall(table);
             var matches = MatchPrevious(db, transaction, options.ConfigurationName, profiles, scaler, features);
-            var names = NameSegments(profiles, overall);
+            var names = NameSegments(profiles, table.Profile);
             var parameters = JsonSerializer.Serialize(new
             {
                 k,
@@ -316,21 +315,6 @@ public static class SegmentationRunner
         return result;
     }
 
-    /// <summary>The typical customer: medians, so a few big spenders do not make everyone else look "low value".</summary>
-    private static Dictionary<string, double> Overall(FeatureTable table) =>
-        table.Profile.ToDictionary(p => p.Key, p => Median(p.Value), StringComparer.Ordinal);
-
-    private static double Median(double[] values)
-    {
-        if (values.Length == 0)
-        {
-            return 0;
-        }
-
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
     /// <summary>
     /// Matches the clusters to the current segments of the configuration's previous run: both centroids (means in
     /// original units) go through this run's scaler, pairs are taken greedily by increasing distance, and a pair
@@ -389,25 +373,42 @@ public static class SegmentationRunner
     }
 
     /// <summary>
-    /// Descriptive names from the profile (means) against the typical customer (medians): value (monetary), frequency, recency, and "New"
-    /// for short tenure, e.g. "High value, frequent, recent". Repeated names get a number.
+    /// Descriptive names from where each cluster's mean falls in the distribution of all customers (percentile):
+    /// value (monetary: ≥ 80th "High value", ≤ 30th "Low value", else "Mid value"), frequency (≥ 75th "frequent",
+    /// ≤ 30th "infrequent", else "regular"), recency (≤ 40th "recent", ≥ 80th "lapsed", else "cooling"), and "New"
+    /// when tenure is at or below the 20th percentile, e.g. "High value, frequent, recent". Repeated names get a number.
     /// </summary>
-    internal static string[] NameSegments(List<ClusterProfile> profiles, Dictionary<string, double> overall)
+    internal static string[] NameSegments(List<ClusterProfile> profiles, Dictionary<string, double[]> distribution)
     {
-        static double Ratio(double value, double mean) => mean == 0 ? 1 : value / mean;
+        var sorted = distribution.ToDictionary(d => d.Key, d => d.Value.Order().ToArray(), StringComparer.Ordinal);
+        double Percentile(string feature, double value)
+        {
+            var values = sorted[feature];
+            if (values.Length == 0)
+            {
+                return 50;
+            }
+
+            var below = LowerBound(values, value);
+            var atOrBelow = LowerBound(values, Math.BitIncrement(value));
+            return 100.0 * (below + ((atOrBelow - below) / 2.0)) / values.Length;
+        }
+
         var names = new string[profiles.Count];
         for (var i = 0; i < profiles.Count; i++)
         {
             var p = profiles[i].Profile;
-            var parts = new List<string>();
-            var tenure = Ratio(p["TenureDays"], overall["TenureDays"]);
-            var monetary = Ratio(p["MonetaryValue"], overall["MonetaryValue"]);
-            var frequency = Ratio(p["Frequency"], overall["Frequency"]);
-            var recency = Ratio(p["RecencyDays"], overall["RecencyDays"]);
-            var value = monetary >= 1.5 ? "High value" : monetary <= 0.5 ? "Low value" : "Mid value";
-            parts.Add(tenure <= 0.3 ? "New, " + value.ToLowerInvariant() : value);
-            parts.Add(frequency >= 1.5 ? "frequent" : frequency <= 0.6 ? "infrequent" : "regular");
-            parts.Add(recency <= 0.5 ? "recent" : recency >= 1.5 ? "lapsed" : "active");
+            var monetary = Percentile("MonetaryValue", p["MonetaryValue"]);
+            var frequency = Percentile("Frequency", p["Frequency"]);
+            var recency = Percentile("RecencyDays", p["RecencyDays"]);
+            var tenure = Percentile("TenureDays", p["TenureDays"]);
+            var value = monetary >= 80 ? "High value" : monetary <= 30 ? "Low value" : "Mid value";
+            var parts = new List<string>
+            {
+                tenure <= 20 ? "New, " + value.ToLowerInvariant() : value,
+                frequency >= 75 ? "frequent" : frequency <= 30 ? "infrequent" : "regular",
+                recency <= 40 ? "recent" : recency >= 80 ? "lapsed" : "cooling",
+            };
             names[i] = string.Join(", ", parts);
         }
 
@@ -421,6 +422,25 @@ public static class SegmentationRunner
         }
 
         return names;
+    }
+
+    private static int LowerBound(double[] sorted, double value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     private static string Describe(ClusterProfile p) => string.Create(CultureInfo.InvariantCulture,

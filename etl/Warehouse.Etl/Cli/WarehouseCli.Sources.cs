@@ -1,0 +1,36 @@
+using System.CommandLine;
+using System.Globalization;
+using Warehouse.Etl.Loading;
+using Warehouse.Etl.Sources;
+
+namespace Warehouse.Etl.Cli;
+
+internal static partial class WarehouseCli
+{
+    private static void AddSourceLoads(Command load, Option<FileInfo> file)
+    {
+        var crm = new Command("crm", "CRM customers, CSV or JSON (formats: etl/Warehouse.Etl/Sources/FORMATS.md). Resolved into Dimension.Customer with type 2 history; incremental by the crm cutoff.");
+        crm.Options.Add(file);
+        crm.SetAction(parse => Run(() =>
+        {
+            using var warehouse = OpenWarehouse(parse);
+            PrintLoad(CrmLoader.Load(warehouse, parse.GetValue(file)!.FullName));
+            return 0;
+        }));
+        load.Subcommands.Add(crm);
+    }
+
+    /// <summary>Prints what a source load did.</summary>
+    internal static void PrintLoad(LoadResult result)
+    {
+        if (result.Skipped)
+        {
+            ConsoleUi.Line($"{result.SourceName}: this content was already loaded (lineage {result.LineageKey}); nothing changed.");
+            return;
+        }
+
+        ConsoleUi.Line(string.Create(CultureInfo.InvariantCulture,
+            $"{result.SourceName}: read {result.RowsRead:N0}, loaded {result.RowsLoaded:N0}, rejected {result.RowsRejected:N0} (lineage {result.LineageKey}; {result.Elapsed.TotalSeconds:0.00} s)."));
+        ConsoleUi.Line("  " + result.Detail);
+    }
+}

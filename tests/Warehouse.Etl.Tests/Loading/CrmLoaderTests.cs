@@ -1,0 +1,127 @@
+using Dapper;
+using Warehouse.Data.DuckDb;
+using Warehouse.Etl.Loading;
+using Warehouse.Etl.Sources;
+using Warehouse.Etl.Tests.Support;
+using Warehouse.Etl.Transactions;
+
+namespace Warehouse.Etl.Tests.Loading;
+
+public sealed class CrmLoaderTests : IDisposable
+{
+    private const string Header = "crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at\n";
+    private readonly string _folder = TestPaths.NewTempFolder();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static List<(int Key, string? City, DateTime From, DateTime To)> Versions(DuckDbWarehouse w, string crmId) =>
+        w.Connection.Query<(int, string?, DateTime, DateTime)>("""
+            SELECT "CustomerKey", "City", "ValidFrom", "ValidTo" FROM "Dimension"."Customer" WHERE "CrmCustomerId" = $crmId ORDER BY "ValidFrom"
+            """, new { crmId }).ToList();
+
+    [Fact]
+    public void A_changed_city_makes_a_new_version_unchanged_rows_make_none_and_keys_are_durable()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        var first = CrmLoader.Load(warehouse, Write("crm1.csv", Header +
+            "C1,Anna Smith,Anna.Smith@Example.com,020 7946 0018,1985-02-03,F,London,United Kingdom,2020-01-15,yes,no,2024-06-01 09:30:00\n" +
+            "C2,Bob Jones,bob@example.com,,1970-04-03,m,Leeds,United Kingdom,2021-01-15,1,1,2024-06-01 09:30:00\n" +
+            "C3,No Date,,,not-a-date,,,,,,,2024-06-01 09:30:00\n"));
+
+        Assert.Equal((3L, 2L, 1L), (first.RowsRead, first.RowsLoaded, first.RowsRejected));
+        var reject = warehouse.Connection.QuerySingle<(long Line, string Column)>("SELECT \"SourceLineNumber\", \"ColumnName\" FROM \"Integration\".\"RejectedCustomer\"");
+        Assert.Equal(4, reject.Line);
+        Assert.Contains("birth", reject.Column, StringComparison.OrdinalIgnoreCase);
+        var anna = Versions(warehouse, "C1").Single();
+        Assert.Equal("anna.smith@example.com", warehouse.Connection.ExecuteScalar<string>("SELECT \"Email\" FROM \"Dimension\".\"Customer\" WHERE \"CrmCustomerId\" = 'C1'"));
+
+        // Anna moved (newer update); Bob unchanged.
+        CrmLoader.Load(warehouse, Write("crm2.csv", Header +
+            "C1,Anna Smith,Anna.Smith@Example.com,020 7946 0018,1985-02-03,F,Bristol,United Kingdom,2020-01-15,yes,no,2024-07-01 09:30:00\n" +
+            "C2,Bob Jones,bob@example.com,,1970-04-03,m,Leeds,United Kingdom,2021-01-15,1,1,2024-07-01 09:30:00\n"));
+
+        var annaVersions = Versions(warehouse, "C1");
+        Assert.Equal(2, annaVersions.Count);
+        Assert.All(annaVersions, v => Assert.Equal(anna.Key, v.Key));
+        Assert.Equal(("London", annaVersions[1].From), (annaVersions[0].City, annaVersions[0].To));
+        Assert.Equal(("Bristol", new DateTime(9999, 12, 31)), (annaVersions[1].City, annaVersions[1].To));
+        Assert.Single(Versions(warehouse, "C2"));
+        Assert.Equal(1, warehouse.Connection.ExecuteScalar<long>("""
+            SELECT count(*) FROM "Dimension"."Customer" AS c JOIN "Dimension"."Geography" AS g ON g."GeographyKey" = c."GeographyKey"
+            WHERE c."CrmCustomerId" = 'C1' AND c."ValidTo" = TIMESTAMP '9999-12-31' AND g."City" = 'Bristol'
+            """));
+    }
+
+    [Fact]
+    public void Reruns_and_rows_not_newer_than_the_cutoff_change_nothing()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        var text = Header + "C1,Anna Smith,,,,,London,United Kingdom,,,,2024-06-01 09:30:00\n";
+        CrmLoader.Load(warehouse, Write("a.csv", text));
+        var before = WarehouseSnapshot.Counts(warehouse);
+
+        Assert.True(CrmLoader.Load(warehouse, Write("b.csv", text)).Skipped);
+        Assert.Equal(before, WarehouseSnapshot.Counts(warehouse));
+
+        // Another file with an old update time: read and counted, but not applied (incremental by cutoff).
+        var stale = CrmLoader.Load(warehouse, Write("c.csv", Header + "C1,Anna Smith,,,,,Paris,France,,,,2024-05-01 09:30:00\n"));
+        Assert.Equal(1, stale.RowsLoaded);
+        Assert.Contains("1 not newer than the cutoff", stale.Detail, StringComparison.Ordinal);
+        Assert.Equal("London", Versions(warehouse, "C1").Single().City);
+    }
+
+    [Fact]
+    public void Purchase_customers_are_the_same_person_as_their_crm_record()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        var csv = Write("t.csv", "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n1,A,x,1,2024-01-01 10:00:00,1.5,C1,France\n");
+        TransactionLoader.Load(warehouse, csv);
+        var key = Versions(warehouse, "C1").Single().Key;
+
+        CrmLoader.Load(warehouse, Write("crm.csv", Header + "C1,Anna Smith,,,,,Paris,France,,,,2024-06-01 09:30:00\n"));
+
+        var versions = Versions(warehouse, "C1");
+        Assert.Equal(2, versions.Count);                 // a version with the CRM attributes, same person
+        Assert.All(versions, v => Assert.Equal(key, v.Key));
+        Assert.Equal(1, warehouse.Connection.ExecuteScalar<long>("SELECT count(DISTINCT \"CustomerKey\") FROM \"Dimension\".\"Customer\" WHERE \"CustomerKey\" <> 0"));
+    }
+
+    [Fact]
+    public void A_failed_crm_load_leaves_the_warehouse_as_it_was()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        CrmLoader.Load(warehouse, Write("a.csv", Header + "C1,Anna Smith,,,,,London,United Kingdom,,,,2024-06-01 09:30:00\n"));
+        var before = WarehouseSnapshot.Counts(warehouse);
+        var path = Write("b.csv", Header + "C1,Anna Smith,,,,,Paris,France,,,,2024-07-01 09:30:00\nC2,Bob,,,,,Leeds,United Kingdom,,,,2024-07-01 09:30:00\n");
+
+        Assert.Throws<IOException>(() => CrmLoader.Load(warehouse, path, checkpoint: name =>
+        {
+            if (name == "customers")
+            {
+                throw new IOException("injected");
+            }
+        }));
+
+        Assert.Equal(before, WarehouseSnapshot.Counts(warehouse));
+        Assert.Equal("London", Versions(warehouse, "C1").Single().City);
+        Assert.Equal(2, CrmLoader.Load(warehouse, path).RowsLoaded);
+        Assert.Equal("Paris", Versions(warehouse, "C1")[^1].City);
+    }
+
+    [Fact]
+    public void A_malformed_crm_file_is_an_error_and_loads_nothing()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        var before = WarehouseSnapshot.Counts(warehouse);
+        var e = Assert.Throws<SourceFormatException>(() => CrmLoader.Load(warehouse, Write("bad.csv", "full_name,email\nAnna,a@b.c\n")));
+        Assert.Equal("bad.csv", e.SourceName);
+        Assert.Equal(before, WarehouseSnapshot.Counts(warehouse));
+    }
+}
