@@ -38,6 +38,8 @@ internal static partial class WarehouseCli
             ConsoleUi.Line($"Source files: {folder}");
             PrintLoad(result!.Customers);
             PrintLoad(result.Transactions);
+            PrintLoad(result.Web);
+            PrintLoad(result.Social);
             PrintSegmentation(result.Segmentation);
             ConsoleUi.Line(string.Create(CultureInfo.InvariantCulture, $"Demo finished in {result.Elapsed.TotalSeconds:0.0} s. Warehouse: {warehouse.Location}"));
             return 0;

@@ -18,6 +18,26 @@ internal static partial class WarehouseCli
             return 0;
         }));
         load.Subcommands.Add(crm);
+
+        var web = new Command("web", "Web events, JSON lines (visitor, session, time, page, event type…), sessionised (30 minutes of inactivity) into Fact.WebSession.");
+        web.Options.Add(file);
+        web.SetAction(parse => Run(() =>
+        {
+            using var warehouse = OpenWarehouse(parse);
+            PrintLoad(InteractionLoaders.LoadWeb(warehouse, parse.GetValue(file)!.FullName));
+            return 0;
+        }));
+        load.Subcommands.Add(web);
+
+        var social = new Command("social", "Social comments, JSON (platform, handle, e-mail, time, text, likes, reply-to), with sentiment and keywords, into Fact.SocialInteraction.");
+        social.Options.Add(file);
+        social.SetAction(parse => Run(() =>
+        {
+            using var warehouse = OpenWarehouse(parse);
+            PrintLoad(InteractionLoaders.LoadSocial(warehouse, parse.GetValue(file)!.FullName));
+            return 0;
+        }));
+        load.Subcommands.Add(social);
     }
 
     /// <summary>Prints what a source load did.</summary>

@@ -19,7 +19,9 @@ public sealed record DemoCustomer(string CustomerId, DemoArchetype Archetype, st
 /// <param name="Customers">CRM customers CSV.</param>
 /// <param name="Transactions">Purchase transactions CSV (Online Retail layout).</param>
 /// <param name="Truth">Planted archetype per customer (for tests; never loaded).</param>
-public sealed record DemoFiles(string Customers, string Transactions, string Truth);
+/// <param name="WebEvents">Web events, JSON lines.</param>
+/// <param name="SocialComments">Social comments, JSON array.</param>
+public sealed record DemoFiles(string Customers, string Transactions, string Truth, string WebEvents, string SocialComments);
 
 /// <summary>What the generator wrote.</summary>
 /// <param name="Files">The files.</param>

@@ -83,10 +83,15 @@ public sealed class DemoGenerator
         var files = new DemoFiles(
             Path.Combine(folder, "customers.csv"),
             Path.Combine(folder, "transactions.csv"),
-            Path.Combine(folder, "truth.csv"));
+            Path.Combine(folder, "truth.csv"),
+            Path.Combine(folder, "web_events.jsonl"),
+            Path.Combine(folder, "social_comments.json"));
         WriteCustomers(files.Customers, customers);
         var lines = WriteTransactions(files.Transactions, random, orders, products);
         WriteTruth(files.Truth, customers);
+        // Separate streams so the purchase data stays the same whatever is added to the other sources.
+        DemoInteractions.WriteWebEvents(files.WebEvents, new Random(_options.Seed + 1), customers);
+        DemoInteractions.WriteSocialComments(files.SocialComments, new Random(_options.Seed + 2), customers);
         return new DemoDataset(files, customers.ToDictionary(c => c.CustomerId, c => c.Archetype, StringComparer.Ordinal), customers, lines);
     }
 

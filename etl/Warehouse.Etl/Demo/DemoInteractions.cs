@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Warehouse.Etl.Cleaning;
+
+namespace Warehouse.Etl.Demo;
+
+/// <summary>
+/// Web events and social comments of the demo customers, consistent with their archetype: loyal high spenders visit
+/// often and convert, bargain hunters browse a lot and convert little, lapsed customers stopped visiting early in the
+/// year and complain, new customers appear in the last weeks. About a fifth of the web sessions are anonymous, and a
+/// share of logged-in events carry only the e-mail hash, so identity resolution has work to do.
+/// </summary>
+internal static class DemoInteractions
+{
+    private static readonly string[] Pages = ["/", "/c/home", "/c/kitchen", "/c/gifts", "/search", "/basket", "/account"];
+    private static readonly string[] Devices = ["mobile", "desktop", "tablet"];
+    private static readonly string[] Referrers = ["https://search.example/?q=gifts", "https://social.example/post/1", "", "", "https://news.example/deals"];
+
+    private static readonly string[] Positive =
+    [
+        "Love the new mugs, delivery was quick!", "Great quality as always, thank you!", "Absolutely brilliant service.",
+        "The lanterns look amazing in our garden.", "Really happy with my order, will buy again.",
+    ];
+
+    private static readonly string[] Bargain =
+    [
+        "Any discount codes this week?", "Good value but the postage is expensive.", "Waiting for the sale before I order again.",
+        "Cheap and cheerful, does the job.", "Prices went up, not happy.",
+    ];
+
+    private static readonly string[] Negative =
+    [
+        "Not impressed, arrived broken.", "Terrible customer service, still waiting for a refund.", "Very disappointed with the quality.",
+        "My order never arrived. Awful.", "I will not order again, too slow.",
+    ];
+
+    private static readonly string[] Neutral = ["Just placed my first order.", "Does this come in blue?", "When is the next delivery to Leeds?", "First time here, looks nice."];
+
+    /// <summary>Writes web_events.jsonl (time-ordered JSON lines) and returns the number of events.</summary>
+    public static long WriteWebEvents(string path, Random random, IReadOnlyList<DemoCustomer> customers)
+    {
+        var events = new List<(DateTime Time, string Json)>();
+        var sessionNumber = 0;
+        var days = (int)(DemoGenerator.WindowEnd - DemoGenerator.WindowStart).TotalDays;
+        foreach (var customer in customers)
+        {
+            var (sessions, firstDay, lastDay, conversion) = customer.Archetype switch
+            {
+                DemoArchetype.LoyalHighSpender => (random.Next(6, 10), 0, days, 0.6),
+                DemoArchetype.BargainHunter => (random.Next(6, 12), 0, days, 0.15),
+                DemoArchetype.Lapsed => (random.Next(1, 3), 0, 120, 0.2),
+                DemoArchetype.New => (random.Next(1, 4), days - 40, days, 0.4),
+                _ => (random.Next(1, 4), 0, days - 30, 0.3),
+            };
+            var visitor = "v-" + customer.CustomerId;
+            for (var s = 0; s < sessions; s++)
+            {
+                var start = DemoGenerator.WindowStart.AddDays(random.Next(firstDay, lastDay + 1)).AddMinutes(random.Next(7 * 60, 23 * 60)).AddSeconds(random.Next(60));
+                var sessionId = "s-" + (++sessionNumber).ToString(CultureInfo.InvariantCulture);
+                var anonymous = random.NextDouble() < 0.2;
+                var byHash = !anonymous && random.NextDouble() < 0.3;
+                var device = Devices[random.Next(Devices.Length)];
+                var referrer = Referrers[random.Next(Referrers.Length)];
+                var count = random.Next(2, 7);
+                var time = start;
+                for (var e = 0; e < count; e++)
+                {
+                    var last = e == count - 1;
+                    var type = last && random.NextDouble() < conversion ? "purchase" : e == 0 ? "page_view" : random.NextDouble() < 0.5 ? "product_view" : random.NextDouble() < 0.3 ? "add_to_cart" : "page_view";
+                    var product = type is "product_view" or "add_to_cart" ? (20000 + random.Next(450)).ToString(CultureInfo.InvariantCulture) + "A" : null;
+                    events.Add((time, JsonSerializer.Serialize(new Dictionary<string, string?>
+                    {
+                        ["visitor_id"] = visitor,
+                        ["customer_id"] = anonymous || byHash ? null : customer.CustomerId,
+                        ["email_hash"] = byHash ? EmailRules.Sha256Hex(customer.Email) : null,
+                        ["session_id"] = sessionId,
+                        ["timestamp"] = time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                        ["page"] = product is null ? Pages[random.Next(Pages.Length)] : "/p/" + product,
+                        ["event_type"] = type,
+                        ["product"] = product,
+                        ["referrer"] = e == 0 && referrer.Length > 0 ? referrer : null,
+                        ["device"] = device,
+                    }.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value))));
+                    time = time.AddSeconds(random.Next(10, 300));
+                }
+            }
+        }
+
+        events.Sort((a, b) => a.Time.CompareTo(b.Time));
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+        foreach (var (_, json) in events)
+        {
+            writer.WriteLine(json);
+        }
+
+        return events.Count;
+    }
+
+    /// <summary>Writes social_comments.json (a JSON array) and returns the number of comments.</summary>
+    public static long WriteSocialComments(string path, Random random, IReadOnlyList<DemoCustomer> customers)
+    {
+        var comments = new List<(DateTime Time, Dictionary<string, object?> Body)>();
+        var days = (int)(DemoGenerator.WindowEnd - DemoGenerator.WindowStart).TotalDays;
+        var number = 0;
+        foreach (var customer in customers)
+        {
+            if (random.NextDouble() >= 0.35)
+            {
+                continue;
+            }
+
+            var (pool, firstDay, lastDay) = customer.Archetype switch
+            {
+                DemoArchetype.LoyalHighSpender => (Positive, 0, days),
+                DemoArchetype.BargainHunter => (Bargain, 0, days),
+                DemoArchetype.Lapsed => (Negative, 60, 200),
+                DemoArchetype.New => (Neutral, days - 30, days),
+                _ => (random.NextDouble() < 0.5 ? Positive : Neutral, 0, days - 30),
+            };
+            var handle = "@" + customer.FullName.ToLowerInvariant().Replace(' ', '_').Replace("'", string.Empty, StringComparison.Ordinal) + customer.CustomerId[^3..];
+            for (var c = random.Next(1, 4); c > 0; c--)
+            {
+                var time = DemoGenerator.WindowStart.AddDays(random.Next(firstDay, lastDay + 1)).AddMinutes(random.Next(24 * 60));
+                comments.Add((time, new Dictionary<string, object?>
+                {
+                    ["platform"] = random.NextDouble() < 0.6 ? "instagram" : "x",
+                    ["comment_id"] = "c-" + (++number).ToString(CultureInfo.InvariantCulture),
+                    ["handle"] = handle,
+                    ["email"] = random.NextDouble() < 0.8 ? customer.Email : null,
+                    ["timestamp"] = time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                    ["text"] = pool[random.Next(pool.Length)],
+                    ["likes"] = random.Next(0, 40),
+                }));
+            }
+        }
+
+        comments.Sort((a, b) => a.Time.CompareTo(b.Time));
+        using var stream = File.Create(path);
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartArray();
+        foreach (var (_, body) in comments)
+        {
+            json.WriteStartObject();
+            foreach (var (key, value) in body)
+            {
+                switch (value)
+                {
+                    case null:
+                        break;
+                    case int i:
+                        json.WriteNumber(key, i);
+                        break;
+                    default:
+                        json.WriteString(key, (string)value);
+                        break;
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        return comments.Count;
+    }
+}

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using Warehouse.Data.DuckDb;
+using Warehouse.Data.Loading;
+using Warehouse.Etl.Cleaning;
+using Warehouse.Etl.Sources;
+using Warehouse.Etl.Text;
+using Warehouse.Etl.Transactions;
+
+namespace Warehouse.Etl.Loading;
+
+/// <summary>
+/// <c>load web</c> and <c>load social</c>: web events (JSON lines, sessionised by <see cref="WebSessionizer"/>) into
+/// <c>Fact.WebSession</c>; social comments (JSON) with sentiment and keywords (<see cref="SentimentAnalyzer"/>,
+/// <see cref="KeywordExtractor"/>) into <c>Fact.SocialInteraction</c>. Each is one atomic load with lineage
+/// (web: events read = events in loaded sessions + rejected events); the same content twice changes nothing.
+/// </summary>
+public static class InteractionLoaders
+{
+    /// <summary>Loads a web events file.</summary>
+    /// <exception cref="SourceFormatException">The file cannot be read as a whole; nothing was loaded.</exception>
+    public static LoadResult LoadWeb(DuckDbWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        var (clock, sourceName, hash, done) = Prepare(warehouse, path, "web", "Fact.WebSession");
+        if (done is { } earlier)
+        {
+            return new LoadResult("web", sourceName, earlier, true, 0, 0, 0, "already loaded", clock.Elapsed);
+        }
+
+        using var session = DuckDbLoadSession.Begin(warehouse, "web", sourceName, hash, "Fact.WebSession", checkpoint);
+        var rejects = session.OpenRejects("RejectedWebEvent");
+        long events = 0, sessions = 0;
+        using (var stream = Open(path))
+        {
+            var items = new WebSessionizer().Sessionize(WebEventReader.ReadJsonLines(stream, sourceName, options), sourceName);
+            var row = new WebSessionStagingRow { SourceName = sourceName, LineageKey = session.LineageKey };
+            session.Append<WebSessionStagingRow, WebSessionStagingRowMap>("Integration", "WebSession_Staging", Rows());
+
+            IEnumerable<WebSessionStagingRow> Rows()
+            {
+                foreach (var item in items)
+                {
+                    if (item.Reject is { } reject)
+                    {
+                        rejects.Add(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
+                        continue;
+                    }
+
+                    var s = item.Record!;
+                    events += s.EventCount;
+                    sessions++;
+                    row.SourceLineNumber = s.FirstLineNumber;
+                    row.SessionId = s.SessionId;
+                    row.WebVisitorId = s.WebVisitorId;
+                    row.CrmCustomerId = s.CrmCustomerId;
+                    row.EmailHash = s.EmailHash;
+                    row.StartTime = s.StartTime;
+                    row.EndTime = s.EndTime;
+                    row.PageViews = s.PageViews;
+                    row.ProductViews = s.ProductViews;
+                    row.AddToCarts = s.AddToCarts;
+                    row.Conversions = s.Conversions;
+                    row.Device = s.Device;
+                    row.Referrer = s.Referrer;
+                    yield return row;
+                }
+            }
+        }
+
+        rejects.Flush();
+        session.Checkpoint("staged");
+        var (inserted, matched, last) = InteractionMigration.RunWeb(session);
+        session.Complete(events + rejects.Count, events, rejects.Count, last, "web");
+        return new LoadResult("web", sourceName, session.LineageKey, false, events + rejects.Count, events, rejects.Count,
+            $"{sessions:N0} sessions ({inserted:N0} new or changed), {matched:N0} linked to a customer", clock.Elapsed);
+    }
+
+    /// <summary>Loads a social comments file.</summary>
+    /// <exception cref="SourceFormatException">The file cannot be read as a whole; nothing was loaded.</exception>
+    public static LoadResult LoadSocial(DuckDbWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        var (clock, sourceName, hash, done) = Prepare(warehouse, path, "social", "Fact.SocialInteraction");
+        if (done is { } earlier)
+        {
+            return new LoadResult("social", sourceName, earlier, true, 0, 0, 0, "already loaded", clock.Elapsed);
+        }
+
+        using var session = DuckDbLoadSession.Begin(warehouse, "social", sourceName, hash, "Fact.SocialInteraction", checkpoint);
+        var rejects = session.OpenRejects("RejectedSocialInteraction");
+        var analyzer = new SentimentAnalyzer();
+        var keywords = new KeywordExtractor();
+        long read = 0, accepted = 0;
+        using (var stream = Open(path))
+        {
+            var items = SocialCommentReader.ReadJson(stream, sourceName, options);
+            var row = new SocialStagingRow { SourceName = sourceName, LineageKey = session.LineageKey };
+            session.Append<SocialStagingRow, SocialStagingRowMap>("Integration", "SocialInteraction_Staging", Rows());
+
+            IEnumerable<SocialStagingRow> Rows()
+            {
+                foreach (var item in items)
+                {
+                    read++;
+                    if (item.Reject is { } reject)
+                    {
+                        rejects.Add(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
+                        continue;
+                    }
+
+                    var c = item.Record!;
+                    var sentiment = analyzer.Analyze(c.Text);
+                    accepted++;
+                    row.SourceLineNumber = item.LineNumber;
+                    row.Platform = c.Platform;
+                    row.CommentId = c.CommentId;
+                    row.SocialHandle = c.Handle;
+                    row.Email = c.Email;
+                    row.ReplyToCommentId = c.ReplyToCommentId;
+                    row.CommentTime = c.CommentTime;
+                    row.CommentText = c.Text;
+                    row.Likes = c.Likes;
+                    row.SentimentScore = sentiment.Score;
+                    row.SentimentLabel = sentiment.LabelText;
+                    row.Keywords = keywords.ExtractJoined(c.Text);
+                    yield return row;
+                }
+            }
+        }
+
+        rejects.Flush();
+        session.Checkpoint("staged");
+        var (inserted, matched, last) = InteractionMigration.RunSocial(session);
+        session.Complete(read, accepted, rejects.Count, last, "social");
+        return new LoadResult("social", sourceName, session.LineageKey, false, read, accepted, rejects.Count,
+            $"{inserted:N0} comments new or changed, {matched:N0} linked to a customer", clock.Elapsed);
+    }
+
+    private static (Stopwatch Clock, string SourceName, string Hash, int? Done) Prepare(DuckDbWarehouse warehouse, string path, string system, string table)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The {system} file {path} does not exist.", path);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var hash = TransactionLoader.HashFile(path);
+        return (clock, Path.GetFileName(path), hash, DuckDbLoadSession.FindSuccessfulLoad(warehouse, system, table, hash));
+    }
+
+    private static FileStream Open(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+}
