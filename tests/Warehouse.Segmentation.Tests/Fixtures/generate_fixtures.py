@@ -150,8 +150,38 @@ def dbscan_fixture():
         "cases": cases})
 
 
+def gmm_fixture():
+    from sklearn.mixture import GaussianMixture
+    from sklearn.mixture._gaussian_mixture import _estimate_gaussian_parameters
+    X, _ = blobs(31, [70, 50, 40], [[0, 0, 0], [3, 1, 0], [1, 3, 2]], 0.8)
+    rs = np.random.RandomState(32)
+    X = X @ (np.eye(3) + 0.3 * rs.normal(size=(3, 3)))  # anisotropic
+    X = X[rs.permutation(len(X))]
+    labels = KMeans(3, n_init=1, random_state=0).fit(X).labels_
+    resp = np.zeros((len(X), 3)); resp[np.arange(len(X)), labels] = 1
+    cases = []
+    for cov in ["full", "diag", "spherical"]:
+        w, mu, c = _estimate_gaussian_parameters(X, resp, 1e-6, cov)
+        w = w / w.sum()
+        prec = np.linalg.inv(c) if cov == "full" else 1.0 / c
+        for tol, max_iter in [(1e-3, 100), (0.0, 7)]:
+            g = GaussianMixture(3, covariance_type=cov, tol=tol, max_iter=max_iter, weights_init=w, means_init=mu,
+                                precisions_init=prec, random_state=0).fit(X)
+            cases.append({"covariance": cov, "tol": tol, "max_iter": max_iter,
+                          "init_weights": w.tolist(), "init_means": mu.tolist(), "init_covariances": np.ravel(c).tolist(),
+                          "weights": g.weights_.tolist(), "means": g.means_.tolist(),
+                          "covariances": np.ravel(g.covariances_).tolist(), "lower_bound": float(g.lower_bound_),
+                          "n_iter": int(g.n_iter_), "labels": g.predict(X).tolist(),
+                          "proba_first10": g.predict_proba(X[:10]).tolist(), "score": float(g.score(X)),
+                          "bic": float(g.bic(X)), "aic": float(g.aic(X))})
+    write("gmm.json", {"provenance": provenance(
+        "sklearn.mixture.GaussianMixture(k=3, covariance_type, tol, max_iter, weights_init/means_init/precisions_init from "
+        "_estimate_gaussian_parameters on k-means one-hot responsibilities, reg_covar=1e-6); precisions_init = inverse covariances"),
+        "data": X.tolist(), "cases": cases})
+
+
 if __name__ == "__main__":
     which = set(sys.argv[1:])
-    for name, fn in [("kmeans", kmeans_fixture), ("metrics", metrics_fixture), ("hierarchy", hierarchy_fixture), ("dbscan", dbscan_fixture)]:
+    for name, fn in [("kmeans", kmeans_fixture), ("metrics", metrics_fixture), ("hierarchy", hierarchy_fixture), ("dbscan", dbscan_fixture), ("gmm", gmm_fixture)]:
         if not which or name in which:
             fn()
