@@ -1,4 +1,4 @@
--- Post-deployment 5/5: configuration rows. Channels and feature definitions are reference data (kept in line with
+-- Post-deployment 5/5: configuration rows. Feature definitions match the host's feature catalogue (etl Segmenting/FeatureCatalog.cs). Channels and feature definitions are reference data (kept in line with
 -- this script: missing rows inserted, texts updated). Segmentation configurations are only inserted when missing,
 -- so thresholds and options a DBA tuned survive redeployment.
 SET NOCOUNT ON;
@@ -18,19 +18,19 @@ WHEN NOT MATCHED BY TARGET THEN
 
 MERGE [Segmentation].[FeatureDefinition] AS target
 USING (VALUES
-    (N'RecencyDays', N'Recency (days)', N'Days from the last non-cancelled purchase to the as-of date.', N'Log1pZScore', 1, 1),
-    (N'Frequency', N'Frequency', N'Distinct non-cancelled invoices.', N'Log1pZScore', 1, 2),
-    (N'MonetaryValue', N'Monetary value', N'Net amount of all lines, cancellations included (negative).', N'ZScore', 1, 3),
-    (N'AverageOrderValue', N'Average order value', N'Gross amount of non-cancelled lines divided by Frequency.', N'ZScore', 1, 4),
-    (N'TenureDays', N'Tenure (days)', N'Days from the first purchase to the as-of date.', N'ZScore', 0, 5),
-    (N'CancellationRate', N'Cancellation rate', N'Share of invoices that are cancellations.', N'None', 0, 6),
-    (N'CustomerLifetimeValue', N'Customer lifetime value', N'Predicted lifetime value (filled by the CLV model; NULL before).', N'ZScore', 0, 7),
-    (N'WebSessions', N'Web sessions', N'Web sessions matched to the customer.', N'Log1pZScore', 0, 8),
-    (N'WebEngagement', N'Web engagement', N'Mean page views per web session.', N'ZScore', 0, 9),
-    (N'WebConversionRate', N'Web conversion rate', N'Share of web sessions with a conversion.', N'None', 0, 10),
-    (N'SocialComments', N'Social comments', N'Social media comments matched to the customer.', N'Log1pZScore', 0, 11),
-    (N'SocialSentiment', N'Social sentiment', N'Mean sentiment score of the comments (-1 to 1).', N'None', 0, 12),
-    (N'Age', N'Age', N'Age in whole years at the as-of date (NULL when the birth date is unknown).', N'ZScore', 0, 13)
+    (N'RecencyDays', N'Recency (days)', N'Days from the last non-cancelled purchase to the as-of date.', N'ZScore', 1, 1),
+    (N'Frequency', N'Frequency (orders)', N'Distinct non-cancelled invoices.', N'Log1pZScore', 1, 2),
+    (N'MonetaryValue', N'Monetary value', N'Net amount of all lines, cancellations included (floored at 0 before log1p).', N'Log1pZScore', 1, 3),
+    (N'AverageOrderValue', N'Average order value', N'Gross amount of non-cancelled lines divided by Frequency.', N'Log1pZScore', 1, 4),
+    (N'TenureDays', N'Tenure (days)', N'Days from the first purchase to the as-of date.', N'ZScore', 1, 5),
+    (N'CancellationRate', N'Cancellation rate', N'Share of the customer''s invoices that are cancellations.', N'ZScore', 0, 6),
+    (N'WebSessions', N'Web sessions', N'Web sessions of the customer.', N'Log1pZScore', 0, 7),
+    (N'WebEngagement', N'Web engagement', N'Mean page views per web session.', N'ZScore', 0, 8),
+    (N'WebConversionRate', N'Web conversion rate', N'Share of web sessions with a conversion.', N'ZScore', 0, 9),
+    (N'SocialComments', N'Social comments', N'Social media comments of the customer.', N'Log1pZScore', 0, 10),
+    (N'SocialSentiment', N'Social sentiment', N'Mean sentiment score of the customer''s comments (-1 to 1).', N'ZScore', 0, 11),
+    (N'Age', N'Age', N'Age in whole years at the as-of date (missing ages take the median).', N'ZScore', 0, 12),
+    (N'CustomerLifetimeValue', N'Customer lifetime value', N'Predicted lifetime value (filled by the CLV model; NULL before).', N'Log1pZScore', 0, 13)
 ) AS source ([FeatureName], [DisplayName], [Description], [ScalingMethod], [IsDefault], [SortOrder])
     ON target.[FeatureName] = source.[FeatureName]
 WHEN MATCHED AND (target.[DisplayName] <> source.[DisplayName] OR target.[Description] <> source.[Description] OR target.[SortOrder] <> source.[SortOrder]) THEN
@@ -41,8 +41,8 @@ WHEN NOT MATCHED BY TARGET THEN
 
 MERGE [Segmentation].[Configuration] AS target
 USING (VALUES
-    (N'default', N'kmeans', N'k=5;maxIterations=300;init=kmeans++', N'RecencyDays,Frequency,MonetaryValue,AverageOrderValue', N'ZScore', 42,
-     0.25, 1.5, 0.01, 1, N'RFM k-means with five segments: the scheduled default.'),
+    (N'default', N'kmeans', N'k=5;nInit=10', N'RecencyDays,Frequency,MonetaryValue,AverageOrderValue,TenureDays', N'PerFeature', 42,
+     0.25, 1.5, 0.01, 1, N'k-means with five segments on recency, frequency, monetary value, order value and tenure, each scaled as Segmentation.FeatureDefinition says: the same run as the host''s default segment run.'),
     (N'rfm-mixture', N'gmm', N'k=5;maxIterations=200;covariance=full', N'RecencyDays,Frequency,MonetaryValue,AverageOrderValue', N'ZScore', 42,
      0.15, 2.0, 0.01, 0, N'RFM Gaussian mixture: soft memberships with probabilities.'),
     (N'engagement', N'kmeans', N'k=4;maxIterations=300;init=kmeans++', N'RecencyDays,Frequency,MonetaryValue,WebSessions,WebConversionRate,SocialSentiment', N'ZScore', 42,

@@ -71,14 +71,23 @@ BEGIN
         THROW 50044, @message, 1;
     END;
 
+    -- PerFeature: one method per feature from Segmentation.FeatureDefinition, in the configured order.
+    DECLARE @Scaling NVARCHAR(400) = @ScalingMethod;
+    IF @ScalingMethod = N'PerFeature'
+    BEGIN
+        SELECT @Scaling = STRING_AGG(d.[ScalingMethod], N',') WITHIN GROUP (ORDER BY f.[Ordinal])
+        FROM @Feature AS f
+        INNER JOIN [Segmentation].[FeatureDefinition] AS d ON d.[FeatureName] = f.[FeatureName];
+    END;
+
     DECLARE @AsOfDateKey INT;
     EXEC [Segmentation].[SnapshotCustomerFeatures] @AsOfDateKey = @AsOfDateKey OUTPUT;
 
     -- The feature query is built from validated column names only (QUOTENAME); the as-of date is a parameter.
-    DECLARE @FeatureQuery NVARCHAR(MAX) = N'SELECT f.[CustomerKey]';
-    SELECT @FeatureQuery += N', CAST(f.' + QUOTENAME(f.[FeatureName]) + N' AS FLOAT) AS ' + QUOTENAME(f.[FeatureName])
-    FROM @Feature AS f
-    ORDER BY f.[Ordinal];
+    DECLARE @FeatureQuery NVARCHAR(MAX);
+    SELECT @FeatureQuery = N'SELECT f.[CustomerKey], ' + STRING_AGG(CAST(N'CAST(f.' + QUOTENAME(f.[FeatureName]) + N' AS FLOAT) AS ' + QUOTENAME(f.[FeatureName]) AS NVARCHAR(MAX)), N', ')
+        WITHIN GROUP (ORDER BY f.[Ordinal])
+    FROM @Feature AS f;
     SET @FeatureQuery += N' FROM [Segmentation].[CustomerFeature] AS f WHERE f.[AsOfDateKey] = @AsOfDateKey'
         + N' AND NOT EXISTS (SELECT 1 FROM [Dimension].[Customer] AS c WHERE c.[CustomerKey] = f.[CustomerKey]'
         + N' AND c.[ValidTo] = ''9999-12-31'' AND c.[ConsentProfiling] = 0) ORDER BY f.[CustomerKey]';
@@ -115,7 +124,7 @@ BEGIN
             @AsOfDateKey = @AsOfDateKey,
             @Algorithm = @Algorithm,
             @Options = @Options,
-            @ScalingMethod = @ScalingMethod,
+            @ScalingMethod = @Scaling,
             @Seed = @Seed,
             @ModelBytes = @ModelBytes OUTPUT,
             @ScalerBytes = @ScalerBytes OUTPUT,

@@ -13,7 +13,7 @@ CREATE TABLE [Segmentation].[Configuration] (
     [ModifiedAt] DATETIME2(7) NOT NULL CONSTRAINT [DF_Segmentation_Configuration_ModifiedAt] DEFAULT (SYSUTCDATETIME()),
     CONSTRAINT [PK_Segmentation_Configuration] PRIMARY KEY CLUSTERED ([ConfigurationName] ASC),
     CONSTRAINT [CK_Segmentation_Configuration_Algorithm] CHECK ([Algorithm] IN (N'kmeans', N'gmm', N'dbscan', N'ward', N'som')),
-    CONSTRAINT [CK_Segmentation_Configuration_ScalingMethod] CHECK ([ScalingMethod] IN (N'None', N'ZScore', N'Robust', N'Log1pZScore', N'MinMax'))
+    CONSTRAINT [CK_Segmentation_Configuration_ScalingMethod] CHECK ([ScalingMethod] IN (N'PerFeature', N'None', N'ZScore', N'Robust', N'Log1pZScore', N'MinMax'))
 );
 GO
 
@@ -37,7 +37,7 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Comma-separate
     @level0type = N'SCHEMA', @level0name = N'Segmentation', @level1type = N'TABLE', @level1name = N'Configuration', @level2type = N'COLUMN', @level2name = N'Features';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Scaling applied before clustering: None, ZScore, Robust, Log1pZScore or MinMax.',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Scaling applied before clustering: PerFeature (each feature as Segmentation.FeatureDefinition.ScalingMethod says), or one of None, ZScore, Robust, Log1pZScore, MinMax for all features.',
     @level0type = N'SCHEMA', @level0name = N'Segmentation', @level1type = N'TABLE', @level1name = N'Configuration', @level2type = N'COLUMN', @level2name = N'ScalingMethod';
 GO
 
