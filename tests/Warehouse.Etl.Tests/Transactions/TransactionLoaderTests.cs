@@ -166,4 +166,52 @@ public sealed class TransactionLoaderTests : IDisposable
             "SELECT \"InvoiceDateTime\", \"CurrencyCode\", \"Amount\" FROM \"Fact\".\"Purchase\"");
         Assert.Equal((new DateTime(2011, 1, 31, 10, 0, 0), "EUR", 3.75m), row);
     }
+
+    [Theory]
+    [InlineData("Robert'); DROP TABLE \"Fact\".\"Purchase\";--")]
+    [InlineData("$name @name ? %s {0} NULL \\N")]
+    [InlineData("  spaces kept  ")]
+    [InlineData("emoji 😀 and £ and line\nbreak")]
+    public void Descriptions_with_hostile_text_are_stored_exactly(string description)
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        var quoted = "\"" + description.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        TransactionLoader.Load(warehouse, Write("h.csv", Header + $"1,A,{quoted},1,2011-01-01 10:00:00,1.5,42,France\n"));
+        Assert.Equal(description, warehouse.Connection.ExecuteScalar<string>("SELECT \"Description\" FROM \"Dimension\".\"Product\" WHERE \"StockCode\" = 'A'"));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void Random_truncated_or_mutated_bytes_give_a_clear_error_or_rejects_never_a_crash_or_partial_load(int seed)
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        var before = WarehouseSnapshot.Counts(warehouse);
+        var good = System.Text.Encoding.UTF8.GetBytes(Mixed);
+        var random = new Random(seed);
+        var bytes = (seed % 3) switch
+        {
+            0 => good[..random.Next(good.Length)],
+            1 => Enumerable.Range(0, 400).Select(_ => (byte)random.Next(256)).ToArray(),
+            _ => good.Select(b => random.NextDouble() < 0.03 ? (byte)random.Next(256) : b).ToArray(),
+        };
+        var path = Path.Combine(_folder, "fuzz.csv");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var result = TransactionLoader.Load(warehouse, path);
+            Assert.Equal(result.RowsRead, result.RowsLoaded + result.RowsRejected);
+            Assert.Equal(result.RowsLoaded, WarehouseSnapshot.Counts(warehouse)["Fact.Purchase"]);
+        }
+        catch (CsvFormatException e)
+        {
+            Assert.Equal("fuzz.csv", e.SourceName);
+            Assert.True(e.Line >= 1);
+            Assert.Equal(before, WarehouseSnapshot.Counts(warehouse));
+        }
+    }
 }

@@ -1,0 +1,159 @@
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Warehouse.Data.DuckDb;
+using Warehouse.Etl.Cleaning;
+using Warehouse.Etl.Loading;
+using Warehouse.Etl.Sources;
+using Warehouse.Etl.Tests.Support;
+
+namespace Warehouse.Etl.Tests.Loading;
+
+public sealed class InteractionLoaderTests : IDisposable
+{
+    private const string Crm = "crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at\n" +
+        "C1,Anna Smith,anna.smith@example.com,,,,London,United Kingdom,,,,2024-06-01 09:30:00\n" +
+        "C2,Bob Jones,bob@example.com,,,,Leeds,United Kingdom,,,,2024-06-01 09:30:00\n";
+
+    private readonly string _folder = TestPaths.NewTempFolder();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text, new UTF8Encoding(false));
+        return path;
+    }
+
+    private DuckDbWarehouse WithCustomers()
+    {
+        var warehouse = DuckDbWarehouse.Open(":memory:");
+        CrmLoader.Load(warehouse, Write("crm.csv", Crm));
+        return warehouse;
+    }
+
+    [Fact]
+    public void Web_sessions_are_linked_by_crm_id_or_email_hash_and_counts_balance()
+    {
+        using var warehouse = WithCustomers();
+        var bobHash = EmailRules.Sha256Hex("bob@example.com");
+        var path = Write("web.jsonl", string.Join("\n",
+            """{"visitor_id":"v1","customer_id":"C1","session_id":"s1","timestamp":"2024-05-01T10:00:00Z","page":"/","event_type":"page_view"}""",
+            """{"visitor_id":"v1","customer_id":"C1","session_id":"s1","timestamp":"2024-05-01T10:05:00Z","page":"/p/1","event_type":"product_view","product":"1"}""",
+            """{"visitor_id":"v1","customer_id":"C1","session_id":"s1","timestamp":"2024-05-01T10:06:00Z","page":"/checkout","event_type":"purchase"}""",
+            $$"""{"visitor_id":"v2","email_hash":"{{bobHash}}","session_id":"s2","timestamp":"2024-05-01T11:00:00Z","page":"/","event_type":"page_view"}""",
+            """{"visitor_id":"v3","session_id":"s3","timestamp":"2024-05-01T12:00:00Z","page":"/","event_type":"page_view"}""",
+            """{"visitor_id":"v3","session_id":"s3","timestamp":"not a time","page":"/","event_type":"page_view"}""",
+            """{"visitor_id":"v3","session_id":"s3","timestamp":"2024-05-01T12:01:00Z","event_type":"teleport"}""") + "\n");
+
+        var result = InteractionLoaders.LoadWeb(warehouse, path);
+
+        Assert.Equal((7L, 5L, 2L), (result.RowsRead, result.RowsLoaded, result.RowsRejected));
+        var sessions = warehouse.Connection.Query<(string Session, string? Crm, int Pages, int Conversions, int Duration)>("""
+            SELECT w."SessionId", c."CrmCustomerId", w."PageViews", w."Conversions", w."DurationSeconds"
+            FROM "Fact"."WebSession" AS w LEFT JOIN "Dimension"."Customer" AS c ON c."CustomerKey" = w."CustomerKey" AND c."CustomerKey" <> 0
+            ORDER BY 1
+            """).ToList();
+        Assert.Equal(("s1", "C1", 2, 1, 360), sessions[0]);          // page + product view; 10:00 → 10:06
+        Assert.Equal("C2", sessions[1].Crm);                          // linked through the e-mail hash
+        Assert.Null(sessions[2].Crm);                                 // anonymous: Unknown customer
+        Assert.Equal(2, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Integration\".\"RejectedWebEvent\""));
+        Assert.True(InteractionLoaders.LoadWeb(warehouse, path).Skipped);
+    }
+
+    public static TheoryData<string> Hostile => new()
+    {
+        "Robert'); DROP TABLE \"Fact\".\"SocialInteraction\";--",
+        "$name @name :name ? %s {0} \\N NULL",
+        "<script>alert('x')</script> ' OR 1=1 --",
+        "emoji 😀, quotes \" ' `, tab\tand new\nline, nul-free but odd \u2028 separators",
+        "   leading and trailing spaces   ",
+        "",
+    };
+
+    [Theory]
+    [MemberData(nameof(Hostile))]
+    public void Comment_text_is_stored_exactly_as_given_and_gets_a_sentiment(string text)
+    {
+        using var warehouse = WithCustomers();
+        var json = JsonSerializer.Serialize(new[]
+        {
+            new Dictionary<string, object> { ["platform"] = "x", ["comment_id"] = "c1", ["handle"] = "@anna", ["email"] = "Anna.Smith@Example.com", ["timestamp"] = "2024-05-02T18:22:00Z", ["text"] = text, ["likes"] = 3 },
+        });
+
+        var result = InteractionLoaders.LoadSocial(warehouse, Write("social.json", json));
+
+        Assert.Equal((1L, 1L, 0L), (result.RowsRead, result.RowsLoaded, result.RowsRejected));
+        var stored = warehouse.Connection.QuerySingle<(string Text, string Label, string? Crm)>("""
+            SELECT s."CommentText", s."SentimentLabel", c."CrmCustomerId"
+            FROM "Fact"."SocialInteraction" AS s JOIN "Dimension"."Customer" AS c ON c."CustomerKey" = s."CustomerKey"
+            """);
+        Assert.Equal(text, stored.Text);
+        Assert.Contains(stored.Label, new[] { "positive", "neutral", "negative" });
+        Assert.Equal("C1", stored.Crm); // e-mail normalised before matching
+    }
+
+    [Fact]
+    public void Sentiment_follows_the_text()
+    {
+        using var warehouse = WithCustomers();
+        var json = """
+            [{"platform":"x","comment_id":"a","handle":"@a","timestamp":"2024-05-02T18:22:00Z","text":"Love it, great quality and brilliant service!"},
+             {"platform":"x","comment_id":"b","handle":"@b","timestamp":"2024-05-02T18:23:00Z","text":"Terrible. Arrived broken, very disappointed."}]
+            """;
+        InteractionLoaders.LoadSocial(warehouse, Write("s.json", json));
+        var labels = warehouse.Connection.Query<(string Id, string Label, double Score)>(
+            "SELECT \"CommentId\", \"SentimentLabel\", \"SentimentScore\" FROM \"Fact\".\"SocialInteraction\" ORDER BY 1").ToList();
+        Assert.Equal(("positive", "negative"), (labels[0].Label, labels[1].Label));
+        Assert.True(labels[0].Score > 0 && labels[1].Score < 0);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Random_or_truncated_bytes_give_an_error_or_rejects_never_a_partial_load(int seed)
+    {
+        using var warehouse = WithCustomers();
+        var before = WarehouseSnapshot.Counts(warehouse);
+        var good = Encoding.UTF8.GetBytes("""
+            [{"platform":"x","comment_id":"a","handle":"@a","timestamp":"2024-05-02T18:22:00Z","text":"Love it"},
+             {"platform":"x","comment_id":"b","handle":"@b","timestamp":"2024-05-02T18:23:00Z","text":"Hate it"}]
+            """);
+        var random = new Random(seed);
+        var bytes = seed switch
+        {
+            0 => good[..(good.Length / 2)],                                  // truncated
+            1 => Enumerable.Range(0, 500).Select(_ => (byte)random.Next(256)).ToArray(), // noise
+            _ => good.Select(b => random.NextDouble() < 0.02 ? (byte)random.Next(256) : b).ToArray(), // mutated
+        };
+        var path = Path.Combine(_folder, "fuzz.json");
+        File.WriteAllBytes(path, bytes);
+
+        try
+        {
+            var result = InteractionLoaders.LoadSocial(warehouse, path);
+            Assert.Equal(result.RowsRead, result.RowsLoaded + result.RowsRejected);
+            Assert.Equal(before["Fact.SocialInteraction"] + result.RowsLoaded, WarehouseSnapshot.Counts(warehouse)["Fact.SocialInteraction"]);
+        }
+        catch (SourceFormatException e)
+        {
+            Assert.Equal("fuzz.json", e.SourceName);
+            Assert.Equal(before, WarehouseSnapshot.Counts(warehouse));
+        }
+    }
+
+    [Fact]
+    public void A_failed_web_load_leaves_the_warehouse_as_it_was()
+    {
+        using var warehouse = WithCustomers();
+        var before = WarehouseSnapshot.Counts(warehouse);
+        var path = Write("web.jsonl", """{"visitor_id":"v1","customer_id":"C1","session_id":"s1","timestamp":"2024-05-01T10:00:00Z","page":"/","event_type":"page_view"}""" + "\n");
+        Assert.Throws<IOException>(() => InteractionLoaders.LoadWeb(warehouse, path, checkpoint: n => { if (n == "facts") throw new IOException("injected"); }));
+        Assert.Equal(before, WarehouseSnapshot.Counts(warehouse));
+        Assert.Equal(1, InteractionLoaders.LoadWeb(warehouse, path).RowsLoaded);
+    }
+}
