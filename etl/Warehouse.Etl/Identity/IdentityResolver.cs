@@ -1,0 +1,351 @@
+using Warehouse.Etl.Cleaning;
+
+namespace Warehouse.Etl.Identity;
+
+/// <summary>
+/// Resolves source rows to one customer key across sources. Deterministic rules first, in priority order: same CRM
+/// id, same e-mail match key, same phone. Then, for rows not yet tied to a CRM customer, a fuzzy rule: name
+/// similarity (nickname-aware Monge–Elkan over Jaro–Winkler) combined with city similarity, compared only within
+/// blocks (two-letter city prefix × three-letter name-token prefix), above <see cref="IdentityResolverOptions.FuzzyThreshold"/>. A fuzzy link
+/// never joins customers with different e-mails, phones or birth dates, and a row that matches two CRM customers
+/// about equally well (namesakes) is left unlinked. Links are unions in a union–find that refuses to merge two different CRM ids or two
+/// existing customers, so a rule can never fuse customers the CRM keeps apart.
+/// </summary>
+/// <remarks>
+/// <para>Determinism: rows are put in a canonical order by content before anything else, links are applied in a
+/// fixed order (rule, then similarity, then canonical position), and new keys are numbered by the canonical position
+/// of each new customer's first row. The same rows therefore get the same keys in any input order.</para>
+/// <para>Known customers (current <c>Dimension.Customer</c> rows) keep their keys: a later row for a known person
+/// joins the existing key and never creates a new customer.</para>
+/// <para>Cost: O(n log n) for the deterministic rules; the fuzzy rule compares pairs within blocks, O(Σ b²) for block
+/// sizes b (blocks above <see cref="IdentityResolverOptions.MaxBlockSize"/> are skipped).</para>
+/// </remarks>
+public sealed class IdentityResolver
+{
+    private readonly KnownCustomer[] _known;
+    private readonly IdentityResolverOptions _options;
+
+    /// <summary>Creates a resolver.</summary>
+    /// <param name="known">Existing customers (their keys must be distinct).</param>
+    /// <param name="options">Settings; <see cref="IdentityResolverOptions.Default"/> when null.</param>
+    public IdentityResolver(IEnumerable<KnownCustomer>? known = null, IdentityResolverOptions? options = null)
+    {
+        _known = (known ?? []).OrderBy(k => k.CustomerKey).ToArray();
+        for (var i = 1; i < _known.Length; i++)
+        {
+            if (_known[i].CustomerKey == _known[i - 1].CustomerKey)
+                throw new ArgumentException($"customer key {_known[i].CustomerKey} appears twice", nameof(known));
+        }
+        _options = options ?? IdentityResolverOptions.Default;
+        if (_options.FuzzyThreshold is <= 0 or > 1)
+            throw new ArgumentOutOfRangeException(nameof(options), _options.FuzzyThreshold, "FuzzyThreshold must be in (0, 1]");
+    }
+
+    private sealed class Node
+    {
+        public int? KnownKey;
+        public int RecordIndex = -1;
+        public string? Crm;
+        public string? EmailKey;
+        public string? Phone;
+        public string[] Name = [];
+        public string City = "";
+        public DateOnly? BirthDate;
+    }
+
+    /// <summary>Resolves <paramref name="records"/>; results are in input order.</summary>
+    /// <param name="records">Rows to resolve.</param>
+    /// <param name="firstNewCustomerKey">Key of the first new customer; the others follow without gaps.</param>
+    public IReadOnlyList<IdentityMatch> Resolve(IEnumerable<IdentityRecord> records, int firstNewCustomerKey)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var input = records.ToList();
+        var canonical = Enumerable.Range(0, input.Count).OrderBy(i => input[i], RecordComparer.Instance).ToArray();
+
+        var nodes = new Node[_known.Length + input.Count];
+        for (var i = 0; i < _known.Length; i++)
+        {
+            var k = _known[i];
+            nodes[i] = Describe(k.CrmCustomerId, k.Email, k.Phone, k.FullName, k.City, k.BirthDate);
+            nodes[i].KnownKey = k.CustomerKey;
+        }
+        for (var c = 0; c < canonical.Length; c++)
+        {
+            var r = input[canonical[c]];
+            var node = Describe(r.CrmCustomerId, r.Email, r.Phone, r.FullName, r.City, r.BirthDate);
+            node.RecordIndex = canonical[c];
+            nodes[_known.Length + c] = node;
+        }
+
+        var sets = new DisjointSets(nodes);
+        var bestRule = new MatchRule[nodes.Length];
+        var bestSimilarity = new double[nodes.Length];
+
+        var groups = new List<(MatchRule Rule, List<int> Members)>();
+        groups.AddRange(Group(nodes, n => n.Crm).Select(g => (MatchRule.CrmId, g)));
+        if (_options.MatchEmail)
+            groups.AddRange(Group(nodes, n => n.EmailKey).Select(g => (MatchRule.Email, g)));
+        if (_options.MatchPhone)
+            groups.AddRange(Group(nodes, n => n.Phone).Select(g => (MatchRule.Phone, g)));
+        foreach (var (_, members) in groups)
+        {
+            // Each member tries every distinct customer formed so far in its group (several only when anchors conflict).
+            var roots = new List<int> { members[0] };
+            for (var m = 1; m < members.Count; m++)
+            {
+                foreach (var r in roots)
+                    sets.TryUnion(r, members[m]);
+                roots.Add(members[m]);
+                roots = roots.Select(sets.Find).Distinct().ToList();
+            }
+        }
+
+        var fuzzyEdges = new List<(double Score, int A, int B)>();
+        if (_options.MatchFuzzy)
+        {
+            fuzzyEdges = FuzzyEdges(nodes, sets);
+            foreach (var (_, a, b) in fuzzyEdges)
+            {
+                if (!sets.Contradict(a, b))
+                    sets.TryUnion(a, b);
+            }
+        }
+
+        // Rule per row: the strongest rule linking it to another member of its final customer.
+        foreach (var (rule, members) in groups)
+        {
+            var perRoot = members.GroupBy(sets.Find).Where(g => g.Count() > 1).SelectMany(g => g);
+            foreach (var n in perRoot)
+            {
+                if (bestRule[n] == MatchRule.None || rule < bestRule[n])
+                {
+                    bestRule[n] = rule;
+                    bestSimilarity[n] = 1.0;
+                }
+            }
+        }
+        foreach (var (score, a, b) in fuzzyEdges)
+        {
+            if (sets.Find(a) != sets.Find(b))
+                continue;
+            foreach (var n in new[] { a, b })
+            {
+                if (bestRule[n] == MatchRule.None || (bestRule[n] == MatchRule.FuzzyNameCity && score > bestSimilarity[n]))
+                {
+                    bestRule[n] = MatchRule.FuzzyNameCity;
+                    bestSimilarity[n] = score;
+                }
+            }
+        }
+
+        // Keys: existing key of the customer, or new keys numbered by the canonical position of the first row.
+        var keyOfRoot = new Dictionary<int, (int Key, bool IsNew)>();
+        var next = firstNewCustomerKey;
+        for (var n = 0; n < nodes.Length; n++)
+        {
+            var root = sets.Find(n);
+            if (keyOfRoot.ContainsKey(root))
+                continue;
+            if (sets.KnownKey(root) is { } known)
+                keyOfRoot[root] = (known, false);
+            else
+                keyOfRoot[root] = (checked(next++), true);
+        }
+
+        var result = new IdentityMatch[input.Count];
+        for (var n = _known.Length; n < nodes.Length; n++)
+        {
+            var (key, isNew) = keyOfRoot[sets.Find(n)];
+            var index = nodes[n].RecordIndex;
+            result[index] = new IdentityMatch(input[index], key, bestRule[n], bestSimilarity[n], isNew);
+        }
+        return result;
+    }
+
+    private static Node Describe(string? crm, string? email, string? phone, string? name, string? city, DateOnly? birth) => new()
+    {
+        Crm = string.IsNullOrWhiteSpace(crm) ? null : crm.Trim().ToUpperInvariant(),
+        EmailKey = string.IsNullOrWhiteSpace(email) ? null : EmailRules.MatchKey(email.Trim().ToLowerInvariant()),
+        Phone = string.IsNullOrWhiteSpace(phone) ? null : phone.Trim(),
+        Name = NameNormalizer.Tokens(name),
+        City = TextRules.MatchKey(city),
+        BirthDate = birth,
+    };
+
+    private static IEnumerable<List<int>> Group(Node[] nodes, Func<Node, string?> key)
+    {
+        var groups = new SortedDictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var n = 0; n < nodes.Length; n++)
+        {
+            var k = key(nodes[n]);
+            if (k is null)
+                continue;
+            if (!groups.TryGetValue(k, out var list))
+                groups[k] = list = [];
+            list.Add(n);
+        }
+        return groups.Values.Where(g => g.Count > 1);
+    }
+
+    private List<(double Score, int A, int B)> FuzzyEdges(Node[] nodes, DisjointSets sets)
+    {
+        var blocks = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var n = 0; n < nodes.Length; n++)
+        {
+            var node = nodes[n];
+            if (node.Name.Length == 0 || node.City.Length == 0)
+                continue;
+            var city = node.City.Length <= 2 ? node.City : node.City[..2];
+            foreach (var token in node.Name.Distinct())
+            {
+                var key = city + "|" + (token.Length <= 3 ? token : token[..3]);
+                if (!blocks.TryGetValue(key, out var list))
+                    blocks[key] = list = [];
+                list.Add(n);
+            }
+        }
+        var seen = new HashSet<(int, int)>();
+        var edges = new List<(double Score, int A, int B)>();
+        foreach (var block in blocks.Values)
+        {
+            if (block.Count < 2 || block.Count > _options.MaxBlockSize)
+                continue;
+            foreach (var a in block)
+            {
+                var na = nodes[a];
+                if (na.KnownKey is not null || sets.Crm(sets.Find(a)) is not null || sets.KnownKey(sets.Find(a)) is not null)
+                    continue; // only rows not tied to a CRM customer look for fuzzy partners
+                foreach (var b in block)
+                {
+                    if (a == b || sets.Find(a) == sets.Find(b))
+                        continue;
+                    var pair = a < b ? (a, b) : (b, a);
+                    if (!seen.Add(pair))
+                        continue;
+                    var nb = nodes[b];
+                    if (na.BirthDate is { } da && nb.BirthDate is { } db && da != db)
+                        continue;
+                    var city = JaroWinkler.Similarity(na.City, nb.City);
+                    if (city < _options.MinCitySimilarity)
+                        continue;
+                    var score = _options.NameWeight * NameNormalizer.Similarity(na.Name, nb.Name) + (1 - _options.NameWeight) * city;
+                    if (score >= _options.FuzzyThreshold)
+                        edges.Add((score, pair.Item1, pair.Item2));
+                }
+            }
+        }
+        // Ambiguity: a row whose best partners belong to two different CRM customers with nearly the same score is
+        // left alone (namesakes in one city); linking it to either would be a guess.
+        var ambiguous = new HashSet<int>();
+        foreach (var byRow in edges.SelectMany(e => new[] { (Row: e.A, Other: e.B, e.Score), (Row: e.B, Other: e.A, e.Score) })
+                     .Where(x => nodes[x.Row].KnownKey is null && !sets.IsAnchored(sets.Find(x.Row)) && sets.IsAnchored(sets.Find(x.Other)))
+                     .GroupBy(x => x.Row))
+        {
+            var best = byRow.GroupBy(x => sets.Find(x.Other)).Select(g => g.Max(x => x.Score)).OrderDescending().Take(2).ToArray();
+            if (best.Length == 2 && best[1] >= best[0] - _options.AmbiguityMargin)
+                ambiguous.Add(byRow.Key);
+        }
+        if (ambiguous.Count > 0)
+            edges.RemoveAll(e => ambiguous.Contains(e.A) || ambiguous.Contains(e.B));
+        edges.Sort((x, y) =>
+        {
+            var c = y.Score.CompareTo(x.Score);
+            if (c == 0)
+                c = x.A.CompareTo(y.A);
+            return c != 0 ? c : x.B.CompareTo(y.B);
+        });
+        return edges;
+    }
+
+    /// <summary>Union–find with the anchors of each set (existing key, CRM id) and the no-conflict rule.</summary>
+    private sealed class DisjointSets
+    {
+        private readonly int[] _parent;
+        private readonly int?[] _known;
+        private readonly string?[] _crm;
+        private readonly string?[] _email;
+        private readonly string?[] _phone;
+        private readonly DateOnly?[] _birth;
+
+        public DisjointSets(Node[] nodes)
+        {
+            _parent = Enumerable.Range(0, nodes.Length).ToArray();
+            _known = nodes.Select(n => n.KnownKey).ToArray();
+            _crm = nodes.Select(n => n.Crm).ToArray();
+            _email = nodes.Select(n => n.EmailKey).ToArray();
+            _phone = nodes.Select(n => n.Phone).ToArray();
+            _birth = nodes.Select(n => n.BirthDate).ToArray();
+        }
+
+        /// <summary>True when two sets hold different e-mails, phones or birth dates: a fuzzy link must not join them.</summary>
+        public bool Contradict(int a, int b)
+        {
+            var ra = Find(a);
+            var rb = Find(b);
+            return _email[ra] is { } ea && _email[rb] is { } eb && ea != eb
+                || _phone[ra] is { } pa && _phone[rb] is { } pb && pa != pb
+                || _birth[ra] is { } da && _birth[rb] is { } db && da != db;
+        }
+
+        public bool IsAnchored(int root) => _known[root] is not null || _crm[root] is not null;
+
+        public int Find(int x)
+        {
+            while (_parent[x] != x)
+            {
+                _parent[x] = _parent[_parent[x]];
+                x = _parent[x];
+            }
+            return x;
+        }
+
+        public int? KnownKey(int root) => _known[root];
+
+        public string? Crm(int root) => _crm[root];
+
+        public bool TryUnion(int a, int b)
+        {
+            var ra = Find(a);
+            var rb = Find(b);
+            if (ra == rb)
+                return true;
+            if (_known[ra] is { } ka && _known[rb] is { } kb && ka != kb)
+                return false;
+            if (_crm[ra] is { } ca && _crm[rb] is { } cb && ca != cb)
+                return false;
+            // The smaller index becomes the root: roots do not depend on the order of unions within a run.
+            var (root, child) = ra < rb ? (ra, rb) : (rb, ra);
+            _parent[child] = root;
+            _known[root] ??= _known[child];
+            _crm[root] ??= _crm[child];
+            _email[root] ??= _email[child];
+            _phone[root] ??= _phone[child];
+            _birth[root] ??= _birth[child];
+            return true;
+        }
+    }
+
+    private sealed class RecordComparer : IComparer<IdentityRecord>
+    {
+        public static readonly RecordComparer Instance = new();
+
+        public int Compare(IdentityRecord? x, IdentityRecord? y)
+        {
+            if (ReferenceEquals(x, y))
+                return 0;
+            if (x is null)
+                return -1;
+            if (y is null)
+                return 1;
+            var c = string.CompareOrdinal(x.SourceName, y.SourceName);
+            if (c == 0) c = string.CompareOrdinal(x.SourceKey, y.SourceKey);
+            if (c == 0) c = string.CompareOrdinal(x.CrmCustomerId, y.CrmCustomerId);
+            if (c == 0) c = string.CompareOrdinal(x.Email, y.Email);
+            if (c == 0) c = string.CompareOrdinal(x.Phone, y.Phone);
+            if (c == 0) c = string.CompareOrdinal(x.FullName, y.FullName);
+            if (c == 0) c = string.CompareOrdinal(x.City, y.City);
+            if (c == 0) c = Nullable.Compare(x.BirthDate, y.BirthDate);
+            return c;
+        }
+    }
+}
