@@ -29,6 +29,7 @@ public static class SegmentationModelSerializer
                 ModelKind.Hierarchical => Hierarchical.HierarchicalModel.ReadBody(r),
                 ModelKind.Dbscan => Dbscan.DbscanModel.ReadBody(r),
                 ModelKind.GaussianMixture => Mixture.GaussianMixtureModel.ReadBody(r),
+                ModelKind.SelfOrganizingMap => SelfOrganizingMap.SelfOrganizingMapModel.ReadBody(r),
                 ModelKind.FeatureScaler => throw new InvalidDataException("payload holds a feature scaler, not a segmentation model; use FeatureScaler.Deserialize"),
                 _ => throw new InvalidDataException($"payload holds model kind {(byte)kind}, unknown to this build; upgrade Warehouse.Segmentation"),
             };
