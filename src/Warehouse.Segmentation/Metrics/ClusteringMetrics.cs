@@ -14,7 +14,7 @@ namespace Warehouse.Segmentation.Metrics;
 /// Labels are arbitrary integers (noise −1 is treated as one more label, as scikit-learn does; drop noise rows first
 /// to score only clustered rows). Internal measures use Euclidean distance on the data as given (scale first).
 /// </remarks>
-public static class ClusteringMetrics
+public static partial class ClusteringMetrics
 {
     /// <summary>
     /// Adjusted Rand index (Hubert and Arabie 1985): pair-counting agreement of two partitions corrected for chance;
