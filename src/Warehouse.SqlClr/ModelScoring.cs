@@ -3,6 +3,7 @@ using System.Globalization;
 using Warehouse.Segmentation;
 using Warehouse.Segmentation.Hierarchical;
 using Warehouse.Segmentation.KMeans;
+using Warehouse.Segmentation.Mixture;
 using Warehouse.Segmentation.Scaling;
 
 namespace Warehouse.SqlClr
@@ -12,8 +13,8 @@ namespace Warehouse.SqlClr
     {
         /// <summary>
         /// Assigns one feature vector: applies the training preprocessing (log1p-scaled columns floored at 0), the
-        /// stored scaler and the model. Distance is to the cluster centre in scaled space (k-means, hierarchical; null for
-        /// DBSCAN, whose noise is −1); probability is filled for mixture models only.
+        /// stored scaler and the model. Distance is to the cluster centre (component mean) in scaled space (k-means, hierarchical,
+        /// mixtures; null for DBSCAN, whose noise is −1); probability is the posterior of the component, mixtures only.
         /// </summary>
         /// <param name="modelBytes">Segmentation.Model.ModelBytes.</param>
         /// <param name="scalerBytes">Segmentation.Model.ScalerBytes.</param>
@@ -67,7 +68,23 @@ namespace Warehouse.SqlClr
                 distance = Math.Sqrt(sum);
             }
 
-            return (cluster, distance, null);
+            double? probability = null;
+            var mixture = model as GaussianMixtureModel;
+            if (mixture != null)
+            {
+                probability = mixture.PredictProbabilities(scaled)[cluster];
+                var means = mixture.Means;
+                var sum = 0.0;
+                for (var c = 0; c < scaled.Length; c++)
+                {
+                    var d = scaled[c] - means[cluster, c];
+                    sum += d * d;
+                }
+
+                distance = Math.Sqrt(sum);
+            }
+
+            return (cluster, distance, probability);
         }
 
         /// <summary>Parses a comma-separated vector of <paramref name="expected"/> invariant-culture numbers.</summary>

@@ -8,6 +8,7 @@ using Warehouse.Segmentation.Dbscan;
 using Warehouse.Segmentation.Hierarchical;
 using Warehouse.Segmentation.KMeans;
 using Warehouse.Segmentation.Metrics;
+using Warehouse.Segmentation.Mixture;
 using Warehouse.Segmentation.Scaling;
 
 namespace Warehouse.SqlClr
@@ -23,9 +24,12 @@ namespace Warehouse.SqlClr
     /// <list type="bullet">
     /// <item>kmeans: k (5), nInit (10 restarts, best inertia kept), maxIterations (300), tolerance (1e-4), init (kmeans++ or random);</item>
     /// <item>dbscan: eps (0.5, or <c>auto</c> for the k-distance knee), minPoints (5);</item>
-    /// <item>ward: k (5), linkage (ward, average, complete, single), maxRows (20000, the distance-matrix limit).</item>
+    /// <item>ward: k (5), linkage (ward, average, complete, single), maxRows (20000, the distance-matrix limit);</item>
+    /// <item>gmm: k (5 components), covariance (full, diagonal, spherical), regularization (1e-6), maxIterations (100),
+    /// tolerance (1e-3), nInit (1); the probability of each customer's component is returned, and the distance is the
+    /// Euclidean distance to the component mean in scaled space.</item>
     /// </list>
-    /// gmm and som are accepted names; they fail with a clear message until the core library provides them.
+    /// som is an accepted name; it fails with a clear message until the core library provides it.
     /// </summary>
     public static class SegmentationRunner
     {
@@ -114,6 +118,7 @@ namespace Warehouse.SqlClr
             ISegmentationModel model;
             int[] labels;
             double?[] distances = new double?[raw.Rows];
+            double?[] probabilities = new double?[raw.Rows];
             switch (algorithm)
             {
                 case "kmeans":
@@ -197,15 +202,51 @@ namespace Warehouse.SqlClr
                 }
 
                 case "gmm":
+                {
+                    var covarianceText = options.Text("covariance", "full").ToLowerInvariant();
+                    CovarianceType covariance;
+                    switch (covarianceText)
+                    {
+                        case "full": covariance = CovarianceType.Full; break;
+                        case "diag":
+                        case "diagonal": covariance = CovarianceType.Diagonal; break;
+                        case "spherical": covariance = CovarianceType.Spherical; break;
+                        default: throw new ArgumentException("option covariance=" + covarianceText + " must be full, diagonal or spherical", "options");
+                    }
+
+                    var mixtureTrainer = new GaussianMixtureTrainer(new GaussianMixtureTrainer.Options
+                    {
+                        NumberOfComponents = Math.Min(options.Int("k", GaussianMixtureTrainer.Defaults.NumberOfComponents), scaled.Rows),
+                        CovarianceType = covariance,
+                        RegularizationCovariance = options.Double("regularization", GaussianMixtureTrainer.Defaults.RegularizationCovariance),
+                        MaximumIterations = options.Int("maxIterations", GaussianMixtureTrainer.Defaults.MaximumIterations),
+                        Tolerance = options.Double("tolerance", GaussianMixtureTrainer.Defaults.Tolerance),
+                        NumberOfInitializations = options.Int("nInit", GaussianMixtureTrainer.Defaults.NumberOfInitializations),
+                        Seed = request.Seed,
+                    });
+                    options.EnsureAllUsed(algorithm);
+                    var mixture = mixtureTrainer.Fit(scaled);
+                    labels = mixture.Predict(scaled);
+                    var means = mixture.Means;
+                    for (var r = 0; r < scaled.Rows; r++)
+                    {
+                        distances[r] = Distance(scaled, r, means, labels[r]);
+                        probabilities[r] = mixture.PredictProbabilities(scaled.GetRow(r))[labels[r]];
+                    }
+
+                    model = mixture;
+                    break;
+                }
+
                 case "som":
-                    throw new ArgumentException("algorithm " + algorithm + " is not available in this build of Warehouse.Segmentation yet; use kmeans, dbscan or ward", "algorithm");
+                    throw new ArgumentException("algorithm som is not available in this build of Warehouse.Segmentation yet; use kmeans, gmm, dbscan or ward", "algorithm");
                 default:
                     throw new ArgumentException("unknown algorithm '" + request.Algorithm + "': use kmeans, gmm, dbscan, ward or som", "algorithm");
             }
 
             result.Labels = labels;
             result.Distances = distances;
-            result.Probabilities = new double?[labels.Length];
+            result.Probabilities = probabilities;
             result.ModelBytes = model.Serialize();
             result.ScalerBytes = scaler.Serialize();
             result.ModelFormat = SegmentationModelSerializer.PeekKind(result.ModelBytes).ToString();

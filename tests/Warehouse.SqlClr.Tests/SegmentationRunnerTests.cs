@@ -203,13 +203,39 @@ public class SegmentationRunnerTests
     [InlineData("kmeans", "k=three", "option k=three is not an integer")]
     [InlineData("kmeans", "k", "option 'k' must be written name=value")]
     [InlineData("kmeans", "init=sideways", "option init=sideways must be kmeans++ or random")]
-    [InlineData("gmm", "", "algorithm gmm is not available in this build")]
+    [InlineData("gmm", "covariance=tied", "option covariance=tied must be full, diagonal or spherical")]
+    [InlineData("som", "", "algorithm som is not available in this build")]
     [InlineData("spectral", "", "unknown algorithm 'spectral'")]
     public void BadRequestsFailWithAMessageNamingTheProblem(string algorithm, string options, string message)
     {
         var error = Assert.ThrowsAny<ArgumentException>(() =>
             SegmentationRunner.Run(TwoClusters(), new SegmentationRequest { Algorithm = algorithm, Options = options }));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MixtureReturnsProbabilitiesThatScoringReproduces()
+    {
+        var (warehouse, truth) = Planted();
+        using (warehouse)
+        {
+            var request = Request();
+            request.Algorithm = "gmm";
+            request.Options = "k=3;covariance=diagonal;nInit=2";
+            var result = SegmentationRunner.Run(warehouse.Connection, request, '$');
+
+            Assert.Equal("GaussianMixture", result.ModelFormat);
+            Assert.True(ClusteringMetrics.AdjustedRandIndex(truth, result.Labels) >= 0.9, "the planted profiles are recovered");
+            Assert.All(result.Probabilities, p => Assert.InRange(p!.Value, 1.0 / 3, 1.0));
+
+            var rows = warehouse.Connection.Query(warehouse.Sql(FeatureQuery('@')), new { AsOfDateKey }).Select(r => (IDictionary<string, object?>)r).ToList();
+            var i = rows.FindIndex(r => Features.All(f => r[f] is not null));
+            var vector = string.Join(",", Features.Select(f => Convert.ToDouble(rows[i][f], CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture)));
+            var score = ModelScoring.Score(result.ModelBytes, result.ScalerBytes, vector);
+            Assert.Equal(result.Labels[i], score.Cluster);
+            Assert.Equal(result.Probabilities[i]!.Value, score.Probability!.Value, 12);
+            Assert.Equal(result.Distances[i]!.Value, score.Distance!.Value, 12);
+        }
     }
 
     [Fact]

@@ -17,11 +17,22 @@ internal static partial class WarehouseCli
         DefaultValueFactory = _ => WarehouseLocation.Default(),
     };
 
+    /// <summary>
+    /// Global <c>--connection</c> option: a SQL Server connection string (database deployed from Warehouse.dacpac).
+    /// When given, <c>load transactions</c> loads into SQL Server instead of the DuckDB file.
+    /// </summary>
+    public static readonly Option<string?> ConnectionOption = new("--connection")
+    {
+        Description = "SQL Server connection string (\"Server=…;Database=…;…\") of a warehouse deployed from Warehouse.dacpac; used instead of --warehouse by 'load transactions'.",
+        Recursive = true,
+    };
+
     /// <summary>Builds the root command.</summary>
     public static RootCommand Build()
     {
         var root = new RootCommand("Warehouse segmentation: load customer, web, social and purchase data into a star schema and segment customers.");
         root.Options.Add(WarehouseOption);
+        root.Options.Add(ConnectionOption);
         root.Subcommands.Add(BuildLoad());
         root.Subcommands.Add(BuildSegment());
         root.Subcommands.Add(BuildDemo());
@@ -44,6 +55,14 @@ internal static partial class WarehouseCli
             if (parse.GetValue(currency) is { } code)
             {
                 map.Currency = code.Trim().ToUpperInvariant();
+            }
+
+            if (parse.GetValue(ConnectionOption) is { } connection)
+            {
+                using var sqlServer = Warehouse.Data.SqlServer.SqlServerWarehouse.Open(connection);
+                ConsoleUi.Line($"Warehouse: SQL Server {sqlServer.Location}");
+                PrintLoad(SqlServerTransactionLoader.Load(sqlServer, parse.GetValue(file)!.FullName, map));
+                return 0;
             }
 
             using var warehouse = OpenWarehouse(parse);
@@ -102,7 +121,7 @@ internal static partial class WarehouseCli
             ConsoleUi.Error(e.Message);
             return 2;
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or DuckDB.NET.Data.DuckDBException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or DuckDB.NET.Data.DuckDBException or Microsoft.Data.SqlClient.SqlException or UnauthorizedAccessException)
         {
             ConsoleUi.Error(e.Message);
             return 1;

@@ -1,0 +1,138 @@
+using System.Data;
+using Dapper;
+using Microsoft.Data.SqlClient;
+
+namespace Warehouse.Data.SqlServer;
+
+/// <summary>
+/// One load into SQL Server, the way the ETL loader role is allowed to do it: <c>Integration.GetLineageKey</c> starts
+/// it, SqlBulkCopy streams staged and rejected rows (with CheckConstraints, so no ALTER permission is needed), the
+/// target's Integration procedure migrates staging into dimensions and facts in one transaction and completes the
+/// lineage. Disposing a session that was not migrated removes its staged rows and marks the lineage failed, so a
+/// failed load leaves the warehouse as it was. Every statement is parameterized; object names are constants.
+/// </summary>
+public sealed class SqlServerLoadSession : IDisposable
+{
+    /// <summary>Finds an earlier successful load of the same content (rerun = no change).</summary>
+    public const string FindSuccessfulLoadSql =
+        "SELECT MAX([LineageKey]) FROM [Integration].[Lineage] WHERE [SourceSystem] = @SourceSystem AND [TableName] = @TableName AND [SourceHash] = @SourceHash AND [WasSuccessful] = 1;";
+
+    /// <summary>The procedure that starts a load.</summary>
+    public const string GetLineageKeyProcedure = "Integration.GetLineageKey";
+
+    /// <summary>The procedure that marks a load failed.</summary>
+    public const string FailLineageProcedure = "Integration.FailLineage";
+
+    private readonly SqlServerWarehouse _warehouse;
+    private bool _migrated;
+
+    private SqlServerLoadSession(SqlServerWarehouse warehouse, StagingTarget target, int lineageKey, string sourceName)
+    {
+        _warehouse = warehouse;
+        Target = target;
+        LineageKey = lineageKey;
+        SourceName = sourceName;
+    }
+
+    /// <summary>Lineage of this load.</summary>
+    public int LineageKey { get; }
+
+    /// <summary>Source file name.</summary>
+    public string SourceName { get; }
+
+    /// <summary>Where the rows go.</summary>
+    public StagingTarget Target { get; }
+
+    /// <summary>The lineage key of an earlier successful load with the same content hash, if any.</summary>
+    /// <param name="warehouse">The warehouse.</param>
+    /// <param name="sourceSystem">Source system.</param>
+    /// <param name="target">Load target.</param>
+    /// <param name="sourceHash">Content hash.</param>
+    public static int? FindSuccessfulLoad(SqlServerWarehouse warehouse, string sourceSystem, StagingTarget target, string sourceHash)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        ArgumentNullException.ThrowIfNull(target);
+        return warehouse.Connection.ExecuteScalar<int?>(FindSuccessfulLoadSql,
+            new { SourceSystem = sourceSystem, TableName = target.FactTable, SourceHash = sourceHash });
+    }
+
+    /// <summary>Starts a load: a new lineage row via Integration.GetLineageKey.</summary>
+    /// <param name="warehouse">The warehouse.</param>
+    /// <param name="target">Load target.</param>
+    /// <param name="sourceSystem">Source system, e.g. transactions.</param>
+    /// <param name="sourceName">Source file name.</param>
+    /// <param name="sourceHash">Content hash, or null.</param>
+    public static SqlServerLoadSession Begin(SqlServerWarehouse warehouse, StagingTarget target, string sourceSystem, string sourceName, string? sourceHash)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        ArgumentNullException.ThrowIfNull(target);
+        var parameters = new DynamicParameters();
+        parameters.Add("@SourceSystem", sourceSystem, DbType.String, size: 50);
+        parameters.Add("@SourceName", sourceName, DbType.String, size: 400);
+        parameters.Add("@TableName", target.FactTable, DbType.String, size: 128);
+        parameters.Add("@SourceHash", sourceHash, DbType.String, size: 64);
+        parameters.Add("@LineageKey", dbType: DbType.Int32, direction: ParameterDirection.Output);
+        warehouse.Connection.Execute(GetLineageKeyProcedure, parameters, commandType: CommandType.StoredProcedure);
+        return new SqlServerLoadSession(warehouse, target, parameters.Get<int>("@LineageKey"), sourceName);
+    }
+
+    /// <summary>Bulk-copies staged rows (public properties named like the staging columns) into the target's staging table.</summary>
+    /// <typeparam name="T">Staging row type.</typeparam>
+    /// <param name="rows">Rows, streamed.</param>
+    /// <returns>Rows copied.</returns>
+    public long CopyStaged<T>(IEnumerable<T> rows) => Copy(Target.StagingTable, rows);
+
+    /// <summary>Bulk-copies rejected rows into the target's reject table.</summary>
+    /// <typeparam name="T">Reject row type.</typeparam>
+    /// <param name="rows">Rows, streamed.</param>
+    /// <returns>Rows copied.</returns>
+    public long CopyRejected<T>(IEnumerable<T> rows) => Copy(Target.RejectTable, rows);
+
+    /// <summary>Runs the target's Integration procedure: migration, lineage completion and cutoff in one transaction.</summary>
+    public void Migrate()
+    {
+        _warehouse.Connection.Execute(Target.MigrateProcedure, new { LineageKey }, commandType: CommandType.StoredProcedure, commandTimeout: 0);
+        _migrated = true;
+    }
+
+    /// <summary>The SqlBulkCopy settings used for every copy.</summary>
+    public static SqlBulkCopyOptions BulkCopyOptions => SqlBulkCopyOptions.CheckConstraints | SqlBulkCopyOptions.FireTriggers;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_migrated)
+        {
+            return;
+        }
+
+        try
+        {
+            _warehouse.Connection.Execute(Target.DeleteStagedSql, new { LineageKey });
+            _warehouse.Connection.Execute(FailLineageProcedure, new { LineageKey }, commandType: CommandType.StoredProcedure);
+        }
+        catch (SqlException)
+        {
+            // The connection may be gone; the staged rows carry the lineage key and the lineage row stays unsuccessful.
+        }
+    }
+
+    private long Copy<T>(string table, IEnumerable<T> rows)
+    {
+        using var reader = new ObjectDataReader<T>(rows);
+        using var bulk = new SqlBulkCopy(_warehouse.SqlConnection, BulkCopyOptions, externalTransaction: null)
+        {
+            DestinationTableName = StagingTarget.Bracket(table),
+            BatchSize = 50_000,
+            BulkCopyTimeout = 0,
+            EnableStreaming = true,
+        };
+        foreach (var column in ObjectDataReader<T>.ColumnNames)
+        {
+            bulk.ColumnMappings.Add(column, column);
+        }
+
+        bulk.WriteToServer(reader);
+        return reader.RowsRead;
+    }
+}

@@ -1,0 +1,35 @@
+namespace Warehouse.Data.SqlServer;
+
+/// <summary>
+/// One load path into SQL Server: the staging table the rows are bulk-copied into, the reject table, and the
+/// Integration procedure that migrates the staged rows. Names are constants (never built from input).
+/// </summary>
+/// <param name="Entity">Entity name, e.g. Purchase.</param>
+/// <param name="StagingTable">Two-part staging table name.</param>
+/// <param name="RejectTable">Two-part reject table name.</param>
+/// <param name="MigrateProcedure">Two-part name of the Integration procedure.</param>
+/// <param name="FactTable">The table the load fills (Integration.Lineage.TableName).</param>
+public sealed record StagingTarget(string Entity, string StagingTable, string RejectTable, string MigrateProcedure, string FactTable)
+{
+    /// <summary>Invoice lines into Fact.Purchase.</summary>
+    public static StagingTarget Purchase { get; } = new("Purchase", "Integration.Purchase_Staging", "Integration.RejectedPurchase", "Integration.MigrateStagedPurchaseData", "Fact.Purchase");
+
+    /// <summary>CRM customers into Dimension.Customer.</summary>
+    public static StagingTarget Customer { get; } = new("Customer", "Integration.Customer_Staging", "Integration.RejectedCustomer", "Integration.MigrateStagedCustomerData", "Dimension.Customer");
+
+    /// <summary>Web sessions into Fact.WebSession.</summary>
+    public static StagingTarget WebSession { get; } = new("WebSession", "Integration.WebSession_Staging", "Integration.RejectedWebEvent", "Integration.MigrateStagedWebSessionData", "Fact.WebSession");
+
+    /// <summary>Social comments into Fact.SocialInteraction.</summary>
+    public static StagingTarget SocialInteraction { get; } = new("SocialInteraction", "Integration.SocialInteraction_Staging", "Integration.RejectedSocialInteraction", "Integration.MigrateStagedSocialInteractionData", "Fact.SocialInteraction");
+
+    /// <summary>Every target.</summary>
+    public static IReadOnlyList<StagingTarget> All { get; } = [Purchase, Customer, WebSession, SocialInteraction];
+
+    /// <summary>Removes a failed load's staged rows (the loader may only delete from staging).</summary>
+    public string DeleteStagedSql => $"DELETE FROM {Bracket(StagingTable)} WHERE [LineageKey] = @LineageKey;";
+
+    /// <summary>Bracketed two-part name for T-SQL.</summary>
+    /// <param name="twoPartName">schema.name.</param>
+    public static string Bracket(string twoPartName) => string.Join('.', twoPartName.Split('.').Select(p => "[" + p.Replace("]", "]]", StringComparison.Ordinal) + "]"));
+}

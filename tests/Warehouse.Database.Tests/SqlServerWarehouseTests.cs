@@ -1,0 +1,196 @@
+using System.Reflection;
+using Microsoft.SqlServer.Dac.Model;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+using Warehouse.Data.Loading;
+using Warehouse.Data.SqlServer;
+
+namespace Warehouse.Database.Tests;
+
+/// <summary>
+/// What can be checked of the SQL Server implementation without a server: the bulk-copy column mappings match the
+/// DacFx model's staging and reject tables (names, types, NULL-ability), the procedures and parameters the loads
+/// call exist in the model, the SQL text parses, and connection strings are checked before connecting.
+/// </summary>
+public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<ModelFixture>
+{
+    public static TheoryData<string, string> BulkCopies() => new()
+    {
+        { nameof(PurchaseStagingRow), "Integration.Purchase_Staging" },
+        { nameof(CustomerStagingRow), "Integration.Customer_Staging" },
+        { nameof(WebSessionStagingRow), "Integration.WebSession_Staging" },
+        { nameof(SocialStagingRow), "Integration.SocialInteraction_Staging" },
+        { nameof(RejectedRow), "Integration.RejectedPurchase" },
+        { nameof(RejectedRow), "Integration.RejectedCustomer" },
+        { nameof(RejectedRow), "Integration.RejectedWebEvent" },
+        { nameof(RejectedRow), "Integration.RejectedSocialInteraction" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BulkCopies))]
+    public void BulkCopyColumnsMatchTheModelTable(string rowType, string table)
+    {
+        var type = typeof(PurchaseStagingRow).Assembly.GetTypes().Single(t => t.Name == rowType && t.Namespace == "Warehouse.Data.Loading");
+        var columnNames = (IReadOnlyList<string>)typeof(ObjectDataReader<>).MakeGenericType(type)
+            .GetProperty(nameof(ObjectDataReader<object>.ColumnNames), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        var modelTable = fixture.Tables.Single(t => ModelFixture.Plain(t.Name) == table);
+        var columns = modelTable.GetReferenced(Table.Columns).ToDictionary(c => c.Name.Parts[^1], StringComparer.Ordinal);
+
+        var problems = new List<string>();
+        foreach (var name in columnNames)
+        {
+            if (!columns.TryGetValue(name, out var column))
+            {
+                problems.Add($"{rowType}.{name} has no column in {table}");
+                continue;
+            }
+
+            var property = type.GetProperty(name)!;
+            var clr = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var sqlType = column.GetReferenced(Column.DataType).Single().Name.Parts[^1].ToLowerInvariant();
+            if (!Compatible(clr, sqlType))
+            {
+                problems.Add($"{rowType}.{name} is {clr.Name}, {table}.{name} is {sqlType}");
+            }
+
+            var clrNullable = Nullable.GetUnderlyingType(property.PropertyType) is not null
+                || new NullabilityInfoContext().Create(property).ReadState == NullabilityState.Nullable;
+            if (clrNullable && !column.GetProperty<bool>(Column.Nullable))
+            {
+                problems.Add($"{rowType}.{name} may be null but {table}.{name} is NOT NULL");
+            }
+        }
+
+        foreach (var (name, column) in columns)
+        {
+            var required = !column.GetProperty<bool>(Column.Nullable) && !column.GetReferencing(DefaultConstraint.TargetColumn).Any();
+            if (required && !columnNames.Contains(name))
+            {
+                problems.Add($"{table}.{name} is NOT NULL without default and {rowType} does not fill it");
+            }
+        }
+
+        Assert.NotEmpty(columnNames);
+        Expect.None(problems, $"{rowType} bulk-copies into {table}");
+    }
+
+    [Fact]
+    public void MappingCheckCatchesAMismatch()
+    {
+        Assert.True(Compatible(typeof(int), "int"));
+        Assert.False(Compatible(typeof(string), "int"));
+        Assert.False(Compatible(typeof(long), "int"));
+    }
+
+    [Fact]
+    public void EveryLoadTargetNamesModelObjectsAndProceduresTakeTheLineageKey()
+    {
+        var procedures = fixture.Model.GetObjects(DacQueryScopes.UserDefined, Procedure.TypeClass)
+            .ToDictionary(p => ModelFixture.Plain(p.Name), StringComparer.OrdinalIgnoreCase);
+        var tables = fixture.Tables.Select(t => ModelFixture.Plain(t.Name)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var target in StagingTarget.All)
+        {
+            Assert.Contains(target.StagingTable, tables);
+            Assert.Contains(target.RejectTable, tables);
+            Assert.Contains(target.FactTable, tables);
+            var procedure = procedures[target.MigrateProcedure];
+            var parameter = Assert.Single(procedure.GetReferenced(Procedure.Parameters));
+            Assert.Equal("@LineageKey", parameter.Name.Parts[^1]);
+            Assert.Equal("int", parameter.GetReferenced(Parameter.DataType).Single().Name.Parts[^1]);
+        }
+
+        var start = procedures[SqlServerLoadSession.GetLineageKeyProcedure].GetReferenced(Procedure.Parameters)
+            .ToDictionary(p => p.Name.Parts[^1], p => p.GetProperty<bool>(Parameter.IsOutput));
+        Assert.Equal(new Dictionary<string, bool>
+        {
+            ["@SourceSystem"] = false, ["@SourceName"] = false, ["@TableName"] = false, ["@SourceHash"] = false, ["@SourceCutoff"] = false, ["@LineageKey"] = true,
+        }, start);
+        Assert.Single(procedures[SqlServerLoadSession.FailLineageProcedure].GetReferenced(Procedure.Parameters));
+    }
+
+    public static TheoryData<string> StatementTexts()
+    {
+        var data = new TheoryData<string> { SqlServerLoadSession.FindSuccessfulLoadSql, SqlServerWarehouse.SchemaCheckSql };
+        foreach (var target in StagingTarget.All)
+        {
+            data.Add(target.DeleteStagedSql);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(StatementTexts))]
+    public void SqlTextParsesAndReferencesModelColumns(string sql)
+    {
+        using var reader = new StringReader(sql);
+        var fragment = new TSql160Parser(true).Parse(reader, out var errors);
+        Assert.Empty(errors.Select(e => e.Message));
+
+        var visitor = new ReferenceVisitor();
+        fragment.Accept(visitor);
+        var columns = fixture.Tables.SelectMany(t => t.GetReferenced(Table.Columns)).Select(c => c.Name.Parts[^1]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Expect.None(visitor.Columns.Where(c => !columns.Contains(c)), "referenced columns exist in the model");
+        // Values come in as parameters, never as literals built from input.
+        Assert.DoesNotContain(visitor.StringLiterals, s => !s.StartsWith("Integration.", StringComparison.Ordinal) && s is not "P");
+    }
+
+    [Theory]
+    [InlineData("Server=db1;Database=Warehouse;Integrated Security=true", null)]
+    [InlineData("Server=db1;Integrated Security=true", "names no database")]
+    [InlineData("Database=Warehouse;Integrated Security=true", "names no server")]
+    [InlineData("Server=db1;Database=master;Integrated Security=true", "system database master")]
+    [InlineData("Server=db1;Databse=Warehouse", "not a valid SQL Server connection string")]
+    public void ConnectionStringsAreCheckedBeforeConnecting(string connectionString, string? error)
+    {
+        if (error is null)
+        {
+            var builder = SqlServerWarehouse.ParseConnectionString(connectionString);
+            Assert.Equal("Warehouse", builder.InitialCatalog);
+            Assert.True(SqlServerWarehouse.IsConnectionString(connectionString));
+            return;
+        }
+
+        var e = Assert.Throws<ArgumentException>(() => SqlServerWarehouse.ParseConnectionString(connectionString));
+        Assert.Contains(error, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FilePathsAreNotConnectionStrings()
+    {
+        Assert.False(SqlServerWarehouse.IsConnectionString("warehouse.duckdb"));
+        Assert.False(SqlServerWarehouse.IsConnectionString(Path.Combine("data", "server-1", "w.duckdb")));
+    }
+
+    private static bool Compatible(Type clr, string sqlType) => sqlType switch
+    {
+        "nvarchar" or "nchar" or "varchar" or "char" => clr == typeof(string),
+        "int" => clr == typeof(int),
+        "bigint" => clr == typeof(long),
+        "smallint" => clr == typeof(short),
+        "tinyint" => clr == typeof(byte),
+        "bit" => clr == typeof(bool),
+        "decimal" or "numeric" => clr == typeof(decimal),
+        "float" => clr == typeof(double),
+        "real" => clr == typeof(float),
+        "date" => clr == typeof(DateOnly) || clr == typeof(DateTime),
+        "datetime2" or "datetime" => clr == typeof(DateTime),
+        _ => false,
+    };
+
+    private sealed class ReferenceVisitor : TSqlFragmentVisitor
+    {
+        public List<string> Columns { get; } = [];
+
+        public List<string> StringLiterals { get; } = [];
+
+        public override void Visit(ColumnReferenceExpression node)
+        {
+            if (node.MultiPartIdentifier is not null)
+            {
+                Columns.Add(node.MultiPartIdentifier.Identifiers[^1].Value);
+            }
+        }
+
+        public override void Visit(StringLiteral node) => StringLiterals.Add(node.Value);
+    }
+}
