@@ -60,22 +60,37 @@ public static class TransactionLoader
 
         using var session = DuckDbLoadSession.Begin(warehouse, SourceSystem, sourceName, hash, "Fact.Purchase", checkpoint);
         var staging = Stopwatch.StartNew();
-        var rejects = session.OpenRejects("RejectedPurchase");
-        var parser = new TransactionCsvParser(mapping);
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-        using (var reader = new CsvRecordReader(stream, sourceName, mapping.Delimiter[0]))
-        {
-            session.Append<PurchaseStagingRow, PurchaseStagingRowMap>("Integration", "Purchase_Staging",
-                parser.Parse(reader, sourceName, session.LineageKey, (line, column, reason, raw) => rejects.Add(line, column, reason, raw)));
-        }
-
-        rejects.Flush();
+        var parser = StageFile(session, path, mapping);
         staging.Stop();
         session.Checkpoint("staged");
         var migration = PurchaseMigration.Run(session);
         session.Complete(parser.RowsRead, parser.RowsAccepted, parser.RowsRejected, migration.LastInvoiceTime, SourceSystem);
         return new Result(sourceName, session.LineageKey, false, parser.RowsRead, parser.RowsAccepted, parser.RowsRejected,
             migration.Inserted, staging.Elapsed, total.Elapsed);
+    }
+
+    /// <summary>
+    /// Reads, validates and stages one file inside <paramref name="session"/>: parsing on a background thread, the
+    /// mapped appender on the caller's thread, rejects into Integration.RejectedPurchase. Returns the parser with its counts.
+    /// </summary>
+    /// <exception cref="CsvFormatException">The file is malformed.</exception>
+    public static TransactionCsvParser StageFile(DuckDbLoadSession session, string path, TransactionMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(mapping);
+        var sourceName = Path.GetFileName(path);
+        var rejects = session.OpenRejects("RejectedPurchase");
+        var parser = new TransactionCsvParser(mapping);
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        using (var reader = new CsvRecordReader(stream, sourceName, mapping.Delimiter[0]))
+        {
+            session.Append<PurchaseStagingRow, PurchaseStagingRowMap>("Integration", "Purchase_Staging", PipelinedStaging.Rows(
+                onReject => parser.Parse(reader, sourceName, session.LineageKey, onReject),
+                (line, column, reason, raw) => rejects.Add(line, column, reason, raw)));
+        }
+
+        rejects.Flush();
+        return parser;
     }
 
     /// <summary>SHA-256 of the file content, lower-case hex.</summary>
