@@ -12,6 +12,8 @@ namespace Warehouse.Etl.Identity;
 /// <param name="FullName">Name as given.</param>
 /// <param name="City">City as given.</param>
 /// <param name="BirthDate">Date of birth (blocks a fuzzy match when both sides have different dates).</param>
+/// <param name="EmailHash">SHA-256 hex of the normalised e-mail when only the hash is known (web trackers); rows with an
+/// e-mail are hashed the same way, so a hash matches the plain address (rule <see cref="MatchRule.Email"/>).</param>
 public sealed record IdentityRecord(
     string SourceName,
     string SourceKey,
@@ -20,7 +22,8 @@ public sealed record IdentityRecord(
     string? Phone = null,
     string? FullName = null,
     string? City = null,
-    DateOnly? BirthDate = null);
+    DateOnly? BirthDate = null,
+    string? EmailHash = null);
 
 /// <summary>A customer already in <c>Dimension.Customer</c> (current version), to match new rows against.</summary>
 /// <param name="CustomerKey">Surrogate key.</param>

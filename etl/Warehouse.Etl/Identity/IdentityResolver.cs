@@ -4,7 +4,7 @@ namespace Warehouse.Etl.Identity;
 
 /// <summary>
 /// Resolves source rows to one customer key across sources. Deterministic rules first, in priority order: same CRM
-/// id, same e-mail match key, same phone. Then, for rows not yet tied to a CRM customer, a fuzzy rule: name
+/// id (trimmed, case-insensitive), same e-mail match key or e-mail SHA-256, same phone. Then, for rows not yet tied to a CRM customer, a fuzzy rule: name
 /// similarity (nickname-aware Monge–Elkan over Jaro–Winkler) combined with city similarity, compared only within
 /// blocks (two-letter city prefix × three-letter name-token prefix), above <see cref="IdentityResolverOptions.FuzzyThreshold"/>. A fuzzy link
 /// never joins customers with different e-mails, phones or birth dates, and a row that matches two CRM customers
@@ -47,6 +47,7 @@ public sealed class IdentityResolver
         public int RecordIndex = -1;
         public string? Crm;
         public string? EmailKey;
+        public string? EmailHash;
         public string? Phone;
         public string[] Name = [];
         public string City = "";
@@ -74,6 +75,8 @@ public sealed class IdentityResolver
             var r = input[canonical[c]];
             var node = Describe(r.CrmCustomerId, r.Email, r.Phone, r.FullName, r.City, r.BirthDate);
             node.RecordIndex = canonical[c];
+            if (node.EmailHash is null && !string.IsNullOrWhiteSpace(r.EmailHash))
+                node.EmailHash = r.EmailHash.Trim().ToLowerInvariant();
             nodes[_known.Length + c] = node;
         }
 
@@ -84,7 +87,10 @@ public sealed class IdentityResolver
         var groups = new List<(MatchRule Rule, List<int> Members)>();
         groups.AddRange(Group(nodes, n => n.Crm).Select(g => (MatchRule.CrmId, g)));
         if (_options.MatchEmail)
+        {
             groups.AddRange(Group(nodes, n => n.EmailKey).Select(g => (MatchRule.Email, g)));
+            groups.AddRange(Group(nodes, n => n.EmailHash).Select(g => (MatchRule.Email, g)));
+        }
         if (_options.MatchPhone)
             groups.AddRange(Group(nodes, n => n.Phone).Select(g => (MatchRule.Phone, g)));
         foreach (var (_, members) in groups)
@@ -166,6 +172,7 @@ public sealed class IdentityResolver
     {
         Crm = string.IsNullOrWhiteSpace(crm) ? null : crm.Trim().ToUpperInvariant(),
         EmailKey = string.IsNullOrWhiteSpace(email) ? null : EmailRules.MatchKey(email.Trim().ToLowerInvariant()),
+        EmailHash = string.IsNullOrWhiteSpace(email) ? null : EmailRules.Sha256Hex(email.Trim().ToLowerInvariant()),
         Phone = string.IsNullOrWhiteSpace(phone) ? null : phone.Trim(),
         Name = NameNormalizer.Tokens(name),
         City = TextRules.MatchKey(city),
@@ -345,6 +352,7 @@ public sealed class IdentityResolver
             if (c == 0) c = string.CompareOrdinal(x.FullName, y.FullName);
             if (c == 0) c = string.CompareOrdinal(x.City, y.City);
             if (c == 0) c = Nullable.Compare(x.BirthDate, y.BirthDate);
+            if (c == 0) c = string.CompareOrdinal(x.EmailHash, y.EmailHash);
             return c;
         }
     }

@@ -122,3 +122,25 @@ public sealed class IdentityResolverTests(ITestOutputHelper output)
         Assert.Equal(1.0 / 3, q.Recall, 12);
     }
 }
+
+public sealed class IdentityRecordsTests
+{
+    [Fact]
+    public void Source_records_map_to_identity_rows_and_an_email_hash_matches_the_plain_address()
+    {
+        var crm = new Warehouse.Etl.Sources.CrmCustomer("C1", "Ann Lee", "ann@example.com", "+447700900001", null, null, "Leeds", "UK", null, true, true, null);
+        var t = new DateTime(2024, 5, 1, 10, 0, 0, DateTimeKind.Utc);
+        var web = new Warehouse.Etl.Sources.WebSession("s1", "v9", null, Warehouse.Etl.Cleaning.EmailRules.Sha256Hex("ann@example.com"), t, t, 0, 1, 0, 0, 0, null, null, 1, 1);
+        var social = new Warehouse.Etl.Sources.SocialComment("forum", "1", "@ann", "ann+x@example.com", t, "hi", 0, null);
+        var survey = new Warehouse.Etl.Sources.SurveyResponse("c1", null, null, null, null, null, null, null, null);
+        var rows = new[]
+        {
+            IdentityRecords.From(crm, "crm.csv"), IdentityRecords.From(web, "web.jsonl"),
+            IdentityRecords.From(social, "social.json"), IdentityRecords.From(survey, "survey.csv"),
+        };
+        Assert.Equal("forum:@ann", rows[2].SourceKey);
+        var m = new IdentityResolver().Resolve(rows, 1);
+        Assert.All(m, x => Assert.Equal(1, x.CustomerKey));
+        Assert.Equal([MatchRule.CrmId, MatchRule.Email, MatchRule.Email, MatchRule.CrmId], m.Select(x => x.Rule));
+    }
+}
