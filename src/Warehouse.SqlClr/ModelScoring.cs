@@ -5,6 +5,7 @@ using Warehouse.Segmentation.Hierarchical;
 using Warehouse.Segmentation.KMeans;
 using Warehouse.Segmentation.Mixture;
 using Warehouse.Segmentation.Scaling;
+using Warehouse.Segmentation.SelfOrganizingMap;
 
 namespace Warehouse.SqlClr
 {
@@ -14,7 +15,7 @@ namespace Warehouse.SqlClr
         /// <summary>
         /// Assigns one feature vector: applies the training preprocessing (log1p-scaled columns floored at 0), the
         /// stored scaler and the model. Distance is to the cluster centre (component mean) in scaled space (k-means, hierarchical,
-        /// mixtures; null for DBSCAN, whose noise is −1); probability is the posterior of the component, mixtures only.
+        /// mixtures; the best-matching unit for SOMs; null for DBSCAN, whose noise is −1); probability is the posterior of the component, mixtures only.
         /// </summary>
         /// <param name="modelBytes">Segmentation.Model.ModelBytes.</param>
         /// <param name="scalerBytes">Segmentation.Model.ScalerBytes.</param>
@@ -78,6 +79,21 @@ namespace Warehouse.SqlClr
                 for (var c = 0; c < scaled.Length; c++)
                 {
                     var d = scaled[c] - means[cluster, c];
+                    sum += d * d;
+                }
+
+                distance = Math.Sqrt(sum);
+            }
+
+            var map = model as SelfOrganizingMapModel;
+            if (map != null)
+            {
+                var units = map.UnitWeights;
+                var unit = map.BestMatchingUnit(scaled);
+                var sum = 0.0;
+                for (var c = 0; c < scaled.Length; c++)
+                {
+                    var d = scaled[c] - units[unit, c];
                     sum += d * d;
                 }
 

@@ -10,6 +10,7 @@ using Warehouse.Segmentation.KMeans;
 using Warehouse.Segmentation.Metrics;
 using Warehouse.Segmentation.Mixture;
 using Warehouse.Segmentation.Scaling;
+using Warehouse.Segmentation.SelfOrganizingMap;
 
 namespace Warehouse.SqlClr
 {
@@ -27,9 +28,11 @@ namespace Warehouse.SqlClr
     /// <item>ward: k (5), linkage (ward, average, complete, single), maxRows (20000, the distance-matrix limit);</item>
     /// <item>gmm: k (5 components), covariance (full, diagonal, spherical), regularization (1e-6), maxIterations (100),
     /// tolerance (1e-3), nInit (1); the probability of each customer's component is returned, and the distance is the
-    /// Euclidean distance to the component mean in scaled space.</item>
+    /// Euclidean distance to the component mean in scaled space;</item>
+    /// <item>som: width (8), height (8), topology (rectangular, hexagonal), epochs (20), learningRate (0.5), finalLearningRate
+    /// (0.01), radius (default: the trainer's), finalRadius (0.5), k (5 segments: map units grouped by Ward); the distance
+    /// is to the customer's best-matching unit (its quantisation error).</item>
     /// </list>
-    /// som is an accepted name; it fails with a clear message until the core library provides it.
     /// </summary>
     public static class SegmentationRunner
     {
@@ -239,7 +242,42 @@ namespace Warehouse.SqlClr
                 }
 
                 case "som":
-                    throw new ArgumentException("algorithm som is not available in this build of Warehouse.Segmentation yet; use kmeans, gmm, dbscan or ward", "algorithm");
+                {
+                    var topologyText = options.Text("topology", "rectangular").ToLowerInvariant();
+                    MapTopology topology;
+                    switch (topologyText)
+                    {
+                        case "rectangular": topology = MapTopology.Rectangular; break;
+                        case "hexagonal": topology = MapTopology.Hexagonal; break;
+                        default: throw new ArgumentException("option topology=" + topologyText + " must be rectangular or hexagonal", "options");
+                    }
+
+                    var radius = options.Double("radius", double.NaN);
+                    var somTrainer = new SelfOrganizingMapTrainer(new SelfOrganizingMapTrainer.Options
+                    {
+                        Width = options.Int("width", SelfOrganizingMapTrainer.Defaults.Width),
+                        Height = options.Int("height", SelfOrganizingMapTrainer.Defaults.Height),
+                        Topology = topology,
+                        Epochs = options.Int("epochs", SelfOrganizingMapTrainer.Defaults.Epochs),
+                        InitialLearningRate = options.Double("learningRate", SelfOrganizingMapTrainer.Defaults.InitialLearningRate),
+                        FinalLearningRate = options.Double("finalLearningRate", SelfOrganizingMapTrainer.Defaults.FinalLearningRate),
+                        InitialRadius = double.IsNaN(radius) ? (double?)null : radius,
+                        FinalRadius = options.Double("finalRadius", SelfOrganizingMapTrainer.Defaults.FinalRadius),
+                        NumberOfSegments = options.Int("k", SelfOrganizingMapTrainer.Defaults.NumberOfSegments),
+                        Seed = request.Seed,
+                    });
+                    options.EnsureAllUsed(algorithm);
+                    var map = somTrainer.Fit(scaled);
+                    labels = map.Predict(scaled);
+                    var units = map.UnitWeights;
+                    for (var r = 0; r < scaled.Rows; r++)
+                    {
+                        distances[r] = Distance(scaled, r, units, map.BestMatchingUnit(scaled.GetRow(r)));
+                    }
+
+                    model = map;
+                    break;
+                }
                 default:
                     throw new ArgumentException("unknown algorithm '" + request.Algorithm + "': use kmeans, gmm, dbscan, ward or som", "algorithm");
             }

@@ -204,7 +204,8 @@ public class SegmentationRunnerTests
     [InlineData("kmeans", "k", "option 'k' must be written name=value")]
     [InlineData("kmeans", "init=sideways", "option init=sideways must be kmeans++ or random")]
     [InlineData("gmm", "covariance=tied", "option covariance=tied must be full, diagonal or spherical")]
-    [InlineData("som", "", "algorithm som is not available in this build")]
+    [InlineData("som", "topology=triangular", "option topology=triangular must be rectangular or hexagonal")]
+    [InlineData("dbscan", "eps=wide", "option eps=wide is not a number or auto")]
     [InlineData("spectral", "", "unknown algorithm 'spectral'")]
     public void BadRequestsFailWithAMessageNamingTheProblem(string algorithm, string options, string message)
     {
@@ -235,6 +236,53 @@ public class SegmentationRunnerTests
             Assert.Equal(result.Labels[i], score.Cluster);
             Assert.Equal(result.Probabilities[i]!.Value, score.Probability!.Value, 12);
             Assert.Equal(result.Distances[i]!.Value, score.Distance!.Value, 12);
+        }
+    }
+
+    [Theory]
+    [InlineData("ward", "k=3")]
+    [InlineData("som", "width=4;height=4;epochs=30;k=3")]
+    [InlineData("dbscan", "eps=auto;minPoints=5")]
+    public void EveryAlgorithmRecoversThePlantedProfilesAndScoresConsistently(string algorithm, string options)
+    {
+        var (warehouse, truth) = Planted();
+        using (warehouse)
+        {
+            var request = Request();
+            request.Algorithm = algorithm;
+            request.Options = options;
+            var result = SegmentationRunner.Run(warehouse.Connection, request, '$');
+
+            // DBSCAN may leave a few customers as noise (−1); compare the clustered ones.
+            var kept = Enumerable.Range(0, truth.Length).Where(i => result.Labels[i] >= 0).ToArray();
+            Assert.True(kept.Length >= 0.9 * truth.Length, $"{truth.Length - kept.Length} customers left as noise");
+            var ari = ClusteringMetrics.AdjustedRandIndex(kept.Select(i => truth[i]).ToArray(), kept.Select(i => result.Labels[i]).ToArray());
+            Assert.True(ari >= 0.9, $"{algorithm}: adjusted Rand index {ari:0.000}");
+
+            // Scoring a stored model assigns by the model's prediction rule: nearest unit/centre for SOM and Ward
+            // (a Ward tree cut can put a training customer in a cluster whose centroid is not the nearest), core-point
+            // reach for DBSCAN. SOM must agree exactly; Ward and DBSCAN on at least 95 % of the customers.
+            var rows = warehouse.Connection.Query(warehouse.Sql(FeatureQuery('@')), new { AsOfDateKey }).Select(r => (IDictionary<string, object?>)r).ToList();
+            var complete = Enumerable.Range(0, rows.Count).Where(i => Features.All(f => rows[i][f] is not null)).ToList();
+            var agree = 0;
+            foreach (var i in complete)
+            {
+                var vector = string.Join(",", Features.Select(f => Convert.ToDouble(rows[i][f], CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture)));
+                var score = ModelScoring.Score(result.ModelBytes, result.ScalerBytes, vector);
+                if (score.Cluster != result.Labels[i])
+                {
+                    continue;
+                }
+
+                agree++;
+                if (result.Distances[i] is { } distance)
+                {
+                    Assert.Equal(distance, score.Distance!.Value, 12);
+                }
+            }
+
+            var required = algorithm == "som" ? complete.Count : (int)Math.Ceiling(0.95 * complete.Count);
+            Assert.True(agree >= required, $"{algorithm}: scoring agrees with training on {agree} of {complete.Count} customers");
         }
     }
 
