@@ -36,6 +36,7 @@ internal static partial class WarehouseCli
         root.Subcommands.Add(BuildLoad());
         root.Subcommands.Add(BuildSegment());
         root.Subcommands.Add(BuildDemo());
+        root.Subcommands.Add(Commands.ReportCommand.Build());
         return root;
     }
 
