@@ -37,6 +37,7 @@ internal static partial class WarehouseCli
             ConsoleUi.RunStepsLive(report => result = DemoRunner.Run(warehouse, options, segmentation, report));
             ConsoleUi.Line($"Source files: {folder}");
             PrintLoad(result!.Customers);
+            PrintLoad(result.Demographics);
             PrintLoad(result.Transactions);
             PrintLoad(result.Web);
             PrintLoad(result.Social);

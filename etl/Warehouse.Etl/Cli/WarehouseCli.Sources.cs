@@ -19,6 +19,16 @@ internal static partial class WarehouseCli
         }));
         load.Subcommands.Add(crm);
 
+        var demographics = new Command("demographics", "Demographics / survey answers, CSV (crm_customer_id, survey_date, household_size, children, income_band, education, occupation, marital_status, satisfaction), joined to customers by CRM id into Dimension.CustomerDemographics.");
+        demographics.Options.Add(file);
+        demographics.SetAction(parse => Run(() =>
+        {
+            using var warehouse = OpenWarehouse(parse);
+            PrintLoad(DemographicsLoader.Load(warehouse, parse.GetValue(file)!.FullName));
+            return 0;
+        }));
+        load.Subcommands.Add(demographics);
+
         var web = new Command("web", "Web events, JSON lines (visitor, session, time, page, event type…), sessionised (30 minutes of inactivity) into Fact.WebSession.");
         web.Options.Add(file);
         web.SetAction(parse => Run(() =>

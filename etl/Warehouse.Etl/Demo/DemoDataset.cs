@@ -21,7 +21,8 @@ public sealed record DemoCustomer(string CustomerId, DemoArchetype Archetype, st
 /// <param name="Truth">Planted archetype per customer (for tests; never loaded).</param>
 /// <param name="WebEvents">Web events, JSON lines.</param>
 /// <param name="SocialComments">Social comments, JSON array.</param>
-public sealed record DemoFiles(string Customers, string Transactions, string Truth, string WebEvents, string SocialComments);
+/// <param name="Demographics">Survey answers, CSV.</param>
+public sealed record DemoFiles(string Customers, string Transactions, string Truth, string WebEvents, string SocialComments, string Demographics);
 
 /// <summary>What the generator wrote.</summary>
 /// <param name="Files">The files.</param>

@@ -85,13 +85,15 @@ public sealed class DemoGenerator
             Path.Combine(folder, "transactions.csv"),
             Path.Combine(folder, "truth.csv"),
             Path.Combine(folder, "web_events.jsonl"),
-            Path.Combine(folder, "social_comments.json"));
+            Path.Combine(folder, "social_comments.json"),
+            Path.Combine(folder, "demographics.csv"));
         WriteCustomers(files.Customers, customers);
         var lines = WriteTransactions(files.Transactions, random, orders, products);
         WriteTruth(files.Truth, customers);
         // Separate streams so the purchase data stays the same whatever is added to the other sources.
         DemoInteractions.WriteWebEvents(files.WebEvents, new Random(_options.Seed + 1), customers);
         DemoInteractions.WriteSocialComments(files.SocialComments, new Random(_options.Seed + 2), customers);
+        WriteDemographics(files.Demographics, new Random(_options.Seed + 3), customers);
         return new DemoDataset(files, customers.ToDictionary(c => c.CustomerId, c => c.Archetype, StringComparer.Ordinal), customers, lines);
     }
 
@@ -310,6 +312,37 @@ public sealed class DemoGenerator
                 c.CustomerId, Csv(c.FullName), c.Email, c.Phone, c.BirthDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c.Gender,
                 Csv(c.City), Csv(c.Country), WindowStart.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 c.ConsentMarketing ? "true" : "false", c.ConsentProfiling ? "true" : "false", "2024-01-01T00:00:00Z"));
+        }
+    }
+
+    private static void WriteDemographics(string path, Random random, List<DemoCustomer> customers)
+    {
+        string[] incomes = ["<20k", "20-30k", "30-50k", "50-80k", "80k+"];
+        string[] education = ["Secondary", "Vocational", "Bachelor", "Master", "Doctorate"];
+        string[] occupation = ["Engineer", "Teacher", "Nurse", "Retail", "Student", "Retired", "Manager", "Self-employed"];
+        string[] marital = ["single", "married", "partner", "divorced", "widowed"];
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false)) { NewLine = "\n" };
+        writer.WriteLine("crm_customer_id,survey_date,household_size,children,income_band,education,occupation,marital_status,satisfaction");
+        foreach (var c in customers)
+        {
+            if (random.NextDouble() >= 0.6)
+            {
+                continue;
+            }
+
+            var household = random.Next(1, 6);
+            var children = household == 1 ? 0 : random.Next(0, household);
+            var satisfaction = c.Archetype switch
+            {
+                DemoArchetype.LoyalHighSpender => random.Next(4, 6),
+                DemoArchetype.Lapsed => random.Next(1, 3),
+                _ => random.Next(2, 6),
+            };
+            var income = c.Archetype == DemoArchetype.LoyalHighSpender ? incomes[random.Next(3, 5)] : incomes[random.Next(incomes.Length)];
+            var date = WindowStart.AddDays(random.Next(0, 300)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            writer.WriteLine(string.Join(',', c.CustomerId, date, household.ToString(CultureInfo.InvariantCulture), children.ToString(CultureInfo.InvariantCulture),
+                income, education[random.Next(education.Length)], occupation[random.Next(occupation.Length)], marital[random.Next(marital.Length)],
+                satisfaction.ToString(CultureInfo.InvariantCulture)));
         }
     }
 

@@ -54,9 +54,11 @@ internal static class DemoInteractions
                 _ => (random.Next(1, 4), 0, days - 30, 0.3),
             };
             var visitor = "v-" + customer.CustomerId;
-            for (var s = 0; s < sessions; s++)
+            // One session per day at most, so a visitor's sessions never overlap.
+            var sessionDays = Enumerable.Range(firstDay, lastDay - firstDay + 1).OrderBy(_ => random.Next()).Take(sessions).Order().ToArray();
+            foreach (var day in sessionDays)
             {
-                var start = DemoGenerator.WindowStart.AddDays(random.Next(firstDay, lastDay + 1)).AddMinutes(random.Next(7 * 60, 23 * 60)).AddSeconds(random.Next(60));
+                var start = DemoGenerator.WindowStart.AddDays(day).AddMinutes(random.Next(7 * 60, 22 * 60)).AddSeconds(random.Next(60));
                 var sessionId = "s-" + (++sessionNumber).ToString(CultureInfo.InvariantCulture);
                 var anonymous = random.NextDouble() < 0.2;
                 var byHash = !anonymous && random.NextDouble() < 0.3;

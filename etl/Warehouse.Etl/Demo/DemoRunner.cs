@@ -21,8 +21,9 @@ public static class DemoRunner
     /// <param name="Customers">The CRM load.</param>
     /// <param name="Web">The web events load.</param>
     /// <param name="Social">The social comments load.</param>
+    /// <param name="Demographics">The survey answers load.</param>
     public sealed record Result(DemoDataset Dataset, TransactionLoader.Result Transactions, SegmentationResult Segmentation, TimeSpan Elapsed, LoadResult Customers,
-        LoadResult Web, LoadResult Social);
+        LoadResult Web, LoadResult Social, LoadResult Demographics);
 
     /// <summary>Runs the demo.</summary>
     /// <param name="warehouse">The warehouse.</param>
@@ -38,14 +39,15 @@ public static class DemoRunner
         var clock = Stopwatch.StartNew();
         DemoDataset? dataset = null;
         TransactionLoader.Result? transactions = null;
-        LoadResult? customers = null, web = null, social = null;
+        LoadResult? customers = null, web = null, social = null, demographics = null;
         SegmentationResult? run = null;
         step($"Generating {demo.Customers:N0} customers and about {demo.Lines:N0} purchase lines (seed {demo.Seed})", () => dataset = new DemoGenerator(demo).Generate());
         step("Loading CRM customers (identity resolution, type 2 history)", () => customers = CrmLoader.Load(warehouse, dataset!.Files.Customers));
+        step("Loading demographics (survey answers)", () => demographics = DemographicsLoader.Load(warehouse, dataset!.Files.Demographics));
         step("Loading transactions (staging → star schema)", () => transactions = TransactionLoader.Load(warehouse, dataset!.Files.Transactions));
         step("Loading web events (sessions)", () => web = InteractionLoaders.LoadWeb(warehouse, dataset!.Files.WebEvents));
         step("Loading social comments (sentiment, keywords)", () => social = InteractionLoaders.LoadSocial(warehouse, dataset!.Files.SocialComments));
         step("Building features and clustering (k-means++)", () => run = SegmentationRunner.Run(warehouse, segmentation));
-        return new Result(dataset!, transactions!, run!, clock.Elapsed, customers!, web!, social!);
+        return new Result(dataset!, transactions!, run!, clock.Elapsed, customers!, web!, social!, demographics!);
     }
 }

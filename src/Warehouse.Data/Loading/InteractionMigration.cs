@@ -5,8 +5,8 @@ namespace Warehouse.Data.Loading;
 /// resolving the customer deterministically (rules recorded in the README): web — CRM id of a logged-in visitor, else
 /// the SHA-256 of a current customer's e-mail; social — the e-mail given with the comment, else a customer whose
 /// SocialHandle is the platform:handle; otherwise the Unknown customer (0). Rows are replaced by business key
-/// (SessionId + WebVisitorId; Platform + CommentId) only when they changed, so a rerun changes nothing; within one
-/// file the last row of a business key wins.
+/// (SessionId + WebVisitorId; Platform + CommentId) only when they changed, so a rerun changes nothing. Within one
+/// file, rows of the same tracker session are merged into one session; the last row of a comment id wins.
 /// </summary>
 public static class InteractionMigration
 {
@@ -25,6 +25,7 @@ public static class InteractionMigration
             DimensionMaintenance.EnsureDates(session, DateOnly.FromDateTime(first), DateOnly.FromDateTime(last));
         }
 
+        // Rows of one tracker session (same SessionId and visitor) are one session: merged, never dropped.
         session.Execute($"""
             CREATE TEMP TABLE web_resolved_{k} AS
             SELECT COALESCE(byId."CustomerKey", byEmail."CustomerKey", 0) AS "CustomerKey",
@@ -33,13 +34,18 @@ public static class InteractionMigration
                    s."SessionId", s."WebVisitorId", s."StartTime", s."EndTime",
                    CAST(datediff('second', s."StartTime", s."EndTime") AS INTEGER) AS "DurationSeconds",
                    s."PageViews", s."ProductViews", s."AddToCarts", s."Conversions", s."Device", s."Referrer"
-            FROM "Integration"."WebSession_Staging" AS s
+            FROM (SELECT "SessionId", "WebVisitorId", min("StartTime") AS "StartTime", max("EndTime") AS "EndTime",
+                         CAST(sum("PageViews") AS INTEGER) AS "PageViews", CAST(sum("ProductViews") AS INTEGER) AS "ProductViews",
+                         CAST(sum("AddToCarts") AS INTEGER) AS "AddToCarts", CAST(sum("Conversions") AS INTEGER) AS "Conversions",
+                         arg_min("Device", "StartTime") AS "Device", arg_min("Referrer", "StartTime") AS "Referrer",
+                         arg_min("CrmCustomerId", "StartTime") FILTER (WHERE "CrmCustomerId" IS NOT NULL) AS "CrmCustomerId",
+                         arg_min("EmailHash", "StartTime") FILTER (WHERE "EmailHash" IS NOT NULL) AS "EmailHash"
+                  FROM "Integration"."WebSession_Staging" WHERE "LineageKey" = {k}
+                  GROUP BY "SessionId", "WebVisitorId") AS s
             LEFT JOIN (SELECT "CrmCustomerId", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
                        WHERE {Current} AND "CrmCustomerId" IS NOT NULL GROUP BY 1) AS byId ON byId."CrmCustomerId" = s."CrmCustomerId"
             LEFT JOIN (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
                        WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1) AS byEmail ON byEmail."EmailHash" = s."EmailHash"
-            WHERE s."LineageKey" = {k}
-            QUALIFY row_number() OVER (PARTITION BY s."SessionId", s."WebVisitorId" ORDER BY s."SourceLineNumber" DESC) = 1
             """);
         session.Execute($"""
             DELETE FROM "Fact"."WebSession" AS f USING web_resolved_{k} AS r

@@ -26,7 +26,7 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = N'File the row c
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'WebSession_Staging', @level2type = N'COLUMN', @level2name = N'SourceName';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Line (CSV) or record (JSON) number in the source file, 1-based, header excluded.',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Physical line in the source file where the record starts, 1-based as an editor shows it (the CSV header is line 1; for JSON the line of the object''s opening brace; for a web session the line of its first event).',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'WebSession_Staging', @level2type = N'COLUMN', @level2name = N'SourceLineNumber';
 GO
 

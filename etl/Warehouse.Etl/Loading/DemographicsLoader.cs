@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Warehouse.Data.DuckDb;
+using Warehouse.Data.Loading;
+using Warehouse.Etl.Cleaning;
+using Warehouse.Etl.Sources;
+using Warehouse.Etl.Transactions;
+
+namespace Warehouse.Etl.Loading;
+
+/// <summary>
+/// <c>load demographics</c>: survey answers (CSV, <see cref="SurveyResponseReader"/>) joined to customers by CRM id into
+/// <c>Dimension.CustomerDemographics</c>; answers for unknown customers are rejected with the reason. One atomic load.
+/// </summary>
+public static class DemographicsLoader
+{
+    /// <summary>Source system name in lineage.</summary>
+    public const string SourceSystem = "demographics";
+
+    /// <summary>Loads one survey file.</summary>
+    /// <exception cref="SourceFormatException">The file cannot be read as a whole; nothing was loaded.</exception>
+    public static LoadResult Load(DuckDbWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The demographics file {path} does not exist.", path);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var sourceName = Path.GetFileName(path);
+        var hash = TransactionLoader.HashFile(path);
+        if (DuckDbLoadSession.FindSuccessfulLoad(warehouse, SourceSystem, "Dimension.CustomerDemographics", hash) is { } done)
+        {
+            return new LoadResult(SourceSystem, sourceName, done, true, 0, 0, 0, "already loaded", clock.Elapsed);
+        }
+
+        using var session = DuckDbLoadSession.Begin(warehouse, SourceSystem, sourceName, hash, "Dimension.CustomerDemographics", checkpoint);
+        var rejects = session.OpenRejects("RejectedCustomer");
+        long read = 0, accepted = 0;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        {
+            var items = SurveyResponseReader.ReadCsv(stream, sourceName, options);
+            var row = new DemographicsStagingRow { SourceName = sourceName, LineageKey = session.LineageKey };
+            session.Append<DemographicsStagingRow, DemographicsStagingRowMap>("Integration", "Demographics_Staging", Rows());
+
+            IEnumerable<DemographicsStagingRow> Rows()
+            {
+                foreach (var item in items)
+                {
+                    read++;
+                    if (item.Reject is { } reject)
+                    {
+                        rejects.Add(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
+                        continue;
+                    }
+
+                    var s = item.Record!;
+                    accepted++;
+                    row.SourceLineNumber = item.LineNumber;
+                    row.CrmCustomerId = s.CrmCustomerId;
+                    row.SurveyDate = s.SurveyDate;
+                    row.HouseholdSize = s.HouseholdSize;
+                    row.Children = s.Children;
+                    row.IncomeBand = s.IncomeBand;
+                    row.Education = s.Education;
+                    row.Occupation = s.Occupation;
+                    row.MaritalStatus = s.MaritalStatus;
+                    row.Satisfaction = s.Satisfaction;
+                    yield return row;
+                }
+            }
+        }
+
+        rejects.Flush();
+        session.Checkpoint("staged");
+        var (written, unknown) = DemographicsMigration.Run(session);
+        session.Complete(read, accepted - unknown, rejects.Count + unknown, null, null);
+        return new LoadResult(SourceSystem, sourceName, session.LineageKey, false, read, accepted - unknown, rejects.Count + unknown,
+            $"{written:N0} customers' demographics written, {unknown:N0} answers for unknown customers rejected", clock.Elapsed);
+    }
+}

@@ -1,0 +1,117 @@
+using DuckDB.NET.Data.Mapping;
+
+namespace Warehouse.Data.Loading;
+
+/// <summary>One survey answer on its way into <c>Integration.Demographics_Staging</c>.</summary>
+public sealed class DemographicsStagingRow
+{
+    /// <summary>File name of the source.</summary>
+    public string SourceName { get; set; } = string.Empty;
+
+    /// <summary>Line of the record.</summary>
+    public long SourceLineNumber { get; set; }
+
+    /// <summary>CRM id of the customer.</summary>
+    public string CrmCustomerId { get; set; } = string.Empty;
+
+    /// <summary>Survey date.</summary>
+    public DateOnly? SurveyDate { get; set; }
+
+    /// <summary>Household size.</summary>
+    public int? HouseholdSize { get; set; }
+
+    /// <summary>Children.</summary>
+    public int? Children { get; set; }
+
+    /// <summary>Income band.</summary>
+    public string? IncomeBand { get; set; }
+
+    /// <summary>Education.</summary>
+    public string? Education { get; set; }
+
+    /// <summary>Occupation.</summary>
+    public string? Occupation { get; set; }
+
+    /// <summary>Marital status.</summary>
+    public string? MaritalStatus { get; set; }
+
+    /// <summary>Satisfaction 1–5.</summary>
+    public int? Satisfaction { get; set; }
+
+    /// <summary>The load.</summary>
+    public int LineageKey { get; set; }
+}
+
+/// <summary>Appender map of <see cref="DemographicsStagingRow"/>.</summary>
+public sealed class DemographicsStagingRowMap : DuckDBAppenderMap<DemographicsStagingRow>
+{
+    /// <summary>Declares the columns in table order.</summary>
+    public DemographicsStagingRowMap()
+    {
+        Map(r => r.SourceName);
+        Map(r => r.SourceLineNumber);
+        Map(r => r.CrmCustomerId);
+        Map(r => r.SurveyDate);
+        Map(r => r.HouseholdSize);
+        Map(r => r.Children);
+        Map(r => r.IncomeBand);
+        Map(r => r.Education);
+        Map(r => r.Occupation);
+        Map(r => r.MaritalStatus);
+        Map(r => r.Satisfaction);
+        Map(r => r.LineageKey);
+    }
+}
+
+/// <summary>
+/// Joins staged survey answers to customers by CRM id (current version) into <c>Dimension.CustomerDemographics</c>
+/// (type 1: the latest answer per customer wins; an unchanged answer changes nothing). An answer for a CRM id the
+/// warehouse does not know is moved to <c>Integration.RejectedCustomer</c> with the reason, never dropped.
+/// </summary>
+public static class DemographicsMigration
+{
+    /// <summary>Runs the migration; returns (rows written, rows rejected for an unknown customer).</summary>
+    public static (long Written, long UnknownCustomer) Run(DuckDbLoadSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var k = session.LineageKey;
+        const string CurrentById = """
+            (SELECT "CrmCustomerId", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
+             WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CrmCustomerId" IS NOT NULL GROUP BY 1)
+            """;
+        var unknown = session.Execute($"""
+            INSERT INTO "Integration"."RejectedCustomer" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
+            SELECT s."LineageKey", s."SourceName", s."SourceLineNumber", 'crm_customer_id', 'unknown customer: no customer with this CRM id (load the CRM file first)',
+                   s."CrmCustomerId"
+            FROM "Integration"."Demographics_Staging" AS s
+            WHERE s."LineageKey" = {k} AND NOT EXISTS (SELECT 1 FROM {CurrentById} AS c WHERE c."CrmCustomerId" = s."CrmCustomerId")
+            """);
+        session.Execute($"""
+            CREATE TEMP TABLE demographics_latest_{k} AS
+            SELECT c."CustomerKey", s."SurveyDate", s."HouseholdSize", s."Children", s."IncomeBand", s."Education", s."Occupation", s."MaritalStatus", s."Satisfaction"
+            FROM "Integration"."Demographics_Staging" AS s
+            JOIN {CurrentById} AS c ON c."CrmCustomerId" = s."CrmCustomerId"
+            WHERE s."LineageKey" = {k}
+            QUALIFY row_number() OVER (PARTITION BY c."CustomerKey" ORDER BY s."SurveyDate" DESC NULLS LAST, s."SourceLineNumber" DESC) = 1
+            """);
+        // Older answers than the one stored do not replace it.
+        var written = session.Execute($"""
+            DELETE FROM "Dimension"."CustomerDemographics" AS d USING demographics_latest_{k} AS n
+            WHERE d."CustomerKey" = n."CustomerKey" AND (n."SurveyDate" IS NULL OR d."SurveyDate" IS NULL OR n."SurveyDate" >= d."SurveyDate")
+              AND (d."SurveyDate" IS DISTINCT FROM n."SurveyDate" OR d."HouseholdSize" IS DISTINCT FROM n."HouseholdSize" OR d."Children" IS DISTINCT FROM n."Children"
+                   OR d."IncomeBand" IS DISTINCT FROM n."IncomeBand" OR d."Education" IS DISTINCT FROM n."Education" OR d."Occupation" IS DISTINCT FROM n."Occupation"
+                   OR d."MaritalStatus" IS DISTINCT FROM n."MaritalStatus" OR d."Satisfaction" IS DISTINCT FROM n."Satisfaction")
+            """);
+        written = session.Execute($"""
+            INSERT INTO "Dimension"."CustomerDemographics" ("CustomerKey", "SurveyDate", "HouseholdSize", "Children", "IncomeBand", "Education", "Occupation",
+                "MaritalStatus", "Satisfaction", "LineageKey")
+            SELECT n.*, {k} FROM demographics_latest_{k} AS n
+            WHERE NOT EXISTS (SELECT 1 FROM "Dimension"."CustomerDemographics" AS d WHERE d."CustomerKey" = n."CustomerKey")
+            ORDER BY n."CustomerKey"
+            """);
+        session.Checkpoint("demographics");
+        session.Execute($"DROP TABLE demographics_latest_{k}");
+        session.Execute($"DELETE FROM \"Integration\".\"Demographics_Staging\" WHERE \"LineageKey\" = {k}");
+        return (written, unknown);
+    }
+}
