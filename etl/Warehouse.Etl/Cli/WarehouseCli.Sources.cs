@@ -19,7 +19,7 @@ internal static partial class WarehouseCli
         }));
         load.Subcommands.Add(crm);
 
-        var demographics = new Command("demographics", "Demographics / survey answers, CSV (crm_customer_id, survey_date, household_size, children, income_band, education, occupation, marital_status, satisfaction), joined to customers by CRM id into Dimension.CustomerDemographics.");
+        var demographics = new Command("demographics", "Demographics / survey answers, CSV (crm_customer_id, survey_date, household_size, children, income_band, education, occupation, marital_status, satisfaction), joined to customers by CRM id into Fact.SurveyResponse.");
         demographics.Options.Add(file);
         demographics.SetAction(parse => Run(() =>
         {

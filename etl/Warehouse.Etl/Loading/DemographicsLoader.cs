@@ -9,7 +9,7 @@ namespace Warehouse.Etl.Loading;
 
 /// <summary>
 /// <c>load demographics</c>: survey answers (CSV, <see cref="SurveyResponseReader"/>) joined to customers by CRM id into
-/// <c>Dimension.CustomerDemographics</c>; answers for unknown customers are rejected with the reason. One atomic load.
+/// <c>Fact.SurveyResponse</c>; answers for unknown customers are rejected with the reason. One atomic load.
 /// </summary>
 public static class DemographicsLoader
 {
@@ -30,12 +30,12 @@ public static class DemographicsLoader
         var clock = Stopwatch.StartNew();
         var sourceName = Path.GetFileName(path);
         var hash = TransactionLoader.HashFile(path);
-        if (DuckDbLoadSession.FindSuccessfulLoad(warehouse, SourceSystem, "Dimension.CustomerDemographics", hash) is { } done)
+        if (DuckDbLoadSession.FindSuccessfulLoad(warehouse, SourceSystem, "Fact.SurveyResponse", hash) is { } done)
         {
             return new LoadResult(SourceSystem, sourceName, done, true, 0, 0, 0, "already loaded", clock.Elapsed);
         }
 
-        using var session = DuckDbLoadSession.Begin(warehouse, SourceSystem, sourceName, hash, "Dimension.CustomerDemographics", checkpoint);
+        using var session = DuckDbLoadSession.Begin(warehouse, SourceSystem, sourceName, hash, "Fact.SurveyResponse", checkpoint);
         var rejects = session.OpenRejects("RejectedCustomer");
         long read = 0, accepted = 0;
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
@@ -77,6 +77,6 @@ public static class DemographicsLoader
         var (written, unknown) = DemographicsMigration.Run(session);
         session.Complete(read, accepted - unknown, rejects.Count + unknown, null, null);
         return new LoadResult(SourceSystem, sourceName, session.LineageKey, false, read, accepted - unknown, rejects.Count + unknown,
-            $"{written:N0} customers' demographics written, {unknown:N0} answers for unknown customers rejected", clock.Elapsed);
+            $"{written:N0} survey answers new or changed, {unknown:N0} answers for unknown customers rejected", clock.Elapsed);
     }
 }

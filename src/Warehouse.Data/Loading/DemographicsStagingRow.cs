@@ -64,9 +64,9 @@ public sealed class DemographicsStagingRowMap : DuckDBAppenderMap<DemographicsSt
 }
 
 /// <summary>
-/// Joins staged survey answers to customers by CRM id (current version) into <c>Dimension.CustomerDemographics</c>
-/// (type 1: the latest answer per customer wins; an unchanged answer changes nothing). An answer for a CRM id the
-/// warehouse does not know is moved to <c>Integration.RejectedCustomer</c> with the reason, never dropped.
+/// Joins staged survey answers to customers by CRM id (current version) into <c>Fact.SurveyResponse</c>, one row per
+/// customer and survey date (the latest line of the file wins; a stored answer is replaced only when it changed). An
+/// answer for a CRM id the warehouse does not know is moved to <c>Integration.RejectedCustomer</c> with the reason.
 /// </summary>
 public static class DemographicsMigration
 {
@@ -75,6 +75,7 @@ public static class DemographicsMigration
     {
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
+        DimensionMaintenance.EnsureUnknownMembers(session);
         const string CurrentById = """
             (SELECT "CrmCustomerId", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
              WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CrmCustomerId" IS NOT NULL GROUP BY 1)
@@ -86,31 +87,39 @@ public static class DemographicsMigration
             FROM "Integration"."Demographics_Staging" AS s
             WHERE s."LineageKey" = {k} AND NOT EXISTS (SELECT 1 FROM {CurrentById} AS c WHERE c."CrmCustomerId" = s."CrmCustomerId")
             """);
+        var dates = session.Query<(DateTime? First, DateTime? Last)>($"""
+            SELECT CAST(min("SurveyDate") AS TIMESTAMP), CAST(max("SurveyDate") AS TIMESTAMP) FROM "Integration"."Demographics_Staging" WHERE "LineageKey" = {k}
+            """)[0];
+        if (dates.First is { } first && dates.Last is { } last)
+        {
+            DimensionMaintenance.EnsureDates(session, DateOnly.FromDateTime(first), DateOnly.FromDateTime(last));
+        }
+
         session.Execute($"""
-            CREATE TEMP TABLE demographics_latest_{k} AS
-            SELECT c."CustomerKey", s."SurveyDate", s."HouseholdSize", s."Children", s."IncomeBand", s."Education", s."Occupation", s."MaritalStatus", s."Satisfaction"
+            CREATE TEMP TABLE survey_latest_{k} AS
+            SELECT c."CustomerKey", COALESCE(CAST(strftime(s."SurveyDate", '%Y%m%d') AS INTEGER), 0) AS "DateKey",
+                   s."HouseholdSize", s."Children", s."IncomeBand", s."Education", s."Occupation", s."MaritalStatus", s."Satisfaction"
             FROM "Integration"."Demographics_Staging" AS s
             JOIN {CurrentById} AS c ON c."CrmCustomerId" = s."CrmCustomerId"
             WHERE s."LineageKey" = {k}
-            QUALIFY row_number() OVER (PARTITION BY c."CustomerKey" ORDER BY s."SurveyDate" DESC NULLS LAST, s."SourceLineNumber" DESC) = 1
+            QUALIFY row_number() OVER (PARTITION BY c."CustomerKey", "DateKey" ORDER BY s."SourceLineNumber" DESC) = 1
             """);
-        // Older answers than the one stored do not replace it.
+        session.Execute($"""
+            DELETE FROM "Fact"."SurveyResponse" AS f USING survey_latest_{k} AS n
+            WHERE f."CustomerKey" = n."CustomerKey" AND f."DateKey" = n."DateKey"
+              AND (f."HouseholdSize" IS DISTINCT FROM n."HouseholdSize" OR f."Children" IS DISTINCT FROM n."Children"
+                   OR f."IncomeBand" IS DISTINCT FROM n."IncomeBand" OR f."Education" IS DISTINCT FROM n."Education" OR f."Occupation" IS DISTINCT FROM n."Occupation"
+                   OR f."MaritalStatus" IS DISTINCT FROM n."MaritalStatus" OR f."Satisfaction" IS DISTINCT FROM n."Satisfaction")
+            """);
         var written = session.Execute($"""
-            DELETE FROM "Dimension"."CustomerDemographics" AS d USING demographics_latest_{k} AS n
-            WHERE d."CustomerKey" = n."CustomerKey" AND (n."SurveyDate" IS NULL OR d."SurveyDate" IS NULL OR n."SurveyDate" >= d."SurveyDate")
-              AND (d."SurveyDate" IS DISTINCT FROM n."SurveyDate" OR d."HouseholdSize" IS DISTINCT FROM n."HouseholdSize" OR d."Children" IS DISTINCT FROM n."Children"
-                   OR d."IncomeBand" IS DISTINCT FROM n."IncomeBand" OR d."Education" IS DISTINCT FROM n."Education" OR d."Occupation" IS DISTINCT FROM n."Occupation"
-                   OR d."MaritalStatus" IS DISTINCT FROM n."MaritalStatus" OR d."Satisfaction" IS DISTINCT FROM n."Satisfaction")
-            """);
-        written = session.Execute($"""
-            INSERT INTO "Dimension"."CustomerDemographics" ("CustomerKey", "SurveyDate", "HouseholdSize", "Children", "IncomeBand", "Education", "Occupation",
+            INSERT INTO "Fact"."SurveyResponse" ("CustomerKey", "DateKey", "HouseholdSize", "Children", "IncomeBand", "Education", "Occupation",
                 "MaritalStatus", "Satisfaction", "LineageKey")
-            SELECT n.*, {k} FROM demographics_latest_{k} AS n
-            WHERE NOT EXISTS (SELECT 1 FROM "Dimension"."CustomerDemographics" AS d WHERE d."CustomerKey" = n."CustomerKey")
-            ORDER BY n."CustomerKey"
+            SELECT n.*, {k} FROM survey_latest_{k} AS n
+            WHERE NOT EXISTS (SELECT 1 FROM "Fact"."SurveyResponse" AS f WHERE f."CustomerKey" = n."CustomerKey" AND f."DateKey" = n."DateKey")
+            ORDER BY n."CustomerKey", n."DateKey"
             """);
         session.Checkpoint("demographics");
-        session.Execute($"DROP TABLE demographics_latest_{k}");
+        session.Execute($"DROP TABLE survey_latest_{k}");
         session.Execute($"DELETE FROM \"Integration\".\"Demographics_Staging\" WHERE \"LineageKey\" = {k}");
         return (written, unknown);
     }

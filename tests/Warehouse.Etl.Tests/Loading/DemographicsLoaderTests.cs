@@ -1,0 +1,52 @@
+using Dapper;
+using Warehouse.Data.DuckDb;
+using Warehouse.Etl.Loading;
+using Warehouse.Etl.Tests.Support;
+
+namespace Warehouse.Etl.Tests.Loading;
+
+public sealed class DemographicsLoaderTests : IDisposable
+{
+    private readonly string _folder = TestPaths.NewTempFolder();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void Answers_join_customers_unknown_ids_and_bad_values_are_rejected_and_reruns_change_nothing()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        CrmLoader.Load(warehouse, Write("crm.csv", "crm_customer_id,full_name,updated_at\nC1,Anna,2024-06-01 09:00:00\nC2,Bob,2024-06-01 09:00:00\n"));
+        var path = Write("survey.csv", "crm_customer_id,survey_date,household_size,children,income_band,education,occupation,marital_status,satisfaction\n" +
+            "C1,2024-03-01,4,2,30-50k,Master,Engineer,married,5\n" +
+            "C2,,1,0,<20k,,,single,3\n" +
+            "C9,2024-03-01,2,0,,,,,4\n" +       // unknown customer
+            "C2,2024-03-02,3,7,,,,,4\n");        // children ≥ household size
+
+        var result = DemographicsLoader.Load(warehouse, path);
+
+        Assert.Equal((4L, 2L, 2L), (result.RowsRead, result.RowsLoaded, result.RowsRejected));
+        var rows = warehouse.Connection.Query<(string Crm, int DateKey, int? Household, int? Satisfaction)>("""
+            SELECT c."CrmCustomerId", s."DateKey", s."HouseholdSize", s."Satisfaction"
+            FROM "Fact"."SurveyResponse" AS s JOIN "Dimension"."Customer" AS c ON c."CustomerKey" = s."CustomerKey" AND c."ValidTo" = TIMESTAMP '9999-12-31'
+            ORDER BY 1
+            """).ToList();
+        Assert.Equal([("C1", 20240301, 4, 5), ("C2", 0, 1, 3)], rows);
+        var reasons = warehouse.Connection.Query<(long Line, string Reason)>("SELECT \"SourceLineNumber\", \"Reason\" FROM \"Integration\".\"RejectedCustomer\" ORDER BY 1").ToList();
+        Assert.Equal([4L, 5L], reasons.Select(r => r.Line));
+        Assert.Contains("unknown customer", reasons[0].Reason, StringComparison.Ordinal);
+
+        var lineage = warehouse.Connection.QuerySingle<(long Read, long Loaded, long Rejected)>(
+            "SELECT \"RowsRead\", \"RowsLoaded\", \"RowsRejected\" FROM \"Integration\".\"Lineage\" WHERE \"SourceSystem\" = 'demographics'");
+        Assert.Equal((4L, 2L, 2L), lineage);
+        var before = WarehouseSnapshot.Counts(warehouse);
+        Assert.True(DemographicsLoader.Load(warehouse, path).Skipped);
+        Assert.Equal(before, WarehouseSnapshot.Counts(warehouse));
+    }
+}
