@@ -37,7 +37,9 @@ public sealed class WebSessionizer
     private readonly Dictionary<string, Open> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string TrackerSession, DateTime End)> _recent = new(StringComparer.Ordinal);
     private DateTime _watermark = DateTime.MinValue;
-    private long _eventsSinceSweep;
+    private DateTime _lastSweep = DateTime.MinValue;
+    private readonly TimeSpan _sweepInterval;
+    private DateTime _lastRecentSweep = DateTime.MinValue;
 
     /// <summary>Creates a sessionizer.</summary>
     /// <param name="inactivity">Gap that ends a session; default 30 minutes (the web analytics convention).</param>
@@ -50,6 +52,7 @@ public sealed class WebSessionizer
             throw new ArgumentOutOfRangeException(nameof(inactivity), Inactivity, "must be > 0");
         if (AllowedLateness < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(allowedLateness), AllowedLateness, "must be ≥ 0");
+        _sweepInterval = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, Inactivity.Ticks / 10));
     }
 
     /// <summary>Inactivity gap that ends a session.</summary>
@@ -84,8 +87,15 @@ public sealed class WebSessionizer
             if (e.Timestamp > _watermark)
             {
                 _watermark = e.Timestamp;
-                foreach (var done in CloseIdle())
-                    yield return SourceItem<WebSession>.Accepted(done.FirstLineNumber, done);
+                // Sweeping idle sessions costs O(open sessions): do it when the clock has moved on a little, not per
+                // event. A session closed a little later has the same content (a later event of its visitor opens
+                // a new session either way, because the gap already exceeds the inactivity limit).
+                if (_watermark - _lastSweep >= _sweepInterval)
+                {
+                    _lastSweep = _watermark;
+                    foreach (var done in CloseIdle())
+                        yield return SourceItem<WebSession>.Accepted(done.FirstLineNumber, done);
+                }
             }
         }
         foreach (var done in CloseAll())
@@ -156,9 +166,9 @@ public sealed class WebSessionizer
         var idle = _open.Values.Where(s => _watermark - s.End > Inactivity + AllowedLateness).ToList();
         foreach (var s in idle)
             _open.Remove(s.First.VisitorId);
-        if (++_eventsSinceSweep >= 10_000)
+        if (_watermark - _lastRecentSweep >= TimeSpan.FromHours(1))
         {
-            _eventsSinceSweep = 0;
+            _lastRecentSweep = _watermark;
             var old = _recent.Where(p => _watermark - p.Value.End > TimeSpan.FromDays(1)).Select(p => p.Key).ToList();
             foreach (var k in old)
                 _recent.Remove(k);

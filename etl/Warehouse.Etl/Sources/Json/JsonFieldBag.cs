@@ -13,6 +13,7 @@ internal sealed class JsonFieldBag : FieldSource
     private readonly string?[] _values;
     private readonly string?[] _errors;
     private readonly bool[] _seen;
+    private readonly Dictionary<string, int> _nameCache = new(StringComparer.Ordinal);
 
     public JsonFieldBag(int fieldCount, Dictionary<string, int> lookup)
     {
@@ -48,7 +49,13 @@ internal sealed class JsonFieldBag : FieldSource
             {
                 var name = reader.GetString()!;
                 reader.Read();
-                if (!_lookup.TryGetValue(FieldSpec.Fold(name), out var f))
+                if (!_nameCache.TryGetValue(name, out var f))
+                {
+                    f = _lookup.TryGetValue(FieldSpec.Fold(name), out var found) ? found : -1;
+                    if (_nameCache.Count < 1024)
+                        _nameCache[name] = f; // bounded: hostile files with random property names cannot grow it
+                }
+                if (f < 0)
                 {
                     reader.Skip();
                     continue;

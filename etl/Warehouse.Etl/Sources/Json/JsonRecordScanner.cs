@@ -245,12 +245,22 @@ internal sealed class JsonRecordScanner : IDisposable
                 continue;
             LineNumber = _line;
             Append(c);
+            // Rest of the line straight from the buffer: a newline cannot occur inside a JSON value.
             while (true)
             {
-                c = Read();
-                if (c < 0 || c == '\n')
+                if (_pos >= _len && !Refill())
                     break;
-                Append(c);
+                var span = _buffer.AsSpan(_pos, _len - _pos);
+                var newline = span.IndexOf((byte)'\n');
+                if (newline >= 0)
+                {
+                    AppendSpan(span[..newline]);
+                    _pos += newline + 1;
+                    _pendingNewline = true;
+                    break;
+                }
+                AppendSpan(span);
+                _pos = _len;
             }
             while (_recordLength > 0 && _record[_recordLength - 1] is (byte)'\r' or (byte)' ' or (byte)'\t')
                 _recordLength--;
@@ -270,6 +280,35 @@ internal sealed class JsonRecordScanner : IDisposable
         if (_recordLength == _record.Length)
             Array.Resize(ref _record, Math.Min(_record.Length * 2, Math.Max(_maxRecordBytes, 4096)));
         _record[_recordLength++] = (byte)b;
+    }
+
+    private void AppendSpan(ReadOnlySpan<byte> bytes)
+    {
+        if (_tooLong || bytes.IsEmpty)
+            return;
+        if (_recordLength + bytes.Length > _maxRecordBytes)
+        {
+            _tooLong = true;
+            return;
+        }
+        if (_recordLength + bytes.Length > _record.Length)
+            Array.Resize(ref _record, Math.Min(Math.Max(_record.Length * 2, _recordLength + bytes.Length), Math.Max(_maxRecordBytes, 4096)));
+        bytes.CopyTo(_record.AsSpan(_recordLength));
+        _recordLength += bytes.Length;
+    }
+
+    private bool Refill()
+    {
+        if (_eof)
+            return false;
+        _len = _stream.Read(_buffer, 0, _buffer.Length);
+        _pos = 0;
+        if (_len == 0)
+        {
+            _eof = true;
+            return false;
+        }
+        return true;
     }
 
     private int SkipWhitespace()
@@ -298,18 +337,8 @@ internal sealed class JsonRecordScanner : IDisposable
             _line++;
             _column = 0;
         }
-        if (_pos >= _len)
-        {
-            if (_eof)
-                return -1;
-            _len = _stream.Read(_buffer, 0, _buffer.Length);
-            _pos = 0;
-            if (_len == 0)
-            {
-                _eof = true;
-                return -1;
-            }
-        }
+        if (_pos >= _len && !Refill())
+            return -1;
         var b = _buffer[_pos++];
         _column++;
         if (b == '\n')
