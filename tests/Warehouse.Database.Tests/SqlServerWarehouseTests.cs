@@ -105,11 +105,18 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
             ["@SourceSystem"] = false, ["@SourceName"] = false, ["@TableName"] = false, ["@SourceHash"] = false, ["@SourceCutoff"] = false, ["@LineageKey"] = true,
         }, start);
         Assert.Single(procedures[SqlServerLoadSession.FailLineageProcedure].GetReferenced(Procedure.Parameters));
+
+        // segment run --connection: the procedures and the parameter names the host sends.
+        string[] Names(string procedure) => procedures[procedure].GetReferenced(Procedure.Parameters).Select(p => p.Name.Parts[^1]).ToArray();
+        Assert.Equal(["@ConfigurationName", "@ModelRunKey"], Names(SqlServerSegmentation.RunProcedure));
+        Assert.True(procedures[SqlServerSegmentation.RunProcedure].GetReferenced(Procedure.Parameters).Last().GetProperty<bool>(Parameter.IsOutput));
+        Assert.Equal(["@ConfigurationName", "@ModelRunKey"], Names(SqlServerSegmentation.QualityProcedure));
+        Assert.Equal(["@ConfigurationName", "@ModelRunKey"], Names(SqlServerSegmentation.PublishProcedure));
     }
 
     public static TheoryData<string> StatementTexts()
     {
-        var data = new TheoryData<string> { SqlServerLoadSession.FindSuccessfulLoadSql, SqlServerWarehouse.SchemaCheckSql };
+        var data = new TheoryData<string> { SqlServerLoadSession.FindSuccessfulLoadSql, SqlServerWarehouse.SchemaCheckSql, SqlServerSegmentation.RunSummarySql };
         foreach (var target in StagingTarget.All)
         {
             data.Add(target.DeleteStagedSql);

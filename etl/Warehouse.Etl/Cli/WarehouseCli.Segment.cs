@@ -45,6 +45,17 @@ internal static partial class WarehouseCli
                 options.Features = names;
             }
 
+            if (parse.GetValue(ConnectionOption) is { } connection)
+            {
+                // SQL Server runs the configuration row in the database (SQL CLR), as the SQL Agent job does.
+                using var sqlServer = Warehouse.Data.SqlServer.SqlServerWarehouse.Open(connection);
+                ConsoleUi.Line($"Warehouse: SQL Server {sqlServer.Location} (algorithm, features, k and seed come from Segmentation.Configuration)");
+                var summary = Warehouse.Data.SqlServer.SqlServerSegmentation.Run(sqlServer, options.ConfigurationName);
+                ConsoleUi.Line(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Run {summary.ModelRunKey} ({summary.ConfigurationName}, {summary.Algorithm}): {summary.NumberOfCustomers:N0} customers in {summary.NumberOfSegments} segments as of {summary.AsOfDateKey}; silhouette {summary.Silhouette:0.000}, Davies-Bouldin {summary.DaviesBouldin:0.000}; published."));
+                return 0;
+            }
+
             using var warehouse = OpenWarehouse(parse);
             SegmentationResult? result = null;
             ConsoleUi.RunSteps([("Segmenting customers", () => result = SegmentationRunner.Run(warehouse, options))]);

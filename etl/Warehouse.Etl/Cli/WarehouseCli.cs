@@ -19,11 +19,12 @@ internal static partial class WarehouseCli
 
     /// <summary>
     /// Global <c>--connection</c> option: a SQL Server connection string (database deployed from Warehouse.dacpac).
-    /// When given, <c>load transactions</c> loads into SQL Server instead of the DuckDB file.
+    /// When given, <c>load transactions</c> loads into SQL Server and <c>segment run</c> runs the configuration in the
+    /// database (SQL CLR) instead of using the DuckDB file.
     /// </summary>
     public static readonly Option<string?> ConnectionOption = new("--connection")
     {
-        Description = "SQL Server connection string (\"Server=…;Database=…;…\") of a warehouse deployed from Warehouse.dacpac; used instead of --warehouse by 'load transactions'.",
+        Description = "SQL Server connection string (\"Server=…;Database=…;…\") of a warehouse deployed from Warehouse.dacpac; used instead of --warehouse by 'load transactions' and 'segment run'.",
         Recursive = true,
     };
 
