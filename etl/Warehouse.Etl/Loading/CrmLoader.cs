@@ -19,7 +19,8 @@ public static class CrmLoader
 
     /// <summary>Loads one CRM file.</summary>
     /// <exception cref="SourceFormatException">The file cannot be read as a whole; nothing was loaded.</exception>
-    public static LoadResult Load(DuckDbWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
+    public static LoadResult Load(DuckDbWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null,
+        Warehouse.Etl.Identity.IdentityResolverOptions? identity = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
         ArgumentNullException.ThrowIfNull(path);
@@ -79,7 +80,7 @@ public static class CrmLoader
 
         rejects.Flush();
         session.Checkpoint("staged");
-        var migration = CustomerMigration.Run(session, SourceSystem);
+        var migration = CustomerMigration.Run(session, SourceSystem, IdentityMatching.Create(identity));
         session.Complete(read, accepted, rejects.Count, migration.LastUpdate, SourceSystem);
         return new LoadResult(SourceSystem, sourceName, session.LineageKey, false, read, accepted, rejects.Count,
             $"{migration.NewCustomers:N0} new customers, {migration.NewVersions:N0} new versions (changed attributes), {migration.Unchanged:N0} unchanged, {migration.SkippedByCutoff:N0} not newer than the cutoff",

@@ -27,7 +27,8 @@ public static class CustomerMigration
     /// <summary>Runs the migration of the session's staged customers.</summary>
     /// <param name="session">The load.</param>
     /// <param name="cutoffSystem">Source system whose cutoff filters the rows (crm).</param>
-    public static Result Run(DuckDbLoadSession session, string cutoffSystem)
+    /// <param name="matcher">Identity resolution (e.g. with a fuzzy name + city rule); null for the built-in deterministic SQL rules.</param>
+    public static Result Run(DuckDbLoadSession session, string cutoffSystem, CustomerMatcher? matcher = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
@@ -47,7 +48,13 @@ public static class CustomerMigration
             """, new { cutoff });
         var incoming = session.Scalar<long>($"SELECT count(*) FROM customer_incoming_{k}");
 
-        // Identity: crm-id, then e-mail, then phone, against current versions.
+        // Identity: crm-id, then e-mail, then phone, against current versions (or the plugged-in resolver).
+        if (matcher is not null)
+        {
+            Match(session, matcher);
+        }
+        else
+        {
         session.Execute($"""
             CREATE TEMP TABLE customer_match_{k} AS
             SELECT i."CrmCustomerId",
@@ -65,6 +72,7 @@ public static class CustomerMigration
                        WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CrmCustomerId" IS NULL AND "Phone" IS NOT NULL AND "CustomerKey" <> 0 GROUP BY 1) AS byPhone
                    ON byPhone."Phone" = i."Phone"
             """);
+        }
 
         // Geography and calendar for what the new versions reference (birth dates feed the age feature).
         session.Execute($"""
@@ -144,5 +152,23 @@ public static class CustomerMigration
 
         session.Execute($"DELETE FROM \"Integration\".\"Customer_Staging\" WHERE \"LineageKey\" = {k}");
         return new Result(fresh, changed, incoming - fresh - changed, staged - incoming, lastUpdate);
+    }
+
+    private static void Match(DuckDbLoadSession session, CustomerMatcher matcher)
+    {
+        var k = session.LineageKey;
+        var incoming = session.Query<(string CrmCustomerId, string? FullName, string? Email, string? Phone, string? City, DateTime? BirthDate)>(
+                $"SELECT \"CrmCustomerId\", \"FullName\", \"Email\", \"Phone\", \"City\", CAST(\"BirthDate\" AS TIMESTAMP) FROM customer_incoming_{k} ORDER BY 1")
+            .Select(r => new IncomingCustomer(r.CrmCustomerId, r.FullName, r.Email, r.Phone, r.City, r.BirthDate is { } b ? DateOnly.FromDateTime(b) : null))
+            .ToList();
+        var current = session.Query<(int CustomerKey, string? CrmCustomerId, string? Email, string? Phone, string? FullName, string? City, DateTime? BirthDate)>("""
+                SELECT "CustomerKey", "CrmCustomerId", "Email", "Phone", "FullName", "City", CAST("BirthDate" AS TIMESTAMP)
+                FROM "Dimension"."Customer" WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CustomerKey" <> 0 ORDER BY 1
+                """)
+            .Select(r => new CurrentCustomer(r.CustomerKey, r.CrmCustomerId, r.Email, r.Phone, r.FullName, r.City, r.BirthDate is { } b ? DateOnly.FromDateTime(b) : null))
+            .ToList();
+        var matches = matcher(incoming, current);
+        session.Execute($"CREATE TEMP TABLE customer_match_{k} (\"CrmCustomerId\" VARCHAR NOT NULL, \"CustomerKey\" INTEGER, \"MatchRule\" VARCHAR NOT NULL)");
+        session.AppendTemporary<CustomerMatch, CustomerMatchMap>($"customer_match_{k}", matches);
     }
 }

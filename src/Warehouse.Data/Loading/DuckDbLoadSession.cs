@@ -117,6 +117,21 @@ public sealed class DuckDbLoadSession : IDisposable
         });
     }
 
+    /// <summary>Bulk-appends rows to a temporary table of the session (catalog temp, schema main).</summary>
+    /// <param name="table">Temporary table name.</param>
+    /// <param name="rows">Rows, consumed once.</param>
+    public void AppendTemporary<T, TMap>(string table, IEnumerable<T> rows)
+        where TMap : DuckDBAppenderMap<T>, new()
+    {
+        Guard(() =>
+        {
+            using var appender = Connection.CreateAppender<T, TMap>("temp", "main", table);
+            appender.AppendRecords(rows);
+            appender.Close();
+            return 0;
+        });
+    }
+
     /// <summary>Opens a reject sink on a reject table; call <see cref="RejectSink.Flush"/> before <see cref="Complete"/>.</summary>
     /// <param name="rejectTable">Table in the Integration schema, e.g. RejectedPurchase.</param>
     public RejectSink OpenRejects(string rejectTable) => new(this, rejectTable);

@@ -124,4 +124,37 @@ public sealed class CrmLoaderTests : IDisposable
         Assert.Equal("bad.csv", e.SourceName);
         Assert.Equal(before, WarehouseSnapshot.Counts(warehouse));
     }
+
+    [Fact]
+    public void Customers_known_from_elsewhere_are_found_by_email_and_the_rule_is_recorded()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        CrmLoader.Load(warehouse, Write("seed.csv", Header + "C0,Seed,,,,,London,United Kingdom,,,,2024-01-01 09:30:00\n"));
+        // Two people known without a CRM id (e.g. from an older system).
+        warehouse.Connection.Execute("""
+            INSERT INTO "Dimension"."Customer" ("CustomerKey", "ValidFrom", "ValidTo", "FullName", "Email", "City", "GeographyKey", "LineageKey") VALUES
+            (500, TIMESTAMP '2023-01-01', TIMESTAMP '9999-12-31', 'Maria Gonzalez', 'maria@example.com', 'Madrid', 0, 1),
+            (501, TIMESTAMP '2023-01-01', TIMESTAMP '9999-12-31', 'Jonathan Whitfield', NULL, 'Manchester', 0, 1)
+            """);
+
+        CrmLoader.Load(warehouse, Write("crm.csv", Header +
+            "C5,María González,MARIA@example.com,,,,Madrid,Spain,,,,2024-06-01 09:30:00\n" +
+            "C6,Jonathan Whitfield,,,,,Manchester,United Kingdom,,,,2024-06-01 09:30:00\n" +
+            "C7,Someone Else,,,,,Leeds,United Kingdom,,,,2024-06-01 09:30:00\n"));
+
+        var current = warehouse.Connection.Query<(string Crm, int Key, string Rule)>("""
+            SELECT "CrmCustomerId", "CustomerKey", "MatchRule" FROM "Dimension"."Customer"
+            WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CrmCustomerId" IN ('C5', 'C6', 'C7') ORDER BY 1
+            """).ToList();
+        Assert.Equal(("C5", 500, "email"), current[0]);
+        // A CRM row carries its own id, so the resolver's fuzzy name + city rule (for rows without one) does not merge it
+        // into a namesake: C6 is a new customer, as is C7.
+        Assert.Equal("crm-id", current[1].Rule);
+        Assert.NotEqual(501, current[1].Key);
+        Assert.Equal("C7", current[2].Crm);
+        Assert.Equal("crm-id", current[2].Rule);
+        // The people known before now have two versions each; nobody was duplicated.
+        Assert.Equal(2, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Dimension\".\"Customer\" WHERE \"CustomerKey\" = 500"));
+        Assert.Equal(5, warehouse.Connection.ExecuteScalar<long>("SELECT count(DISTINCT \"CustomerKey\") FROM \"Dimension\".\"Customer\" WHERE \"CustomerKey\" <> 0"));
+    }
 }
