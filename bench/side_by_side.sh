@@ -3,7 +3,8 @@
 # files from ../shared/bench/gen_data.py, case by case in the same run (reference first, then ours, so both see the
 # same machine load), then bench/RESULTS.md with the ratios.
 #   bench/side_by_side.sh [case ...]        cases: kmeans_lloyd gmm_full gmm_diag dbscan ward silhouette_full silhouette_20k
-# Environment: SEGBENCH_DIR (data folder; default: segbench in the temp folder), REPEATS (default 3), THREADS (default 2).
+# Environment: SEGBENCH_DIR (data folder; default: segbench in the temp folder), REPEATS (default 3), THREADS (default 2),
+# WARD100K=0 skips the Ward 100k completion/memory run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=../shared/bench
@@ -43,7 +44,7 @@ for c in "${cases[@]}"; do
   done
 done
 # Ward on 100k rows: completes? peak memory (scikit-learn is not run: its 12.2 s on 20k grows quadratically).
-if printf '%s\n' "${cases[@]}" | grep -qx ward; then
+if [ "${WARD100K:-1}" = 1 ] && printf '%s\n' "${cases[@]}" | grep -qx ward; then
   [ -f "$SEGBENCH_DIR/blobs_100000x8.json" ] && "$ours" side-by-side --case ward --data blobs_100000x8 --threads "$threads" --repeats 1 | tee -a "$mine" >&2
 fi
 $py bench/write_results.py "$ref" "$mine" "$load" > bench/RESULTS.md
