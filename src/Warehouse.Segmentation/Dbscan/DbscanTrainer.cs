@@ -82,9 +82,18 @@ public sealed class DbscanTrainer
             for (int i = s; i < e; i++) core[i] = tree.CountWithin(x, (long)i * d, r2, minPts, stack) >= minPts;
         }, _options.MaxDegreeOfParallelism);
 
-        // 2. Core-core edges (j > i), found in parallel per chunk, joined in chunk order.
+        // 2. Core-core connectivity. A compact node (all rows core, diagonal ≤ ε) is one connected piece: its rows
+        // are joined once, and a core row that has the whole node within ε joins its first row only, instead of
+        // enumerating every pair (the dense middle of a cluster is mostly compact nodes).
         var parent = new int[n];
         for (int i = 0; i < n; i++) parent[i] = i;
+        var compact = tree.CompactNodes(core, r2);
+        for (int node = 0; node < compact.Length; node++)
+        {
+            if (!compact[node]) continue;
+            int first = tree.RowAt(tree.NodeStart(node));
+            for (int t = tree.NodeStart(node) + 1; t < tree.NodeEnd(node); t++) Union(parent, first, tree.RowAt(t));
+        }
         const int batch = 8; // chunks per round: bounds the edge lists kept in memory
         for (int b0 = 0; b0 < chunks; b0 += batch)
         {
@@ -95,13 +104,15 @@ public sealed class DbscanTrainer
                 int c = b0 + cc;
                 var stack = new int[KdTree.StackSize];
                 var found = new List<int>();
+                var nodes = new List<int>();
                 var list = new List<int>();
                 int s = c * Chunk, e = Math.Min(n, s + Chunk);
                 for (int i = s; i < e; i++)
                 {
                     if (!core[i]) continue;
                     found.Clear();
-                    tree.Within(x, (long)i * d, r2, found, stack);
+                    nodes.Clear();
+                    tree.WithinOrCompact(x, (long)i * d, r2, compact, found, nodes, stack);
                     foreach (int t in found)
                     {
                         int j = tree.RowAt(t);
@@ -110,6 +121,11 @@ public sealed class DbscanTrainer
                             list.Add(i);
                             list.Add(j);
                         }
+                    }
+                    foreach (int node in nodes)
+                    {
+                        list.Add(i);
+                        list.Add(tree.RowAt(tree.NodeStart(node)));
                     }
                 }
                 edges[cc] = list;

@@ -184,6 +184,94 @@ internal sealed class KdTree
         }
     }
 
+    /// <summary>
+    /// Marks "compact" nodes: every row in them satisfies <paramref name="rowFlag"/> and the box diagonal is ≤ √r2,
+    /// so any two of its rows are within the radius of each other.
+    /// </summary>
+    internal bool[] CompactNodes(bool[] rowFlag, double r2)
+    {
+        int nodes = _start.Length;
+        var all = new bool[nodes];
+        var compact = new bool[nodes];
+        // Children always have larger indices than their parent: a reverse sweep is bottom-up.
+        for (int node = nodes - 1; node >= 0; node--)
+        {
+            if (_left[node] < 0)
+            {
+                bool ok = true;
+                for (int t = _start[node]; t < _end[node] && ok; t++) ok = rowFlag[_index[t]];
+                all[node] = ok;
+            }
+            else
+            {
+                all[node] = all[_left[node]] && all[_right[node]];
+            }
+            if (!all[node]) continue;
+            double diag = 0;
+            int b = node * _d;
+            for (int j = 0; j < _d; j++)
+            {
+                double e = _boxMax[b + j] - _boxMin[b + j];
+                diag += e * e;
+            }
+            compact[node] = diag <= r2;
+        }
+        return compact;
+    }
+
+    /// <summary>Rows of tree positions [NodeStart, NodeEnd) of a node.</summary>
+    internal int NodeStart(int node) => _start[node];
+
+    /// <summary>End (exclusive) of a node's tree positions.</summary>
+    internal int NodeEnd(int node) => _end[node];
+
+    /// <summary>Number of nodes.</summary>
+    internal int NodeCount => _start.Length;
+
+    /// <summary>
+    /// Like <see cref="Within"/>, but a compact node lying entirely within the radius is reported once in
+    /// <paramref name="nodes"/> instead of row by row.
+    /// </summary>
+    [MethodImpl(Hot.Optimize)]
+    internal void WithinOrCompact(double[] q, long qo, double r2, bool[] compact, List<int> positions, List<int> nodes, int[] stack)
+    {
+        int top = 0;
+        stack[top++] = 0;
+        while (top > 0)
+        {
+            int node = stack[--top];
+            if (BoxDistance2(node, q, qo) > r2) continue;
+            if (compact[node] && BoxMaxDistance2(node, q, qo) <= r2)
+            {
+                nodes.Add(node);
+                continue;
+            }
+            if (_left[node] < 0)
+            {
+                for (int t = _start[node]; t < _end[node]; t++)
+                    if (PointDistance2(t, q, qo) <= r2) positions.Add(t);
+                continue;
+            }
+            stack[top++] = _right[node];
+            stack[top++] = _left[node];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double BoxMaxDistance2(int node, double[] q, long qo)
+    {
+        double s = 0;
+        int b = node * _d;
+        for (int j = 0; j < _d; j++)
+        {
+            double v = q[qo + j];
+            double a = Math.Abs(v - _boxMin[b + j]), c = Math.Abs(v - _boxMax[b + j]);
+            double t = a > c ? a : c;
+            s += t * t;
+        }
+        return s;
+    }
+
     /// <summary>Tree position of the nearest row with squared distance ≤ r2 (ties: lowest original row), or −1.</summary>
     [MethodImpl(Hot.Optimize)]
     internal int Nearest(double[] q, long qo, double r2, int[] stack)
