@@ -2,17 +2,28 @@
 """Writes bench/RESULTS.md from the JSON lines of sklearn_bench.py and Warehouse.Benchmarks side-by-side."""
 import json, platform, os, sys
 
-ref_path, ours_path, load_path = sys.argv[1:4]
-ref = [json.loads(l) for l in open(ref_path) if l.strip().startswith("{") and '"tool"' in l]
-ours = [json.loads(l) for l in open(ours_path) if l.strip().startswith("{")]
-loads = open(load_path).read().strip().splitlines() if os.path.exists(load_path) else []
+# Arguments: one or more triples "sklearn.jsonl warehouse.jsonl load.txt" (one per run); a later run's record for
+# the same (case, data) replaces an earlier one, and each row is compared only with the reference of its own run.
+args = sys.argv[1:]
+ref, ours, loads = [], [], []
+for i in range(0, len(args), 3):
+    run_ref = [json.loads(l) for l in open(args[i]) if l.strip().startswith("{") and '"tool"' in l]
+    run_ours = [json.loads(l) for l in open(args[i + 1]) if l.strip().startswith("{")]
+    run_load = open(args[i + 2]).read().strip().splitlines() if os.path.exists(args[i + 2]) else []
+    loads += run_load
+    for o in run_ours:
+        o["_run"] = i // 3
+        ours = [x for x in ours if (x["case"], x["data"]) != (o["case"], o["data"])] + [o]
+    for r in run_ref:
+        r["_run"] = i // 3
+        ref = [x for x in ref if (x["case"], x["data"], x["threads"]) != (r["case"], r["data"], r["threads"])] + [r]
 TARGET = {("kmeans_lloyd", "blobs_1000000x16"): 3.6, ("dbscan", "blobs_100000x8"): 10, ("ward", "blobs_20000x8"): 10,
           ("gmm_full", "blobs_1000000x16"): 4, ("silhouette_full", "blobs_20000x8"): 5}
 PER_ITER = {"kmeans_lloyd", "gmm_full", "gmm_diag"}
 
-def find(rows, case, data, threads):
+def find(rows, case, data, threads, run=None):
     for r in rows:
-        if r["case"] == case and r["data"] == data and r["threads"] == threads:
+        if r["case"] == case and r["data"] == data and r["threads"] == threads and (run is None or r["_run"] == run):
             return r
     return None
 
@@ -27,7 +38,7 @@ meta = ref[0] if ref else {}
 print(f"- scikit-learn {meta.get('sklearn', '?')}, numpy {meta.get('numpy', '?')}, BLAS: {', '.join(meta.get('blas', []))}")
 print(f"- machine: {platform.machine()}, {os.cpu_count()} logical CPUs; .NET 10, Vector256, chunked threads")
 if loads:
-    vals = [float(l.split(":")[1].split()[0]) for l in loads]
+    vals = [float(l.split(":")[-1].split()[0]) for l in loads]
     print(f"- load average (1 min) during the run: {min(vals):.1f} – {max(vals):.1f} on {os.cpu_count()} CPUs"
           + (" — **the machine was heavily loaded by other work** (shared by several engineers); absolute times "
              "are inflated and noisy, the ratios are the meaningful figures" if max(vals) > 1.5 * (os.cpu_count() or 1) else ""))
@@ -35,7 +46,7 @@ print()
 print("| case | data | scikit-learn | ours | ratio | target | check | our peak working set |")
 print("|---|---|---|---|---|---|---|---|")
 for o in ours:
-    r = find(ref, o["case"], o["data"], o["threads"])
+    r = find(ref, o["case"], o["data"], o["threads"], o["_run"]) or find(ref, o["case"], o["data"], o["threads"])
     key = "s_per_iter" if o["case"] in PER_ITER else "median"
     mine = o.get(key, o["median"])
     label = o["case"] + (" (per iteration)" if key == "s_per_iter" else "")
