@@ -11,9 +11,13 @@
 -- Publishing memberships is a separate step (Segmentation.PublishRun), so a quality gate can run in between.
 -- Customers who refused profiling (Dimension.Customer.ConsentProfiling = 0) are not clustered.
 -- On error the run is marked failed, the job log says why, and the error is raised again.
+-- EXECUTE AS OWNER: the CLR procedure reads the features through the context connection, where ownership chaining
+-- does not apply; running as the owner lets members of SegmentationOperator (EXECUTE on Segmentation only) run it
+-- without SELECT on the feature and customer tables. The query it sends is built from validated column names only.
 CREATE PROCEDURE [Segmentation].[RunConfiguration]
     @ConfigurationName NVARCHAR(100),
     @ModelRunKey INT = NULL OUTPUT
+WITH EXECUTE AS OWNER
 AS
 BEGIN
     SET NOCOUNT ON;
