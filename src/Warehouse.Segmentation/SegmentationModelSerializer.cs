@@ -26,6 +26,7 @@ public static class SegmentationModelSerializer
             ISegmentationModel model = kind switch
             {
                 ModelKind.KMeans => KMeansModel.ReadBody(r),
+                ModelKind.Scaled => ScaledSegmentationModel.ReadBody(r),
                 ModelKind.Hierarchical => Hierarchical.HierarchicalModel.ReadBody(r),
                 ModelKind.Dbscan => Dbscan.DbscanModel.ReadBody(r),
                 ModelKind.GaussianMixture => Mixture.GaussianMixtureModel.ReadBody(r),

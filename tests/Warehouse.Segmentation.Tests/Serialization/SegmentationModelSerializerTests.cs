@@ -60,3 +60,22 @@ public class SegmentationModelSerializerTests
         Assert.Contains("scaler", Assert.Throws<InvalidDataException>(() => SegmentationModelSerializer.Deserialize(scaler)).Message);
     }
 }
+
+public class ScaledSegmentationModelTests
+{
+    [Fact]
+    public void Scaler_is_stored_with_the_model_and_applied_to_raw_rows()
+    {
+        var (data, _) = Planted.Separated(3, 3, 30, 2);
+        var raw = data.Clone();
+        for (int i = 0; i < raw.Rows; i++) raw[i, 1] = raw[i, 1] * 1000 + 50; // money-like units
+        var scaler = Warehouse.Segmentation.Scaling.FeatureScaler.Fit(raw, Warehouse.Segmentation.Scaling.ScalingMethod.ZScore);
+        var model = new KMeansTrainer(new KMeansTrainer.Options { NumberOfClusters = 3 }).Fit(scaler.Transform(raw));
+        var scaled = new ScaledSegmentationModel(scaler, model);
+        var back = Assert.IsType<ScaledSegmentationModel>(SegmentationModelSerializer.Deserialize(scaled.Serialize()));
+        Assert.Equal(model.Predict(scaler.Transform(raw)), back.Predict(raw));
+        Assert.Equal(model.Predict(scaler.Transform(raw.GetRow(5))), back.Predict(raw.GetRow(5)));
+        Assert.IsType<KMeansModel>(back.Model);
+        Assert.Throws<ArgumentException>(() => new ScaledSegmentationModel(scaler, new KMeansTrainer(new KMeansTrainer.Options { NumberOfClusters = 2 }).Fit(FeatureMatrix.FromRows(new[] { new[] { 1.0 }, new[] { 2.0 } }))));
+    }
+}
