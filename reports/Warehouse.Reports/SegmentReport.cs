@@ -8,6 +8,7 @@ using Warehouse.Reports.Charts;
 using Warehouse.Reports.Explanation;
 using Warehouse.Reports.Html;
 using Warehouse.Segmentation;
+using Warehouse.Segmentation.Hierarchical;
 using Warehouse.Segmentation.Metrics;
 
 namespace Warehouse.Reports;
@@ -124,7 +125,7 @@ public static class SegmentReport
         var dendrogramSample = order.Take(Math.Min(options.DendrogramSample, standardized.Length)).ToArray();
         if (dendrogramSample.Length >= 2)
         {
-            var ward = WardLinkage.Fit(dendrogramSample.Select(i => standardized[i]).ToList());
+            var ward = HierarchicalTrainer.BuildLinkage(FeatureMatrix.FromRows(dendrogramSample.Select(i => standardized[i]).ToArray()), Linkage.Ward);
             html.Image($"{id}-dendrogram", "Dendrogram (Ward linkage) of a customer sample; leaf squares show each customer's segment",
                 charts.Dendrogram(ward, dendrogramSample.Select(i => labels[i]).ToList(), segmentNames, Math.Min(data.Segments.Count, dendrogramSample.Length)));
         }
@@ -247,7 +248,7 @@ public static class SegmentReport
             return ("", "", []);
         }
 
-        var wss = WardLinkage.Fit(sample).WithinClusterSumOfSquares(10);
+        var wss = WardCuts.WithinClusterSumOfSquares(HierarchicalTrainer.BuildLinkage(FeatureMatrix.FromRows(sample.ToArray()), Linkage.Ward), 10);
         return (FormattableString.Invariant($"Elbow curve: within-cluster sum of squares of Ward cuts ({sample.Count} sampled customers)"),
             "within-cluster sum of squares", wss.Select((v, i) => (i + 1, v)).ToList());
     }

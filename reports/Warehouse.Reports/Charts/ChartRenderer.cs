@@ -1,6 +1,7 @@
 using ScottPlot;
 using ScottPlot.TickGenerators;
 using Warehouse.Reports.Analysis;
+using Warehouse.Segmentation.Hierarchical;
 
 namespace Warehouse.Reports.Charts;
 
@@ -54,18 +55,30 @@ public sealed class ChartRenderer
         return Png(plot);
     }
 
-    /// <summary>Dendrogram of a Ward linkage, leaves marked in their segment's colour, with the cut into k clusters.</summary>
-    public byte[] Dendrogram(WardLinkage linkage, IReadOnlyList<int> leafSegmentIndex, IReadOnlyList<string> segmentNames, int clusters)
+    /// <summary>
+    /// Dendrogram of a Ward merge tree built by Warehouse.Segmentation (<see cref="LinkageMatrix.GetDendrogram"/> gives scipy's
+    /// leaf order and link coordinates), leaves marked in their segment's colour, with the cut into k clusters.
+    /// </summary>
+    /// <param name="tree">The merge tree of the sampled customers.</param>
+    /// <param name="leafSegmentIndex">Segment index of each leaf (row of the sample).</param>
+    /// <param name="segmentNames">Segment names, by segment index.</param>
+    /// <param name="clusters">Number of clusters whose cut is drawn (none when outside 2..n).</param>
+    public byte[] Dendrogram(LinkageMatrix tree, IReadOnlyList<int> leafSegmentIndex, IReadOnlyList<string> segmentNames, int clusters)
     {
-        ArgumentNullException.ThrowIfNull(linkage);
+        ArgumentNullException.ThrowIfNull(tree);
         ArgumentNullException.ThrowIfNull(leafSegmentIndex);
         ArgumentNullException.ThrowIfNull(segmentNames);
-        var layout = linkage.Layout();
-        using var plot = NewPlot(FormattableString.Invariant($"Ward dendrogram of a sample of {linkage.LeafCount} customers"));
+        if (leafSegmentIndex.Count != tree.LeafCount)
+        {
+            throw new ArgumentException($"{leafSegmentIndex.Count} leaf segments given for a tree of {tree.LeafCount} leaves.", nameof(leafSegmentIndex));
+        }
+
+        var layout = tree.GetDendrogram();
+        using var plot = NewPlot(FormattableString.Invariant($"Ward dendrogram of a sample of {tree.LeafCount} customers"));
         var ink = Color.FromHex("#444444");
         foreach (var link in layout.Links)
         {
-            var line = plot.Add.Scatter(new[] { link[0], link[2], link[4], link[6] }, new[] { link[1], link[3], link[5], link[7] }, ink);
+            var line = plot.Add.Scatter(new[] { link.LeftX, link.LeftX, link.RightX, link.RightX }, new[] { link.LeftHeight, link.Height, link.Height, link.RightHeight }, ink);
             line.MarkerSize = 0;
             line.LineWidth = 1;
         }
@@ -82,12 +95,9 @@ public sealed class ChartRenderer
             markers.LegendText = segmentNames[s];
         }
 
-        if (clusters >= 2 && clusters <= linkage.LeafCount)
+        if (clusters >= 2 && clusters <= tree.LeafCount)
         {
-            // Any height between the (n−k)-th and the next merge cuts the tree into k clusters.
-            var below = linkage.Merges[linkage.LeafCount - clusters - 1][2];
-            var above = linkage.Merges[linkage.LeafCount - clusters][2];
-            var cut = plot.Add.HorizontalLine((below + above) / 2, 1, Colors.Red, LinePattern.Dashed);
+            var cut = plot.Add.HorizontalLine(WardCuts.CutHeight(tree, clusters), 1, Colors.Red, LinePattern.Dashed);
             cut.LegendText = FormattableString.Invariant($"cut into {clusters} clusters");
         }
 

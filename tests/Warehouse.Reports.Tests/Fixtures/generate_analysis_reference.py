@@ -1,4 +1,4 @@
-"""Reference values for PrincipalComponents and WardLinkage (tests/Warehouse.Reports.Tests/Analysis).
+"""Reference values for PrincipalComponents and the report's Ward tree (Warehouse.Segmentation LinkageMatrix, WardCuts) (tests/Warehouse.Reports.Tests/Analysis).
 
 Run with Debian's Python (scikit-learn 1.2.1, SciPy 1.10.1, NumPy):
     /usr/bin/python3 generate_analysis_reference.py > analysis_reference.json
