@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using Warehouse.Data.DuckDb;
 using Warehouse.Data.Loading;
 using Warehouse.Etl.Cleaning;
 using Warehouse.Etl.Sources;
-using Warehouse.Etl.Transactions;
 
 namespace Warehouse.Etl.Loading;
 
@@ -23,16 +21,8 @@ public static class CrmLoader
         Warehouse.Etl.Identity.IdentityResolverOptions? identity = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The CRM file {path} does not exist.", path);
-        }
-
-        var clock = Stopwatch.StartNew();
-        var sourceName = Path.GetFileName(path);
-        var hash = TransactionLoader.HashFile(path);
-        if (DuckDbLoadSession.FindSuccessfulLoad(warehouse, SourceSystem, "Dimension.Customer", hash) is { } done)
+        var (clock, sourceName, hash, found) = SourceFile.Prepare(warehouse, path, "CRM", SourceSystem, "Dimension.Customer");
+        if (found is { } done)
         {
             return new LoadResult(SourceSystem, sourceName, done, true, 0, 0, 0, "already loaded", clock.Elapsed);
         }
@@ -40,7 +30,7 @@ public static class CrmLoader
         using var session = DuckDbLoadSession.Begin(warehouse, SourceSystem, sourceName, hash, "Dimension.Customer", checkpoint);
         var rejects = session.OpenRejects("RejectedCustomer");
         long read = 0, accepted = 0;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        using (var stream = SourceFile.Open(path))
         {
             var json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
             var items = json ? CrmCustomerReader.ReadJson(stream, sourceName, options) : CrmCustomerReader.ReadCsv(stream, sourceName, options);

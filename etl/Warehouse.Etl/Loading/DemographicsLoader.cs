@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using Warehouse.Data.DuckDb;
 using Warehouse.Data.Loading;
 using Warehouse.Etl.Cleaning;
 using Warehouse.Etl.Sources;
-using Warehouse.Etl.Transactions;
 
 namespace Warehouse.Etl.Loading;
 
@@ -21,16 +19,8 @@ public static class DemographicsLoader
     public static LoadResult Load(DuckDbWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The demographics file {path} does not exist.", path);
-        }
-
-        var clock = Stopwatch.StartNew();
-        var sourceName = Path.GetFileName(path);
-        var hash = TransactionLoader.HashFile(path);
-        if (DuckDbLoadSession.FindSuccessfulLoad(warehouse, SourceSystem, "Fact.SurveyResponse", hash) is { } done)
+        var (clock, sourceName, hash, found) = SourceFile.Prepare(warehouse, path, "demographics", SourceSystem, "Fact.SurveyResponse");
+        if (found is { } done)
         {
             return new LoadResult(SourceSystem, sourceName, done, true, 0, 0, 0, "already loaded", clock.Elapsed);
         }
@@ -38,7 +28,7 @@ public static class DemographicsLoader
         using var session = DuckDbLoadSession.Begin(warehouse, SourceSystem, sourceName, hash, "Fact.SurveyResponse", checkpoint);
         var rejects = session.OpenRejects("RejectedCustomer");
         long read = 0, accepted = 0;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        using (var stream = SourceFile.Open(path))
         {
             var items = SurveyResponseReader.ReadCsv(stream, sourceName, options);
             var row = new DemographicsStagingRow { SourceName = sourceName, LineageKey = session.LineageKey };

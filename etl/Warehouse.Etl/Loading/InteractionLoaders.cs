@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using Warehouse.Data.DuckDb;
 using Warehouse.Data.Loading;
 using Warehouse.Etl.Cleaning;
 using Warehouse.Etl.Sources;
 using Warehouse.Etl.Text;
-using Warehouse.Etl.Transactions;
 
 namespace Warehouse.Etl.Loading;
 
@@ -21,7 +19,7 @@ public static class InteractionLoaders
     public static LoadResult LoadWeb(DuckDbWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        var (clock, sourceName, hash, done) = Prepare(warehouse, path, "web", "Fact.WebSession");
+        var (clock, sourceName, hash, done) = SourceFile.Prepare(warehouse, path, "web", "web", "Fact.WebSession");
         if (done is { } earlier)
         {
             return new LoadResult("web", sourceName, earlier, true, 0, 0, 0, "already loaded", clock.Elapsed);
@@ -30,7 +28,7 @@ public static class InteractionLoaders
         using var session = DuckDbLoadSession.Begin(warehouse, "web", sourceName, hash, "Fact.WebSession", checkpoint);
         var rejects = session.OpenRejects("RejectedWebEvent");
         long events = 0, sessions = 0;
-        using (var stream = Open(path))
+        using (var stream = SourceFile.Open(path))
         {
             var items = new WebSessionizer().Sessionize(WebEventReader.ReadJsonLines(stream, sourceName, options), sourceName);
             var row = new WebSessionStagingRow { SourceName = sourceName, LineageKey = session.LineageKey };
@@ -80,7 +78,7 @@ public static class InteractionLoaders
     public static LoadResult LoadSocial(DuckDbWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        var (clock, sourceName, hash, done) = Prepare(warehouse, path, "social", "Fact.SocialInteraction");
+        var (clock, sourceName, hash, done) = SourceFile.Prepare(warehouse, path, "social", "social", "Fact.SocialInteraction");
         if (done is { } earlier)
         {
             return new LoadResult("social", sourceName, earlier, true, 0, 0, 0, "already loaded", clock.Elapsed);
@@ -91,7 +89,7 @@ public static class InteractionLoaders
         var analyzer = new SentimentAnalyzer();
         var keywords = new KeywordExtractor();
         long read = 0, accepted = 0;
-        using (var stream = Open(path))
+        using (var stream = SourceFile.Open(path))
         {
             var items = SocialCommentReader.ReadJson(stream, sourceName, options);
             var row = new SocialStagingRow { SourceName = sourceName, LineageKey = session.LineageKey };
@@ -135,19 +133,4 @@ public static class InteractionLoaders
         return new LoadResult("social", sourceName, session.LineageKey, false, read, accepted, rejects.Count,
             $"{inserted:N0} comments new or changed, {matched:N0} linked to a customer", clock.Elapsed);
     }
-
-    private static (Stopwatch Clock, string SourceName, string Hash, int? Done) Prepare(DuckDbWarehouse warehouse, string path, string system, string table)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The {system} file {path} does not exist.", path);
-        }
-
-        var clock = Stopwatch.StartNew();
-        var hash = TransactionLoader.HashFile(path);
-        return (clock, Path.GetFileName(path), hash, DuckDbLoadSession.FindSuccessfulLoad(warehouse, system, table, hash));
-    }
-
-    private static FileStream Open(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
 }
