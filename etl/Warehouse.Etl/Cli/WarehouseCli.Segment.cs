@@ -3,6 +3,8 @@ using System.Globalization;
 using Dapper;
 using Spectre.Console;
 using Warehouse.Etl.Segmenting;
+using Warehouse.Reports.Explanation;
+using Warehouse.Reports.Naming;
 
 namespace Warehouse.Etl.Cli;
 
@@ -23,9 +25,10 @@ internal static partial class WarehouseCli
         var seed = new Option<int>("--seed") { Description = "Random seed (k-means++ and sampling).", DefaultValueFactory = _ => 42 };
         var restarts = new Option<int>("--restarts") { Description = "k-means restarts; the lowest inertia wins.", DefaultValueFactory = _ => 10 };
         var configuration = new Option<string>("--configuration", "-c") { Description = "Configuration name: segments and history are kept per configuration.", DefaultValueFactory = _ => "default" };
+        var noExplain = new Option<bool>("--no-explain") { Description = "Do not learn the segments' SQL rules (Segmentation.SegmentRule) after the run." };
 
         var run = new Command("run", "Build features for the latest as-of date, cluster customers (k-means, k-means++ start) and record the run, segments and memberships.");
-        foreach (var option in new Option[] { k, kRange, algorithm, features, seed, restarts, configuration })
+        foreach (var option in new Option[] { k, kRange, algorithm, features, seed, restarts, configuration, noExplain })
         {
             run.Options.Add(option);
         }
@@ -53,6 +56,11 @@ internal static partial class WarehouseCli
                 var summary = Warehouse.Data.SqlServer.SqlServerSegmentation.Run(sqlServer, options.ConfigurationName);
                 ConsoleUi.Line(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"Run {summary.ModelRunKey} ({summary.ConfigurationName}, {summary.Algorithm}): {summary.NumberOfCustomers:N0} customers in {summary.NumberOfSegments} segments as of {summary.AsOfDateKey}; silhouette {summary.Silhouette:0.000}, Davies-Bouldin {summary.DaviesBouldin:0.000}; published."));
+                if (!parse.GetValue(noExplain))
+                {
+                    ExplainSegments(sqlServer, options.ConfigurationName);
+                }
+
                 return 0;
             }
 
@@ -60,6 +68,11 @@ internal static partial class WarehouseCli
             SegmentationResult? result = null;
             ConsoleUi.RunSteps([("Segmenting customers", () => result = SegmentationRunner.Run(warehouse, options))]);
             PrintSegmentation(result!);
+            if (!parse.GetValue(noExplain))
+            {
+                ExplainSegments(warehouse, options.ConfigurationName);
+            }
+
             return 0;
         }));
 
@@ -88,9 +101,42 @@ internal static partial class WarehouseCli
             return 0;
         }));
 
+        var segmentKey = new Argument<int>("segment-key") { Description = "SegmentKey of the segment (see 'segment list')." };
+        var newName = new Argument<string?>("name") { Description = "New name (at most 100 characters); leave out to restore the generated name.", Arity = ArgumentArity.ZeroOrOne };
+        var rename = new Command("rename", "Give a segment a name of your own; it survives later runs (IsRenamed), while GeneratedName keeps following the profile.");
+        rename.Arguments.Add(segmentKey);
+        rename.Arguments.Add(newName);
+        rename.SetAction(parse => Run(() =>
+        {
+            using var warehouse = OpenWarehouse(parse);
+            var key = parse.GetValue(segmentKey);
+            var name = parse.GetValue(newName);
+            SegmentNaming.Rename(warehouse, key, name);
+            ConsoleUi.Line(string.IsNullOrWhiteSpace(name)
+                ? $"Segment {key} has its generated name again."
+                : $"Segment {key} is now '{name.Trim()}'.");
+            return 0;
+        }));
+
         segment.Subcommands.Add(run);
         segment.Subcommands.Add(list);
+        segment.Subcommands.Add(rename);
         return segment;
+    }
+
+    /// <summary>
+    /// Learns and stores the SQL rule of every segment of the configuration's latest run (Segmentation.SegmentRule) and
+    /// prints each with the precision and coverage measured by running it in the warehouse.
+    /// </summary>
+    private static void ExplainSegments(Warehouse.Data.IWarehouse warehouse, string configurationName)
+    {
+        IReadOnlyList<SegmentRule> rules = [];
+        ConsoleUi.RunSteps([("Explaining segments as SQL rules", () => rules = SegmentExplainer.Explain(warehouse, configurationName))]);
+        foreach (var rule in rules)
+        {
+            ConsoleUi.Line(string.Create(CultureInfo.InvariantCulture,
+                $"  segment {rule.SegmentKey}: {rule.Predicate}  (precision {rule.MeasuredPrecision:P0}, coverage {rule.MeasuredCoverage:P0})"));
+        }
     }
 
     /// <summary>Prints the outcome of a run with its segment table.</summary>

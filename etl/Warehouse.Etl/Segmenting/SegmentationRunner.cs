@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using DuckDB.NET.Data;
 using Warehouse.Data.DuckDb;
+using Warehouse.Reports.Naming;
 using Warehouse.Segmentation;
 using Warehouse.Segmentation.KMeans;
 using Warehouse.Segmentation.Metrics;
@@ -63,7 +64,7 @@ public static class SegmentationRunner
             var runKey = db.ExecuteScalar<int>("SELECT CAST(nextval('Sequences.ModelRunKey') AS INTEGER)", transaction: transaction);
             var profiles = Profile(table, labels, k, features);
             var matches = MatchPrevious(db, transaction, options.ConfigurationName, profiles, scaler, features);
-            var names = NameSegments(profiles, table.Profile);
+            var names = NameSegments(profiles, table.Profile, features);
             var parameters = JsonSerializer.Serialize(new
             {
                 k,
@@ -373,74 +374,37 @@ public static class SegmentationRunner
     }
 
     /// <summary>
-    /// Descriptive names from where each cluster's mean falls in the distribution of all customers (percentile):
-    /// value (monetary: ≥ 80th "High value", ≤ 30th "Low value", else "Mid value"), frequency (≥ 75th "frequent",
-    /// ≤ 30th "infrequent", else "regular"), recency (≤ 40th "recent", ≥ 80th "lapsed", else "cooling"), and "New"
-    /// when tenure is at or below the 20th percentile, e.g. "High value, frequent, recent". Repeated names get a number.
+    /// Names from the standardised profile, with the one generator the reports use (<see cref="SegmentNamer"/>): per
+    /// feature the run clustered on, (segment mean − mean of all customers) / population standard deviation of all
+    /// customers, in original units after the missing-value fill, as Reports.SegmentComparison computes it; e.g.
+    /// "high value, frequent, recent". A spread below 1E-12 relative to the mean counts as none (standardised mean 0).
     /// </summary>
-    internal static string[] NameSegments(List<ClusterProfile> profiles, Dictionary<string, double[]> distribution)
+    internal static string[] NameSegments(List<ClusterProfile> profiles, Dictionary<string, double[]> distribution, IReadOnlyList<FeatureCatalog.Feature> features)
     {
-        var sorted = distribution.ToDictionary(d => d.Key, d => d.Value.Order().ToArray(), StringComparer.Ordinal);
-        double Percentile(string feature, double value)
+        var overall = new Dictionary<string, (double Mean, double Sd)>(StringComparer.Ordinal);
+        foreach (var feature in features)
         {
-            var values = sorted[feature];
-            if (values.Length == 0)
+            var values = distribution[feature.Name];
+            double mean = 0, square = 0;
+            foreach (var v in values)
             {
-                return 50;
+                mean += v;
+                square += v * v;
             }
 
-            var below = LowerBound(values, value);
-            var atOrBelow = LowerBound(values, Math.BitIncrement(value));
-            return 100.0 * (below + ((atOrBelow - below) / 2.0)) / values.Length;
+            mean = values.Length == 0 ? 0 : mean / values.Length;
+            var variance = values.Length == 0 ? 0 : (square / values.Length) - (mean * mean);
+            overall[feature.Name] = (mean, variance > 1E-12 * ((mean * mean) + 1) ? Math.Sqrt(variance) : 0);
         }
 
-        var names = new string[profiles.Count];
-        for (var i = 0; i < profiles.Count; i++)
-        {
-            var p = profiles[i].Profile;
-            var monetary = Percentile("MonetaryValue", p["MonetaryValue"]);
-            var frequency = Percentile("Frequency", p["Frequency"]);
-            var recency = Percentile("RecencyDays", p["RecencyDays"]);
-            var tenure = Percentile("TenureDays", p["TenureDays"]);
-            var value = monetary >= 80 ? "High value" : monetary <= 30 ? "Low value" : "Mid value";
-            var parts = new List<string>
-            {
-                tenure <= 20 ? "New, " + value.ToLowerInvariant() : value,
-                frequency >= 75 ? "frequent" : frequency <= 30 ? "infrequent" : "regular",
-                recency <= 40 ? "recent" : recency >= 80 ? "lapsed" : "cooling",
-            };
-            names[i] = string.Join(", ", parts);
-        }
-
-        foreach (var group in names.Select((n, i) => (n, i)).GroupBy(x => x.n).Where(g => g.Count() > 1))
-        {
-            var number = 1;
-            foreach (var (_, index) in group.OrderByDescending(x => profiles[x.i].Profile["MonetaryValue"]))
-            {
-                names[index] = $"{names[index]} ({number++})";
-            }
-        }
-
-        return names;
-    }
-
-    private static int LowerBound(double[] sorted, double value)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (sorted[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
+        var standardized = profiles.ToDictionary(
+            p => p.Cluster,
+            p => (IReadOnlyDictionary<string, double>)features.ToDictionary(
+                f => f.Name,
+                f => overall[f.Name].Sd > 0 ? (p.Profile[f.Name] - overall[f.Name].Mean) / overall[f.Name].Sd : 0,
+                StringComparer.Ordinal));
+        var names = SegmentNamer.GenerateUnique(standardized);
+        return profiles.Select(p => names[p.Cluster]).ToArray();
     }
 
     private static string Describe(ClusterProfile p) => string.Create(CultureInfo.InvariantCulture,

@@ -39,6 +39,61 @@ public sealed class SegmentationRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Run_names_are_the_report_generators_names_for_the_same_profile()
+    {
+        // One name generator: the runner's GeneratedName must equal what Reports' SegmentNaming derives from
+        // Reports.SegmentComparison for the same run.
+        using var warehouse = TwoGroupWarehouse();
+        var run = SegmentationRunner.Run(warehouse, new SegmentationOptions { K = 2 });
+        var db = warehouse.Connection;
+        var stored = db.Query<(int Key, string Name)>("SELECT \"SegmentKey\", \"GeneratedName\" FROM \"Segmentation\".\"Segment\"")
+            .ToDictionary(r => r.Key, r => r.Name);
+        var fromReports = Warehouse.Reports.Naming.SegmentNaming.ApplyGeneratedNames(warehouse, run.ConfigurationName);
+        Assert.Equal(2, fromReports.Count);
+        foreach (var (key, name) in fromReports)
+        {
+            Assert.Equal(name, stored[key]);
+        }
+
+        // The weekly big spenders (customers 5-8) are the high-value, frequent, recent segment.
+        Assert.Contains("high value", stored[run.SegmentKeys[4]], StringComparison.Ordinal);
+        Assert.Contains("frequent", stored[run.SegmentKeys[4]], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cli_segment_run_stores_the_sql_rules_and_rename_keeps_a_users_name()
+    {
+        TwoGroupWarehouse().Dispose();
+        var file = Path.Combine(_folder, "w.duckdb");
+        Assert.Equal(0, Warehouse.Etl.Cli.WarehouseCli.Build().Parse(["--warehouse", file, "segment", "run", "--k", "2"]).Invoke());
+        int key;
+        using (var warehouse = DuckDbWarehouse.Open(file))
+        {
+            var db = warehouse.Connection;
+            var rules = db.Query<(int SegmentKey, string Predicate, int Matched, int TruePositives)>(
+                "SELECT \"SegmentKey\", \"Predicate\", \"MatchedCustomerCount\", \"TruePositiveCount\" FROM \"Segmentation\".\"SegmentRule\"").ToList();
+            Assert.Equal(2, rules.Count);
+            // Two well separated groups of 4: a depth-3 tree separates them exactly, measured in SQL.
+            Assert.All(rules, r => Assert.Equal(4, r.Matched));
+            Assert.All(rules, r => Assert.Equal(4, r.TruePositives));
+            key = rules[0].SegmentKey;
+        }
+
+        Assert.Equal(0, Warehouse.Etl.Cli.WarehouseCli.Build().Parse(["--warehouse", file, "segment", "rename", key.ToString(System.Globalization.CultureInfo.InvariantCulture), "VIP"]).Invoke());
+        Assert.Equal(0, Warehouse.Etl.Cli.WarehouseCli.Build().Parse(["--warehouse", file, "segment", "run", "--k", "2", "--no-explain"]).Invoke());
+        Assert.NotEqual(0, Warehouse.Etl.Cli.WarehouseCli.Build().Parse(["--warehouse", file, "segment", "rename", "999", "x"]).Invoke());
+        using (var warehouse = DuckDbWarehouse.Open(file))
+        {
+            var db = warehouse.Connection;
+            Assert.Equal("VIP", db.ExecuteScalar<string>("SELECT \"SegmentName\" FROM \"Segmentation\".\"Segment\" WHERE \"SegmentKey\" = $key", new { key }));
+            // --no-explain: the second run has no rules of its own.
+            Assert.Equal(0, db.ExecuteScalar<long>("""
+                SELECT count(*) FROM "Segmentation"."SegmentRule" WHERE "ModelRunKey" = (SELECT max("ModelRunKey") FROM "Segmentation"."ModelRun")
+                """));
+        }
+    }
+
+    [Fact]
     public void Memberships_are_type_2_a_changed_segment_closes_the_old_row()
     {
         using var warehouse = TwoGroupWarehouse();
