@@ -40,6 +40,10 @@ internal sealed class GaussianComponents
     internal double[] PrecisionFactor { get; }
     internal double[] LogDetPrecisionFactor { get; }
     internal double[] LogWeights { get; }
+#if NET
+    /// <summary>Full, Vector256 available: L⁻¹ per component padded with zeros to dp × dp (dp = d rounded up to 4).</summary>
+    private double[]? _paddedPrecision;
+#endif
 
     internal static int CovarianceLength(CovarianceType type, int k, int d) =>
         type == CovarianceType.Full ? k * d * d : type == CovarianceType.Diagonal ? k * d : k;
@@ -74,6 +78,16 @@ internal sealed class GaussianComponents
                     }
                     LogDetPrecisionFactor[c] = logDet;
                 }
+#if NET
+                if (GaussianSimdKernels.IsSupported)
+                {
+                    int dp = GaussianSimdKernels.Padded(d);
+                    _paddedPrecision = new double[k * dp * dp];
+                    for (int c = 0; c < k; c++)
+                        for (int i = 0; i < d; i++)
+                            Array.Copy(PrecisionFactor, c * d * d + i * d, _paddedPrecision, c * dp * dp + i * dp, d);
+                }
+#endif
                 break;
             case CovarianceType.Diagonal:
                 for (int c = 0; c < k; c++)
@@ -180,10 +194,14 @@ internal sealed class GaussianComponents
             var scratch = new double[d];
             int s = ch * ChunkRows, e = Math.Min(n, s + ChunkRows);
             double sum = 0;
+            int done = s;
+#if NET
+            if (_paddedPrecision is not null) done = GaussianSimdKernels.FullLogProbabilities(this, _paddedPrecision, x, s, e, resp);
+#endif
+            for (int i = done; i < e; i++) WeightedLogProbabilities(x, (long)i * d, resp, i * k, scratch);
             for (int i = s; i < e; i++)
             {
                 int ro = i * k;
-                WeightedLogProbabilities(x, (long)i * d, resp, ro, scratch);
                 double max = double.NegativeInfinity;
                 for (int c = 0; c < k; c++) if (resp[ro + c] > max) max = resp[ro + c];
                 double acc = 0;
@@ -203,6 +221,9 @@ internal sealed class GaussianComponents
     internal static GaussianComponents MStep(double[] x, int n, int d, double[] resp, int k, CovarianceType type, double reg, int maxDop)
     {
         int chunks = (n + ChunkRows - 1) / ChunkRows;
+#if NET
+        bool simd = GaussianSimdKernels.IsSupported;
+#endif
         var pn = new double[chunks * k];
         var pm = new double[(long)chunks * k * d];
         ForEachChunk(chunks, maxDop, ch =>
@@ -218,7 +239,11 @@ internal sealed class GaussianComponents
                     double r = resp[i * k + c];
                     pn[no + c] += r;
                     long o = mo + c * d;
-                    for (int j = 0; j < d; j++) pm[o + j] += r * x[xo + j];
+                    int j = 0;
+#if NET
+                    if (simd) j = GaussianSimdKernels.AddScaled(pm, o, r, x, xo, d);
+#endif
+                    for (; j < d; j++) pm[o + j] += r * x[xo + j];
                 }
             }
         });
@@ -243,6 +268,13 @@ internal sealed class GaussianComponents
             {
                 int s = ch * ChunkRows, e = Math.Min(n, s + ChunkRows);
                 long co = (long)ch * k * d * d;
+#if NET
+                if (simd)
+                {
+                    GaussianSimdKernels.FullCovarianceSums(x, s, e, d, resp, k, means, pc, co);
+                    return;
+                }
+#endif
                 var diff = new double[d];
                 for (int i = s; i < e; i++)
                 {
