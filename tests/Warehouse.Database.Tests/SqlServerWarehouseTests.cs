@@ -17,6 +17,7 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
     {
         { nameof(PurchaseStagingRow), "Integration.Purchase_Staging" },
         { nameof(CustomerStagingRow), "Integration.Customer_Staging" },
+        { nameof(DemographicsStagingRow), "Integration.Demographics_Staging" },
         { nameof(WebSessionStagingRow), "Integration.WebSession_Staging" },
         { nameof(SocialStagingRow), "Integration.SocialInteraction_Staging" },
         { nameof(RejectedRow), "Integration.RejectedPurchase" },
@@ -114,9 +115,22 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
         Assert.Equal(["@ConfigurationName", "@ModelRunKey"], Names(SqlServerSegmentation.PublishProcedure));
     }
 
+    [Fact]
+    public void EveryStagingTargetHasARowTypeThatIsBulkCopiedIntoIt()
+    {
+        // Each load target's staging table is filled by one of the row types checked above (demographics was missing once).
+        var staged = BulkCopies().Select(row => (string)row[1]).ToHashSet(StringComparer.Ordinal);
+        Expect.None(StagingTarget.All.Select(t => t.StagingTable).Where(t => !staged.Contains(t)), "every staging table has a checked bulk copy");
+        Expect.None(StagingTarget.All.Select(t => t.RejectTable).Where(t => !staged.Contains(t)), "every reject table has a checked bulk copy");
+    }
+
     public static TheoryData<string> StatementTexts()
     {
-        var data = new TheoryData<string> { SqlServerLoadSession.FindSuccessfulLoadSql, SqlServerWarehouse.SchemaCheckSql, SqlServerSegmentation.RunSummarySql };
+        var data = new TheoryData<string>
+        {
+            SqlServerLoadSession.FindSuccessfulLoadSql, SqlServerLoadSession.LineageCountsSql, SqlServerWarehouse.SchemaCheckSql,
+            SqlServerSegmentation.RunSummarySql, SqlServerSegmentation.ExcludedForConsentSql, Warehouse.Data.SegmentProfiles.Sql,
+        };
         foreach (var target in StagingTarget.All)
         {
             data.Add(target.DeleteStagedSql);
@@ -135,7 +149,11 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
 
         var visitor = new ReferenceVisitor();
         fragment.Accept(visitor);
-        var columns = fixture.Tables.SelectMany(t => t.GetReferenced(Table.Columns)).Select(c => c.Name.Parts[^1]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var views = fixture.Model.GetObjects(DacQueryScopes.UserDefined, View.TypeClass).ToList();
+        var objects = fixture.Tables.Concat(views).Select(o => ModelFixture.Plain(o.Name)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Expect.None(visitor.Objects.Where(o => !objects.Contains(o)), "referenced tables and views exist in the model");
+        var columns = fixture.Tables.SelectMany(t => t.GetReferenced(Table.Columns)).Concat(views.SelectMany(v => v.GetReferenced(View.Columns)))
+            .Select(c => c.Name.Parts[^1]).ToHashSet(StringComparer.OrdinalIgnoreCase);
         Expect.None(visitor.Columns.Where(c => !columns.Contains(c)), "referenced columns exist in the model");
         // Values come in as parameters, never as literals built from input.
         Assert.DoesNotContain(visitor.StringLiterals, s => !s.StartsWith("Integration.", StringComparison.Ordinal) && s is not "P");
@@ -189,6 +207,10 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
         public List<string> Columns { get; } = [];
 
         public List<string> StringLiterals { get; } = [];
+
+        public List<string> Objects { get; } = [];
+
+        public override void Visit(NamedTableReference node) => Objects.Add(string.Join('.', node.SchemaObject.Identifiers.Select(i => i.Value)));
 
         public override void Visit(ColumnReferenceExpression node)
         {

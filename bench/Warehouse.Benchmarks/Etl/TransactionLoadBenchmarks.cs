@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Dapper;
 using Warehouse.Data.DuckDb;
 using Warehouse.Data.Loading;
+using Warehouse.Data.SqlServer;
 using Warehouse.Etl.Transactions;
 
 namespace Warehouse.Benchmarks.Etl;
@@ -73,7 +74,7 @@ public class TransactionLoadBenchmarks
     [Benchmark]
     public long FileToStaging()
     {
-        using var session = DuckDbLoadSession.Begin(_warehouse!, "bench", "online_retail.csv", null, "Integration.Purchase_Staging");
+        using var session = SourceLoad.Begin(_warehouse!, StagingTarget.Purchase, "bench", "online_retail.csv", null);
         var parser = TransactionLoader.StageFile(session, _path, new TransactionMapping());
         return parser.RowsRead; // disposing without Complete rolls back
     }

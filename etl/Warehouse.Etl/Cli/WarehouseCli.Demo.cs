@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Warehouse.Data.DuckDb;
 using Warehouse.Etl.Demo;
 using Warehouse.Etl.Segmenting;
 
@@ -12,7 +13,7 @@ internal static partial class WarehouseCli
         var customers = new Option<int>("--customers") { Description = "Customers to generate.", DefaultValueFactory = _ => 20_000 };
         var lines = new Option<int>("--lines") { Description = "Approximate purchase lines to generate.", DefaultValueFactory = _ => 500_000 };
         var seed = new Option<int>("--seed") { Description = "Random seed of the generator and of k-means.", DefaultValueFactory = _ => 42 };
-        var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for the generated source files (default: demo-data beside the warehouse file)." };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for the generated source files (default: demo-data beside the warehouse file; with --connection, in the current folder)." };
         var k = new Option<int>("--k") { Description = "Number of segments.", DefaultValueFactory = _ => 5 };
         var demo = new Command("demo", "Generate a realistic multi-source sample with planted customer behaviours, load it through staging into the star schema, segment it with k-means and print the segments.");
         foreach (var option in new Option[] { customers, lines, seed, output, k })
@@ -24,7 +25,7 @@ internal static partial class WarehouseCli
         {
             using var warehouse = OpenWarehouse(parse);
             var folder = parse.GetValue(output)?.FullName
-                ?? Path.Combine(Path.GetDirectoryName(warehouse.Location) is { Length: > 0 } dir ? dir : Directory.GetCurrentDirectory(), "demo-data");
+                ?? Path.Combine(warehouse is DuckDbWarehouse && Path.GetDirectoryName(warehouse.Location) is { Length: > 0 } dir ? dir : Directory.GetCurrentDirectory(), "demo-data");
             var options = new DemoOptions
             {
                 Customers = parse.GetValue(customers),

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Dapper;
 using Spectre.Console;
+using Warehouse.Data;
+using Warehouse.Data.SqlServer;
 using Warehouse.Etl.Segmenting;
 using Warehouse.Reports.Explanation;
 using Warehouse.Reports.Naming;
@@ -48,25 +49,14 @@ internal static partial class WarehouseCli
                 options.Features = names;
             }
 
-            if (parse.GetValue(ConnectionOption) is { } connection)
+            using var warehouse = OpenWarehouse(parse);
+            if (warehouse is SqlServerWarehouse)
             {
-                // SQL Server runs the configuration row in the database (SQL CLR), as the SQL Agent job does.
-                using var sqlServer = Warehouse.Data.SqlServer.SqlServerWarehouse.Open(connection);
-                ConsoleUi.Line($"Warehouse: SQL Server {sqlServer.Location} (algorithm, features, k and seed come from Segmentation.Configuration)");
-                var summary = Warehouse.Data.SqlServer.SqlServerSegmentation.Run(sqlServer, options.ConfigurationName);
-                ConsoleUi.Line(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"Run {summary.ModelRunKey} ({summary.ConfigurationName}, {summary.Algorithm}): {summary.NumberOfCustomers:N0} customers in {summary.NumberOfSegments} segments as of {summary.AsOfDateKey}; silhouette {summary.Silhouette:0.000}, Davies-Bouldin {summary.DaviesBouldin:0.000}; published."));
-                if (!parse.GetValue(noExplain))
-                {
-                    ExplainSegments(sqlServer, options.ConfigurationName);
-                }
-
-                return 0;
+                ConsoleUi.Line("SQL Server runs the configuration in the database (SQL CLR): algorithm, features, k and seed come from its Segmentation.Configuration row.");
             }
 
-            using var warehouse = OpenWarehouse(parse);
             SegmentationResult? result = null;
-            ConsoleUi.RunSteps([("Segmenting customers", () => result = SegmentationRunner.Run(warehouse, options))]);
+            ConsoleUi.RunSteps([("Segmenting customers", () => result = EngineSegmentation.Run(warehouse, options))]);
             PrintSegmentation(result!);
             if (!parse.GetValue(noExplain))
             {
@@ -80,22 +70,17 @@ internal static partial class WarehouseCli
         list.SetAction(parse => Run(() =>
         {
             using var warehouse = OpenWarehouse(parse);
-            var rows = warehouse.Connection.Query<(string Configuration, int Run, int SegmentKey, string Name, long Customers, double Share, double Recency,
-                double Frequency, double Aov, double Monetary)>("""
-                SELECT "ConfigurationName", "ModelRunKey", "SegmentKey", "SegmentName", "CustomerCount", "Share", "MeanRecencyDays", "MeanFrequency",
-                       "MeanAverageOrderValue", "MeanMonetaryValue"
-                FROM "Reports"."SegmentProfile" ORDER BY "ConfigurationName", "MeanMonetaryValue" DESC
-                """).ToList();
+            var rows = SegmentProfiles.Read(warehouse);
             if (rows.Count == 0)
             {
                 ConsoleUi.Line("No segmentation run yet: run 'segment run' (or 'demo').");
                 return 0;
             }
 
-            foreach (var group in rows.GroupBy(r => (r.Configuration, r.Run)))
+            foreach (var group in rows.GroupBy(r => (r.ConfigurationName, r.ModelRunKey)))
             {
-                ConsoleUi.Line($"Configuration '{group.Key.Configuration}', run {group.Key.Run}:");
-                PrintTable(group.Select(r => new SegmentSummary(r.SegmentKey, false, r.Name, (int)r.Customers, r.Share, r.Recency, r.Frequency, r.Aov, r.Monetary)));
+                ConsoleUi.Line($"Configuration '{group.Key.ConfigurationName}', run {group.Key.ModelRunKey}:");
+                PrintTable(group.Select(EngineSegmentation.Summary));
             }
 
             return 0;

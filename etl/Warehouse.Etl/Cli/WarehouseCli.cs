@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Warehouse.Data;
 using Warehouse.Data.DuckDb;
+using Warehouse.Data.SqlServer;
 using Warehouse.Etl.Sources;
 using Warehouse.Etl.Transactions;
 
@@ -19,12 +21,13 @@ internal static partial class WarehouseCli
 
     /// <summary>
     /// Global <c>--connection</c> option: a SQL Server connection string (database deployed from Warehouse.dacpac).
-    /// When given, <c>load transactions</c> loads into SQL Server and <c>segment run</c> runs the configuration in the
-    /// database (SQL CLR) instead of using the DuckDB file.
+    /// When given, every verb works on SQL Server instead of the DuckDB file: loads go through SqlBulkCopy into staging
+    /// and the Integration procedures, <c>segment run</c> runs the configuration in the database (SQL CLR), and
+    /// <c>segment list</c> and <c>report</c> read the Reports views.
     /// </summary>
     public static readonly Option<string?> ConnectionOption = new("--connection")
     {
-        Description = "SQL Server connection string (\"Server=…;Database=…;…\") of a warehouse deployed from Warehouse.dacpac; used instead of --warehouse by 'load transactions' and 'segment run'.",
+        Description = "SQL Server connection string (\"Server=…;Database=…;…\") of a warehouse deployed from Warehouse.dacpac; every verb then uses it instead of --warehouse.",
         Recursive = true,
     };
 
@@ -59,14 +62,6 @@ internal static partial class WarehouseCli
                 map.Currency = code.Trim().ToUpperInvariant();
             }
 
-            if (parse.GetValue(ConnectionOption) is { } connection)
-            {
-                using var sqlServer = Warehouse.Data.SqlServer.SqlServerWarehouse.Open(connection);
-                ConsoleUi.Line($"Warehouse: SQL Server {sqlServer.Location}");
-                PrintLoad(SqlServerTransactionLoader.Load(sqlServer, parse.GetValue(file)!.FullName, map));
-                return 0;
-            }
-
             using var warehouse = OpenWarehouse(parse);
             var result = TransactionLoader.Load(warehouse, parse.GetValue(file)!.FullName, map);
             PrintLoad(result);
@@ -92,9 +87,19 @@ internal static partial class WarehouseCli
             $"  file → staging {result.StagingElapsed.TotalSeconds:0.00} s ({result.StagingRowsPerSecond:N0} rows/s); total {result.TotalElapsed.TotalSeconds:0.00} s; {result.FactRowsInserted:N0} fact rows inserted."));
     }
 
-    /// <summary>Opens (creating when new) the warehouse named by --warehouse and says where it is.</summary>
-    internal static DuckDbWarehouse OpenWarehouse(ParseResult parse)
+    /// <summary>
+    /// Opens the warehouse and says where it is: the SQL Server database of --connection (the connection string is
+    /// checked before connecting; the schema must be deployed), else the DuckDB file of --warehouse (created when new).
+    /// </summary>
+    internal static IWarehouse OpenWarehouse(ParseResult parse)
     {
+        if (parse.GetValue(ConnectionOption) is { } connection)
+        {
+            var sqlServer = SqlServerWarehouse.Open(connection);
+            ConsoleUi.Line($"Warehouse: SQL Server {sqlServer.Location}");
+            return sqlServer;
+        }
+
         var path = parse.GetValue(WarehouseOption) ?? WarehouseLocation.Default();
         var warehouse = DuckDbWarehouse.Open(path);
         ConsoleUi.Line($"Warehouse: {warehouse.Location}");

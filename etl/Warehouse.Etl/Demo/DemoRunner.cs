@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Warehouse.Data.DuckDb;
+using Warehouse.Data;
 using Warehouse.Etl.Loading;
 using Warehouse.Etl.Segmenting;
 using Warehouse.Etl.Transactions;
@@ -9,7 +9,8 @@ namespace Warehouse.Etl.Demo;
 /// <summary>
 /// The demo end to end: generate the sample files, load them through staging into the star schema, segment.
 /// Loads are idempotent (a file already loaded is skipped by content hash), so a second demo on the same warehouse
-/// leaves the data as it was and records a new model run.
+/// leaves the data as it was and records a new model run. The same steps run on either engine (on SQL Server the
+/// segmentation is the configuration's row run in the database, see <see cref="EngineSegmentation"/>).
 /// </summary>
 public static class DemoRunner
 {
@@ -30,7 +31,7 @@ public static class DemoRunner
     /// <param name="demo">Sample size, seed and folder.</param>
     /// <param name="segmentation">Segmentation parameters.</param>
     /// <param name="step">Runs one named step (progress display); null runs the steps directly.</param>
-    public static Result Run(DuckDbWarehouse warehouse, DemoOptions demo, SegmentationOptions segmentation, Action<string, Action>? step = null)
+    public static Result Run(IWarehouse warehouse, DemoOptions demo, SegmentationOptions segmentation, Action<string, Action>? step = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
         ArgumentNullException.ThrowIfNull(demo);
@@ -47,7 +48,7 @@ public static class DemoRunner
         step("Loading transactions (staging → star schema)", () => transactions = TransactionLoader.Load(warehouse, dataset!.Files.Transactions));
         step("Loading web events (sessions)", () => web = InteractionLoaders.LoadWeb(warehouse, dataset!.Files.WebEvents));
         step("Loading social comments (sentiment, keywords)", () => social = InteractionLoaders.LoadSocial(warehouse, dataset!.Files.SocialComments));
-        step("Building features and clustering (k-means++)", () => run = SegmentationRunner.Run(warehouse, segmentation));
+        step("Building features and clustering (k-means++)", () => run = EngineSegmentation.Run(warehouse, segmentation));
         return new Result(dataset!, transactions!, run!, clock.Elapsed, customers!, web!, social!, demographics!);
     }
 }

@@ -1,5 +1,6 @@
-using Warehouse.Data.DuckDb;
+using Warehouse.Data;
 using Warehouse.Data.Loading;
+using Warehouse.Data.SqlServer;
 using Warehouse.Etl.Cleaning;
 using Warehouse.Etl.Sources;
 
@@ -8,7 +9,8 @@ namespace Warehouse.Etl.Loading;
 /// <summary>
 /// <c>load crm</c>: CRM customers (CSV, or JSON when the file ends in .json/.jsonl) read and cleaned by
 /// <see cref="CrmCustomerReader"/>, staged, then resolved into <c>Dimension.Customer</c> with type 2 history
-/// (<see cref="CustomerMigration"/>), all in one atomic load.
+/// (<see cref="CustomerMigration"/> in the embedded warehouse, Integration.MigrateStagedCustomerData in SQL Server),
+/// all in one atomic load.
 /// </summary>
 public static class CrmLoader
 {
@@ -17,25 +19,24 @@ public static class CrmLoader
 
     /// <summary>Loads one CRM file.</summary>
     /// <exception cref="SourceFormatException">The file cannot be read as a whole; nothing was loaded.</exception>
-    public static LoadResult Load(DuckDbWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null,
+    public static LoadResult Load(IWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null,
         Warehouse.Etl.Identity.IdentityResolverOptions? identity = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        var (clock, sourceName, hash, found) = SourceFile.Prepare(warehouse, path, "CRM", SourceSystem, "Dimension.Customer");
+        var (clock, sourceName, hash, found) = SourceFile.Prepare(warehouse, path, "CRM", SourceSystem, StagingTarget.Customer);
         if (found is { } done)
         {
             return new LoadResult(SourceSystem, sourceName, done, true, 0, 0, 0, "already loaded", clock.Elapsed);
         }
 
-        using var session = DuckDbLoadSession.Begin(warehouse, SourceSystem, sourceName, hash, "Dimension.Customer", checkpoint);
-        var rejects = session.OpenRejects("RejectedCustomer");
+        using var session = SourceLoad.Begin(warehouse, StagingTarget.Customer, SourceSystem, sourceName, hash, checkpoint);
         long read = 0, accepted = 0;
         using (var stream = SourceFile.Open(path))
         {
             var json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
             var items = json ? CrmCustomerReader.ReadJson(stream, sourceName, options) : CrmCustomerReader.ReadCsv(stream, sourceName, options);
             var row = new CustomerStagingRow { SourceName = sourceName, LineageKey = session.LineageKey };
-            session.Append<CustomerStagingRow, CustomerStagingRowMap>("Integration", "Customer_Staging", Rows());
+            session.Stage(Rows());
 
             IEnumerable<CustomerStagingRow> Rows()
             {
@@ -44,7 +45,7 @@ public static class CrmLoader
                     read++;
                     if (item.Reject is { } reject)
                     {
-                        rejects.Add(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
+                        session.Reject(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
                         continue;
                     }
 
@@ -68,12 +69,12 @@ public static class CrmLoader
             }
         }
 
-        rejects.Flush();
-        session.Checkpoint("staged");
-        var migration = CustomerMigration.Run(session, SourceSystem, IdentityMatching.Create(identity));
-        session.Complete(read, accepted, rejects.Count, migration.LastUpdate, SourceSystem);
-        return new LoadResult(SourceSystem, sourceName, session.LineageKey, false, read, accepted, rejects.Count,
-            $"{migration.NewCustomers:N0} new customers, {migration.NewVersions:N0} new versions (changed attributes), {migration.Unchanged:N0} unchanged, {migration.SkippedByCutoff:N0} not newer than the cutoff",
-            clock.Elapsed);
+        var counts = session.Migrate(read, accepted, SourceSystem, duckDb =>
+        {
+            var migration = CustomerMigration.Run(duckDb, SourceSystem, IdentityMatching.Create(identity));
+            return new MigrationOutcome(0, migration.LastUpdate,
+                $"{migration.NewCustomers:N0} new customers, {migration.NewVersions:N0} new versions (changed attributes), {migration.Unchanged:N0} unchanged, {migration.SkippedByCutoff:N0} not newer than the cutoff");
+        });
+        return LoadResult.From(SourceSystem, sourceName, session.LineageKey, counts, clock.Elapsed);
     }
 }

@@ -1,5 +1,6 @@
-using Warehouse.Data.DuckDb;
+using Warehouse.Data;
 using Warehouse.Data.Loading;
+using Warehouse.Data.SqlServer;
 using Warehouse.Etl.Cleaning;
 using Warehouse.Etl.Sources;
 
@@ -16,23 +17,22 @@ public static class DemographicsLoader
 
     /// <summary>Loads one survey file.</summary>
     /// <exception cref="SourceFormatException">The file cannot be read as a whole; nothing was loaded.</exception>
-    public static LoadResult Load(DuckDbWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
+    public static LoadResult Load(IWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        var (clock, sourceName, hash, found) = SourceFile.Prepare(warehouse, path, "demographics", SourceSystem, "Fact.SurveyResponse");
+        var (clock, sourceName, hash, found) = SourceFile.Prepare(warehouse, path, "demographics", SourceSystem, StagingTarget.Demographics);
         if (found is { } done)
         {
             return new LoadResult(SourceSystem, sourceName, done, true, 0, 0, 0, "already loaded", clock.Elapsed);
         }
 
-        using var session = DuckDbLoadSession.Begin(warehouse, SourceSystem, sourceName, hash, "Fact.SurveyResponse", checkpoint);
-        var rejects = session.OpenRejects("RejectedCustomer");
+        using var session = SourceLoad.Begin(warehouse, StagingTarget.Demographics, SourceSystem, sourceName, hash, checkpoint);
         long read = 0, accepted = 0;
         using (var stream = SourceFile.Open(path))
         {
             var items = SurveyResponseReader.ReadCsv(stream, sourceName, options);
             var row = new DemographicsStagingRow { SourceName = sourceName, LineageKey = session.LineageKey };
-            session.Append<DemographicsStagingRow, DemographicsStagingRowMap>("Integration", "Demographics_Staging", Rows());
+            session.Stage(Rows());
 
             IEnumerable<DemographicsStagingRow> Rows()
             {
@@ -41,7 +41,7 @@ public static class DemographicsLoader
                     read++;
                     if (item.Reject is { } reject)
                     {
-                        rejects.Add(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
+                        session.Reject(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
                         continue;
                     }
 
@@ -62,11 +62,11 @@ public static class DemographicsLoader
             }
         }
 
-        rejects.Flush();
-        session.Checkpoint("staged");
-        var (written, unknown) = DemographicsMigration.Run(session);
-        session.Complete(read, accepted - unknown, rejects.Count + unknown, null, null);
-        return new LoadResult(SourceSystem, sourceName, session.LineageKey, false, read, accepted - unknown, rejects.Count + unknown,
-            $"{written:N0} survey answers new or changed, {unknown:N0} answers for unknown customers rejected", clock.Elapsed);
+        var counts = session.Migrate(read, accepted, null, duckDb =>
+        {
+            var (written, unknown) = DemographicsMigration.Run(duckDb);
+            return new MigrationOutcome(unknown, null, $"{written:N0} survey answers new or changed, {unknown:N0} answers for unknown customers rejected");
+        });
+        return LoadResult.From(SourceSystem, sourceName, session.LineageKey, counts, clock.Elapsed);
     }
 }

@@ -1,5 +1,6 @@
-using Warehouse.Data.DuckDb;
+using Warehouse.Data;
 using Warehouse.Data.Loading;
+using Warehouse.Data.SqlServer;
 using Warehouse.Etl.Cleaning;
 using Warehouse.Etl.Sources;
 using Warehouse.Etl.Text;
@@ -16,23 +17,22 @@ public static class InteractionLoaders
 {
     /// <summary>Loads a web events file.</summary>
     /// <exception cref="SourceFormatException">The file cannot be read as a whole; nothing was loaded.</exception>
-    public static LoadResult LoadWeb(DuckDbWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
+    public static LoadResult LoadWeb(IWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        var (clock, sourceName, hash, done) = SourceFile.Prepare(warehouse, path, "web", "web", "Fact.WebSession");
+        var (clock, sourceName, hash, done) = SourceFile.Prepare(warehouse, path, "web", "web", StagingTarget.WebSession);
         if (done is { } earlier)
         {
             return new LoadResult("web", sourceName, earlier, true, 0, 0, 0, "already loaded", clock.Elapsed);
         }
 
-        using var session = DuckDbLoadSession.Begin(warehouse, "web", sourceName, hash, "Fact.WebSession", checkpoint);
-        var rejects = session.OpenRejects("RejectedWebEvent");
+        using var session = SourceLoad.Begin(warehouse, StagingTarget.WebSession, "web", sourceName, hash, checkpoint);
         long events = 0, sessions = 0;
         using (var stream = SourceFile.Open(path))
         {
             var items = new WebSessionizer().Sessionize(WebEventReader.ReadJsonLines(stream, sourceName, options), sourceName);
             var row = new WebSessionStagingRow { SourceName = sourceName, LineageKey = session.LineageKey };
-            session.Append<WebSessionStagingRow, WebSessionStagingRowMap>("Integration", "WebSession_Staging", Rows());
+            session.Stage(Rows());
 
             IEnumerable<WebSessionStagingRow> Rows()
             {
@@ -40,7 +40,7 @@ public static class InteractionLoaders
                 {
                     if (item.Reject is { } reject)
                     {
-                        rejects.Add(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
+                        session.Reject(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
                         continue;
                     }
 
@@ -65,27 +65,26 @@ public static class InteractionLoaders
             }
         }
 
-        rejects.Flush();
-        session.Checkpoint("staged");
-        var (inserted, matched, last) = InteractionMigration.RunWeb(session);
-        session.Complete(events + rejects.Count, events, rejects.Count, last, "web");
-        return new LoadResult("web", sourceName, session.LineageKey, false, events + rejects.Count, events, rejects.Count,
-            $"{sessions:N0} sessions ({inserted:N0} new or changed), {matched:N0} linked to a customer", clock.Elapsed);
+        var counts = session.Migrate(events + session.RowsRejected, events, "web", duckDb =>
+        {
+            var (inserted, matched, last) = InteractionMigration.RunWeb(duckDb);
+            return new MigrationOutcome(0, last, $"{sessions:N0} sessions ({inserted:N0} new or changed), {matched:N0} linked to a customer");
+        });
+        return LoadResult.From("web", sourceName, session.LineageKey, counts, clock.Elapsed);
     }
 
     /// <summary>Loads a social comments file.</summary>
     /// <exception cref="SourceFormatException">The file cannot be read as a whole; nothing was loaded.</exception>
-    public static LoadResult LoadSocial(DuckDbWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
+    public static LoadResult LoadSocial(IWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        var (clock, sourceName, hash, done) = SourceFile.Prepare(warehouse, path, "social", "social", "Fact.SocialInteraction");
+        var (clock, sourceName, hash, done) = SourceFile.Prepare(warehouse, path, "social", "social", StagingTarget.SocialInteraction);
         if (done is { } earlier)
         {
             return new LoadResult("social", sourceName, earlier, true, 0, 0, 0, "already loaded", clock.Elapsed);
         }
 
-        using var session = DuckDbLoadSession.Begin(warehouse, "social", sourceName, hash, "Fact.SocialInteraction", checkpoint);
-        var rejects = session.OpenRejects("RejectedSocialInteraction");
+        using var session = SourceLoad.Begin(warehouse, StagingTarget.SocialInteraction, "social", sourceName, hash, checkpoint);
         var analyzer = new SentimentAnalyzer();
         var keywords = new KeywordExtractor();
         long read = 0, accepted = 0;
@@ -93,7 +92,7 @@ public static class InteractionLoaders
         {
             var items = SocialCommentReader.ReadJson(stream, sourceName, options);
             var row = new SocialStagingRow { SourceName = sourceName, LineageKey = session.LineageKey };
-            session.Append<SocialStagingRow, SocialStagingRowMap>("Integration", "SocialInteraction_Staging", Rows());
+            session.Stage(Rows());
 
             IEnumerable<SocialStagingRow> Rows()
             {
@@ -102,7 +101,7 @@ public static class InteractionLoaders
                     read++;
                     if (item.Reject is { } reject)
                     {
-                        rejects.Add(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
+                        session.Reject(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
                         continue;
                     }
 
@@ -126,11 +125,11 @@ public static class InteractionLoaders
             }
         }
 
-        rejects.Flush();
-        session.Checkpoint("staged");
-        var (inserted, matched, last) = InteractionMigration.RunSocial(session);
-        session.Complete(read, accepted, rejects.Count, last, "social");
-        return new LoadResult("social", sourceName, session.LineageKey, false, read, accepted, rejects.Count,
-            $"{inserted:N0} comments new or changed, {matched:N0} linked to a customer", clock.Elapsed);
+        var counts = session.Migrate(read, accepted, "social", duckDb =>
+        {
+            var (inserted, matched, last) = InteractionMigration.RunSocial(duckDb);
+            return new MigrationOutcome(0, last, $"{inserted:N0} comments new or changed, {matched:N0} linked to a customer");
+        });
+        return LoadResult.From("social", sourceName, session.LineageKey, counts, clock.Elapsed);
     }
 }

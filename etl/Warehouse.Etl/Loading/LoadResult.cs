@@ -11,4 +11,9 @@ namespace Warehouse.Etl.Loading;
 /// <param name="Detail">What changed in the star schema, in words.</param>
 /// <param name="Elapsed">Time of the load.</param>
 public sealed record LoadResult(string SourceSystem, string SourceName, int LineageKey, bool Skipped, long RowsRead, long RowsLoaded, long RowsRejected,
-    string Detail, TimeSpan Elapsed);
+    string Detail, TimeSpan Elapsed)
+{
+    /// <summary>The result of a completed load.</summary>
+    internal static LoadResult From(string sourceSystem, string sourceName, int lineageKey, Warehouse.Data.Loading.LoadCounts counts, TimeSpan elapsed) =>
+        new(sourceSystem, sourceName, lineageKey, false, counts.RowsRead, counts.RowsLoaded, counts.RowsRejected, counts.Detail, elapsed);
+}

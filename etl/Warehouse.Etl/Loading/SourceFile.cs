@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using Warehouse.Data.DuckDb;
+using Warehouse.Data;
 using Warehouse.Data.Loading;
+using Warehouse.Data.SqlServer;
 using Warehouse.Etl.Transactions;
 
 namespace Warehouse.Etl.Loading;
@@ -16,10 +17,10 @@ internal static class SourceFile
     /// <param name="path">The source file.</param>
     /// <param name="description">What the file holds, for the error message ("CRM", "web", …).</param>
     /// <param name="system">Source system name in lineage.</param>
-    /// <param name="table">Target table recorded in lineage.</param>
+    /// <param name="target">Load target (its table is recorded in lineage).</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     internal static (Stopwatch Clock, string SourceName, string Hash, int? Done) Prepare(
-        DuckDbWarehouse warehouse, string path, string description, string system, string table)
+        IWarehouse warehouse, string path, string description, string system, StagingTarget target)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
@@ -29,7 +30,7 @@ internal static class SourceFile
 
         var clock = Stopwatch.StartNew();
         var hash = TransactionLoader.HashFile(path);
-        return (clock, Path.GetFileName(path), hash, DuckDbLoadSession.FindSuccessfulLoad(warehouse, system, table, hash));
+        return (clock, Path.GetFileName(path), hash, SourceLoad.FindSuccessfulLoad(warehouse, system, target, hash));
     }
 
     /// <summary>Opens the file for one sequential, streaming read.</summary>

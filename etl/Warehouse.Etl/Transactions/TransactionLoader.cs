@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Warehouse.Data.DuckDb;
+using Warehouse.Data;
 using Warehouse.Data.Loading;
+using Warehouse.Data.SqlServer;
 
 namespace Warehouse.Etl.Transactions;
 
@@ -9,6 +10,8 @@ namespace Warehouse.Etl.Transactions;
 /// <c>load transactions</c>: a purchase transactions CSV into the warehouse in one atomic load — staging through the
 /// mapped appender, rejects with reasons, set-based migration into the star schema, lineage with
 /// read = loaded + rejected. A file whose content (SHA-256) was loaded before is skipped: a rerun changes nothing.
+/// The same code loads SQL Server (<c>--connection</c>): SqlBulkCopy into Integration.Purchase_Staging and
+/// Integration.RejectedPurchase, then Integration.MigrateStagedPurchaseData (see <see cref="ISourceLoad"/>).
 /// </summary>
 public static class TransactionLoader
 {
@@ -38,7 +41,7 @@ public static class TransactionLoader
     /// <param name="mapping">Column mapping (defaults: Online Retail).</param>
     /// <param name="checkpoint">Failure injection for tests: called at named checkpoints (staged, facts, before-commit).</param>
     /// <exception cref="CsvFormatException">The file is malformed; nothing was loaded.</exception>
-    public static Result Load(DuckDbWarehouse warehouse, string path, TransactionMapping? mapping = null, Action<string>? checkpoint = null)
+    public static Result Load(IWarehouse warehouse, string path, TransactionMapping? mapping = null, Action<string>? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
         ArgumentNullException.ThrowIfNull(path);
@@ -52,44 +55,49 @@ public static class TransactionLoader
         var total = Stopwatch.StartNew();
         var sourceName = Path.GetFileName(path);
         var hash = HashFile(path);
-        var earlier = DuckDbLoadSession.FindSuccessfulLoad(warehouse, SourceSystem, "Fact.Purchase", hash);
+        var earlier = SourceLoad.FindSuccessfulLoad(warehouse, SourceSystem, StagingTarget.Purchase, hash);
         if (earlier is { } done)
         {
             return new Result(sourceName, done, true, 0, 0, 0, 0, TimeSpan.Zero, total.Elapsed);
         }
 
-        using var session = DuckDbLoadSession.Begin(warehouse, SourceSystem, sourceName, hash, "Fact.Purchase", checkpoint);
+        using var session = SourceLoad.Begin(warehouse, StagingTarget.Purchase, SourceSystem, sourceName, hash, checkpoint);
         var staging = Stopwatch.StartNew();
         var parser = StageFile(session, path, mapping);
         staging.Stop();
-        session.Checkpoint("staged");
-        var migration = PurchaseMigration.Run(session);
-        session.Complete(parser.RowsRead, parser.RowsAccepted, parser.RowsRejected, migration.LastInvoiceTime, SourceSystem);
-        return new Result(sourceName, session.LineageKey, false, parser.RowsRead, parser.RowsAccepted, parser.RowsRejected,
-            migration.Inserted, staging.Elapsed, total.Elapsed);
+        long? inserted = null;
+        var counts = session.Migrate(parser.RowsRead, parser.RowsAccepted, SourceSystem, duckDb =>
+        {
+            var migration = PurchaseMigration.Run(duckDb);
+            inserted = migration.Inserted;
+            return new MigrationOutcome(0, migration.LastInvoiceTime, string.Empty);
+        });
+
+        // SQL Server's procedure replaces every staged line (delete, then insert by business key).
+        return new Result(sourceName, session.LineageKey, false, counts.RowsRead, counts.RowsLoaded, counts.RowsRejected,
+            inserted ?? counts.RowsLoaded, staging.Elapsed, total.Elapsed);
     }
 
     /// <summary>
     /// Reads, validates and stages one file inside <paramref name="session"/>: parsing on a background thread, the
-    /// mapped appender on the caller's thread, rejects into Integration.RejectedPurchase. Returns the parser with its counts.
+    /// engine's bulk path (mapped appender or SqlBulkCopy) on the caller's thread, rejects into
+    /// Integration.RejectedPurchase. Returns the parser with its counts.
     /// </summary>
     /// <exception cref="CsvFormatException">The file is malformed.</exception>
-    public static TransactionCsvParser StageFile(DuckDbLoadSession session, string path, TransactionMapping mapping)
+    public static TransactionCsvParser StageFile(ISourceLoad session, string path, TransactionMapping mapping)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(mapping);
         var sourceName = Path.GetFileName(path);
-        var rejects = session.OpenRejects("RejectedPurchase");
         var parser = new TransactionCsvParser(mapping);
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
         using (var reader = new CsvRecordReader(stream, sourceName, mapping.Delimiter[0]))
         {
-            session.Append<PurchaseStagingRow, PurchaseStagingRowMap>("Integration", "Purchase_Staging", PipelinedStaging.Rows(
+            session.Stage(PipelinedStaging.Rows(
                 onReject => parser.Parse(reader, sourceName, session.LineageKey, onReject),
-                (line, column, reason, raw) => rejects.Add(line, column, reason, raw)));
+                session.Reject));
         }
 
-        rejects.Flush();
         return parser;
     }
 

@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using Microsoft.Data.SqlClient;
+using Warehouse.Data.Loading;
 
 namespace Warehouse.Data.SqlServer;
 
@@ -10,8 +11,9 @@ namespace Warehouse.Data.SqlServer;
 /// target's Integration procedure migrates staging into dimensions and facts in one transaction and completes the
 /// lineage. Disposing a session that was not migrated removes its staged rows and marks the lineage failed, so a
 /// failed load leaves the warehouse as it was. Every statement is parameterized; object names are constants.
+/// Rejected rows are held until the staged rows are copied (one bulk copy at a time per connection), then copied.
 /// </summary>
-public sealed class SqlServerLoadSession : IDisposable
+public sealed class SqlServerLoadSession : ISourceLoad
 {
     /// <summary>Finds an earlier successful load of the same content (rerun = no change).</summary>
     public const string FindSuccessfulLoadSql =
@@ -23,15 +25,22 @@ public sealed class SqlServerLoadSession : IDisposable
     /// <summary>The procedure that marks a load failed.</summary>
     public const string FailLineageProcedure = "Integration.FailLineage";
 
+    /// <summary>Reads the counts the Integration procedure recorded for the load.</summary>
+    public const string LineageCountsSql =
+        "SELECT [RowsLoaded], [RowsRejected] FROM [Integration].[Lineage] WHERE [LineageKey] = @LineageKey AND [WasSuccessful] = 1;";
+
     private readonly SqlServerWarehouse _warehouse;
+    private readonly Action<string>? _checkpoint;
+    private readonly List<RejectedRow> _rejects = [];
     private bool _migrated;
 
-    private SqlServerLoadSession(SqlServerWarehouse warehouse, StagingTarget target, int lineageKey, string sourceName)
+    private SqlServerLoadSession(SqlServerWarehouse warehouse, StagingTarget target, int lineageKey, string sourceName, Action<string>? checkpoint)
     {
         _warehouse = warehouse;
         Target = target;
         LineageKey = lineageKey;
         SourceName = sourceName;
+        _checkpoint = checkpoint;
     }
 
     /// <summary>Lineage of this load.</summary>
@@ -42,6 +51,9 @@ public sealed class SqlServerLoadSession : IDisposable
 
     /// <summary>Where the rows go.</summary>
     public StagingTarget Target { get; }
+
+    /// <inheritdoc />
+    public long RowsRejected { get; private set; }
 
     /// <summary>The lineage key of an earlier successful load with the same content hash, if any.</summary>
     /// <param name="warehouse">The warehouse.</param>
@@ -62,7 +74,9 @@ public sealed class SqlServerLoadSession : IDisposable
     /// <param name="sourceSystem">Source system, e.g. transactions.</param>
     /// <param name="sourceName">Source file name.</param>
     /// <param name="sourceHash">Content hash, or null.</param>
-    public static SqlServerLoadSession Begin(SqlServerWarehouse warehouse, StagingTarget target, string sourceSystem, string sourceName, string? sourceHash)
+    /// <param name="checkpoint">Called at named checkpoints; throwing from it simulates a crash (tests, drills).</param>
+    public static SqlServerLoadSession Begin(SqlServerWarehouse warehouse, StagingTarget target, string sourceSystem, string sourceName, string? sourceHash,
+        Action<string>? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
         ArgumentNullException.ThrowIfNull(target);
@@ -73,7 +87,52 @@ public sealed class SqlServerLoadSession : IDisposable
         parameters.Add("@SourceHash", sourceHash, DbType.String, size: 64);
         parameters.Add("@LineageKey", dbType: DbType.Int32, direction: ParameterDirection.Output);
         warehouse.Connection.Execute(GetLineageKeyProcedure, parameters, commandType: CommandType.StoredProcedure);
-        return new SqlServerLoadSession(warehouse, target, parameters.Get<int>("@LineageKey"), sourceName);
+        return new SqlServerLoadSession(warehouse, target, parameters.Get<int>("@LineageKey"), sourceName, checkpoint);
+    }
+
+    /// <inheritdoc />
+    public void Reject(long sourceLineNumber, string? columnName, string reason, string? rawRecord)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        _rejects.Add(new RejectedRow
+        {
+            LineageKey = LineageKey,
+            SourceName = SourceName,
+            SourceLineNumber = sourceLineNumber,
+            ColumnName = columnName,
+            Reason = reason.Length > 400 ? reason[..400] : reason,
+            RawRecord = rawRecord,
+        });
+        RowsRejected++;
+    }
+
+    /// <inheritdoc />
+    public long Stage<T>(IEnumerable<T> rows)
+        where T : class => CopyStaged(rows);
+
+    /// <inheritdoc />
+    public void Checkpoint(string name) => _checkpoint?.Invoke(name);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The host-side migration is not used: <see cref="StagingTarget.MigrateProcedure"/> migrates, rejects what the
+    /// database cannot resolve, completes the lineage and moves the cutoff in one transaction; the final counts are
+    /// read back from the lineage row.
+    /// </remarks>
+    public LoadCounts Migrate(long rowsRead, long rowsAccepted, string? cutoffSystem, HostMigration hostMigration)
+    {
+        if (rowsRead != rowsAccepted + RowsRejected)
+        {
+            throw new InvalidOperationException($"Row counts do not balance: read {rowsRead} ≠ loaded {rowsAccepted} + rejected {RowsRejected}.");
+        }
+
+        CopyRejected(_rejects);
+        _rejects.Clear();
+        Checkpoint("staged");
+        Migrate();
+        var (migrated, rejected) = _warehouse.Connection.QuerySingle<(long RowsLoaded, long RowsRejected)>(LineageCountsSql, new { LineageKey });
+        return new LoadCounts(rowsRead, rowsRead - rejected, rejected,
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{migrated:N0} staged rows migrated by {Target.MigrateProcedure}"));
     }
 
     /// <summary>Bulk-copies staged rows (public properties named like the staging columns) into the target's staging table.</summary>

@@ -21,7 +21,11 @@ public static class SqlServerSegmentation
 
     /// <summary>Reads the recorded run.</summary>
     public const string RunSummarySql =
-        "SELECT [ModelRunKey], [ConfigurationName], [Algorithm], [NumberOfSegments], [NumberOfCustomers], [AsOfDateKey], [Silhouette], [DaviesBouldin] FROM [Segmentation].[ModelRun] WHERE [ModelRunKey] = @ModelRunKey;";
+        "SELECT [ModelRunKey], [ConfigurationName], [Algorithm], [NumberOfSegments], [NumberOfCustomers], [AsOfDateKey], [Silhouette], [DaviesBouldin], [Inertia] FROM [Segmentation].[ModelRun] WHERE [ModelRunKey] = @ModelRunKey;";
+
+    /// <summary>Customers with features at the run's as-of date left out because they refused profiling (as Segmentation.RunConfiguration leaves them out).</summary>
+    public const string ExcludedForConsentSql =
+        "SELECT COUNT_BIG(*) FROM [Segmentation].[CustomerFeature] AS f WHERE f.[AsOfDateKey] = @AsOfDateKey AND EXISTS (SELECT 1 FROM [Dimension].[Customer] AS c WHERE c.[CustomerKey] = f.[CustomerKey] AND c.[ValidTo] = @EndOfTime AND c.[ConsentProfiling] = 0);";
 
     /// <summary>A run as recorded in Segmentation.ModelRun.</summary>
     /// <param name="ModelRunKey">Run key.</param>
@@ -32,8 +36,9 @@ public static class SqlServerSegmentation
     /// <param name="AsOfDateKey">As-of date.</param>
     /// <param name="Silhouette">Mean silhouette.</param>
     /// <param name="DaviesBouldin">Davies-Bouldin index.</param>
+    /// <param name="Inertia">Within-cluster sum of squares (scaled space), when the algorithm has one.</param>
     public sealed record RunSummary(int ModelRunKey, string ConfigurationName, string Algorithm, int NumberOfSegments, int NumberOfCustomers,
-        int AsOfDateKey, double? Silhouette, double? DaviesBouldin);
+        int AsOfDateKey, double? Silhouette, double? DaviesBouldin, double? Inertia);
 
     /// <summary>Runs, checks and (when the gate passes) publishes the configuration.</summary>
     /// <param name="warehouse">An open SQL Server warehouse with the CLR objects deployed.</param>
@@ -56,5 +61,14 @@ public static class SqlServerSegmentation
         }
 
         return warehouse.Connection.QuerySingle<RunSummary>(RunSummarySql, new { ModelRunKey = modelRunKey });
+    }
+
+    /// <summary>How many customers of the run's snapshot were left out because they refused profiling.</summary>
+    /// <param name="warehouse">The warehouse.</param>
+    /// <param name="asOfDateKey">The run's as-of date.</param>
+    public static long ExcludedForConsent(SqlServerWarehouse warehouse, int asOfDateKey)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        return warehouse.Connection.ExecuteScalar<long>(ExcludedForConsentSql, new { AsOfDateKey = asOfDateKey, EndOfTime = new DateTime(9999, 12, 31) });
     }
 }

@@ -1,8 +1,9 @@
 namespace Warehouse.Data.SqlServer;
 
 /// <summary>
-/// One load path into SQL Server: the staging table the rows are bulk-copied into, the reject table, and the
-/// Integration procedure that migrates the staged rows. Names are constants (never built from input).
+/// One load path: the staging table the rows go into, the reject table, the table the load fills (recorded in the
+/// lineage) and, on SQL Server, the Integration procedure that migrates the staged rows. Names are constants (never
+/// built from input).
 /// </summary>
 /// <param name="Entity">Entity name, e.g. Purchase.</param>
 /// <param name="StagingTable">Two-part staging table name.</param>
@@ -17,6 +18,9 @@ public sealed record StagingTarget(string Entity, string StagingTable, string Re
     /// <summary>CRM customers into Dimension.Customer.</summary>
     public static StagingTarget Customer { get; } = new("Customer", "Integration.Customer_Staging", "Integration.RejectedCustomer", "Integration.MigrateStagedCustomerData", "Dimension.Customer");
 
+    /// <summary>Survey answers joined to customers by CRM id into Fact.SurveyResponse (unknown customers rejected into Integration.RejectedCustomer).</summary>
+    public static StagingTarget Demographics { get; } = new("SurveyResponse", "Integration.Demographics_Staging", "Integration.RejectedCustomer", "Integration.MigrateStagedDemographicsData", "Fact.SurveyResponse");
+
     /// <summary>Web sessions into Fact.WebSession.</summary>
     public static StagingTarget WebSession { get; } = new("WebSession", "Integration.WebSession_Staging", "Integration.RejectedWebEvent", "Integration.MigrateStagedWebSessionData", "Fact.WebSession");
 
@@ -24,7 +28,7 @@ public sealed record StagingTarget(string Entity, string StagingTable, string Re
     public static StagingTarget SocialInteraction { get; } = new("SocialInteraction", "Integration.SocialInteraction_Staging", "Integration.RejectedSocialInteraction", "Integration.MigrateStagedSocialInteractionData", "Fact.SocialInteraction");
 
     /// <summary>Every target.</summary>
-    public static IReadOnlyList<StagingTarget> All { get; } = [Purchase, Customer, WebSession, SocialInteraction];
+    public static IReadOnlyList<StagingTarget> All { get; } = [Purchase, Customer, Demographics, WebSession, SocialInteraction];
 
     /// <summary>Removes a failed load's staged rows (the loader may only delete from staging).</summary>
     public string DeleteStagedSql => $"DELETE FROM {Bracket(StagingTable)} WHERE [LineageKey] = @LineageKey;";

@@ -13,6 +13,9 @@ GO
 GRANT SELECT, INSERT, DELETE ON [Integration].[Purchase_Staging] TO [EtlLoader];
 GO
 
+GRANT SELECT, INSERT, DELETE ON [Integration].[Demographics_Staging] TO [EtlLoader];
+GO
+
 GRANT SELECT, INSERT, DELETE ON [Integration].[WebSession_Staging] TO [EtlLoader];
 GO
 

@@ -1,0 +1,85 @@
+-- Migrates the survey answers staged under @LineageKey into Fact.SurveyResponse, in one transaction, with the rules of
+-- the host's DemographicsMigration (src/Warehouse.Data/Loading/DemographicsStagingRow.cs):
+--   1. an answer whose CrmCustomerId has no current customer is moved to Integration.RejectedCustomer with the reason;
+--   2. the others are joined to the customer's durable key, one row per customer and survey date (the latest line of
+--      the file wins; an answer without a date, or one outside Dimension.Date, gets DateKey 0);
+--   3. a stored answer is replaced only when it changed, so a rerun changes nothing;
+--   4. lineage completed (read = loaded + rejected, rejected counting the unknown customers), staged rows removed.
+-- On error everything is rolled back and the lineage row is marked failed.
+CREATE PROCEDURE [Integration].[MigrateStagedDemographicsData]
+    @LineageKey INT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @EndOfTime DATETIME2(7) = '9999-12-31';
+    DECLARE @LoadStarted DATETIME2(7) = (SELECT l.[LoadStarted] FROM [Integration].[Lineage] AS l WHERE l.[LineageKey] = @LineageKey);
+    IF @LoadStarted IS NULL
+    BEGIN
+        DECLARE @message NVARCHAR(200) = CONCAT(N'Integration.MigrateStagedDemographicsData: LineageKey ', @LineageKey, N' does not exist; call Integration.GetLineageKey first.');
+        THROW 50010, @message, 1;
+    END;
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+
+        SELECT c.[CrmCustomerId], MIN(c.[CustomerKey]) AS [CustomerKey]
+        INTO #Current
+        FROM [Dimension].[Customer] AS c
+        WHERE c.[ValidTo] = @EndOfTime AND c.[CrmCustomerId] IS NOT NULL
+        GROUP BY c.[CrmCustomerId];
+
+        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], N'crm_customer_id',
+               N'unknown customer: no customer with this CRM id (load the CRM file first)', s.[CrmCustomerId]
+        FROM [Integration].[Demographics_Staging] AS s
+        WHERE s.[LineageKey] = @LineageKey
+          AND NOT EXISTS (SELECT 1 FROM #Current AS c WHERE c.[CrmCustomerId] = s.[CrmCustomerId]);
+        DECLARE @UnknownCustomers BIGINT = @@ROWCOUNT;
+
+        SELECT n.[CustomerKey], n.[DateKey], n.[HouseholdSize], n.[Children], n.[IncomeBand], n.[Education], n.[Occupation], n.[MaritalStatus], n.[Satisfaction]
+        INTO #Latest
+        FROM (
+            SELECT c.[CustomerKey], COALESCE(d.[DateKey], 0) AS [DateKey], s.[HouseholdSize], s.[Children], s.[IncomeBand], s.[Education],
+                   s.[Occupation], s.[MaritalStatus], s.[Satisfaction],
+                   ROW_NUMBER() OVER (PARTITION BY c.[CustomerKey], COALESCE(d.[DateKey], 0) ORDER BY s.[SourceLineNumber] DESC) AS [RowNumber]
+            FROM [Integration].[Demographics_Staging] AS s
+            INNER JOIN #Current AS c ON c.[CrmCustomerId] = s.[CrmCustomerId]
+            LEFT OUTER JOIN [Dimension].[Date] AS d ON d.[Date] = s.[SurveyDate]
+            WHERE s.[LineageKey] = @LineageKey
+        ) AS n
+        WHERE n.[RowNumber] = 1;
+
+        DELETE f
+        FROM [Fact].[SurveyResponse] AS f
+        INNER JOIN #Latest AS n ON n.[CustomerKey] = f.[CustomerKey] AND n.[DateKey] = f.[DateKey]
+        WHERE EXISTS (
+            SELECT f.[HouseholdSize], f.[Children], f.[IncomeBand], f.[Education], f.[Occupation], f.[MaritalStatus], f.[Satisfaction]
+            EXCEPT
+            SELECT n.[HouseholdSize], n.[Children], n.[IncomeBand], n.[Education], n.[Occupation], n.[MaritalStatus], n.[Satisfaction]);
+
+        INSERT [Fact].[SurveyResponse]
+            ([CustomerKey], [DateKey], [HouseholdSize], [Children], [IncomeBand], [Education], [Occupation], [MaritalStatus], [Satisfaction], [LineageKey])
+        SELECT n.[CustomerKey], n.[DateKey], n.[HouseholdSize], n.[Children], n.[IncomeBand], n.[Education], n.[Occupation], n.[MaritalStatus], n.[Satisfaction], @LineageKey
+        FROM #Latest AS n
+        WHERE NOT EXISTS (SELECT 1 FROM [Fact].[SurveyResponse] AS f WHERE f.[CustomerKey] = n.[CustomerKey] AND f.[DateKey] = n.[DateKey]);
+
+        DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedCustomer] AS r WHERE r.[LineageKey] = @LineageKey);
+        DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[Demographics_Staging] AS s WHERE s.[LineageKey] = @LineageKey) - @UnknownCustomers;
+        EXEC [Integration].[CompleteLineage] @LineageKey = @LineageKey, @RowsLoaded = @RowsLoaded, @RowsRejected = @RowsRejected, @CutoffTime = @LoadStarted;
+
+        DELETE FROM [Integration].[Demographics_Staging] WHERE [LineageKey] = @LineageKey;
+
+        COMMIT;
+    END TRY
+    BEGIN CATCH
+        IF XACT_STATE() <> 0
+            ROLLBACK;
+        EXEC [Integration].[FailLineage] @LineageKey = @LineageKey;
+        THROW;
+    END CATCH;
+
+    RETURN 0;
+END;
+GO

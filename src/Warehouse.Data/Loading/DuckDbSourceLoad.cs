@@ -1,0 +1,79 @@
+using Warehouse.Data.SqlServer;
+
+namespace Warehouse.Data.Loading;
+
+/// <summary>
+/// <see cref="ISourceLoad"/> on the embedded engine: a <see cref="DuckDbLoadSession"/> (one transaction, the mapped
+/// appender) with the target's reject sink; the migration runs in the host and the session completes the lineage.
+/// </summary>
+public sealed class DuckDbSourceLoad : ISourceLoad
+{
+    private readonly DuckDbLoadSession.RejectSink _rejects;
+
+    /// <summary>Wraps a started session.</summary>
+    /// <param name="session">The load (owned: disposed with this object).</param>
+    /// <param name="target">Staging and reject tables.</param>
+    public DuckDbSourceLoad(DuckDbLoadSession session, StagingTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(target);
+        Session = session;
+        Target = target;
+        _rejects = session.OpenRejects(target.RejectTable.Split('.')[1]);
+    }
+
+    /// <summary>The DuckDB session (for the host-side migration).</summary>
+    public DuckDbLoadSession Session { get; }
+
+    /// <inheritdoc />
+    public int LineageKey => Session.LineageKey;
+
+    /// <inheritdoc />
+    public string SourceName => Session.SourceName;
+
+    /// <inheritdoc />
+    public StagingTarget Target { get; }
+
+    /// <inheritdoc />
+    public long RowsRejected => _rejects.Count;
+
+    /// <inheritdoc />
+    public void Reject(long sourceLineNumber, string? columnName, string reason, string? rawRecord) =>
+        _rejects.Add(sourceLineNumber, columnName, reason, rawRecord);
+
+    /// <inheritdoc />
+    public long Stage<T>(IEnumerable<T> rows)
+        where T : class
+    {
+        var parts = Target.StagingTable.Split('.');
+        var (schema, table) = (parts[0], parts[1]);
+        return rows switch
+        {
+            IEnumerable<CustomerStagingRow> r => Session.Append<CustomerStagingRow, CustomerStagingRowMap>(schema, table, r),
+            IEnumerable<DemographicsStagingRow> r => Session.Append<DemographicsStagingRow, DemographicsStagingRowMap>(schema, table, r),
+            IEnumerable<PurchaseStagingRow> r => Session.Append<PurchaseStagingRow, PurchaseStagingRowMap>(schema, table, r),
+            IEnumerable<WebSessionStagingRow> r => Session.Append<WebSessionStagingRow, WebSessionStagingRowMap>(schema, table, r),
+            IEnumerable<SocialStagingRow> r => Session.Append<SocialStagingRow, SocialStagingRowMap>(schema, table, r),
+            _ => throw new NotSupportedException($"{typeof(T).Name} is not a staging row type."),
+        };
+    }
+
+    /// <inheritdoc />
+    public void Checkpoint(string name) => Session.Checkpoint(name);
+
+    /// <inheritdoc />
+    public LoadCounts Migrate(long rowsRead, long rowsAccepted, string? cutoffSystem, HostMigration hostMigration)
+    {
+        ArgumentNullException.ThrowIfNull(hostMigration);
+        _rejects.Flush();
+        Session.Checkpoint("staged");
+        var outcome = hostMigration(Session);
+        var loaded = rowsAccepted - outcome.UnknownRejected;
+        var rejected = _rejects.Count + outcome.UnknownRejected;
+        Session.Complete(rowsRead, loaded, rejected, outcome.Cutoff, cutoffSystem);
+        return new LoadCounts(rowsRead, loaded, rejected, outcome.Detail);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Session.Dispose();
+}
