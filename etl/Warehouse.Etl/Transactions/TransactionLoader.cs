@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Warehouse.Data;
 using Warehouse.Data.Loading;
 using Warehouse.Data.SqlServer;
+using Warehouse.Etl.Loading;
 
 namespace Warehouse.Etl.Transactions;
 
@@ -44,18 +45,9 @@ public static class TransactionLoader
     public static Result Load(IWarehouse warehouse, string path, TransactionMapping? mapping = null, Action<string>? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        ArgumentNullException.ThrowIfNull(path);
         mapping ??= new TransactionMapping();
         mapping.Validate("column mapping");
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The transactions file {path} does not exist.", path);
-        }
-
-        var total = Stopwatch.StartNew();
-        var sourceName = Path.GetFileName(path);
-        var hash = HashFile(path);
-        var earlier = SourceLoad.FindSuccessfulLoad(warehouse, SourceSystem, StagingTarget.Purchase, hash);
+        var (total, sourceName, hash, earlier) = SourceFile.Prepare(warehouse, path, "transactions", SourceSystem, StagingTarget.Purchase);
         if (earlier is { } done)
         {
             return new Result(sourceName, done, true, 0, 0, 0, 0, TimeSpan.Zero, total.Elapsed);
@@ -80,7 +72,8 @@ public static class TransactionLoader
 
     /// <summary>
     /// Reads, validates and stages one file inside <paramref name="session"/>: parsing on a background thread, the
-    /// engine's bulk path (mapped appender or SqlBulkCopy) on the caller's thread, rejects into
+    /// engine's bulk path (mapped appender into the load's temporary staging table, see
+    /// <see cref="PurchaseMigration.CreateStaging"/>, or SqlBulkCopy) on the caller's thread, rejects into
     /// Integration.RejectedPurchase. Returns the parser with its counts.
     /// </summary>
     /// <exception cref="CsvFormatException">The file is malformed.</exception>
@@ -90,7 +83,7 @@ public static class TransactionLoader
         ArgumentNullException.ThrowIfNull(mapping);
         var sourceName = Path.GetFileName(path);
         var parser = new TransactionCsvParser(mapping);
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+        using (var stream = SourceFile.Open(path))
         using (var reader = new CsvRecordReader(stream, sourceName, mapping.Delimiter[0]))
         {
             session.Stage(PipelinedStaging.Rows(

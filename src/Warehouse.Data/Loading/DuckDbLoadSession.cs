@@ -96,12 +96,25 @@ public sealed class DuckDbLoadSession : IDisposable
     /// <param name="table">Table name.</param>
     /// <param name="rows">Rows, consumed once, streaming.</param>
     public long Append<T, TMap>(string schema, string table, IEnumerable<T> rows)
+        where TMap : DuckDBAppenderMap<T>, new() =>
+        AppendTo<T, TMap>(null, schema, table, rows);
+
+    /// <summary>Bulk-appends rows to a temporary table of the session (catalog temp, schema main); returns the rows appended.</summary>
+    /// <param name="table">Temporary table name.</param>
+    /// <param name="rows">Rows, consumed once, streaming.</param>
+    public long AppendTemporary<T, TMap>(string table, IEnumerable<T> rows)
+        where TMap : DuckDBAppenderMap<T>, new() =>
+        AppendTo<T, TMap>("temp", "main", table, rows);
+
+    private long AppendTo<T, TMap>(string? catalog, string schema, string table, IEnumerable<T> rows)
         where TMap : DuckDBAppenderMap<T>, new()
     {
         return Guard(() =>
         {
             long count = 0;
-            using var appender = Connection.CreateAppender<T, TMap>(schema, table);
+            using var appender = catalog is null
+                ? Connection.CreateAppender<T, TMap>(schema, table)
+                : Connection.CreateAppender<T, TMap>(catalog, schema, table);
             appender.AppendRecords(Count(rows));
             appender.Close();
             return count;
@@ -114,21 +127,6 @@ public sealed class DuckDbLoadSession : IDisposable
                     yield return row;
                 }
             }
-        });
-    }
-
-    /// <summary>Bulk-appends rows to a temporary table of the session (catalog temp, schema main).</summary>
-    /// <param name="table">Temporary table name.</param>
-    /// <param name="rows">Rows, consumed once.</param>
-    public void AppendTemporary<T, TMap>(string table, IEnumerable<T> rows)
-        where TMap : DuckDBAppenderMap<T>, new()
-    {
-        Guard(() =>
-        {
-            using var appender = Connection.CreateAppender<T, TMap>("temp", "main", table);
-            appender.AppendRecords(rows);
-            appender.Close();
-            return 0;
         });
     }
 

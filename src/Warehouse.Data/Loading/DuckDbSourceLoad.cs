@@ -51,7 +51,8 @@ public sealed class DuckDbSourceLoad : ISourceLoad
         {
             IEnumerable<CustomerStagingRow> r => Session.Append<CustomerStagingRow, CustomerStagingRowMap>(schema, table, r),
             IEnumerable<DemographicsStagingRow> r => Session.Append<DemographicsStagingRow, DemographicsStagingRowMap>(schema, table, r),
-            IEnumerable<PurchaseStagingRow> r => Session.Append<PurchaseStagingRow, PurchaseStagingRowMap>(schema, table, r),
+            // Purchases are staged in a temporary table of the load (no index to maintain; see PurchaseMigration).
+            IEnumerable<PurchaseStagingRow> r => Session.AppendTemporary<PurchaseStagingRow, PurchaseStagingRowMap>(PurchaseMigration.CreateStaging(Session), r),
             IEnumerable<WebSessionStagingRow> r => Session.Append<WebSessionStagingRow, WebSessionStagingRowMap>(schema, table, r),
             IEnumerable<SocialStagingRow> r => Session.Append<SocialStagingRow, SocialStagingRowMap>(schema, table, r),
             _ => throw new NotSupportedException($"{typeof(T).Name} is not a staging row type."),

@@ -4,8 +4,16 @@ namespace Warehouse.Data.Loading;
 /// Moves the staged purchase lines of one load into the star schema, set-based: calendar days, countries,
 /// products (type 1), customers first seen in purchases, then <c>Fact.Purchase</c> by business key
 /// (InvoiceNo, InvoiceLineNumber): changed lines are deleted and inserted again, unchanged lines are left alone, so a
-/// rerun changes nothing. The staged rows of the load are removed at the end (staging is transient; rejects stay).
+/// rerun changes nothing.
 /// </summary>
+/// <remarks>
+/// On DuckDB the lines are staged in a temporary table of the load's transaction with the columns of
+/// <c>Integration.Purchase_Staging</c> (<see cref="CreateStaging"/>), not in that table: staging is transient, and the ART
+/// index DuckDB builds for the table's primary key made appending the rows and deleting them afterwards cost more than
+/// the rest of the migration (Online Retail: 5.4 s of 13.5 s for the delete alone on a loaded machine). The temporary
+/// table is dropped at the end and vanishes with a rollback. Distinct products and customers are grouped once into
+/// small tables before they are matched against the dimensions.
+/// </remarks>
 public static class PurchaseMigration
 {
     /// <summary>What the migration did.</summary>
@@ -16,69 +24,88 @@ public static class PurchaseMigration
     /// <param name="LastInvoiceTime">Latest invoice time of the load, or null when nothing was staged.</param>
     public sealed record Result(long Inserted, long Replaced, long NewCustomers, long NewProducts, DateTime? LastInvoiceTime);
 
-    /// <summary>Runs the migration of the session's staged rows.</summary>
+    /// <summary>Name of the session's staging table (catalog temp, schema main), created by <see cref="CreateStaging"/>.</summary>
+    public static string StagingTable(DuckDbLoadSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return $"purchase_staging_{session.LineageKey}";
+    }
+
+    /// <summary>
+    /// Creates the session's staging table: the columns of <c>Integration.Purchase_Staging</c>, in its order and with its
+    /// types (so <see cref="PurchaseStagingRowMap"/> fits), without the primary-key index. Append with
+    /// <see cref="DuckDbLoadSession.AppendTemporary{T, TMap}"/>.
+    /// </summary>
+    public static string CreateStaging(DuckDbLoadSession session)
+    {
+        var table = StagingTable(session);
+        session.Execute($"CREATE TEMP TABLE IF NOT EXISTS {table} AS SELECT * FROM \"Integration\".\"Purchase_Staging\" LIMIT 0");
+        return table;
+    }
+
+    /// <summary>Runs the migration of the rows staged in <see cref="StagingTable"/>, then drops that table.</summary>
     public static Result Run(DuckDbLoadSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
+        var k = session.LineageKey;
+        var staging = StagingTable(session);
         var key = new { session.LineageKey };
         DimensionMaintenance.EnsureUnknownMembers(session);
-        var range = session.Query<(DateTime? First, DateTime? Last)>("""
-            SELECT min("InvoiceDateTime"), max("InvoiceDateTime") FROM "Integration"."Purchase_Staging" WHERE "LineageKey" = @LineageKey
-            """, key)[0];
+        var range = session.Query<(DateTime? First, DateTime? Last)>($"SELECT min(\"InvoiceDateTime\"), max(\"InvoiceDateTime\") FROM {staging}")[0];
         if (range.First is null || range.Last is null)
         {
             session.Checkpoint("facts");
+            session.Execute($"DROP TABLE {staging}");
             return new Result(0, 0, 0, 0, null);
         }
 
         // The day after the last invoice too: the feature view measures recency as of that day.
         DimensionMaintenance.EnsureDates(session, DateOnly.FromDateTime(range.First.Value), DateOnly.FromDateTime(range.Last.Value).AddDays(1));
-        DimensionMaintenance.EnsureCountries(session,
-            $"SELECT DISTINCT \"Country\" FROM \"Integration\".\"Purchase_Staging\" WHERE \"LineageKey\" = {session.LineageKey}");
+        DimensionMaintenance.EnsureCountries(session, $"SELECT DISTINCT \"Country\" FROM {staging}");
 
-        var newProducts = session.Execute("""
-            INSERT INTO "Dimension"."Product" ("StockCode", "Description", "LineageKey")
-            SELECT s."StockCode", arg_max(s."Description", s."SourceLineNumber") FILTER (WHERE s."Description" IS NOT NULL), @LineageKey
-            FROM "Integration"."Purchase_Staging" AS s
-            WHERE s."LineageKey" = @LineageKey
-              AND NOT EXISTS (SELECT 1 FROM "Dimension"."Product" AS p WHERE p."StockCode" = s."StockCode")
+        // Type 1: the latest description seen wins (null when the file never describes the product).
+        session.Execute($"""
+            CREATE TEMP TABLE purchase_products_{k} AS
+            SELECT s."StockCode", arg_max(s."Description", s."SourceLineNumber") FILTER (WHERE s."Description" IS NOT NULL) AS "Description"
+            FROM {staging} AS s
             GROUP BY s."StockCode"
-            ORDER BY s."StockCode"
+            """);
+        var newProducts = session.Execute($"""
+            INSERT INTO "Dimension"."Product" ("StockCode", "Description", "LineageKey")
+            SELECT n."StockCode", n."Description", @LineageKey
+            FROM purchase_products_{k} AS n
+            WHERE NOT EXISTS (SELECT 1 FROM "Dimension"."Product" AS p WHERE p."StockCode" = n."StockCode")
+            ORDER BY n."StockCode"
             """, key);
-        // Type 1: the latest description seen wins.
-        session.Execute("""
+        session.Execute($"""
             UPDATE "Dimension"."Product" AS p
             SET "Description" = latest."Description", "LineageKey" = @LineageKey
-            FROM (SELECT s."StockCode", arg_max(s."Description", s."SourceLineNumber") AS "Description"
-                  FROM "Integration"."Purchase_Staging" AS s
-                  WHERE s."LineageKey" = @LineageKey AND s."Description" IS NOT NULL
-                  GROUP BY s."StockCode") AS latest
-            WHERE p."StockCode" = latest."StockCode" AND p."Description" IS DISTINCT FROM latest."Description"
+            FROM purchase_products_{k} AS latest
+            WHERE p."StockCode" = latest."StockCode" AND latest."Description" IS NOT NULL AND p."Description" IS DISTINCT FROM latest."Description"
             """, key);
 
-        var newCustomers = InsertPurchaseCustomers(session);
+        var newCustomers = InsertPurchaseCustomers(session, staging);
 
         session.Execute($"""
-            CREATE TEMP TABLE purchase_resolved_{session.LineageKey} AS
+            CREATE TEMP TABLE purchase_resolved_{k} AS
             SELECT COALESCE(c."CustomerKey", 0) AS "CustomerKey",
-                   CAST(strftime(s."InvoiceDateTime", '%Y%m%d') AS INTEGER) AS "DateKey",
+                   CAST(year(s."InvoiceDateTime") * 10000 + month(s."InvoiceDateTime") * 100 + day(s."InvoiceDateTime") AS INTEGER) AS "DateKey",
                    COALESCE(p."ProductKey", 0) AS "ProductKey",
                    COALESCE(g."GeographyKey", 0) AS "GeographyKey",
-                   s."InvoiceNo", s."InvoiceLineNumber", s."InvoiceDateTime", s."Quantity", s."UnitPrice",
+                   s."SourceLineNumber", s."InvoiceNo", s."InvoiceLineNumber", s."InvoiceDateTime", s."Quantity", s."UnitPrice",
                    CAST(s."Quantity" * s."UnitPrice" AS DECIMAL(18, 4)) AS "Amount",
                    s."CurrencyCode", s."IsCancellation"
-            FROM "Integration"."Purchase_Staging" AS s
+            FROM {staging} AS s
             LEFT JOIN "Dimension"."Product" AS p ON p."StockCode" = s."StockCode"
             LEFT JOIN "Dimension"."Geography" AS g ON g."Country" = s."Country" AND g."City" = ''
             LEFT JOIN (SELECT "CrmCustomerId", min("CustomerKey") AS "CustomerKey"
                        FROM "Dimension"."Customer"
                        WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CrmCustomerId" IS NOT NULL
                        GROUP BY "CrmCustomerId") AS c ON c."CrmCustomerId" = s."CrmCustomerId"
-            WHERE s."LineageKey" = {session.LineageKey}
             """);
         var replaced = session.Execute($"""
             DELETE FROM "Fact"."Purchase" AS f
-            USING purchase_resolved_{session.LineageKey} AS r
+            USING purchase_resolved_{k} AS r
             WHERE f."InvoiceNo" = r."InvoiceNo" AND f."InvoiceLineNumber" = r."InvoiceLineNumber"
               AND (f."CustomerKey" IS DISTINCT FROM r."CustomerKey" OR f."DateKey" IS DISTINCT FROM r."DateKey"
                    OR f."ProductKey" IS DISTINCT FROM r."ProductKey" OR f."GeographyKey" IS DISTINCT FROM r."GeographyKey"
@@ -86,19 +113,21 @@ public static class PurchaseMigration
                    OR f."UnitPrice" IS DISTINCT FROM r."UnitPrice" OR f."CurrencyCode" IS DISTINCT FROM r."CurrencyCode"
                    OR f."IsCancellation" IS DISTINCT FROM r."IsCancellation")
             """);
+        // Keys are handed out in file order (one integer sort key), so the same file always gives the same keys.
         var inserted = session.Execute($"""
             INSERT INTO "Fact"."Purchase" ("CustomerKey", "DateKey", "ProductKey", "GeographyKey", "ChannelKey", "InvoiceNo", "InvoiceLineNumber",
                 "InvoiceDateTime", "Quantity", "UnitPrice", "Amount", "CurrencyCode", "IsCancellation", "LineageKey")
             SELECT r."CustomerKey", r."DateKey", r."ProductKey", r."GeographyKey", 0, r."InvoiceNo", r."InvoiceLineNumber",
                    r."InvoiceDateTime", r."Quantity", r."UnitPrice", r."Amount", r."CurrencyCode", r."IsCancellation", @LineageKey
-            FROM purchase_resolved_{session.LineageKey} AS r
+            FROM purchase_resolved_{k} AS r
             WHERE NOT EXISTS (SELECT 1 FROM "Fact"."Purchase" AS f
                               WHERE f."InvoiceNo" = r."InvoiceNo" AND f."InvoiceLineNumber" = r."InvoiceLineNumber")
-            ORDER BY r."InvoiceDateTime", r."InvoiceNo", r."InvoiceLineNumber"
+            ORDER BY r."SourceLineNumber"
             """, key);
         session.Checkpoint("facts");
-        session.Execute($"DROP TABLE purchase_resolved_{session.LineageKey}");
-        session.Execute("DELETE FROM \"Integration\".\"Purchase_Staging\" WHERE \"LineageKey\" = @LineageKey", key);
+        session.Execute($"DROP TABLE purchase_resolved_{k}");
+        session.Execute($"DROP TABLE purchase_products_{k}");
+        session.Execute($"DROP TABLE {staging}");
         return new Result(inserted, replaced, newCustomers, newProducts, range.Last);
     }
 
@@ -106,35 +135,36 @@ public static class PurchaseMigration
     /// Customers known only by the purchase source's customer id get a customer row (matched by crm-id later).
     /// Keys are handed out in id order, so the same input always gives the same keys.
     /// </summary>
-    private static long InsertPurchaseCustomers(DuckDbLoadSession session)
+    private static long InsertPurchaseCustomers(DuckDbLoadSession session, string staging)
     {
-        var key = new { session.LineageKey };
-        var count = session.Scalar<long>("""
-            SELECT count(DISTINCT s."CrmCustomerId") FROM "Integration"."Purchase_Staging" AS s
-            WHERE s."LineageKey" = @LineageKey
-              AND NOT EXISTS (SELECT 1 FROM "Dimension"."Customer" AS c WHERE c."CrmCustomerId" = s."CrmCustomerId" AND c."ValidTo" = TIMESTAMP '9999-12-31')
-            """, key);
-        if (count == 0)
+        var k = session.LineageKey;
+        session.Execute($"""
+            CREATE TEMP TABLE purchase_customers_{k} AS
+            SELECT n.* FROM (SELECT s."CrmCustomerId", min(s."InvoiceDateTime") AS "FirstSeen", arg_max(s."Country", s."InvoiceDateTime") AS "Country"
+                             FROM {staging} AS s
+                             GROUP BY s."CrmCustomerId") AS n
+            WHERE NOT EXISTS (SELECT 1 FROM "Dimension"."Customer" AS c WHERE c."CrmCustomerId" = n."CrmCustomerId" AND c."ValidTo" = TIMESTAMP '9999-12-31')
+            """);
+        var count = session.Scalar<long>($"SELECT count(*) FROM purchase_customers_{k}");
+        long inserted = 0;
+        if (count > 0)
         {
-            return 0;
+            var first = session.Scalar<long>("SELECT nextval('Sequences.CustomerKey')");
+            if (count > 1)
+            {
+                session.Scalar<long>($"SELECT max(nextval('Sequences.CustomerKey')) FROM range({count - 1})");
+            }
+
+            inserted = session.Execute($"""
+                INSERT INTO "Dimension"."Customer" ("CustomerKey", "ValidFrom", "ValidTo", "CrmCustomerId", "Country", "GeographyKey", "MatchRule", "LineageKey")
+                SELECT CAST(@first + row_number() OVER (ORDER BY n."CrmCustomerId") - 1 AS INTEGER), n."FirstSeen", TIMESTAMP '9999-12-31',
+                       n."CrmCustomerId", n."Country", COALESCE(g."GeographyKey", 0), 'crm-id', @LineageKey
+                FROM purchase_customers_{k} AS n
+                LEFT JOIN "Dimension"."Geography" AS g ON g."Country" = n."Country" AND g."City" = ''
+                """, new { first, session.LineageKey });
         }
 
-        var first = session.Scalar<long>("SELECT nextval('Sequences.CustomerKey')");
-        if (count > 1)
-        {
-            session.Scalar<long>($"SELECT max(nextval('Sequences.CustomerKey')) FROM range({count - 1})");
-        }
-
-        return session.Execute("""
-            INSERT INTO "Dimension"."Customer" ("CustomerKey", "ValidFrom", "ValidTo", "CrmCustomerId", "Country", "GeographyKey", "MatchRule", "LineageKey")
-            SELECT CAST(@first + row_number() OVER (ORDER BY n."CrmCustomerId") - 1 AS INTEGER), n."FirstSeen", TIMESTAMP '9999-12-31',
-                   n."CrmCustomerId", n."Country", COALESCE(g."GeographyKey", 0), 'crm-id', @LineageKey
-            FROM (SELECT s."CrmCustomerId", min(s."InvoiceDateTime") AS "FirstSeen", arg_max(s."Country", s."InvoiceDateTime") AS "Country"
-                  FROM "Integration"."Purchase_Staging" AS s
-                  WHERE s."LineageKey" = @LineageKey
-                    AND NOT EXISTS (SELECT 1 FROM "Dimension"."Customer" AS c WHERE c."CrmCustomerId" = s."CrmCustomerId" AND c."ValidTo" = TIMESTAMP '9999-12-31')
-                  GROUP BY s."CrmCustomerId") AS n
-            LEFT JOIN "Dimension"."Geography" AS g ON g."Country" = n."Country" AND g."City" = ''
-            """, new { first, session.LineageKey });
+        session.Execute($"DROP TABLE purchase_customers_{k}");
+        return inserted;
     }
 }

@@ -70,6 +70,11 @@ public sealed class TransactionLoaderTests : IDisposable
         Assert.Equal(2, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Dimension\".\"Customer\" WHERE \"CustomerKey\" <> 0"));
         Assert.Equal(1, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Dimension\".\"Date\" WHERE \"DateKey\" = 20101202"));
         Assert.Equal(0, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Integration\".\"Purchase_Staging\""));
+        // The load's own staging and work tables (temporary, no index) are gone with it.
+        Assert.Equal(0, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM duckdb_tables() WHERE temporary"));
+        // Surrogate keys follow file order.
+        Assert.Equal(["536365/1", "536365/2", "C536379/1"], warehouse.Connection.Query<string>(
+            "SELECT \"InvoiceNo\" || '/' || \"InvoiceLineNumber\" FROM \"Fact\".\"Purchase\" ORDER BY \"PurchaseKey\""));
     }
 
     [Fact]
