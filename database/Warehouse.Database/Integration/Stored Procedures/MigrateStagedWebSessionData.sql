@@ -1,6 +1,15 @@
--- Migrates the web sessions staged under @LineageKey into Fact.WebSession, in one transaction: the latest staged row
--- per SessionId; the customer resolved by CRM id, else by web visitor id (current versions), else Unknown (0);
--- fact rows of the staged sessions deleted then inserted (rerun-safe); lineage completed, cutoff moved, staging cleared.
+-- Migrates the web sessions staged under @LineageKey into Fact.WebSession, in one transaction, with the rules of the
+-- host's InteractionMigration.RunWeb (src/Warehouse.Data/Loading/InteractionMigration.cs), so both engines link the
+-- same sessions to the same customers:
+--   1. rows of one tracker session (same SessionId and WebVisitorId) are one session: merged, never dropped (first
+--      start, last end, counts summed, device and referrer of the earliest row, the first CRM id and e-mail hash seen);
+--   2. the customer: the current customer with the session's CRM id (a logged-in visitor), else the current customer
+--      whose e-mail's SHA-256 (UTF-8 bytes, lower-case hex, as EmailRules.Sha256Hex and DuckDB's sha256 compute it)
+--      is the session's EmailHash, else Unknown (0); the lowest CustomerKey wins a tie;
+--   3. the calendar is extended to the sessions' days (Application.PopulateDateDimension);
+--   4. a stored session (by SessionId and WebVisitorId) is replaced only when it changed, so a rerun changes nothing;
+--   5. lineage completed (read = loaded + rejected), the web cutoff moved to the latest start, staging cleared.
+-- On error everything is rolled back and the lineage row is marked failed.
 CREATE PROCEDURE [Integration].[MigrateStagedWebSessionData]
     @LineageKey INT
 AS
@@ -19,40 +28,79 @@ BEGIN
     BEGIN TRY
         BEGIN TRANSACTION;
 
-        SELECT s.[SessionId], s.[WebVisitorId], s.[CrmCustomerId], s.[StartTime], s.[EndTime], s.[PageViews], s.[ProductViews],
-               s.[AddToCarts], s.[Conversions], s.[Device], s.[Referrer]
+        SELECT o.[SessionId], o.[WebVisitorId], MIN(o.[StartTime]) AS [StartTime], MAX(o.[EndTime]) AS [EndTime],
+               SUM(o.[PageViews]) AS [PageViews], SUM(o.[ProductViews]) AS [ProductViews], SUM(o.[AddToCarts]) AS [AddToCarts],
+               SUM(o.[Conversions]) AS [Conversions],
+               MAX(CASE WHEN o.[Position] = 1 THEN o.[Device] END) AS [Device],
+               MAX(CASE WHEN o.[Position] = 1 THEN o.[Referrer] END) AS [Referrer],
+               MAX(CASE WHEN o.[CrmPosition] = 1 THEN o.[CrmCustomerId] END) AS [CrmCustomerId],
+               MAX(CASE WHEN o.[EmailPosition] = 1 THEN o.[EmailHash] END) AS [EmailHash]
         INTO #Staged
         FROM (
-            SELECT ws.*, ROW_NUMBER() OVER (PARTITION BY ws.[SessionId] ORDER BY ws.[SourceLineNumber] DESC) AS [RowNumber]
+            SELECT ws.[SessionId], ws.[WebVisitorId], ws.[StartTime], ws.[EndTime], ws.[PageViews], ws.[ProductViews], ws.[AddToCarts],
+                   ws.[Conversions], ws.[Device], ws.[Referrer], ws.[CrmCustomerId], ws.[EmailHash],
+                   ROW_NUMBER() OVER (PARTITION BY ws.[SessionId], ws.[WebVisitorId] ORDER BY ws.[StartTime], ws.[SourceLineNumber]) AS [Position],
+                   ROW_NUMBER() OVER (PARTITION BY ws.[SessionId], ws.[WebVisitorId]
+                                      ORDER BY CASE WHEN ws.[CrmCustomerId] IS NULL THEN 1 ELSE 0 END, ws.[StartTime], ws.[SourceLineNumber]) AS [CrmPosition],
+                   ROW_NUMBER() OVER (PARTITION BY ws.[SessionId], ws.[WebVisitorId]
+                                      ORDER BY CASE WHEN ws.[EmailHash] IS NULL THEN 1 ELSE 0 END, ws.[StartTime], ws.[SourceLineNumber]) AS [EmailPosition]
             FROM [Integration].[WebSession_Staging] AS ws
             WHERE ws.[LineageKey] = @LineageKey
-        ) AS s
-        WHERE s.[RowNumber] = 1;
+        ) AS o
+        GROUP BY o.[SessionId], o.[WebVisitorId];
+
+        SELECT c.[CrmCustomerId], MIN(c.[CustomerKey]) AS [CustomerKey]
+        INTO #ByCrmId
+        FROM [Dimension].[Customer] AS c
+        WHERE c.[ValidTo] = @EndOfTime AND c.[CustomerKey] <> 0 AND c.[CrmCustomerId] IS NOT NULL
+        GROUP BY c.[CrmCustomerId];
+
+        -- SHA-256 of the e-mail's UTF-8 bytes (the _UTF8 collation makes the VARCHAR conversion UTF-8), lower-case hex.
+        SELECT h.[EmailHash], MIN(h.[CustomerKey]) AS [CustomerKey]
+        INTO #ByEmailHash
+        FROM (
+            SELECT c.[CustomerKey],
+                   LOWER(CONVERT(NCHAR(64), HASHBYTES('SHA2_256', CAST(c.[Email] COLLATE Latin1_General_100_CI_AS_SC_UTF8 AS VARCHAR(1280))), 2)) AS [EmailHash]
+            FROM [Dimension].[Customer] AS c
+            WHERE c.[ValidTo] = @EndOfTime AND c.[CustomerKey] <> 0 AND c.[Email] IS NOT NULL
+        ) AS h
+        GROUP BY h.[EmailHash];
+
+        DECLARE @First DATE = (SELECT CAST(MIN(s.[StartTime]) AS DATE) FROM #Staged AS s);
+        DECLARE @Last DATE = (SELECT CAST(MAX(s.[StartTime]) AS DATE) FROM #Staged AS s);
+        IF @First IS NOT NULL
+            EXEC [Application].[PopulateDateDimension] @StartDate = @First, @EndDate = @Last;
+
+        SELECT COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], 0) AS [CustomerKey], COALESCE(d.[DateKey], 0) AS [DateKey],
+               COALESCE(ch.[ChannelKey], 0) AS [ChannelKey], s.[SessionId], s.[WebVisitorId], s.[StartTime], s.[EndTime],
+               DATEDIFF(SECOND, s.[StartTime], s.[EndTime]) AS [DurationSeconds], s.[PageViews], s.[ProductViews], s.[AddToCarts],
+               s.[Conversions], s.[Device], s.[Referrer]
+        INTO #Resolved
+        FROM #Staged AS s
+        LEFT OUTER JOIN #ByCrmId AS byCrm ON byCrm.[CrmCustomerId] = s.[CrmCustomerId]
+        LEFT OUTER JOIN #ByEmailHash AS byEmail ON byEmail.[EmailHash] = s.[EmailHash]
+        LEFT OUTER JOIN [Dimension].[Date] AS d ON d.[Date] = CAST(s.[StartTime] AS DATE)
+        LEFT OUTER JOIN [Dimension].[Channel] AS ch ON ch.[ChannelCode] = N'web';
 
         DELETE f
         FROM [Fact].[WebSession] AS f
-        WHERE EXISTS (SELECT 1 FROM #Staged AS s WHERE s.[SessionId] = f.[SessionId]);
+        INNER JOIN #Resolved AS r ON r.[SessionId] = f.[SessionId] AND r.[WebVisitorId] = f.[WebVisitorId]
+        WHERE EXISTS (
+            SELECT f.[CustomerKey], f.[StartTime], f.[EndTime], f.[PageViews], f.[ProductViews], f.[AddToCarts], f.[Conversions], f.[Device], f.[Referrer]
+            EXCEPT
+            SELECT r.[CustomerKey], r.[StartTime], r.[EndTime], r.[PageViews], r.[ProductViews], r.[AddToCarts], r.[Conversions], r.[Device], r.[Referrer]);
 
         INSERT [Fact].[WebSession]
             ([CustomerKey], [DateKey], [ChannelKey], [SessionId], [WebVisitorId], [StartTime], [EndTime], [DurationSeconds],
              [PageViews], [ProductViews], [AddToCarts], [Conversions], [Device], [Referrer], [LineageKey])
-        SELECT COALESCE(byCrm.[CustomerKey], byVisitor.[CustomerKey], 0), COALESCE(d.[DateKey], 0), COALESCE(ch.[ChannelKey], 0),
-               s.[SessionId], s.[WebVisitorId], s.[StartTime], s.[EndTime], DATEDIFF(SECOND, s.[StartTime], s.[EndTime]),
-               s.[PageViews], s.[ProductViews], s.[AddToCarts], s.[Conversions], s.[Device], s.[Referrer], @LineageKey
-        FROM #Staged AS s
-        OUTER APPLY (
-            SELECT TOP (1) c.[CustomerKey] FROM [Dimension].[Customer] AS c
-            WHERE s.[CrmCustomerId] IS NOT NULL AND c.[CrmCustomerId] = s.[CrmCustomerId] AND c.[ValidTo] = @EndOfTime) AS byCrm
-        OUTER APPLY (
-            SELECT TOP (1) c.[CustomerKey] FROM [Dimension].[Customer] AS c
-            WHERE c.[WebVisitorId] = s.[WebVisitorId] AND c.[ValidTo] = @EndOfTime
-            ORDER BY c.[CustomerKey]) AS byVisitor
-        LEFT OUTER JOIN [Dimension].[Date] AS d ON d.[Date] = CAST(s.[StartTime] AS DATE)
-        LEFT OUTER JOIN [Dimension].[Channel] AS ch ON ch.[ChannelCode] = N'web';
+        SELECT r.[CustomerKey], r.[DateKey], r.[ChannelKey], r.[SessionId], r.[WebVisitorId], r.[StartTime], r.[EndTime], r.[DurationSeconds],
+               r.[PageViews], r.[ProductViews], r.[AddToCarts], r.[Conversions], r.[Device], r.[Referrer], @LineageKey
+        FROM #Resolved AS r
+        WHERE NOT EXISTS (SELECT 1 FROM [Fact].[WebSession] AS f WHERE f.[SessionId] = r.[SessionId] AND f.[WebVisitorId] = r.[WebVisitorId]);
 
         DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[WebSession_Staging] AS ws WHERE ws.[LineageKey] = @LineageKey);
         DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedWebEvent] AS r WHERE r.[LineageKey] = @LineageKey);
-        DECLARE @Cutoff DATETIME2(7) = COALESCE((SELECT MAX(s.[EndTime]) FROM #Staged AS s), @LoadStarted);
+        DECLARE @Cutoff DATETIME2(7) = COALESCE((SELECT MAX(s.[StartTime]) FROM #Staged AS s), @LoadStarted);
         EXEC [Integration].[CompleteLineage] @LineageKey = @LineageKey, @RowsLoaded = @RowsLoaded, @RowsRejected = @RowsRejected, @CutoffTime = @Cutoff;
 
         DELETE FROM [Integration].[WebSession_Staging] WHERE [LineageKey] = @LineageKey;

@@ -1,0 +1,132 @@
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace Warehouse.Database.Tests;
+
+/// <summary>
+/// The Integration procedures link web sessions and social comments to customers by the same rules, in the same order,
+/// as the host's migration on DuckDB (src/Warehouse.Data/Loading/InteractionMigration.cs): web — CRM id, then the
+/// SHA-256 of the customer's e-mail against the session's EmailHash; social — the e-mail, then '&lt;platform&gt;:&lt;handle&gt;'.
+/// Read from the parsed procedure (ScriptDom, Sql160): the COALESCE that picks the customer and the join behind each of
+/// its arguments. (That DuckDB's sha256 and the web source's hash agree is tested in Warehouse.Etl.Tests.)
+/// </summary>
+public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<ModelFixture>
+{
+    [Fact]
+    public void Web_sessions_link_by_crm_id_then_by_the_email_hash()
+    {
+        var links = Links("MigrateStagedWebSessionData.sql");
+
+        Assert.Equal([("byCrm", "CrmCustomerId", "CrmCustomerId"), ("byEmail", "EmailHash", "EmailHash")], links);
+    }
+
+    [Fact]
+    public void Social_comments_link_by_email_then_by_platform_and_handle()
+    {
+        var links = Links("MigrateStagedSocialInteractionData.sql");
+
+        Assert.Equal([("byEmail", "Email", "Email"), ("byHandle", "SocialHandle", "CONCAT(Platform, ':', SocialHandle)")], links);
+    }
+
+    [Fact]
+    public void The_email_hash_is_lower_case_hex_sha256_of_the_utf8_email()
+    {
+        var script = Parse("MigrateStagedWebSessionData.sql");
+        var visitor = new HashVisitor();
+        script.Accept(visitor);
+
+        // LOWER(CONVERT(NCHAR(64), HASHBYTES('SHA2_256', CAST(c.[Email] COLLATE <…_UTF8> AS VARCHAR(…))), 2)): style 2 is hex
+        // without 0x; the UTF-8 collation makes the VARCHAR bytes UTF-8, as Encoding.UTF8 in EmailRules.Sha256Hex.
+        var hash = Assert.Single(visitor.Hashes);
+        Assert.Equal("SHA2_256", hash.Algorithm);
+        Assert.EndsWith("_UTF8", hash.Collation, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("Email", hash.Column);
+        Assert.True(hash.LowerHexStyle2, "HASHBYTES is not wrapped in LOWER(CONVERT(…, 2))");
+    }
+
+    [Fact]
+    public void The_rule_reader_sees_a_swapped_order()
+    {
+        // Guards the reader itself: the same procedure with the COALESCE arguments swapped reads back swapped.
+        var text = File.ReadAllText(PathOf("MigrateStagedWebSessionData.sql"))
+            .Replace("COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], 0)", "COALESCE(byEmail.[CustomerKey], byCrm.[CustomerKey], 0)", StringComparison.Ordinal);
+
+        Assert.Equal("byEmail", ReadLinks(ParseText(text))[0].Alias);
+    }
+
+    private List<(string Alias, string Column, string Staged)> Links(string file) => ReadLinks(Parse(file));
+
+    private static List<(string Alias, string Column, string Staged)> ReadLinks(TSqlFragment script)
+    {
+        var visitor = new LinkVisitor();
+        script.Accept(visitor);
+        var coalesce = Assert.Single(visitor.CustomerCoalesces);
+        return coalesce.Expressions.Take(coalesce.Expressions.Count - 1)
+            .Select(e => ((ColumnReferenceExpression)e).MultiPartIdentifier.Identifiers[0].Value)
+            .Select(alias => (alias, visitor.Joins[alias].Column, visitor.Joins[alias].Staged))
+            .ToList();
+    }
+
+    private string PathOf(string file) => Path.Combine(fixture.Root, "database", "Warehouse.Database", "Integration", "Stored Procedures", file);
+
+    private TSqlFragment Parse(string file) => ParseText(File.ReadAllText(PathOf(file)));
+
+    private static TSqlFragment ParseText(string text)
+    {
+        using var reader = new StringReader(text);
+        var script = new TSql160Parser(true).Parse(reader, out var errors);
+        Assert.Empty(errors.Select(e => e.Message));
+        return script;
+    }
+
+    private static string Render(ScalarExpression expression) => expression switch
+    {
+        ColumnReferenceExpression c => c.MultiPartIdentifier.Identifiers[^1].Value,
+        StringLiteral s => $"'{s.Value}'",
+        FunctionCall f => $"{f.FunctionName.Value.ToUpperInvariant()}({string.Join(", ", f.Parameters.Select(Render))})",
+        _ => expression.GetType().Name,
+    };
+
+    private sealed class LinkVisitor : TSqlFragmentVisitor
+    {
+        public List<CoalesceExpression> CustomerCoalesces { get; } = [];
+
+        public Dictionary<string, (string Column, string Staged)> Joins { get; } = new(StringComparer.Ordinal);
+
+        public override void Visit(SelectScalarExpression node)
+        {
+            if (node.ColumnName?.Value == "CustomerKey" && node.Expression is CoalesceExpression coalesce)
+            {
+                CustomerCoalesces.Add(coalesce);
+            }
+        }
+
+        public override void Visit(QualifiedJoin node)
+        {
+            if (node.SecondTableReference is TableReferenceWithAlias { Alias: { } alias } &&
+                node.SearchCondition is BooleanComparisonExpression { FirstExpression: ColumnReferenceExpression linked } comparison)
+            {
+                Joins[alias.Value] = (linked.MultiPartIdentifier.Identifiers[^1].Value, Render(comparison.SecondExpression));
+            }
+        }
+    }
+
+    private sealed class HashVisitor : TSqlFragmentVisitor
+    {
+        public List<(string Algorithm, string Collation, string Column, bool LowerHexStyle2)> Hashes { get; } = [];
+
+        public override void Visit(FunctionCall node)
+        {
+            if (!string.Equals(node.FunctionName.Value, "LOWER", StringComparison.OrdinalIgnoreCase) ||
+                node.Parameters is not [ConvertCall { Style: IntegerLiteral { Value: "2" }, Parameter: FunctionCall hashBytes }])
+            {
+                return;
+            }
+
+            if (string.Equals(hashBytes.FunctionName.Value, "HASHBYTES", StringComparison.OrdinalIgnoreCase) &&
+                hashBytes.Parameters is [StringLiteral algorithm, CastCall { Parameter: ColumnReferenceExpression { Collation: { } collation } column }])
+            {
+                Hashes.Add((algorithm.Value, collation.Value, column.MultiPartIdentifier.Identifiers[^1].Value, true));
+            }
+        }
+    }
+}
