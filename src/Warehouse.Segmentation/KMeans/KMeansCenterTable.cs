@@ -1,5 +1,6 @@
 #if NET
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -7,23 +8,31 @@ using System.Runtime.Intrinsics;
 namespace Warehouse.Segmentation.KMeans;
 
 /// <summary>
-/// Centres laid out for Vector256 assignment (net10 only): centres in groups of four, one vector per group and
-/// dimension holding the four centres' coordinate (lanes = centres). A row's coordinate is broadcast and
+/// Centres laid out for SIMD assignment (net10 only): centres in groups of eight lanes (one Vector512, for k ≥ 5
+/// where Vector512 is accelerated) or four (one Vector256), one vector per group and dimension holding the group's
+/// coordinates (lanes = centres). A row's coordinate is broadcast and
 /// multiplied then added (no fused multiply-add) so that every lane computes exactly the scalar dot product of
 /// <see cref="LloydKernel.NearestScalar"/>, in the same order: identical labels to the net48 build.
 /// Padding lanes have a norm of +∞ and are never chosen.
 /// </summary>
+/// <remarks>
+/// When partial sums are requested, each row is added to its cluster's sums right after its label is chosen, while
+/// the row is still in L1: the matrix is read once per iteration. Each (cluster, dimension) sum receives the rows of
+/// the chunk in row order, exactly as the scalar loop of <see cref="LloydKernel"/> does, so the sums are identical too.
+/// </remarks>
 internal sealed class KMeansCenterTable
 {
     private readonly double[] _table; // [group][dimension][lane]
     private readonly double[] _norms; // [group][lane]
     private readonly int _groups;
+    private readonly int _width;
 
-    private KMeansCenterTable(double[] table, double[] norms, int groups, int k, bool canVectorize)
+    private KMeansCenterTable(double[] table, double[] norms, int groups, int width, bool canVectorize)
     {
         _table = table;
         _norms = norms;
         _groups = groups;
+        _width = width;
         CanVectorize = canVectorize;
     }
 
@@ -32,134 +41,155 @@ internal sealed class KMeansCenterTable
     internal static KMeansCenterTable Create(double[] centers, double[] cn, int k, int d)
     {
         bool ok = Vector256.IsHardwareAccelerated && k >= 2;
-        int groups = (k + 3) / 4;
-        if (!ok) return new KMeansCenterTable(Array.Empty<double>(), Array.Empty<double>(), groups, k, false);
-        var table = new double[groups * d * 4];
-        var norms = new double[groups * 4];
+        int width = k > 4 && Vector512.IsHardwareAccelerated ? 8 : 4;
+        int groups = (k + width - 1) / width;
+        if (!ok) return new KMeansCenterTable(Array.Empty<double>(), Array.Empty<double>(), groups, width, false);
+        var table = new double[groups * d * width];
+        var norms = new double[groups * width];
         for (int g = 0; g < groups; g++)
         {
-            for (int lane = 0; lane < 4; lane++)
+            for (int lane = 0; lane < width; lane++)
             {
-                int c = g * 4 + lane;
-                norms[g * 4 + lane] = c < k ? cn[c] : double.PositiveInfinity;
-                for (int j = 0; j < d; j++) table[(g * d + j) * 4 + lane] = c < k ? centers[c * d + j] : 0.0;
+                int c = g * width + lane;
+                norms[g * width + lane] = c < k ? cn[c] : double.PositiveInfinity;
+                for (int j = 0; j < d; j++) table[(g * d + j) * width + lane] = c < k ? centers[c * d + j] : 0.0;
             }
         }
-        return new KMeansCenterTable(table, norms, groups, k, true);
+        return new KMeansCenterTable(table, norms, groups, width, true);
     }
 
-    /// <summary>Assigns rows [start, end); returns the number of labels that changed.</summary>
+    /// <summary>
+    /// Assigns rows [start, end); returns the number of labels that changed. With <paramref name="sums"/>, adds each
+    /// row (times its weight) to <paramref name="sums"/>[so + label·d …] and its weight to
+    /// <paramref name="weights"/>[wo + label]; both slices must be zero on entry.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal long AssignRange(double[] x, int start, int end, int d, int[] labels)
+    internal long AssignRange(double[] x, int start, int end, int d, double[]? w, int[] labels,
+        double[]? sums, long so, double[]? weights, long wo)
+    {
+        var acc = sums is null ? null : new RowSums(x, d, w, sums, so, weights!, wo);
+        return _width == 8
+            ? Assign<Lanes8, Vector512<double>>(x, start, end, d, labels, acc)
+            : Assign<Lanes4, Vector256<double>>(x, start, end, d, labels, acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private long Assign<TL, TV>(double[] x, int start, int end, int d, int[] labels, RowSums? acc)
+        where TL : struct, ILanes<TV> where TV : struct
     {
         return _groups switch
         {
-            1 => AssignOneGroup(x, start, end, d, labels),
-            2 => AssignTwoGroups(x, start, end, d, labels),
-            _ => AssignGeneral(x, start, end, d, labels),
+            1 => AssignOneGroup<TL, TV>(x, start, end, d, labels, acc),
+            2 => AssignTwoGroups<TL, TV>(x, start, end, d, labels, acc),
+            _ => AssignGeneral<TL, TV>(x, start, end, d, labels, acc),
         };
     }
 
+    /// <summary>One group of centres: four rows at a time, one table vector per dimension shared by the rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private long AssignTwoGroups(double[] x, int start, int end, int d, int[] labels)
+    private long AssignOneGroup<TL, TV>(double[] x, int start, int end, int d, int[] labels, RowSums? acc)
+        where TL : struct, ILanes<TV> where TV : struct
     {
         ref double xr = ref MemoryMarshal.GetArrayDataReference(x);
         ref double tr = ref MemoryMarshal.GetArrayDataReference(_table);
-        var two = Vector256.Create(2.0);
-        var n0 = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_norms), 0);
-        var n1 = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_norms), 4);
-        Span<double> buf = stackalloc double[8];
-        long changes = 0;
-        int i = start;
-        nuint g1 = (nuint)(d * 4);
-        for (; i + 4 <= end; i += 4)
-        {
-            var a00 = Vector256<double>.Zero; var a01 = Vector256<double>.Zero;
-            var a10 = Vector256<double>.Zero; var a11 = Vector256<double>.Zero;
-            var a20 = Vector256<double>.Zero; var a21 = Vector256<double>.Zero;
-            var a30 = Vector256<double>.Zero; var a31 = Vector256<double>.Zero;
-            nuint r0 = (nuint)((long)i * d), r1 = r0 + (nuint)d, r2 = r1 + (nuint)d, r3 = r2 + (nuint)d;
-            for (int j = 0; j < d; j++)
-            {
-                nuint tj = (nuint)(j * 4);
-                var t0 = Vector256.LoadUnsafe(ref tr, tj);
-                var t1 = Vector256.LoadUnsafe(ref tr, g1 + tj);
-                var x0 = Vector256.Create(Unsafe.Add(ref xr, r0 + (nuint)j));
-                var x1 = Vector256.Create(Unsafe.Add(ref xr, r1 + (nuint)j));
-                var x2 = Vector256.Create(Unsafe.Add(ref xr, r2 + (nuint)j));
-                var x3 = Vector256.Create(Unsafe.Add(ref xr, r3 + (nuint)j));
-                a00 += x0 * t0; a01 += x0 * t1;
-                a10 += x1 * t0; a11 += x1 * t1;
-                a20 += x2 * t0; a21 += x2 * t1;
-                a30 += x3 * t0; a31 += x3 * t1;
-            }
-            changes += Pick(n0 - two * a00, n1 - two * a01, buf, labels, i);
-            changes += Pick(n0 - two * a10, n1 - two * a11, buf, labels, i + 1);
-            changes += Pick(n0 - two * a20, n1 - two * a21, buf, labels, i + 2);
-            changes += Pick(n0 - two * a30, n1 - two * a31, buf, labels, i + 3);
-        }
-        for (; i < end; i++)
-        {
-            var a0 = Vector256<double>.Zero; var a1 = Vector256<double>.Zero;
-            nuint r0 = (nuint)((long)i * d);
-            for (int j = 0; j < d; j++)
-            {
-                nuint tj = (nuint)(j * 4);
-                var x0 = Vector256.Create(Unsafe.Add(ref xr, r0 + (nuint)j));
-                a0 += x0 * Vector256.LoadUnsafe(ref tr, tj);
-                a1 += x0 * Vector256.LoadUnsafe(ref tr, g1 + tj);
-            }
-            changes += Pick(n0 - two * a0, n1 - two * a1, buf, labels, i);
-        }
-        return changes;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private long AssignOneGroup(double[] x, int start, int end, int d, int[] labels)
-    {
-        ref double xr = ref MemoryMarshal.GetArrayDataReference(x);
-        ref double tr = ref MemoryMarshal.GetArrayDataReference(_table);
-        var two = Vector256.Create(2.0);
-        var n0 = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_norms), 0);
-        Span<double> buf = stackalloc double[4];
+        ref int lr = ref MemoryMarshal.GetArrayDataReference(labels);
+        var n0 = TL.Load(ref MemoryMarshal.GetArrayDataReference(_norms), 0);
+        nuint width = (nuint)TL.Width;
         long changes = 0;
         int i = start;
         for (; i + 4 <= end; i += 4)
         {
-            var a0 = Vector256<double>.Zero; var a1 = Vector256<double>.Zero;
-            var a2 = Vector256<double>.Zero; var a3 = Vector256<double>.Zero;
+            TV a0 = default, a1 = default, a2 = default, a3 = default;
             nuint r0 = (nuint)((long)i * d), r1 = r0 + (nuint)d, r2 = r1 + (nuint)d, r3 = r2 + (nuint)d;
             for (int j = 0; j < d; j++)
             {
-                var t0 = Vector256.LoadUnsafe(ref tr, (nuint)(j * 4));
-                a0 += Vector256.Create(Unsafe.Add(ref xr, r0 + (nuint)j)) * t0;
-                a1 += Vector256.Create(Unsafe.Add(ref xr, r1 + (nuint)j)) * t0;
-                a2 += Vector256.Create(Unsafe.Add(ref xr, r2 + (nuint)j)) * t0;
-                a3 += Vector256.Create(Unsafe.Add(ref xr, r3 + (nuint)j)) * t0;
+                var t = TL.Load(ref tr, (nuint)j * width);
+                a0 = TL.MultiplyAdd(a0, Unsafe.Add(ref xr, r0 + (nuint)j), t);
+                a1 = TL.MultiplyAdd(a1, Unsafe.Add(ref xr, r1 + (nuint)j), t);
+                a2 = TL.MultiplyAdd(a2, Unsafe.Add(ref xr, r2 + (nuint)j), t);
+                a3 = TL.MultiplyAdd(a3, Unsafe.Add(ref xr, r3 + (nuint)j), t);
             }
-            changes += PickOne(n0 - two * a0, buf, labels, i);
-            changes += PickOne(n0 - two * a1, buf, labels, i + 1);
-            changes += PickOne(n0 - two * a2, buf, labels, i + 2);
-            changes += PickOne(n0 - two * a3, buf, labels, i + 3);
+            changes += Relabel(ref lr, i, ArgMin<TL, TV>(TL.Distance(n0, a0)));
+            changes += Relabel(ref lr, i + 1, ArgMin<TL, TV>(TL.Distance(n0, a1)));
+            changes += Relabel(ref lr, i + 2, ArgMin<TL, TV>(TL.Distance(n0, a2)));
+            changes += Relabel(ref lr, i + 3, ArgMin<TL, TV>(TL.Distance(n0, a3)));
+            acc?.AddRows(labels, i, i + 4);
         }
         for (; i < end; i++)
         {
-            var a0 = Vector256<double>.Zero;
+            TV a0 = default;
             nuint r0 = (nuint)((long)i * d);
-            for (int j = 0; j < d; j++)
-                a0 += Vector256.Create(Unsafe.Add(ref xr, r0 + (nuint)j)) * Vector256.LoadUnsafe(ref tr, (nuint)(j * 4));
-            changes += PickOne(n0 - two * a0, buf, labels, i);
+            for (int j = 0; j < d; j++) a0 = TL.MultiplyAdd(a0, Unsafe.Add(ref xr, r0 + (nuint)j), TL.Load(ref tr, (nuint)j * width));
+            changes += Relabel(ref lr, i, ArgMin<TL, TV>(TL.Distance(n0, a0)));
+            acc?.AddRows(labels, i, i + 1);
         }
         return changes;
     }
 
+    /// <summary>Two groups of centres: four rows at a time, each row coordinate used for both groups.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private long AssignGeneral(double[] x, int start, int end, int d, int[] labels)
+    private long AssignTwoGroups<TL, TV>(double[] x, int start, int end, int d, int[] labels, RowSums? acc)
+        where TL : struct, ILanes<TV> where TV : struct
+    {
+        ref double xr = ref MemoryMarshal.GetArrayDataReference(x);
+        ref double tr = ref MemoryMarshal.GetArrayDataReference(_table);
+        ref int lr = ref MemoryMarshal.GetArrayDataReference(labels);
+        nuint width = (nuint)TL.Width;
+        var n0 = TL.Load(ref MemoryMarshal.GetArrayDataReference(_norms), 0);
+        var n1 = TL.Load(ref MemoryMarshal.GetArrayDataReference(_norms), width);
+        nuint g1 = (nuint)d * width;
+        long changes = 0;
+        int i = start;
+        for (; i + 4 <= end; i += 4)
+        {
+            TV a00 = default, a01 = default, a10 = default, a11 = default;
+            TV a20 = default, a21 = default, a30 = default, a31 = default;
+            nuint r0 = (nuint)((long)i * d), r1 = r0 + (nuint)d, r2 = r1 + (nuint)d, r3 = r2 + (nuint)d;
+            for (int j = 0; j < d; j++)
+            {
+                nuint tj = (nuint)j * width;
+                var t0 = TL.Load(ref tr, tj);
+                var t1 = TL.Load(ref tr, g1 + tj);
+                double x0 = Unsafe.Add(ref xr, r0 + (nuint)j), x1 = Unsafe.Add(ref xr, r1 + (nuint)j);
+                double x2 = Unsafe.Add(ref xr, r2 + (nuint)j), x3 = Unsafe.Add(ref xr, r3 + (nuint)j);
+                a00 = TL.MultiplyAdd(a00, x0, t0); a01 = TL.MultiplyAdd(a01, x0, t1);
+                a10 = TL.MultiplyAdd(a10, x1, t0); a11 = TL.MultiplyAdd(a11, x1, t1);
+                a20 = TL.MultiplyAdd(a20, x2, t0); a21 = TL.MultiplyAdd(a21, x2, t1);
+                a30 = TL.MultiplyAdd(a30, x3, t0); a31 = TL.MultiplyAdd(a31, x3, t1);
+            }
+            changes += Relabel(ref lr, i, ArgMin<TL, TV>(TL.Distance(n0, a00), TL.Distance(n1, a01)));
+            changes += Relabel(ref lr, i + 1, ArgMin<TL, TV>(TL.Distance(n0, a10), TL.Distance(n1, a11)));
+            changes += Relabel(ref lr, i + 2, ArgMin<TL, TV>(TL.Distance(n0, a20), TL.Distance(n1, a21)));
+            changes += Relabel(ref lr, i + 3, ArgMin<TL, TV>(TL.Distance(n0, a30), TL.Distance(n1, a31)));
+            acc?.AddRows(labels, i, i + 4);
+        }
+        for (; i < end; i++)
+        {
+            TV a0 = default, a1 = default;
+            nuint r0 = (nuint)((long)i * d);
+            for (int j = 0; j < d; j++)
+            {
+                nuint tj = (nuint)j * width;
+                double x0 = Unsafe.Add(ref xr, r0 + (nuint)j);
+                a0 = TL.MultiplyAdd(a0, x0, TL.Load(ref tr, tj));
+                a1 = TL.MultiplyAdd(a1, x0, TL.Load(ref tr, g1 + tj));
+            }
+            changes += Relabel(ref lr, i, ArgMin<TL, TV>(TL.Distance(n0, a0), TL.Distance(n1, a1)));
+            acc?.AddRows(labels, i, i + 1);
+        }
+        return changes;
+    }
+
+    /// <summary>Any number of groups, one row at a time, lanes compared one by one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private long AssignGeneral<TL, TV>(double[] x, int start, int end, int d, int[] labels, RowSums? acc)
+        where TL : struct, ILanes<TV> where TV : struct
     {
         ref double xr = ref MemoryMarshal.GetArrayDataReference(x);
         ref double tr = ref MemoryMarshal.GetArrayDataReference(_table);
         ref double nr = ref MemoryMarshal.GetArrayDataReference(_norms);
-        var two = Vector256.Create(2.0);
+        ref int lr = ref MemoryMarshal.GetArrayDataReference(labels);
+        int width = TL.Width;
         long changes = 0;
         for (int i = start; i < end; i++)
         {
@@ -168,67 +198,202 @@ internal sealed class KMeansCenterTable
             double bestDist = double.PositiveInfinity;
             for (int g = 0; g < _groups; g++)
             {
-                var a = Vector256<double>.Zero;
-                nuint go = (nuint)(g * d * 4);
+                TV a = default;
+                nuint go = (nuint)(g * d * width);
                 for (int j = 0; j < d; j++)
-                    a += Vector256.Create(Unsafe.Add(ref xr, r0 + (nuint)j)) * Vector256.LoadUnsafe(ref tr, go + (nuint)(j * 4));
-                var dist = Vector256.LoadUnsafe(ref nr, (nuint)(g * 4)) - two * a;
-                for (int lane = 0; lane < 4; lane++)
+                    a = TL.MultiplyAdd(a, Unsafe.Add(ref xr, r0 + (nuint)j), TL.Load(ref tr, go + (nuint)(j * width)));
+                var dist = TL.Distance(TL.Load(ref nr, (nuint)(g * width)), a);
+                for (int lane = 0; lane < width; lane++)
                 {
-                    double v = dist.GetElement(lane);
+                    double v = TL.Element(dist, lane);
                     if (v < bestDist)
                     {
                         bestDist = v;
-                        best = g * 4 + lane;
+                        best = g * width + lane;
                     }
                 }
             }
-            if (labels[i] != best)
-            {
-                labels[i] = best;
-                changes++;
-            }
+            changes += Relabel(ref lr, i, best);
+            acc?.AddRows(labels, i, i + 1);
         }
         return changes;
     }
 
+    /// <summary>Writes the label of row <paramref name="i"/>; 1 if it changed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Pick(Vector256<double> d0, Vector256<double> d1, Span<double> buf, int[] labels, int i)
+    private static int Relabel(ref int lr, int i, int best)
     {
-        d0.CopyTo(buf);
-        d1.CopyTo(buf.Slice(4));
-        int best = 0;
-        double bestDist = double.PositiveInfinity;
-        for (int c = 0; c < 8; c++)
-        {
-            if (buf[c] < bestDist)
-            {
-                bestDist = buf[c];
-                best = c;
-            }
-        }
-        if (labels[i] == best) return 0;
-        labels[i] = best;
+        ref int l = ref Unsafe.Add(ref lr, i);
+        if (l == best) return 0;
+        l = best;
         return 1;
     }
 
+    /// <summary>
+    /// Lowest lane holding the minimum, as the scalar loop's strict "&lt;" picks it. The vector minimum is checked:
+    /// when a NaN distance hides it (no lane equals it, or a lane is below it), the scalar loop decides.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int PickOne(Vector256<double> d0, Span<double> buf, int[] labels, int i)
+    private static int ArgMin<TL, TV>(TV dist) where TL : struct, ILanes<TV> where TV : struct
     {
-        d0.CopyTo(buf);
+        double h = TL.Min(dist);
+        uint equal = TL.Equal(dist, h);
+        if (equal != 0 && !TL.AnyBelow(dist, h)) return BitOperations.TrailingZeroCount(equal);
         int best = 0;
         double bestDist = double.PositiveInfinity;
-        for (int c = 0; c < 4; c++)
+        ArgMinScalar<TL, TV>(dist, 0, ref bestDist, ref best);
+        return best;
+    }
+
+    /// <summary>The same over two groups (lanes of <paramref name="d1"/> follow those of <paramref name="d0"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ArgMin<TL, TV>(TV d0, TV d1) where TL : struct, ILanes<TV> where TV : struct
+    {
+        double h = Vector128.MinNative(Vector128.CreateScalarUnsafe(TL.Min(d0)), Vector128.CreateScalarUnsafe(TL.Min(d1))).ToScalar();
+        uint equal = TL.Equal(d0, h) | (TL.Equal(d1, h) << TL.Width);
+        if (equal != 0 && !TL.AnyBelow(d0, h) && !TL.AnyBelow(d1, h)) return BitOperations.TrailingZeroCount(equal);
+        int best = 0;
+        double bestDist = double.PositiveInfinity;
+        ArgMinScalar<TL, TV>(d0, 0, ref bestDist, ref best);
+        ArgMinScalar<TL, TV>(d1, TL.Width, ref bestDist, ref best);
+        return best;
+    }
+
+    /// <summary>The scalar rule over one vector's lanes, continuing from a best so far.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ArgMinScalar<TL, TV>(TV dist, int offset, ref double bestDist, ref int best) where TL : struct, ILanes<TV> where TV : struct
+    {
+        for (int lane = 0; lane < TL.Width; lane++)
         {
-            if (buf[c] < bestDist)
+            double v = TL.Element(dist, lane);
+            if (v < bestDist)
             {
-                bestDist = buf[c];
-                best = c;
+                bestDist = v;
+                best = offset + lane;
             }
         }
-        if (labels[i] == best) return 0;
-        labels[i] = best;
-        return 1;
+    }
+
+    /// <summary>
+    /// The vector operations the assignment loops need, for four lanes (Vector256) and eight (Vector512); the JIT
+    /// compiles each loop once per width, with these calls inlined.
+    /// </summary>
+    private interface ILanes<TV> where TV : struct
+    {
+        static abstract int Width { get; }
+        static abstract TV Load(ref double source, nuint offset);
+        /// <summary>sum + x·t lane by lane, multiply then add (two roundings, as the scalar loop).</summary>
+        static abstract TV MultiplyAdd(TV sum, double x, TV t);
+        /// <summary>norms − 2·dot.</summary>
+        static abstract TV Distance(TV norms, TV dot);
+        /// <summary>Smallest lane by the native minimum (a NaN lane may hide it).</summary>
+        static abstract double Min(TV v);
+        /// <summary>Bit mask of the lanes equal to <paramref name="h"/>.</summary>
+        static abstract uint Equal(TV v, double h);
+        static abstract bool AnyBelow(TV v, double h);
+        static abstract double Element(TV v, int lane);
+    }
+
+    private readonly struct Lanes4 : ILanes<Vector256<double>>
+    {
+        public static int Width => 4;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> Load(ref double source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> MultiplyAdd(Vector256<double> sum, double x, Vector256<double> t) => sum + Vector256.Create(x) * t;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> Distance(Vector256<double> norms, Vector256<double> dot) => norms - Vector256.Create(2.0) * dot;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static double Min(Vector256<double> v)
+        {
+            var m2 = Vector128.MinNative(v.GetLower(), v.GetUpper());
+            return Vector128.MinNative(m2, Vector128.Shuffle(m2, Vector128.Create(1L, 0L))).ToScalar();
+        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static uint Equal(Vector256<double> v, double h) => Vector256.Equals(v, Vector256.Create(h)).ExtractMostSignificantBits();
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool AnyBelow(Vector256<double> v, double h) => Vector256.LessThanAny(v, Vector256.Create(h));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static double Element(Vector256<double> v, int lane) => v.GetElement(lane);
+    }
+
+    private readonly struct Lanes8 : ILanes<Vector512<double>>
+    {
+        public static int Width => 8;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> Load(ref double source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> MultiplyAdd(Vector512<double> sum, double x, Vector512<double> t) => sum + Vector512.Create(x) * t;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> Distance(Vector512<double> norms, Vector512<double> dot) => norms - Vector512.Create(2.0) * dot;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static double Min(Vector512<double> v) => Lanes4.Min(Vector256.MinNative(v.GetLower(), v.GetUpper()));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static uint Equal(Vector512<double> v, double h) => (uint)Vector512.Equals(v, Vector512.Create(h)).ExtractMostSignificantBits();
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool AnyBelow(Vector512<double> v, double h) => Vector512.LessThanAny(v, Vector512.Create(h));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static double Element(Vector512<double> v, int lane) => v.GetElement(lane);
+    }
+
+    /// <summary>Where the rows of one chunk are summed (the chunk's slices of the partial sums and weights).</summary>
+    private sealed class RowSums
+    {
+        private readonly double[] _x;
+        private readonly int _d;
+        private readonly double[]? _w;
+        private readonly double[] _sums;
+        private readonly long _so;
+        private readonly double[] _weights;
+        private readonly long _wo;
+
+        internal RowSums(double[] x, int d, double[]? w, double[] sums, long so, double[] weights, long wo)
+        {
+            _x = x;
+            _d = d;
+            _w = w;
+            _sums = sums;
+            _so = so;
+            _weights = weights;
+            _wo = wo;
+        }
+
+        /// <summary>sums[label] += x[i]·w[i] for rows [from, to), lane by lane (multiply, then add: the scalar loop's bits).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal void AddRows(int[] labels, int from, int to)
+        {
+            ref double xr = ref MemoryMarshal.GetArrayDataReference(_x);
+            ref double sr = ref MemoryMarshal.GetArrayDataReference(_sums);
+            int d = _d;
+            for (int i = from; i < to; i++)
+            {
+                int label = labels[i];
+                nuint xo = (nuint)((long)i * d);
+                nuint so = (nuint)(_so + (long)label * d);
+                int j = 0;
+                if (_w is null)
+                {
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        for (; j + 8 <= d; j += 8)
+                            (Vector512.LoadUnsafe(ref sr, so + (nuint)j) + Vector512.LoadUnsafe(ref xr, xo + (nuint)j)).StoreUnsafe(ref sr, so + (nuint)j);
+                    }
+                    for (; j + 4 <= d; j += 4)
+                        (Vector256.LoadUnsafe(ref sr, so + (nuint)j) + Vector256.LoadUnsafe(ref xr, xo + (nuint)j)).StoreUnsafe(ref sr, so + (nuint)j);
+                    for (; j < d; j++) Unsafe.Add(ref sr, so + (nuint)j) += Unsafe.Add(ref xr, xo + (nuint)j);
+                    _weights[_wo + label] += 1.0;
+                }
+                else
+                {
+                    double wi = _w[i];
+                    var wv = Vector256.Create(wi);
+                    for (; j + 4 <= d; j += 4)
+                        (Vector256.LoadUnsafe(ref sr, so + (nuint)j) + Vector256.LoadUnsafe(ref xr, xo + (nuint)j) * wv).StoreUnsafe(ref sr, so + (nuint)j);
+                    for (; j < d; j++) Unsafe.Add(ref sr, so + (nuint)j) += Unsafe.Add(ref xr, xo + (nuint)j) * wi;
+                    _weights[_wo + label] += wi;
+                }
+            }
+        }
     }
 }
 #endif

@@ -16,7 +16,8 @@ namespace Warehouse.Segmentation.KMeans;
 /// data have at least k distinct rows.</para>
 /// <para>Cost: O(n·k·d) time per iteration, O(n + k·d) extra memory. Scale features first (see
 /// <see cref="Scaling.FeatureScaler"/>): k-means uses Euclidean distance. Deterministic for a seed, identical on
-/// net48 and net10 (net10 uses Vector256 and several threads, with the same arithmetic order).</para>
+/// net48 and net10 (net10 uses Vector256/Vector512 and several threads, with the same arithmetic order; each row is
+/// assigned and added to its cluster's sums in one read, so an iteration streams the matrix once).</para>
 /// <para>Errors: k &lt; 1 or k &gt; n rows, NaN/∞ values (named by row and column), negative or non-finite weights.</para>
 /// </remarks>
 public sealed class KMeansTrainer

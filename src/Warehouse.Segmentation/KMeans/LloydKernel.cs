@@ -92,79 +92,38 @@ internal static class LloydKernel
     {
         int start = chunk * ChunkRows;
         int end = Math.Min(n, start + ChunkRows);
-        long changes = 0;
         long so = (long)chunk * k * d;
         long wo = (long)chunk * k;
 #if NET
-        if (ct.CanVectorize)
-        {
-            changes = ct.AssignRange(x, start, end, d, labels);
-        }
-        else
+        if (ct.CanVectorize) return ct.AssignRange(x, start, end, d, w, labels, partialSums, so, partialWeights, wo);
 #endif
+        long changes = 0;
+        for (int i = start; i < end; i++)
         {
-            for (int i = start; i < end; i++)
+            int best = NearestScalar(x, (long)i * d, d, centers, cn, k);
+            if (labels[i] != best)
             {
-                int best = NearestScalar(x, (long)i * d, d, centers, cn, k);
-                if (labels[i] != best)
-                {
-                    labels[i] = best;
-                    changes++;
-                }
+                labels[i] = best;
+                changes++;
             }
-        }
-        if (partialSums is not null)
-        {
-#if NET
-            if (w is null && d % 4 == 0 && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            if (partialSums is null) continue;
+            // Summed while the row is hot; every (cluster, dimension) sum takes the chunk's rows in row order.
+            long xo = (long)i * d;
+            long to = so + (long)best * d;
+            if (w is null)
             {
-                AccumulateVector(x, start, end, d, labels, partialSums, so, partialWeights!, wo);
-                return changes;
+                for (int j = 0; j < d; j++) partialSums[to + j] += x[xo + j];
+                partialWeights![wo + best] += 1.0;
             }
-#endif
-            for (int i = start; i < end; i++)
+            else
             {
-                int l = labels[i];
-                long xo = (long)i * d;
-                long to = so + (long)l * d;
-                if (w is null)
-                {
-                    for (int j = 0; j < d; j++) partialSums[to + j] += x[xo + j];
-                    partialWeights![wo + l] += 1.0;
-                }
-                else
-                {
-                    double wi = w[i];
-                    for (int j = 0; j < d; j++) partialSums[to + j] += x[xo + j] * wi;
-                    partialWeights![wo + l] += wi;
-                }
+                double wi = w[i];
+                for (int j = 0; j < d; j++) partialSums[to + j] += x[xo + j] * wi;
+                partialWeights![wo + best] += wi;
             }
         }
         return changes;
     }
-
-#if NET
-    /// <summary>Unweighted per-cluster sums, four dimensions per vector add (lane-wise the same order as the scalar loop).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AccumulateVector(double[] x, int start, int end, int d, int[] labels, double[] sums, long so, double[] weights, long wo)
-    {
-        ref double xr = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(x);
-        ref double sr = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(sums);
-        for (int i = start; i < end; i++)
-        {
-            int l = labels[i];
-            nuint xo = (nuint)((long)i * d);
-            nuint to = (nuint)(so + (long)l * d);
-            for (int j = 0; j < d; j += 4)
-            {
-                var acc = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref sr, to + (nuint)j);
-                acc += System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xr, xo + (nuint)j);
-                System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc, ref sr, to + (nuint)j);
-            }
-            weights[wo + l] += 1.0;
-        }
-    }
-#endif
 
     /// <summary>Nearest centre of one row by ‖c‖² − 2·x·c, lowest index on ties.</summary>
     [MethodImpl(Hot.Optimize)]

@@ -1,0 +1,115 @@
+using Warehouse.Segmentation.KMeans;
+
+namespace Warehouse.Segmentation.Tests.KMeans;
+
+/// <summary>
+/// The net10 assignment kernel (Vector256/Vector512 centre tables, several threads, per-row sums fused into the
+/// assignment) against the scalar definition the net48 build runs: nearest centre by ‖c‖² − 2·x·c with the lowest
+/// index on ties, and per-chunk sums of the rows in row order added chunk by chunk. Labels and every bit of the
+/// sums and cluster weights must be equal. The reference is computed here, row by row, from that definition.
+/// The kernel picks its lane width from the CPU: run with DOTNET_EnableAVX512=0 (Vector256 tables) and with
+/// DOTNET_EnableAVX2=0 DOTNET_EnableAVX=0 (scalar loop) to cover the other paths on an AVX-512 machine.
+/// </summary>
+public class LloydKernelTests
+{
+    private const int Rows = 2 * LloydKernel.ChunkRows + 37; // three chunks, the last one not a multiple of four rows
+
+    [Theory]
+    [InlineData(2, 1, false)]
+    [InlineData(3, 3, false)]
+    [InlineData(4, 4, true)]
+    [InlineData(5, 6, false)]
+    [InlineData(6, 16, true)]
+    [InlineData(7, 9, false)]
+    [InlineData(8, 16, false)]
+    [InlineData(8, 17, true)]
+    [InlineData(8, 8, false)]
+    [InlineData(11, 5, true)]
+    [InlineData(16, 16, false)]
+    public void Simd_assignment_and_sums_equal_the_scalar_definition_bit_for_bit(int k, int d, bool weighted)
+    {
+        var rng = new Random(1000 * k + d);
+        var x = new double[Rows * d];
+        for (int t = 0; t < x.Length; t++) x[t] = rng.NextDouble() * 8 - 4;
+        double[]? w = weighted ? Enumerable.Range(0, Rows).Select(_ => rng.NextDouble() * 3).ToArray() : null;
+        var centers = new double[k * d];
+        for (int c = 0; c < k; c++) Array.Copy(x, (long)rng.Next(Rows) * d, centers, (long)c * d, d);
+        if (k >= 3) Array.Copy(centers, 0, centers, 2 * d, d); // centres 0 and 2 equal: ties must go to 0
+
+        AssertSameAsScalar(x, d, w, centers, k);
+    }
+
+    [Fact]
+    public void Rows_exactly_on_tied_centres_go_to_the_lowest_index()
+    {
+        const int k = 8, d = 4;
+        var centers = new double[k * d];
+        for (int c = 0; c < k; c++)
+            for (int j = 0; j < d; j++) centers[c * d + j] = c % 4 + j; // centre c equals centre c + 4
+        var x = new double[Rows * d];
+        for (int i = 0; i < Rows; i++) Array.Copy(centers, (i % k) * d, x, (long)i * d, d);
+
+        var labels = AssertSameAsScalar(x, d, null, centers, k);
+        Assert.All(labels, l => Assert.InRange(l, 0, 3));
+    }
+
+    [Fact]
+    public void Overflowing_distances_fall_back_to_the_scalar_rule()
+    {
+        // For the huge centres ‖c‖² overflows to +∞ and so does 2·x·c when x·c > 0.9e308, giving ∞ − ∞ = NaN
+        // distances in varying lanes: the scalar loop never picks a NaN (strict "<"), so the vector minimum must
+        // not be trusted then.
+        const int k = 8, d = 2;
+        var centers = new double[k * d];
+        for (int c = 0; c < k; c++)
+        {
+            // Centres 4 and 6 are huge: their NaN lanes meet lanes 0 and 2 first in a tree minimum.
+            centers[c * d] = c == 4 ? 1e308 : c == 6 ? 0 : c;
+            centers[c * d + 1] = c == 6 ? -1e308 : c == 4 ? 0 : -c;
+        }
+        var rng = new Random(5);
+        var x = new double[Rows * d];
+        for (int t = 0; t < x.Length; t++) x[t] = rng.NextDouble() * 20 - 10;
+
+        AssertSameAsScalar(x, d, null, centers, k);
+    }
+
+    private static int[] AssertSameAsScalar(double[] x, int d, double[]? w, double[] centers, int k)
+    {
+        int n = x.Length / d;
+        var cn = LloydKernel.SquaredNorms(centers, k, d);
+        var expectedLabels = new int[n];
+        int chunks = LloydKernel.ChunkCount(n);
+        var expectedSums = new double[k * d];
+        var expectedWeights = new double[k];
+        for (int chunk = 0; chunk < chunks; chunk++)
+        {
+            var s = new double[k * d];
+            var cw = new double[k];
+            for (int i = chunk * LloydKernel.ChunkRows; i < Math.Min(n, (chunk + 1) * LloydKernel.ChunkRows); i++)
+            {
+                int l = expectedLabels[i] = LloydKernel.NearestScalar(x, (long)i * d, d, centers, cn, k);
+                double wi = w is null ? 1.0 : w[i];
+                for (int j = 0; j < d; j++) s[l * d + j] += w is null ? x[(long)i * d + j] : x[(long)i * d + j] * wi;
+                cw[l] += wi;
+            }
+            for (int t = 0; t < k * d; t++) expectedSums[t] += s[t];
+            for (int c = 0; c < k; c++) expectedWeights[c] += cw[c];
+        }
+
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var labels = Enumerable.Repeat(-1, n).ToArray();
+            var sums = new double[k * d];
+            var weights = new double[k];
+            long changes = LloydKernel.AssignAndSum(x, n, d, w, centers, k, labels, sums, weights, threads);
+            Assert.Equal(n, changes);
+            Assert.Equal(expectedLabels, labels);
+            Assert.Equal(expectedSums.Select(BitConverter.DoubleToInt64Bits), sums.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(expectedWeights.Select(BitConverter.DoubleToInt64Bits), weights.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(0, LloydKernel.AssignAndSum(x, n, d, w, centers, k, labels, null, null, threads));
+            Assert.Equal(expectedLabels, labels);
+        }
+        return expectedLabels;
+    }
+}
