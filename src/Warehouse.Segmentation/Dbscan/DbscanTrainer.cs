@@ -71,77 +71,64 @@ public sealed class DbscanTrainer
         double r2 = _options.Epsilon * _options.Epsilon;
         int minPts = _options.MinPoints;
         var tree = new KdTree(x, n, d);
+        // All passes run over tree positions (queries in tree order visit the tree with good locality); the union–find
+        // works on positions too. The result does not depend on the order: core flags and border labels are per row,
+        // and the connected components of the core graph are unique.
+        var pts = tree.Points;
         int chunks = (n + Chunk - 1) / Chunk;
+        int dop = _options.MaxDegreeOfParallelism;
 
         // 1. Core rows.
-        var core = new bool[n];
+        var coreAt = new bool[n];
         ForEachChunk(chunks, c =>
         {
             var stack = new int[KdTree.StackSize];
             int s = c * Chunk, e = Math.Min(n, s + Chunk);
-            for (int i = s; i < e; i++) core[i] = tree.CountWithin(x, (long)i * d, r2, minPts, stack) >= minPts;
-        }, _options.MaxDegreeOfParallelism);
+            for (int p = s; p < e; p++) coreAt[p] = tree.CountWithin(pts, (long)p * d, r2, minPts, stack) >= minPts;
+        }, dop);
 
         // 2. Core-core connectivity. A compact node (all rows core, diagonal ≤ ε) is one connected piece: its rows
         // are joined once, and a core row that has the whole node within ε joins its first row only, instead of
-        // enumerating every pair (the dense middle of a cluster is mostly compact nodes).
+        // enumerating every pair (the dense middle of a cluster is mostly compact nodes). Each core pair is looked
+        // for once, from its lower tree position; edges are joined as they are found (a lock-free union–find on
+        // net10, whose final components do not depend on the order of the joins).
         var parent = new int[n];
-        for (int i = 0; i < n; i++) parent[i] = i;
-        var compact = tree.CompactNodes(core, r2);
+        for (int p = 0; p < n; p++) parent[p] = p;
+        var compact = tree.CompactNodes(coreAt, r2);
         for (int node = 0; node < compact.Length; node++)
         {
             if (!compact[node]) continue;
-            int first = tree.RowAt(tree.NodeStart(node));
-            for (int t = tree.NodeStart(node) + 1; t < tree.NodeEnd(node); t++) Union(parent, first, tree.RowAt(t));
+            int first = tree.NodeStart(node);
+            for (int t = first + 1; t < tree.NodeEnd(node); t++) Union(parent, first, t);
         }
-        const int batch = 8; // chunks per round: bounds the edge lists kept in memory
-        for (int b0 = 0; b0 < chunks; b0 += batch)
+        ForEachChunk(chunks, c =>
         {
-            int b1 = Math.Min(chunks, b0 + batch);
-            var edges = new List<int>[b1 - b0];
-            ForEachChunk(b1 - b0, cc =>
+            var stack = new int[KdTree.StackSize];
+            var found = new List<int>();
+            var nodes = new List<int>();
+            int s = c * Chunk, e = Math.Min(n, s + Chunk);
+            for (int p = s; p < e; p++)
             {
-                int c = b0 + cc;
-                var stack = new int[KdTree.StackSize];
-                var found = new List<int>();
-                var nodes = new List<int>();
-                var list = new List<int>();
-                int s = c * Chunk, e = Math.Min(n, s + Chunk);
-                for (int i = s; i < e; i++)
-                {
-                    if (!core[i]) continue;
-                    found.Clear();
-                    nodes.Clear();
-                    tree.WithinOrCompact(x, (long)i * d, r2, compact, found, nodes, stack);
-                    foreach (int t in found)
-                    {
-                        int j = tree.RowAt(t);
-                        if (j > i && core[j])
-                        {
-                            list.Add(i);
-                            list.Add(j);
-                        }
-                    }
-                    foreach (int node in nodes)
-                    {
-                        list.Add(i);
-                        list.Add(tree.RowAt(tree.NodeStart(node)));
-                    }
-                }
-                edges[cc] = list;
-            }, _options.MaxDegreeOfParallelism);
-            foreach (var list in edges)
-                for (int t = 0; t < list.Count; t += 2) Union(parent, list[t], list[t + 1]);
-        }
+                if (!coreAt[p]) continue;
+                found.Clear();
+                nodes.Clear();
+                tree.WithinOrCompact(pts, (long)p * d, r2, p + 1, compact, found, nodes, stack);
+                foreach (int t in found)
+                    if (coreAt[t]) Union(parent, p, t);
+                foreach (int node in nodes) Union(parent, p, tree.NodeStart(node));
+            }
+        }, dop);
 
         // 3. Cluster ids in order of the lowest core row of each component.
+        var position = tree.PositionsOfRows();
         var labels = new int[n];
         var componentLabel = new Dictionary<int, int>();
         for (int i = 0; i < n; i++)
         {
             labels[i] = -1;
-            if (!core[i]) continue;
-            int root = Find(parent, i);
+            int p = position[i];
+            if (!coreAt[p]) continue;
+            int root = Find(parent, p);
             if (!componentLabel.TryGetValue(root, out int l))
             {
                 l = componentLabel.Count;
@@ -156,21 +143,24 @@ public sealed class DbscanTrainer
             var stack = new int[KdTree.StackSize];
             var found = new List<int>();
             int s = c * Chunk, e = Math.Min(n, s + Chunk);
-            for (int i = s; i < e; i++)
+            for (int p = s; p < e; p++)
             {
-                if (core[i]) continue;
+                if (coreAt[p]) continue;
                 found.Clear();
-                tree.Within(x, (long)i * d, r2, found, stack);
+                tree.Within(pts, (long)p * d, r2, found, stack);
                 int best = -1;
                 foreach (int t in found)
                 {
-                    int j = tree.RowAt(t);
-                    if (core[j] && (best < 0 || labels[j] < best)) best = labels[j];
+                    if (!coreAt[t]) continue;
+                    int l = labels[tree.RowAt(t)];
+                    if (best < 0 || l < best) best = l;
                 }
-                labels[i] = best;
+                labels[tree.RowAt(p)] = best;
             }
-        }, _options.MaxDegreeOfParallelism);
+        }, dop);
 
+        var core = new bool[n];
+        for (int p = 0; p < n; p++) core[tree.RowAt(p)] = coreAt[p];
         int coreCount = 0;
         for (int i = 0; i < n; i++) if (core[i]) coreCount++;
         var corePoints = new FeatureMatrix(coreCount, d) { ColumnNames = (string[]?)data.ColumnNames?.Clone() };
@@ -253,24 +243,37 @@ public sealed class DbscanTrainer
         for (int c = 0; c < chunks; c++) body(c);
     }
 
+    /// <summary>Root of v's set, halving the path on the way (each write points a row at an ancestor).</summary>
     private static int Find(int[] parent, int v)
     {
-        int r = v;
-        while (parent[r] != r) r = parent[r];
-        while (parent[v] != r)
+        while (true)
         {
-            int t = parent[v];
-            parent[v] = r;
-            v = t;
+            int p = parent[v];
+            if (p == v) return v;
+            int g = parent[p];
+            if (g != p) parent[v] = g;
+            v = g;
         }
-        return r;
     }
 
+    /// <summary>
+    /// Joins the sets of a and b by pointing the larger root at the smaller one, so every parent index is ≤ its
+    /// child's (no cycles). On net10 the parallel edge pass calls it from several threads: the link is a
+    /// compare-and-swap that retries when another thread moved the root first, and Find only ever shortens paths.
+    /// </summary>
     private static void Union(int[] parent, int a, int b)
     {
-        int ra = Find(parent, a), rb = Find(parent, b);
-        if (ra == rb) return;
-        if (ra < rb) parent[rb] = ra;
-        else parent[ra] = rb;
+        while (true)
+        {
+            int ra = Find(parent, a), rb = Find(parent, b);
+            if (ra == rb) return;
+            if (ra > rb) (ra, rb) = (rb, ra);
+#if NET
+            if (System.Threading.Interlocked.CompareExchange(ref parent[rb], ra, rb) == rb) return;
+#else
+            parent[rb] = ra;
+            return;
+#endif
+        }
     }
 }
