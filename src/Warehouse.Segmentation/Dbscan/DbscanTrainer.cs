@@ -19,9 +19,12 @@ namespace Warehouse.Segmentation.Dbscan;
 /// clusters in that order, so the first cluster to reach a border row keeps it). This is independent of the order
 /// in which neighbours are found, so the result is deterministic.</para>
 /// <para>Neighbours come from a k-d tree (no all-pairs matrix): O(n log n) build, core detection stops counting at
-/// MinPoints; core-to-core edges are found once and joined with union–find. Memory O(n·d). Cost grows with the
-/// number of neighbour pairs (a large ε on dense data approaches O(n²)). In high dimension (d ≫ 10) a k-d tree
-/// degrades toward a scan. net10 runs the neighbour queries on all processors. Use
+/// MinPoints (a row that is not core keeps its few neighbours, which later label it as border or noise);
+/// core-to-core edges are joined with union–find, skipping tree nodes whose core rows are already joined to the
+/// query, so inside a dense cluster most neighbour pairs are never enumerated. Memory O(n·d + n·min(MinPoints, 8)).
+/// Cost grows with the number of neighbour pairs that are not yet joined (a large ε on scattered data approaches
+/// O(n²)). In high dimension (d ≫ 10) a k-d tree degrades toward a scan. net10 runs the queries on all processors
+/// and compares four distances per Vector256 instruction, with the same decisions as the scalar net48 build. Use
 /// <see cref="KDistances"/> / <see cref="SuggestEpsilon"/> to choose ε. Scale features first.</para>
 /// </remarks>
 public sealed class DbscanTrainer
@@ -59,6 +62,9 @@ public sealed class DbscanTrainer
     }
 
     private const int Chunk = 2048;
+    private const int EdgeChunk = 512;
+    private const int EdgeChunksPerRound = 8;
+    private const int KeptNeighbours = 8;
 
     /// <summary>Clusters the rows; the model keeps the core rows to assign new rows.</summary>
     public DbscanModel Fit(FeatureMatrix data)
@@ -78,46 +84,76 @@ public sealed class DbscanTrainer
         int chunks = (n + Chunk - 1) / Chunk;
         int dop = _options.MaxDegreeOfParallelism;
 
-        // 1. Core rows.
+        // 1. Core rows. The first few neighbours met by a core row are kept as candidate edges (step 2); a row that
+        // is not core had its whole neighbourhood counted (fewer than MinPoints rows), which is kept for step 4:
+        // per chunk, (position, count, neighbour positions …).
         var coreAt = new bool[n];
+        int kept = Math.Min(minPts, KeptNeighbours);
+        var near = new int[(long)n * kept];
+        var sparse = new List<int>[chunks];
         ForEachChunk(chunks, c =>
         {
             var stack = new int[KdTree.StackSize];
+            var found = new List<int>();
+            var list = new List<int>();
             int s = c * Chunk, e = Math.Min(n, s + Chunk);
-            for (int p = s; p < e; p++) coreAt[p] = tree.CountWithin(pts, (long)p * d, r2, minPts, stack) >= minPts;
+            for (int p = s; p < e; p++)
+            {
+                found.Clear();
+                coreAt[p] = tree.CountWithin(pts, (long)p * d, r2, minPts, stack, found) >= minPts;
+                if (coreAt[p])
+                {
+                    for (int u = 0; u < kept; u++) near[(long)p * kept + u] = found[u];
+                }
+                else
+                {
+                    list.Add(p);
+                    list.Add(found.Count);
+                    list.AddRange(found);
+                }
+            }
+            sparse[c] = list;
         }, dop);
 
-        // 2. Core-core connectivity. A compact node (all rows core, diagonal ≤ ε) is one connected piece: its rows
-        // are joined once, and a core row that has the whole node within ε joins its first row only, instead of
-        // enumerating every pair (the dense middle of a cluster is mostly compact nodes). Each core pair is looked
-        // for once, from its lower tree position; edges are joined as they are found (a lock-free union–find on
-        // net10, whose final components do not depend on the order of the joins).
-        var parent = new int[n];
-        for (int p = 0; p < n; p++) parent[p] = p;
+        // 2. Core-core connectivity. Compact nodes (all rows core, diagonal ≤ ε) are joined first, then the kept
+        // neighbour edges: in a dense cluster these already join most core rows (a nearest-neighbour graph is
+        // almost always connected). The exhaustive pass then runs in rounds of queries in tree order: before each
+        // round every node records whether all its core rows are in one set (and which); a query skips a node whose
+        // core rows are all joined to it, and joins a node lying entirely within ε with one union. Each core pair is
+        // looked for once, from its lower tree position. Skipping only ever drops edges inside a set, so the sets
+        // are the same whatever the timing of the threads.
+        var sets = new DisjointSets(n);
         var compact = tree.CompactNodes(coreAt, r2);
         for (int node = 0; node < compact.Length; node++)
         {
             if (!compact[node]) continue;
             int first = tree.NodeStart(node);
-            for (int t = first + 1; t < tree.NodeEnd(node); t++) Union(parent, first, t);
+            for (int t = first + 1; t < tree.NodeEnd(node); t++) sets.Union(first, t);
         }
-        ForEachChunk(chunks, c =>
+        for (int p = 0; p < n; p++)
         {
-            var stack = new int[KdTree.StackSize];
-            var found = new List<int>();
-            var nodes = new List<int>();
-            int s = c * Chunk, e = Math.Min(n, s + Chunk);
-            for (int p = s; p < e; p++)
+            if (!coreAt[p]) continue;
+            for (int u = 0; u < kept; u++)
             {
-                if (!coreAt[p]) continue;
-                found.Clear();
-                nodes.Clear();
-                tree.WithinOrCompact(pts, (long)p * d, r2, p + 1, compact, found, nodes, stack);
-                foreach (int t in found)
-                    if (coreAt[t]) Union(parent, p, t);
-                foreach (int node in nodes) Union(parent, p, tree.NodeStart(node));
+                int t = near[(long)p * kept + u];
+                if (coreAt[t]) sets.Union(p, t);
             }
-        }, dop);
+        }
+        var nodeRoots = new int[tree.NodeCount];
+        int edgeChunks = (n + EdgeChunk - 1) / EdgeChunk;
+        for (int c0 = 0; c0 < edgeChunks; c0 += EdgeChunksPerRound)
+        {
+            tree.CoreSets(coreAt, sets, nodeRoots);
+            int first = c0;
+            ForEachChunk(Math.Min(EdgeChunksPerRound, edgeChunks - c0), cc =>
+            {
+                var stack = new int[KdTree.StackSize];
+                var found = new List<int>();
+                int s = (first + cc) * EdgeChunk, e = Math.Min(n, s + EdgeChunk);
+                for (int p = s; p < e; p++)
+                    if (coreAt[p]) tree.JoinCoreNeighbours(pts, (long)p * d, r2, p, coreAt, nodeRoots, sets, found, stack);
+            }, dop);
+        }
 
         // 3. Cluster ids in order of the lowest core row of each component.
         var position = tree.PositionsOfRows();
@@ -128,7 +164,7 @@ public sealed class DbscanTrainer
             labels[i] = -1;
             int p = position[i];
             if (!coreAt[p]) continue;
-            int root = Find(parent, p);
+            int root = sets.Find(p);
             if (!componentLabel.TryGetValue(root, out int l))
             {
                 l = componentLabel.Count;
@@ -138,26 +174,21 @@ public sealed class DbscanTrainer
         }
 
         // 4. Border rows: the lowest cluster id among core rows within ε (lowest id = lowest first core row).
-        ForEachChunk(chunks, c =>
+        foreach (var list in sparse)
         {
-            var stack = new int[KdTree.StackSize];
-            var found = new List<int>();
-            int s = c * Chunk, e = Math.Min(n, s + Chunk);
-            for (int p = s; p < e; p++)
+            for (int u = 0; u < list.Count; u += 2 + list[u + 1])
             {
-                if (coreAt[p]) continue;
-                found.Clear();
-                tree.Within(pts, (long)p * d, r2, found, stack);
                 int best = -1;
-                foreach (int t in found)
+                for (int v = u + 2; v < u + 2 + list[u + 1]; v++)
                 {
+                    int t = list[v];
                     if (!coreAt[t]) continue;
                     int l = labels[tree.RowAt(t)];
                     if (best < 0 || l < best) best = l;
                 }
-                labels[tree.RowAt(p)] = best;
+                labels[tree.RowAt(list[u])] = best;
             }
-        }, dop);
+        }
 
         var core = new bool[n];
         for (int p = 0; p < n; p++) core[tree.RowAt(p)] = coreAt[p];
@@ -241,39 +272,5 @@ public sealed class DbscanTrainer
         }
 #endif
         for (int c = 0; c < chunks; c++) body(c);
-    }
-
-    /// <summary>Root of v's set, halving the path on the way (each write points a row at an ancestor).</summary>
-    private static int Find(int[] parent, int v)
-    {
-        while (true)
-        {
-            int p = parent[v];
-            if (p == v) return v;
-            int g = parent[p];
-            if (g != p) parent[v] = g;
-            v = g;
-        }
-    }
-
-    /// <summary>
-    /// Joins the sets of a and b by pointing the larger root at the smaller one, so every parent index is ≤ its
-    /// child's (no cycles). On net10 the parallel edge pass calls it from several threads: the link is a
-    /// compare-and-swap that retries when another thread moved the root first, and Find only ever shortens paths.
-    /// </summary>
-    private static void Union(int[] parent, int a, int b)
-    {
-        while (true)
-        {
-            int ra = Find(parent, a), rb = Find(parent, b);
-            if (ra == rb) return;
-            if (ra > rb) (ra, rb) = (rb, ra);
-#if NET
-            if (System.Threading.Interlocked.CompareExchange(ref parent[rb], ra, rb) == rb) return;
-#else
-            parent[rb] = ra;
-            return;
-#endif
-        }
     }
 }

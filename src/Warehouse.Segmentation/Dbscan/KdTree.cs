@@ -170,6 +170,25 @@ internal sealed class KdTree
         return s;
     }
 
+    /// <summary>
+    /// Pushes the children of an internal node whose boxes lie within r2 of the query, the nearer one on top: it is
+    /// visited first, so a query reaches its own neighbourhood at once (and a count can stop early).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PushNear(int node, double[] q, long qo, double r2, int[] stack, ref int top)
+    {
+        int l = _left[node], r = _right[node];
+        double dl = BoxDistance2(l, q, qo), dr = BoxDistance2(r, q, qo);
+        int near = l, far = r;
+        if (dr < dl)
+        {
+            (near, far) = (r, l);
+            (dl, dr) = (dr, dl);
+        }
+        if (dr <= r2) stack[top++] = far;
+        if (dl <= r2) stack[top++] = near;
+    }
+
     /// <summary>Appends the positions in [lo, hi) with squared distance ≤ r2 (positions null: only counts them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int ScanLeaf(int lo, int hi, double[] q, long qo, double r2, List<int>? positions)
@@ -193,11 +212,8 @@ internal sealed class KdTree
                 uint mask = Vector256.LessThanOrEqual(acc, r2v).ExtractMostSignificantBits();
                 if (b < lo) mask &= ~((1u << (lo - b)) - 1);
                 if (b + 4 > hi) mask &= (1u << (hi - b)) - 1;
-                if (positions is null)
-                {
-                    count += BitOperations.PopCount(mask);
-                    continue;
-                }
+                count += BitOperations.PopCount(mask);
+                if (positions is null) continue;
                 while (mask != 0)
                 {
                     positions.Add(b + BitOperations.TrailingZeroCount(mask));
@@ -216,46 +232,27 @@ internal sealed class KdTree
         return count;
     }
 
-    /// <summary>Counts rows with squared distance ≤ r2 from the query, leaf by leaf; returns as soon as the count reaches <paramref name="stopAt"/>.</summary>
+    /// <summary>
+    /// Counts rows with squared distance ≤ r2 from the query, leaf by leaf; returns as soon as the count reaches
+    /// <paramref name="stopAt"/>. The positions counted are appended to <paramref name="found"/> when it is given.
+    /// </summary>
     [MethodImpl(Hot.Optimize)]
-    internal int CountWithin(double[] q, long qo, double r2, int stopAt, int[] stack)
+    internal int CountWithin(double[] q, long qo, double r2, int stopAt, int[] stack, List<int>? found = null)
     {
         int count = 0, top = 0;
-        stack[top++] = 0;
+        if (BoxDistance2(0, q, qo) <= r2) stack[top++] = 0;
         while (top > 0)
         {
             int node = stack[--top];
-            if (BoxDistance2(node, q, qo) > r2) continue;
             if (_left[node] < 0)
             {
-                count += ScanLeaf(_start[node], _end[node], q, qo, r2, null);
+                count += ScanLeaf(_start[node], _end[node], q, qo, r2, found);
                 if (count >= stopAt) return count;
                 continue;
             }
-            stack[top++] = _right[node];
-            stack[top++] = _left[node];
+            PushNear(node, q, qo, r2, stack, ref top);
         }
         return count;
-    }
-
-    /// <summary>Appends the tree positions of rows with squared distance ≤ r2, in tree order.</summary>
-    [MethodImpl(Hot.Optimize)]
-    internal void Within(double[] q, long qo, double r2, List<int> positions, int[] stack)
-    {
-        int top = 0;
-        stack[top++] = 0;
-        while (top > 0)
-        {
-            int node = stack[--top];
-            if (BoxDistance2(node, q, qo) > r2) continue;
-            if (_left[node] < 0)
-            {
-                ScanLeaf(_start[node], _end[node], q, qo, r2, positions);
-                continue;
-            }
-            stack[top++] = _right[node];
-            stack[top++] = _left[node];
-        }
     }
 
     /// <summary>
@@ -302,32 +299,78 @@ internal sealed class KdTree
     /// <summary>Number of nodes.</summary>
     internal int NodeCount => _start.Length;
 
+    /// <summary>A node of <see cref="CoreSets"/> without core rows.</summary>
+    internal const int NoCore = -2;
+    /// <summary>A node of <see cref="CoreSets"/> whose core rows are in more than one set.</summary>
+    internal const int Mixed = -1;
+
     /// <summary>
-    /// Like <see cref="Within"/> restricted to tree positions ≥ <paramref name="from"/>, but a compact node lying
-    /// entirely within the radius is reported once in <paramref name="nodes"/> instead of row by row (whatever its
-    /// positions, as long as it reaches <paramref name="from"/>).
+    /// For every node: the root of the one set holding all its core rows (<paramref name="core"/> by tree position),
+    /// <see cref="NoCore"/> or <see cref="Mixed"/>. Bottom-up (children have larger indices than their parent).
+    /// </summary>
+    internal void CoreSets(bool[] core, DisjointSets sets, int[] nodeRoots)
+    {
+        for (int node = _start.Length - 1; node >= 0; node--)
+        {
+            int root = NoCore;
+            if (_left[node] < 0)
+            {
+                for (int t = _start[node]; t < _end[node] && root != Mixed; t++)
+                {
+                    if (!core[t]) continue;
+                    int r = sets.Find(t);
+                    root = root == NoCore || root == r ? r : Mixed;
+                }
+            }
+            else
+            {
+                int a = nodeRoots[_left[node]], b = nodeRoots[_right[node]];
+                if (a == Mixed || b == Mixed) root = Mixed;
+                else if (a == NoCore) root = b;
+                else if (b == NoCore) root = a;
+                else root = sets.Find(a) == sets.Find(b) ? sets.Find(a) : Mixed;
+            }
+            nodeRoots[node] = root;
+        }
+    }
+
+    /// <summary>
+    /// Joins the core row at tree position <paramref name="self"/> (the query) with every core row at a higher
+    /// position within the radius. Nodes whose core rows are all in the query's set (per <paramref name="nodeRoots"/>
+    /// from <see cref="CoreSets"/>) are skipped; a node whose core rows share one set and whose box lies entirely
+    /// within the radius is joined with one union.
     /// </summary>
     [MethodImpl(Hot.Optimize)]
-    internal void WithinOrCompact(double[] q, long qo, double r2, int from, bool[] compact, List<int> positions, List<int> nodes, int[] stack)
+    internal void JoinCoreNeighbours(double[] q, long qo, double r2, int self, bool[] core, int[] nodeRoots, DisjointSets sets, List<int> found, int[] stack)
     {
+        int from = self + 1;
+        int root = sets.Find(self);
         int top = 0;
-        stack[top++] = 0;
+        if (BoxDistance2(0, q, qo) <= r2) stack[top++] = 0;
         while (top > 0)
         {
             int node = stack[--top];
-            if (_end[node] <= from || BoxDistance2(node, q, qo) > r2) continue;
-            if (compact[node] && BoxMaxDistance2(node, q, qo) <= r2)
+            int rep = nodeRoots[node];
+            if (rep == NoCore || _end[node] <= from) continue;
+            if (rep >= 0)
             {
-                nodes.Add(node);
-                continue;
+                int r = sets.Find(rep);
+                if (r == root) continue;
+                if (BoxMaxDistance2(node, q, qo) <= r2)
+                {
+                    root = sets.Union(self, r);
+                    continue;
+                }
             }
             if (_left[node] < 0)
             {
-                ScanLeaf(Math.Max(_start[node], from), _end[node], q, qo, r2, positions);
+                found.Clear();
+                ScanLeaf(Math.Max(_start[node], from), _end[node], q, qo, r2, found);
+                foreach (int t in found)
+                    if (core[t]) root = sets.Union(self, t);
                 continue;
             }
-            stack[top++] = _right[node];
-            stack[top++] = _left[node];
+            PushNear(node, q, qo, r2, stack, ref top);
         }
     }
 
