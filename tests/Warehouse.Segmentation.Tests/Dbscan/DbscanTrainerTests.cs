@@ -62,6 +62,66 @@ public class DbscanTrainerTests
         Assert.True(a.NumberOfSegments >= 2, $"{a.NumberOfSegments} clusters, {a.NoiseCount} noise");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Matches_the_definition_on_integer_data_with_distance_ties(int threads)
+    {
+        // Reference: the definition of Ester et al. evaluated by brute force (all pairs, breadth-first components,
+        // clusters numbered by lowest core row, a border row takes the lowest cluster id among its core neighbours).
+        // Integer coordinates make many distances exactly ε, so "≤ ε" is exercised on ties; 6,000 rows span several
+        // rounds of the pruned edge pass, dense blobs exercise the pruning, the scattered rows border and noise.
+        var rng = new Random(11);
+        const int n = 6000, d = 3;
+        var rows = new double[n][];
+        for (int i = 0; i < n; i++)
+        {
+            int blob = i % 4;
+            double spread = blob == 3 ? 40 : 4;
+            rows[i] = Enumerable.Range(0, d).Select(j => Math.Round(blob * 15 + j * blob + (rng.NextDouble() - 0.5) * spread)).ToArray();
+        }
+        var data = FeatureMatrix.FromRows(rows);
+        const double eps = 2.0;
+        const int minPts = 12;
+        var model = new DbscanTrainer(new DbscanTrainer.Options { Epsilon = eps, MinPoints = minPts, MaxDegreeOfParallelism = threads }).Fit(data);
+
+        var neighbours = new List<int>[n];
+        for (int i = 0; i < n; i++)
+        {
+            neighbours[i] = new List<int>();
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int t = 0; t < d; t++) s += (rows[i][t] - rows[j][t]) * (rows[i][t] - rows[j][t]);
+                if (s <= eps * eps) neighbours[i].Add(j);
+            }
+        }
+        var core = neighbours.Select(l => l.Count >= minPts).ToArray();
+        var expected = Enumerable.Repeat(-1, n).ToArray();
+        int clusters = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (!core[i] || expected[i] >= 0) continue;
+            var queue = new Queue<int>();
+            expected[i] = clusters;
+            queue.Enqueue(i);
+            while (queue.Count > 0)
+                foreach (int j in neighbours[queue.Dequeue()])
+                    if (core[j] && expected[j] < 0)
+                    {
+                        expected[j] = clusters;
+                        queue.Enqueue(j);
+                    }
+            clusters++;
+        }
+        for (int i = 0; i < n; i++)
+            if (!core[i]) expected[i] = neighbours[i].Where(j => core[j]).Select(j => expected[j]).DefaultIfEmpty(-1).Min();
+
+        Assert.True(clusters >= 3 && expected.Count(l => l < 0) > 100, $"{clusters} clusters, {expected.Count(l => l < 0)} noise: the data should have both");
+        Assert.Equal(Enumerable.Range(0, n).Where(i => core[i]).ToArray(), model.CoreSampleIndices);
+        Assert.Equal(expected, model.TrainingLabels);
+    }
+
     [Fact]
     public void Edge_cases()
     {
