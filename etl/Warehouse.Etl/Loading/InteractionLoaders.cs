@@ -67,8 +67,8 @@ public static class InteractionLoaders
 
         var counts = session.Migrate(events + session.RowsRejected, events, "web", duckDb =>
         {
-            var (inserted, matched, last) = InteractionMigration.RunWeb(duckDb);
-            return new MigrationOutcome(0, last, $"{sessions:N0} sessions ({inserted:N0} new or changed), {matched:N0} linked to a customer");
+            var migrated = InteractionMigration.RunWeb(duckDb);
+            return new MigrationOutcome(0, migrated.Last, $"{sessions:N0} sessions ({migrated.Inserted:N0} new or changed), {Linked(migrated, "visitors")}");
         });
         return LoadResult.From("web", sourceName, session.LineageKey, counts, clock.Elapsed);
     }
@@ -127,9 +127,13 @@ public static class InteractionLoaders
 
         var counts = session.Migrate(read, accepted, "social", duckDb =>
         {
-            var (inserted, matched, last) = InteractionMigration.RunSocial(duckDb);
-            return new MigrationOutcome(0, last, $"{inserted:N0} comments new or changed, {matched:N0} linked to a customer");
+            var migrated = InteractionMigration.RunSocial(duckDb);
+            return new MigrationOutcome(0, migrated.Last, $"{migrated.Inserted:N0} comments new or changed, {Linked(migrated, "handles")}");
         });
         return LoadResult.From("social", sourceName, session.LineageKey, counts, clock.Elapsed);
     }
+
+    private static string Linked(InteractionMigration.Result migrated, string identities) =>
+        $"{migrated.Matched:N0} linked to a customer ({migrated.RulesText}); {migrated.Relinked:N0} rows of earlier loads re-linked; " +
+        $"{migrated.Conflicts:N0} {identities} linked to two or more customers (not stitched)";
 }

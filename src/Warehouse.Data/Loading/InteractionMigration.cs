@@ -2,18 +2,55 @@ namespace Warehouse.Data.Loading;
 
 /// <summary>
 /// Moves staged web sessions and social comments into <c>Fact.WebSession</c> and <c>Fact.SocialInteraction</c>,
-/// resolving the customer deterministically (rules recorded in the README): web — CRM id of a logged-in visitor, else
-/// the SHA-256 of a current customer's e-mail; social — the e-mail given with the comment, else a customer whose
-/// SocialHandle is the platform:handle; otherwise the Unknown customer (0). Rows are replaced by business key
-/// (SessionId + WebVisitorId; Platform + CommentId) only when they changed, so a rerun changes nothing. Within one
+/// resolving the customer deterministically and recording the rule in the fact's <c>MatchRule</c>:
+/// <list type="number">
+/// <item>direct — web: the CRM id of a logged-in visitor (<c>crm-id</c>), else the SHA-256 of a current customer's
+/// e-mail (<c>email-hash</c>); social: the e-mail given with the comment (<c>email</c>);</item>
+/// <item>stitch — a row without a direct link takes the customer of the other rows of the same web visitor id
+/// (<c>visitor-stitch</c>) or of the same platform and handle, handles compared without case (<c>handle-stitch</c>),
+/// when all direct links of that visitor/handle, in this load and in earlier ones, name exactly one customer;</item>
+/// <item>conflict — a visitor/handle directly linked to two or more customers (a shared device, a shared account) stitches
+/// nothing: its rows without a direct link stay on the Unknown customer (0) with <c>visitor-conflict</c> /
+/// <c>handle-conflict</c>, and the load counts the conflicting visitors/handles;</item>
+/// <item>otherwise the Unknown customer (0), rule <c>none</c>.</item>
+/// </list>
+/// Stitching is recomputed for every visitor/handle the load touches, including its rows from earlier loads (an
+/// anonymous session loaded last month links once the visitor logs in), so the result depends only on the set of rows
+/// loaded, not on how they were split into files. The customer's <c>Dimension.Customer.WebVisitorId</c> /
+/// <c>SocialHandle</c> (current version, updated in place: a source key, not a type 2 attribute) is the visitor id /
+/// platform:handle of its earliest row among the visitors/handles linked to it alone. Rows are replaced by business
+/// key (SessionId + WebVisitorId; Platform + CommentId) only when they changed, so a rerun changes nothing. Within one
 /// file, rows of the same tracker session are merged into one session; the last row of a comment id wins.
 /// </summary>
 public static class InteractionMigration
 {
     private const string Current = "\"ValidTo\" = TIMESTAMP '9999-12-31' AND \"CustomerKey\" <> 0";
 
-    /// <summary>Migrates the session's staged web sessions; returns (inserted, matched to a customer, last start time).</summary>
-    public static (long Inserted, long Matched, DateTime? Last) RunWeb(DuckDbLoadSession session)
+    private static readonly Stitching Web = new(
+        Prefix: "web", Fact: "\"Fact\".\"WebSession\"", DirectRules: "'crm-id', 'email-hash'", StitchRule: "visitor-stitch", ConflictRule: "visitor-conflict",
+        Identity: a => $"{a}.\"WebVisitorId\"", SameRow: "f.\"SessionId\" = r.\"SessionId\" AND f.\"WebVisitorId\" = r.\"WebVisitorId\"",
+        DimensionColumn: "WebVisitorId", DimensionValue: a => $"{a}.\"WebVisitorId\"", Earliest: "f.\"StartTime\", f.\"SessionId\", f.\"WebVisitorId\"");
+
+    private static readonly Stitching Social = new(
+        Prefix: "social", Fact: "\"Fact\".\"SocialInteraction\"", DirectRules: "'email'", StitchRule: "handle-stitch", ConflictRule: "handle-conflict",
+        Identity: a => $"{a}.\"Platform\" || ':' || lower({a}.\"SocialHandle\")", SameRow: "f.\"Platform\" = r.\"Platform\" AND f.\"CommentId\" = r.\"CommentId\"",
+        DimensionColumn: "SocialHandle", DimensionValue: a => $"{a}.\"Platform\" || ':' || {a}.\"SocialHandle\"", Earliest: "f.\"CommentTime\", f.\"Platform\", f.\"CommentId\"");
+
+    /// <summary>What a web or social migration did.</summary>
+    /// <param name="Inserted">Fact rows inserted (new or changed).</param>
+    /// <param name="Matched">Rows of this load linked to a customer.</param>
+    /// <param name="ByRule">Rows of this load per <c>MatchRule</c> (crm-id, email-hash, email, visitor-stitch, handle-stitch, …, none).</param>
+    /// <param name="Relinked">Rows of earlier loads whose customer changed because this load stitched (or un-stitched) their visitor/handle.</param>
+    /// <param name="Conflicts">Visitors/handles of this load directly linked to two or more customers (not stitched).</param>
+    /// <param name="Last">Latest start/comment time of the load.</param>
+    public sealed record Result(long Inserted, long Matched, IReadOnlyDictionary<string, long> ByRule, long Relinked, long Conflicts, DateTime? Last)
+    {
+        /// <summary>The per-rule counts as text, e.g. "crm-id 10, visitor-stitch 3, none 2".</summary>
+        public string RulesText => string.Join(", ", ByRule.Select(r => $"{r.Key} {r.Value:N0}"));
+    }
+
+    /// <summary>Migrates the session's staged web sessions.</summary>
+    public static Result RunWeb(DuckDbLoadSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
@@ -29,6 +66,7 @@ public static class InteractionMigration
         session.Execute($"""
             CREATE TEMP TABLE web_resolved_{k} AS
             SELECT COALESCE(byId."CustomerKey", byEmail."CustomerKey", 0) AS "CustomerKey",
+                   CASE WHEN byId."CustomerKey" IS NOT NULL THEN 'crm-id' WHEN byEmail."CustomerKey" IS NOT NULL THEN 'email-hash' ELSE 'none' END AS "MatchRule",
                    CAST(strftime(s."StartTime", '%Y%m%d') AS INTEGER) AS "DateKey",
                    (SELECT "ChannelKey" FROM "Dimension"."Channel" WHERE "ChannelCode" = 'web') AS "ChannelKey",
                    s."SessionId", s."WebVisitorId", s."StartTime", s."EndTime",
@@ -47,32 +85,30 @@ public static class InteractionMigration
             LEFT JOIN (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
                        WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1) AS byEmail ON byEmail."EmailHash" = s."EmailHash"
             """);
+        var conflicts = Stitch(session, Web, $"web_resolved_{k}");
         session.Execute($"""
             DELETE FROM "Fact"."WebSession" AS f USING web_resolved_{k} AS r
             WHERE f."SessionId" = r."SessionId" AND f."WebVisitorId" = r."WebVisitorId"
-              AND (f."CustomerKey" IS DISTINCT FROM r."CustomerKey" OR f."StartTime" IS DISTINCT FROM r."StartTime" OR f."EndTime" IS DISTINCT FROM r."EndTime"
+              AND (f."CustomerKey" IS DISTINCT FROM r."CustomerKey" OR f."MatchRule" IS DISTINCT FROM r."MatchRule"
+                   OR f."StartTime" IS DISTINCT FROM r."StartTime" OR f."EndTime" IS DISTINCT FROM r."EndTime"
                    OR f."PageViews" IS DISTINCT FROM r."PageViews" OR f."ProductViews" IS DISTINCT FROM r."ProductViews"
                    OR f."AddToCarts" IS DISTINCT FROM r."AddToCarts" OR f."Conversions" IS DISTINCT FROM r."Conversions"
                    OR f."Device" IS DISTINCT FROM r."Device" OR f."Referrer" IS DISTINCT FROM r."Referrer")
             """);
         var inserted = session.Execute($"""
             INSERT INTO "Fact"."WebSession" ("CustomerKey", "DateKey", "ChannelKey", "SessionId", "WebVisitorId", "StartTime", "EndTime", "DurationSeconds",
-                "PageViews", "ProductViews", "AddToCarts", "Conversions", "Device", "Referrer", "LineageKey")
+                "PageViews", "ProductViews", "AddToCarts", "Conversions", "Device", "Referrer", "MatchRule", "LineageKey")
             SELECT r."CustomerKey", r."DateKey", r."ChannelKey", r."SessionId", r."WebVisitorId", r."StartTime", r."EndTime", r."DurationSeconds",
-                   r."PageViews", r."ProductViews", r."AddToCarts", r."Conversions", r."Device", r."Referrer", {k}
+                   r."PageViews", r."ProductViews", r."AddToCarts", r."Conversions", r."Device", r."Referrer", r."MatchRule", {k}
             FROM web_resolved_{k} AS r
             WHERE NOT EXISTS (SELECT 1 FROM "Fact"."WebSession" AS f WHERE f."SessionId" = r."SessionId" AND f."WebVisitorId" = r."WebVisitorId")
             ORDER BY r."StartTime", r."SessionId"
             """);
-        var matched = session.Scalar<long>($"SELECT count(*) FROM web_resolved_{k} WHERE \"CustomerKey\" <> 0");
-        session.Checkpoint("facts");
-        session.Execute($"DROP TABLE web_resolved_{k}");
-        session.Execute($"DELETE FROM \"Integration\".\"WebSession_Staging\" WHERE \"LineageKey\" = {k}");
-        return (inserted, matched, range.Last);
+        return Finish(session, Web, $"web_resolved_{k}", inserted, conflicts, range.Last, "WebSession_Staging");
     }
 
-    /// <summary>Migrates the session's staged comments; returns (inserted, matched to a customer, last comment time).</summary>
-    public static (long Inserted, long Matched, DateTime? Last) RunSocial(DuckDbLoadSession session)
+    /// <summary>Migrates the session's staged comments.</summary>
+    public static Result RunSocial(DuckDbLoadSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
@@ -86,7 +122,8 @@ public static class InteractionMigration
 
         session.Execute($"""
             CREATE TEMP TABLE social_resolved_{k} AS
-            SELECT COALESCE(byEmail."CustomerKey", byHandle."CustomerKey", 0) AS "CustomerKey",
+            SELECT COALESCE(byEmail."CustomerKey", 0) AS "CustomerKey",
+                   CASE WHEN byEmail."CustomerKey" IS NOT NULL THEN 'email' ELSE 'none' END AS "MatchRule",
                    CAST(strftime(s."CommentTime", '%Y%m%d') AS INTEGER) AS "DateKey",
                    (SELECT "ChannelKey" FROM "Dimension"."Channel" WHERE "ChannelCode" = 'social') AS "ChannelKey",
                    s."Platform", s."CommentId", s."SocialHandle", s."ReplyToCommentId", s."CommentTime", s."CommentText", s."Likes",
@@ -94,33 +131,99 @@ public static class InteractionMigration
             FROM "Integration"."SocialInteraction_Staging" AS s
             LEFT JOIN (SELECT "Email", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
                        WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1) AS byEmail ON byEmail."Email" = s."Email"
-            LEFT JOIN (SELECT "SocialHandle", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
-                       WHERE {Current} AND "SocialHandle" IS NOT NULL GROUP BY 1) AS byHandle ON byHandle."SocialHandle" = s."Platform" || ':' || s."SocialHandle"
             WHERE s."LineageKey" = {k}
             QUALIFY row_number() OVER (PARTITION BY s."Platform", s."CommentId" ORDER BY s."SourceLineNumber" DESC) = 1
             """);
+        var conflicts = Stitch(session, Social, $"social_resolved_{k}");
         session.Execute($"""
             DELETE FROM "Fact"."SocialInteraction" AS f USING social_resolved_{k} AS r
             WHERE f."Platform" = r."Platform" AND f."CommentId" = r."CommentId"
-              AND (f."CustomerKey" IS DISTINCT FROM r."CustomerKey" OR f."SocialHandle" IS DISTINCT FROM r."SocialHandle"
+              AND (f."CustomerKey" IS DISTINCT FROM r."CustomerKey" OR f."MatchRule" IS DISTINCT FROM r."MatchRule" OR f."SocialHandle" IS DISTINCT FROM r."SocialHandle"
                    OR f."ReplyToCommentId" IS DISTINCT FROM r."ReplyToCommentId" OR f."CommentTime" IS DISTINCT FROM r."CommentTime"
                    OR f."CommentText" IS DISTINCT FROM r."CommentText" OR f."Likes" IS DISTINCT FROM r."Likes"
                    OR f."SentimentScore" IS DISTINCT FROM r."SentimentScore" OR f."Keywords" IS DISTINCT FROM r."Keywords")
             """);
         var inserted = session.Execute($"""
             INSERT INTO "Fact"."SocialInteraction" ("CustomerKey", "DateKey", "ChannelKey", "Platform", "CommentId", "SocialHandle", "ReplyToCommentId",
-                "CommentTime", "CommentText", "Likes", "SentimentScore", "SentimentLabel", "Keywords", "LineageKey")
+                "CommentTime", "CommentText", "Likes", "SentimentScore", "SentimentLabel", "Keywords", "MatchRule", "LineageKey")
             SELECT r."CustomerKey", r."DateKey", r."ChannelKey", r."Platform", r."CommentId", r."SocialHandle", r."ReplyToCommentId",
-                   r."CommentTime", r."CommentText", r."Likes", r."SentimentScore", r."SentimentLabel", r."Keywords", {k}
+                   r."CommentTime", r."CommentText", r."Likes", r."SentimentScore", r."SentimentLabel", r."Keywords", r."MatchRule", {k}
             FROM social_resolved_{k} AS r
             WHERE NOT EXISTS (SELECT 1 FROM "Fact"."SocialInteraction" AS f WHERE f."Platform" = r."Platform" AND f."CommentId" = r."CommentId")
             ORDER BY r."CommentTime", r."Platform", r."CommentId"
             """);
-        var matched = session.Scalar<long>($"SELECT count(*) FROM social_resolved_{k} WHERE \"CustomerKey\" <> 0");
+        return Finish(session, Social, $"social_resolved_{k}", inserted, conflicts, range.Last, "SocialInteraction_Staging");
+    }
+
+    /// <summary>
+    /// Links the rows of <paramref name="resolved"/> without a direct link through their visitor/handle: the customers
+    /// of its direct links in this load and in the fact table (rows this load replaces excluded). Leaves the per-identity
+    /// table <c>{prefix}_identity_{k}</c> (identity, number of customers, the customer when one) for <see cref="Finish"/>.
+    /// Returns the number of conflicting identities.
+    /// </summary>
+    private static long Stitch(DuckDbLoadSession session, Stitching s, string resolved)
+    {
+        var identities = $"{s.Prefix}_identity_{session.LineageKey}";
+        session.Execute($"""
+            CREATE TEMP TABLE {identities} AS
+            SELECT i."IdentityKey", CAST(count(DISTINCT e."CustomerKey") AS BIGINT) AS "Customers", min(e."CustomerKey") AS "CustomerKey"
+            FROM (SELECT DISTINCT {s.Identity("r")} AS "IdentityKey" FROM {resolved} AS r) AS i
+            LEFT JOIN (SELECT {s.Identity("r")} AS "IdentityKey", r."CustomerKey" FROM {resolved} AS r WHERE r."MatchRule" IN ({s.DirectRules})
+                       UNION ALL
+                       SELECT {s.Identity("f")}, f."CustomerKey" FROM {s.Fact} AS f
+                       WHERE f."MatchRule" IN ({s.DirectRules}) AND NOT EXISTS (SELECT 1 FROM {resolved} AS r WHERE {s.SameRow})) AS e
+                   ON e."IdentityKey" = i."IdentityKey"
+            GROUP BY i."IdentityKey"
+            """);
+        session.Execute($"""
+            UPDATE {resolved} AS r
+            SET "CustomerKey" = CASE WHEN i."Customers" = 1 THEN i."CustomerKey" ELSE 0 END,
+                "MatchRule" = CASE WHEN i."Customers" = 1 THEN '{s.StitchRule}' ELSE '{s.ConflictRule}' END
+            FROM {identities} AS i
+            WHERE r."MatchRule" = 'none' AND i."IdentityKey" = {s.Identity("r")} AND i."Customers" > 0
+            """);
+        return session.Scalar<long>($"SELECT count(*) FROM {identities} WHERE \"Customers\" > 1");
+    }
+
+    /// <summary>
+    /// After the facts of the load are written: re-links the earlier rows of the touched visitors/handles, fills the
+    /// customers' visitor id / handle, counts, and clears the temporary tables and the staging rows.
+    /// </summary>
+    private static Result Finish(DuckDbLoadSession session, Stitching s, string resolved, long inserted, long conflicts, DateTime? last, string staging)
+    {
+        var k = session.LineageKey;
+        var identities = $"{s.Prefix}_identity_{k}";
+        var relinked = session.Execute($"""
+            UPDATE {s.Fact} AS f
+            SET "CustomerKey" = CASE WHEN i."Customers" = 1 THEN i."CustomerKey" ELSE 0 END,
+                "MatchRule" = CASE i."Customers" WHEN 0 THEN 'none' WHEN 1 THEN '{s.StitchRule}' ELSE '{s.ConflictRule}' END
+            FROM {identities} AS i
+            WHERE i."IdentityKey" = {s.Identity("f")} AND COALESCE(f."MatchRule", 'none') NOT IN ({s.DirectRules})
+              AND (f."CustomerKey" IS DISTINCT FROM (CASE WHEN i."Customers" = 1 THEN i."CustomerKey" ELSE 0 END)
+                   OR f."MatchRule" IS DISTINCT FROM (CASE i."Customers" WHEN 0 THEN 'none' WHEN 1 THEN '{s.StitchRule}' ELSE '{s.ConflictRule}' END))
+            """);
+        session.Execute($"""
+            UPDATE "Dimension"."Customer" AS c SET "{s.DimensionColumn}" = x."Value"
+            FROM (SELECT t."CustomerKey", v."Value"
+                  FROM (SELECT DISTINCT "CustomerKey" FROM {resolved} WHERE "CustomerKey" <> 0) AS t
+                  LEFT JOIN (SELECT f."CustomerKey", {s.DimensionValue("f")} AS "Value"
+                             FROM {s.Fact} AS f
+                             WHERE f."CustomerKey" IN (SELECT "CustomerKey" FROM {resolved})
+                               AND f."MatchRule" IN ({s.DirectRules}, '{s.StitchRule}')
+                               AND {s.Identity("f")} NOT IN (SELECT {s.Identity("g")} FROM {s.Fact} AS g WHERE g."MatchRule" IN ({s.DirectRules})
+                                                            GROUP BY 1 HAVING count(DISTINCT g."CustomerKey") > 1)
+                             QUALIFY row_number() OVER (PARTITION BY f."CustomerKey" ORDER BY {s.Earliest}) = 1) AS v
+                         ON v."CustomerKey" = t."CustomerKey") AS x
+            WHERE c."CustomerKey" = x."CustomerKey" AND c."ValidTo" = TIMESTAMP '9999-12-31' AND c."{s.DimensionColumn}" IS DISTINCT FROM x."Value"
+            """);
+        var byRule = session.Query<(string Rule, long Rows)>($"SELECT \"MatchRule\", count(*) FROM {resolved} GROUP BY 1 ORDER BY 2 DESC, 1")
+            .ToDictionary(r => r.Rule, r => r.Rows, StringComparer.Ordinal);
+        var matched = session.Scalar<long>($"SELECT count(*) FROM {resolved} WHERE \"CustomerKey\" <> 0");
         session.Checkpoint("facts");
-        session.Execute($"DROP TABLE social_resolved_{k}");
-        session.Execute($"DELETE FROM \"Integration\".\"SocialInteraction_Staging\" WHERE \"LineageKey\" = {k}");
-        return (inserted, matched, range.Last);
+        session.Execute($"DROP TABLE {identities}");
+        session.Execute($"DROP TABLE {resolved}");
+        session.Execute($"DELETE FROM \"Integration\".\"{staging}\" WHERE \"LineageKey\" = {k}");
+        return new Result(inserted, matched, byRule, relinked, conflicts, last);
     }
 
     private static void EnsureChannel(DuckDbLoadSession session, string code, string name)
@@ -131,4 +234,8 @@ public static class InteractionMigration
             WHERE NOT EXISTS (SELECT 1 FROM "Dimension"."Channel" WHERE "ChannelCode" = @code)
             """, new { code, name });
     }
+
+    /// <summary>How one fact table stitches: its identity (visitor, platform + handle), rules and dimension column.</summary>
+    private sealed record Stitching(string Prefix, string Fact, string DirectRules, string StitchRule, string ConflictRule, Func<string, string> Identity,
+        string SameRow, string DimensionColumn, Func<string, string> DimensionValue, string Earliest);
 }

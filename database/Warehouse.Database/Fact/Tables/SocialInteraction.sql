@@ -13,6 +13,7 @@ CREATE TABLE [Fact].[SocialInteraction] (
     [SentimentScore] FLOAT NOT NULL,
     [SentimentLabel] NVARCHAR(16) NOT NULL,
     [Keywords] NVARCHAR(400) NULL,
+    [MatchRule] NVARCHAR(32) NULL,
     [LineageKey] INT NOT NULL,
     CONSTRAINT [PK_Fact_SocialInteraction] PRIMARY KEY NONCLUSTERED ([SocialInteractionKey] ASC),
     CONSTRAINT [FK_Fact_SocialInteraction_DateKey_Dimension_Date] FOREIGN KEY ([DateKey]) REFERENCES [Dimension].[Date] ([DateKey]),
@@ -90,6 +91,10 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Comma-separated keywords of the comment.',
     @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'SocialInteraction', @level2type = N'COLUMN', @level2name = N'Keywords';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Identity rule that linked the comment to its customer: email, handle-stitch (another comment of the same platform and handle was linked to exactly one customer by e-mail), handle-conflict (the handle was linked to two or more customers: not linked), none.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'SocialInteraction', @level2type = N'COLUMN', @level2name = N'MatchRule';
 GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Load (Integration.Lineage) that wrote or last changed this row.',

@@ -14,6 +14,7 @@ CREATE TABLE [Fact].[WebSession] (
     [Conversions] INT NOT NULL,
     [Device] NVARCHAR(32) NULL,
     [Referrer] NVARCHAR(400) NULL,
+    [MatchRule] NVARCHAR(32) NULL,
     [LineageKey] INT NOT NULL,
     CONSTRAINT [PK_Fact_WebSession] PRIMARY KEY NONCLUSTERED ([WebSessionKey] ASC),
     CONSTRAINT [FK_Fact_WebSession_DateKey_Dimension_Date] FOREIGN KEY ([DateKey]) REFERENCES [Dimension].[Date] ([DateKey]),
@@ -95,6 +96,10 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Referrer of the first event.',
     @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'Referrer';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Identity rule that linked the session to its customer: crm-id, email-hash, visitor-stitch (another session of the same visitor id was linked to exactly one customer), visitor-conflict (the visitor id was linked to two or more customers: not linked), none.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'MatchRule';
 GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Load (Integration.Lineage) that wrote or last changed this row.',
