@@ -22,11 +22,20 @@ public sealed record DemoCustomer(string CustomerId, DemoArchetype Archetype, st
 /// <param name="WebEvents">Web events, JSON lines.</param>
 /// <param name="SocialComments">Social comments, JSON array.</param>
 /// <param name="Demographics">Survey answers, CSV.</param>
-public sealed record DemoFiles(string Customers, string Transactions, string Truth, string WebEvents, string SocialComments, string Demographics);
+/// <param name="IdentityTruth">Customer behind every CRM row, web session and social comment (source, source_key, customer_id; for tests; never loaded).</param>
+public sealed record DemoFiles(string Customers, string Transactions, string Truth, string WebEvents, string SocialComments, string Demographics, string IdentityTruth);
+
+/// <summary>The customer behind one source row (identity-resolution truth).</summary>
+/// <param name="Source">crm (key: CRM id, a planted duplicate included), web (key: tracker session id) or social (key: comment id).</param>
+/// <param name="SourceKey">Key of the row in its source.</param>
+/// <param name="CustomerId">CRM id of the customer it really belongs to.</param>
+public sealed record DemoIdentityTruth(string Source, string SourceKey, string CustomerId);
 
 /// <summary>What the generator wrote.</summary>
 /// <param name="Files">The files.</param>
 /// <param name="Truth">Planted archetype by customer id.</param>
 /// <param name="Customers">The customers.</param>
 /// <param name="PurchaseLines">Purchase lines written.</param>
-public sealed record DemoDataset(DemoFiles Files, IReadOnlyDictionary<string, DemoArchetype> Truth, IReadOnlyList<DemoCustomer> Customers, long PurchaseLines);
+/// <param name="IdentityTruth">The customer behind every CRM row, web session and social comment.</param>
+public sealed record DemoDataset(DemoFiles Files, IReadOnlyDictionary<string, DemoArchetype> Truth, IReadOnlyList<DemoCustomer> Customers, long PurchaseLines,
+    IReadOnlyList<DemoIdentityTruth> IdentityTruth);

@@ -7,7 +7,9 @@ namespace Warehouse.Etl.Demo;
 /// Generates the demo's multi-source sample with planted customer behaviours, deterministically from a seed.
 /// Each customer gets one <see cref="DemoArchetype"/>; its purchase history follows the archetype's rhythm and
 /// spend, so a segmentation on recency, frequency, monetary value, order value and tenure should find them again
-/// (the truth is returned and written to <c>truth.csv</c>, which is never loaded).
+/// (the truth is returned and written to <c>truth.csv</c>, which is never loaded). The customer behind every CRM row,
+/// web session and social comment is returned too and written to <c>identity_truth.csv</c> (never loaded), to measure
+/// identity resolution end to end.
 /// </summary>
 /// <remarks>
 /// The data window is the calendar year 2024 (source local time). Archetypes and shares:
@@ -86,15 +88,18 @@ public sealed class DemoGenerator
             Path.Combine(folder, "truth.csv"),
             Path.Combine(folder, "web_events.jsonl"),
             Path.Combine(folder, "social_comments.json"),
-            Path.Combine(folder, "demographics.csv"));
-        WriteCustomers(files.Customers, customers);
+            Path.Combine(folder, "demographics.csv"),
+            Path.Combine(folder, "identity_truth.csv"));
+        var identity = new List<DemoIdentityTruth>();
+        WriteCustomers(files.Customers, customers, new Random(_options.Seed + 4), _options.CrmDuplicateRate, identity);
         var lines = WriteTransactions(files.Transactions, random, orders, products);
         WriteTruth(files.Truth, customers);
         // Separate streams so the purchase data stays the same whatever is added to the other sources.
-        DemoInteractions.WriteWebEvents(files.WebEvents, new Random(_options.Seed + 1), customers);
-        DemoInteractions.WriteSocialComments(files.SocialComments, new Random(_options.Seed + 2), customers);
+        DemoInteractions.WriteWebEvents(files.WebEvents, new Random(_options.Seed + 1), customers, identity);
+        DemoInteractions.WriteSocialComments(files.SocialComments, new Random(_options.Seed + 2), customers, identity);
         WriteDemographics(files.Demographics, new Random(_options.Seed + 3), customers);
-        return new DemoDataset(files, customers.ToDictionary(c => c.CustomerId, c => c.Archetype, StringComparer.Ordinal), customers, lines);
+        WriteIdentityTruth(files.IdentityTruth, identity);
+        return new DemoDataset(files, customers.ToDictionary(c => c.CustomerId, c => c.Archetype, StringComparer.Ordinal), customers, lines, identity);
     }
 
     private List<DemoCustomer> BuildCustomers(Random random)
@@ -302,16 +307,57 @@ public sealed class DemoGenerator
         writer.Write('\n');
     }
 
-    private static void WriteCustomers(string path, List<DemoCustomer> customers)
+    private static void WriteCustomers(string path, List<DemoCustomer> customers, Random random, double duplicateRate, List<DemoIdentityTruth> identity)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false)) { NewLine = "\n" };
         writer.WriteLine("crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at");
         foreach (var c in customers)
         {
+            Write(c, c.CustomerId, c.FullName, c.Email, c.Phone, WindowStart.AddDays(-30), "2024-01-01T00:00:00Z");
+        }
+
+        // Planted duplicates: the same person registered again later under another id (the "D" prefix is only for
+        // readers of the file; no identity rule looks at it).
+        foreach (var c in customers)
+        {
+            if (duplicateRate == 0 || random.NextDouble() >= duplicateRate)
+            {
+                continue;
+            }
+
+            var name = random.Next(3) switch
+            {
+                0 => c.FullName.ToUpperInvariant(),
+                1 => Identity.SyntheticIdentityData.Typo(c.FullName, random),
+                _ => c.FullName,
+            };
+            var at = c.Email.IndexOf('@', StringComparison.Ordinal);
+            var email = random.Next(3) switch
+            {
+                0 => c.Email,
+                1 => c.Email[..at] + "+shop" + c.Email[at..],
+                _ => c.Email[..at] + ".new@example.net",
+            };
+            Write(c, "D" + c.CustomerId, name, email, random.NextDouble() < 0.5 ? c.Phone : string.Empty, WindowStart.AddDays(random.Next(0, 300)), "2024-01-02T00:00:00Z");
+        }
+
+        void Write(DemoCustomer c, string id, string name, string email, string phone, DateTime signup, string updated)
+        {
             writer.WriteLine(string.Join(',',
-                c.CustomerId, Csv(c.FullName), c.Email, c.Phone, c.BirthDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c.Gender,
-                Csv(c.City), Csv(c.Country), WindowStart.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                c.ConsentMarketing ? "true" : "false", c.ConsentProfiling ? "true" : "false", "2024-01-01T00:00:00Z"));
+                id, Csv(name), email, phone, c.BirthDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), c.Gender,
+                Csv(c.City), Csv(c.Country), signup.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                c.ConsentMarketing ? "true" : "false", c.ConsentProfiling ? "true" : "false", updated));
+            identity.Add(new DemoIdentityTruth("crm", id, c.CustomerId));
+        }
+    }
+
+    private static void WriteIdentityTruth(string path, List<DemoIdentityTruth> identity)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false)) { NewLine = "\n" };
+        writer.WriteLine("source,source_key,customer_id");
+        foreach (var t in identity)
+        {
+            writer.WriteLine($"{t.Source},{Csv(t.SourceKey)},{t.CustomerId}");
         }
     }
 

@@ -9,10 +9,21 @@ namespace Warehouse.Etl.Demo;
 /// Web events and social comments of the demo customers, consistent with their archetype: loyal high spenders visit
 /// often and convert, bargain hunters browse a lot and convert little, lapsed customers stopped visiting early in the
 /// year and complain, new customers appear in the last weeks. About a fifth of the web sessions are anonymous, and a
-/// share of logged-in events carry only the e-mail hash, so identity resolution has work to do.
+/// share of logged-in events carry only the e-mail hash, so identity resolution has work to do. Visitor ids are opaque
+/// cookies: every customer has one, a quarter use a second device for about a third of their sessions, and for
+/// <see cref="SharedDeviceShare"/> of the customers that second device is another customer's (a family computer), so one
+/// visitor id can stand for two people. Each social comment carries the handle of its author (the same handle on both
+/// platforms) and the e-mail in 80 % of cases. The writers add the customer behind every session and comment to the
+/// identity truth.
 /// </summary>
 internal static class DemoInteractions
 {
+    /// <summary>Share of customers who use a second device.</summary>
+    public const double SecondDeviceShare = 0.25;
+
+    /// <summary>Share of customers whose second device is another customer's (shared family computer).</summary>
+    public const double SharedDeviceShare = 0.02;
+
     private static readonly string[] Pages = ["/", "/c/home", "/c/kitchen", "/c/gifts", "/search", "/basket", "/account"];
     private static readonly string[] Devices = ["mobile", "desktop", "tablet"];
     private static readonly string[] Referrers = ["https://search.example/?q=gifts", "https://social.example/post/1", "", "", "https://news.example/deals"];
@@ -38,13 +49,23 @@ internal static class DemoInteractions
     private static readonly string[] Neutral = ["Just placed my first order.", "Does this come in blue?", "When is the next delivery to Leeds?", "First time here, looks nice."];
 
     /// <summary>Writes web_events.jsonl (time-ordered JSON lines) and returns the number of events.</summary>
-    public static long WriteWebEvents(string path, Random random, IReadOnlyList<DemoCustomer> customers)
+    public static long WriteWebEvents(string path, Random random, IReadOnlyList<DemoCustomer> customers, List<DemoIdentityTruth> identity)
     {
         var events = new List<(DateTime Time, string Json)>();
         var sessionNumber = 0;
         var days = (int)(DemoGenerator.WindowEnd - DemoGenerator.WindowStart).TotalDays;
-        foreach (var customer in customers)
+        var primary = customers.Select(_ => "v-" + random.Next().ToString("x8", CultureInfo.InvariantCulture)).ToArray();
+        var second = new string?[customers.Count];
+        for (var i = 0; i < customers.Count; i++)
         {
+            var u = random.NextDouble();
+            second[i] = u < SharedDeviceShare ? primary[(i + 1 + random.Next(customers.Count - 1)) % customers.Count]
+                : u < SecondDeviceShare ? "v-" + random.Next().ToString("x8", CultureInfo.InvariantCulture) : null;
+        }
+
+        for (var index = 0; index < customers.Count; index++)
+        {
+            var customer = customers[index];
             var (sessions, firstDay, lastDay, conversion) = customer.Archetype switch
             {
                 DemoArchetype.LoyalHighSpender => (random.Next(6, 10), 0, days, 0.6),
@@ -53,13 +74,15 @@ internal static class DemoInteractions
                 DemoArchetype.New => (random.Next(1, 4), days - 40, days, 0.4),
                 _ => (random.Next(1, 4), 0, days - 30, 0.3),
             };
-            var visitor = "v-" + customer.CustomerId;
-            // One session per day at most, so a visitor's sessions never overlap.
+            // One session per day at most, so a customer's sessions never overlap (on a shared device two people's might:
+            // the sessionizer then splits them by session id, and a split part keeps its id before '#').
             var sessionDays = Enumerable.Range(firstDay, lastDay - firstDay + 1).OrderBy(_ => random.Next()).Take(sessions).Order().ToArray();
             foreach (var day in sessionDays)
             {
                 var start = DemoGenerator.WindowStart.AddDays(day).AddMinutes(random.Next(7 * 60, 22 * 60)).AddSeconds(random.Next(60));
                 var sessionId = "s-" + (++sessionNumber).ToString(CultureInfo.InvariantCulture);
+                var visitor = second[index] is { } other && random.NextDouble() < 0.35 ? other : primary[index];
+                identity.Add(new DemoIdentityTruth("web", sessionId, customer.CustomerId));
                 var anonymous = random.NextDouble() < 0.2;
                 var byHash = !anonymous && random.NextDouble() < 0.3;
                 var device = Devices[random.Next(Devices.Length)];
@@ -100,7 +123,7 @@ internal static class DemoInteractions
     }
 
     /// <summary>Writes social_comments.json (a JSON array) and returns the number of comments.</summary>
-    public static long WriteSocialComments(string path, Random random, IReadOnlyList<DemoCustomer> customers)
+    public static long WriteSocialComments(string path, Random random, IReadOnlyList<DemoCustomer> customers, List<DemoIdentityTruth> identity)
     {
         var comments = new List<(DateTime Time, Dictionary<string, object?> Body)>();
         var days = (int)(DemoGenerator.WindowEnd - DemoGenerator.WindowStart).TotalDays;
@@ -124,10 +147,12 @@ internal static class DemoInteractions
             for (var c = random.Next(1, 4); c > 0; c--)
             {
                 var time = DemoGenerator.WindowStart.AddDays(random.Next(firstDay, lastDay + 1)).AddMinutes(random.Next(24 * 60));
+                var commentId = "c-" + (++number).ToString(CultureInfo.InvariantCulture);
+                identity.Add(new DemoIdentityTruth("social", commentId, customer.CustomerId));
                 comments.Add((time, new Dictionary<string, object?>
                 {
                     ["platform"] = random.NextDouble() < 0.6 ? "instagram" : "x",
-                    ["comment_id"] = "c-" + (++number).ToString(CultureInfo.InvariantCulture),
+                    ["comment_id"] = commentId,
                     ["handle"] = handle,
                     ["email"] = random.NextDouble() < 0.8 ? customer.Email : null,
                     ["timestamp"] = time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),

@@ -15,6 +15,13 @@ public sealed class DemoOptions
     /// <summary>Share of customers who refuse profiling (excluded from segmentation).</summary>
     public double ProfilingRefusalRate { get; set; } = 0.03;
 
+    /// <summary>
+    /// Share of customers registered a second time in the CRM under another id (default 0): name with a typo or in
+    /// capitals, the same e-mail, a sub-address of it or a new one, the phone in half the cases. Identity tests use it to
+    /// measure CRM duplicate matching; both ids stay in <see cref="DemoDataset.IdentityTruth"/> with the same customer.
+    /// </summary>
+    public double CrmDuplicateRate { get; set; }
+
     /// <summary>Folder the source files are written to.</summary>
     public string OutputFolder { get; set; } = "demo-data";
 
@@ -35,6 +42,11 @@ public sealed class DemoOptions
         if (ProfilingRefusalRate is < 0 or > 1)
         {
             throw new ArgumentOutOfRangeException(nameof(ProfilingRefusalRate), ProfilingRefusalRate, "must be between 0 and 1");
+        }
+
+        if (CrmDuplicateRate is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CrmDuplicateRate), CrmDuplicateRate, "must be between 0 and 1");
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(OutputFolder);

@@ -161,7 +161,7 @@ public static class SyntheticIdentityData
     private static string NoisyCity(string city, Random rng) => rng.NextDouble() < 0.1 ? Typo(city, rng) : rng.NextDouble() < 0.1 ? city.ToUpperInvariant() : city;
 
     /// <summary>One keyboard error: substitution, deletion, insertion or transposition, never in the first letter.</summary>
-    private static string Typo(string s, Random rng)
+    internal static string Typo(string s, Random rng)
     {
         if (s.Length < 4)
             return s;
