@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Data;
 using System.Globalization;
 using Warehouse.Segmentation;
+using Warehouse.Segmentation.Scaling;
 
 namespace Warehouse.SqlClr
 {
@@ -102,9 +103,9 @@ namespace Warehouse.SqlClr
         }
 
         /// <summary>
-        /// The dense matrix to cluster: a missing value takes the column's median (the upper median of the present
-        /// values: sorted[n / 2]); columns listed in <paramref name="floorAtZero"/> are floored at 0 (log1p scaling
-        /// needs x &gt; −1; a net refund counts as no spend). These are the host's rules, so both paths cluster the same numbers.
+        /// The dense matrix to cluster, cleaned by the core's <see cref="FeaturePreprocessing"/> (the host's rules, so both
+        /// paths cluster the same numbers): a missing value takes the column's upper median; columns listed in
+        /// <paramref name="floorAtZero"/> are floored at 0 (log1p scaling needs x &gt; −1; a net refund counts as no spend).
         /// </summary>
         /// <param name="floorAtZero">Per column: floor at zero.</param>
         /// <exception cref="InvalidOperationException">A column has no value at all, or a value is not finite.</exception>
@@ -116,25 +117,13 @@ namespace Warehouse.SqlClr
             }
 
             var columns = ColumnNames.Length;
-            var medians = new double[columns];
+            var medians = FeaturePreprocessing.ColumnMedians(Rows, columns);
             for (var c = 0; c < columns; c++)
             {
-                var present = new List<double>();
-                for (var r = 0; r < Rows.Length; r++)
-                {
-                    if (Rows[r][c].HasValue)
-                    {
-                        present.Add(Rows[r][c]!.Value);
-                    }
-                }
-
-                if (present.Count == 0 && Rows.Length > 0)
+                if (!medians[c].HasValue && Rows.Length > 0)
                 {
                     throw new InvalidOperationException("feature " + ColumnNames[c] + " is NULL for every customer");
                 }
-
-                present.Sort();
-                medians[c] = present.Count == 0 ? 0 : present[present.Count / 2];
             }
 
             var values = new double[Rows.Length * columns];
@@ -142,13 +131,13 @@ namespace Warehouse.SqlClr
             {
                 for (var c = 0; c < columns; c++)
                 {
-                    var v = Rows[r][c] ?? medians[c];
+                    var v = FeaturePreprocessing.Clean(Rows[r][c], medians[c] ?? 0, floorAtZero[c]);
                     if (double.IsNaN(v) || double.IsInfinity(v))
                     {
-                        throw new InvalidOperationException("feature " + ColumnNames[c] + " of customer " + Keys[r] + " is not finite (" + v.ToString(CultureInfo.InvariantCulture) + ")");
+                        throw new InvalidOperationException("feature " + ColumnNames[c] + " of customer " + Keys[r] + " is not finite (" + (Rows[r][c] ?? v).ToString(CultureInfo.InvariantCulture) + ")");
                     }
 
-                    values[(r * columns) + c] = floorAtZero[c] ? Math.Max(0, v) : v;
+                    values[(r * columns) + c] = v;
                 }
             }
 

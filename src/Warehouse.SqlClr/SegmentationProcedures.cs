@@ -31,11 +31,12 @@ namespace Warehouse.SqlClr
         /// <param name="options">Algorithm options, name=value;….</param>
         /// <param name="scalingMethod">One scaling method, or one per feature (comma-separated).</param>
         /// <param name="seed">Random seed.</param>
+        /// <param name="previousSegments">The previous run's segments (<c>segmentKey:feature=value;…|…</c>), or NULL; see <see cref="SegmentationRequest.PreviousSegments"/>.</param>
         /// <param name="modelBytes">Serialized model.</param>
         /// <param name="scalerBytes">Serialized scaler.</param>
         /// <param name="modelFormat">Model kind.</param>
         /// <param name="formatVersion">Payload format version.</param>
-        /// <param name="segments">Clusters with size and centroid (JSON).</param>
+        /// <param name="segments">Clusters with size, centroid, and the previous segment each continues with the centroid distance (JSON).</param>
         /// <param name="metrics">All metrics (JSON).</param>
         /// <param name="inertia">Within-cluster sum of squares.</param>
         /// <param name="silhouette">Mean silhouette.</param>
@@ -49,6 +50,7 @@ namespace Warehouse.SqlClr
             SqlString options,
             SqlString scalingMethod,
             SqlInt32 seed,
+            SqlChars previousSegments,
             out SqlBytes modelBytes,
             out SqlBytes scalerBytes,
             out SqlString modelFormat,
@@ -73,6 +75,7 @@ namespace Warehouse.SqlClr
                 Options = options.IsNull ? string.Empty : options.Value,
                 ScalingMethod = scalingMethod.IsNull ? "ZScore" : scalingMethod.Value,
                 Seed = seed.IsNull ? 42 : seed.Value,
+                PreviousSegments = previousSegments == null || previousSegments.IsNull ? null : new string(previousSegments.Value),
             };
 
             SegmentationResult result;

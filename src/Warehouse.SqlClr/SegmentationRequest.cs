@@ -27,6 +27,14 @@ namespace Warehouse.SqlClr
         /// <summary>Random seed: the same seed and data give the same segments.</summary>
         public int Seed { get; set; } = 42;
 
+        /// <summary>
+        /// The segments of the configuration's previous run, to keep segment identity across retrains (see
+        /// <see cref="Warehouse.Segmentation.SegmentMatcher"/>): <c>segmentKey:feature=value;feature=value|…</c> with the
+        /// centroids in original units, as Segmentation.RunConfiguration builds it from Segmentation.ModelRunSegment.
+        /// Empty or null: every cluster is a new segment.
+        /// </summary>
+        public string? PreviousSegments { get; set; }
+
         /// <summary>Rows used for the silhouette (exact silhouette is O(n²)); larger inputs use a seeded sample.</summary>
         public int SilhouetteSampleSize { get; set; } = 4000;
     }

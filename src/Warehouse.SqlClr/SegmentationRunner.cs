@@ -291,7 +291,7 @@ namespace Warehouse.SqlClr
             result.FormatVersion = SegmentationModelSerializer.CurrentFormatVersion;
             result.NumberOfSegments = model.NumberOfSegments;
             Measure(result, scaled, labels, request);
-            result.SegmentsJson = DescribeSegments(raw, labels);
+            result.SegmentsJson = DescribeSegments(raw, labels, scaler, request.PreviousSegments);
             result.MetricsJson = DescribeMetrics(result, algorithm, request, table.ColumnNames, methods);
             return result;
         }
@@ -439,7 +439,7 @@ namespace Warehouse.SqlClr
             return sample;
         }
 
-        private static string DescribeSegments(FeatureMatrix raw, int[] labels)
+        private static string DescribeSegments(FeatureMatrix raw, int[] labels, FeatureScaler scaler, string? previousSegments)
         {
             var sums = new SortedDictionary<int, double[]>();
             var counts = new SortedDictionary<int, int>();
@@ -460,6 +460,32 @@ namespace Warehouse.SqlClr
                 }
             }
 
+            // Centroids in original units, in cluster order; matched to the previous run's segments in this run's scaled space.
+            var clusters = new int[sums.Count];
+            var scaledCentroids = new double[sums.Count][];
+            var index = 0;
+            foreach (var entry in sums)
+            {
+                var centroid = new double[raw.Columns];
+                for (var c = 0; c < raw.Columns; c++)
+                {
+                    centroid[c] = entry.Value[c] / counts[entry.Key];
+                }
+
+                clusters[index] = entry.Key;
+                scaledCentroids[index++] = scaler.Transform(centroid);
+            }
+
+            var previous = PreviousSegmentList.Parse(previousSegments, raw.ColumnNames ?? new string[0]);
+            var previousScaled = new double[previous.Count][];
+            for (var o = 0; o < previous.Count; o++)
+            {
+                previousScaled[o] = scaler.Transform(previous[o].Centroid);
+            }
+
+            double[] matchDistances;
+            var continues = SegmentMatcher.Match(scaledCentroids, previousScaled, SegmentMatcher.DefaultThreshold, out matchDistances);
+
             var names = raw.ColumnNames ?? new string[raw.Columns];
             var json = new StringBuilder("[");
             var first = true;
@@ -472,7 +498,10 @@ namespace Warehouse.SqlClr
 
                 first = false;
                 var count = counts[entry.Key];
+                var position = Array.IndexOf(clusters, entry.Key);
                 json.Append("{\"cluster\":").Append(entry.Key.ToString(CultureInfo.InvariantCulture))
+                    .Append(",\"segmentKey\":").Append(continues[position] >= 0 ? previous[continues[position]].SegmentKey.ToString(CultureInfo.InvariantCulture) : "null")
+                    .Append(",\"matchDistance\":").Append(continues[position] >= 0 ? Json.Number(matchDistances[position]) : "null")
                     .Append(",\"count\":").Append(count.ToString(CultureInfo.InvariantCulture))
                     .Append(",\"share\":").Append(Json.Number((double)count / labels.Length))
                     .Append(",\"centroid\":{");

@@ -198,6 +198,26 @@ public class SegmentationRunnerTests
         Assert.Contains("\"count\":2,\"share\":0.5,\"centroid\":{\"x\":10.5}", result.SegmentsJson, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PreviousSegmentsAreMatchedByCentroidDistanceInThisRunsScaledSpace()
+    {
+        // Values 0, 1, 10, 11 z-scored: mean 5.5, standard deviation sqrt(25.25). Previous segment 7 at 1.5 is
+        // |0.5 − 1.5| / sqrt(25.25) ≈ 0.199 from the cluster at 0.5 (≤ 1: it continues segment 7); segment 8 at 30 is
+        // 19.5 / sqrt(25.25) ≈ 3.88 from the cluster at 10.5 (> 1: a new segment).
+        var result = SegmentationRunner.Run(TwoClusters(), new SegmentationRequest { Options = "k=2", ScalingMethod = "ZScore", Seed = 1, PreviousSegments = "7:x=1.5|8:x=30" });
+
+        var near = System.Text.RegularExpressions.Regex.Match(result.SegmentsJson,
+            "\\{\"cluster\":\\d,\"segmentKey\":7,\"matchDistance\":([^,]+),\"count\":2,\"share\":0.5,\"centroid\":\\{\"x\":0.5\\}");
+        Assert.True(near.Success, result.SegmentsJson);
+        Assert.Equal(1 / Math.Sqrt(25.25), double.Parse(near.Groups[1].Value, CultureInfo.InvariantCulture), 12);
+        Assert.Matches("\"segmentKey\":null,\"matchDistance\":null,\"count\":2,\"share\":0.5,\"centroid\":\\{\"x\":10.5\\}", result.SegmentsJson);
+
+        // Other features than this run's: nothing comparable, every cluster is new (as in the host).
+        var changed = SegmentationRunner.Run(TwoClusters(), new SegmentationRequest { Options = "k=2", ScalingMethod = "ZScore", Seed = 1, PreviousSegments = "7:y=1.5" });
+        Assert.DoesNotContain("\"segmentKey\":7", changed.SegmentsJson, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => SegmentationRunner.Run(TwoClusters(), new SegmentationRequest { Options = "k=2", PreviousSegments = "seven:x=1" }));
+    }
+
     [Theory]
     [InlineData("kmeans", "k=3;colour=blue", "option 'colour' is not known to algorithm kmeans")]
     [InlineData("kmeans", "k=three", "option k=three is not an integer")]

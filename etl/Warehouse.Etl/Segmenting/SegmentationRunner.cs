@@ -22,7 +22,7 @@ namespace Warehouse.Etl.Segmenting;
 public static class SegmentationRunner
 {
     /// <summary>Scaled-space distance under which a new cluster continues an old segment.</summary>
-    public const double MatchThreshold = 1.0;
+    public const double MatchThreshold = SegmentMatcher.DefaultThreshold;
 
     private const string EndOfTime = "TIMESTAMP '9999-12-31'";
     private static readonly string[] ProfileColumns = ["RecencyDays", "Frequency", "AverageOrderValue", "MonetaryValue", "TenureDays"];
@@ -201,13 +201,9 @@ public static class SegmentationRunner
             }
         }
 
-        // Missing ages take the median age; money is floored at 0 so log1p is defined (net refunds count as no spend).
-        var medians = new double[columns.Length];
-        for (var c = 0; c < columns.Length; c++)
-        {
-            var present = all.Where(r => r[c] is not null).Select(r => r[c]!.Value).Order().ToArray();
-            medians[c] = present.Length == 0 ? 0 : present[present.Length / 2];
-        }
+        // Missing ages take the median age; money is floored at 0 so log1p is defined (net refunds count as no spend):
+        // the core's rules, which the SQL CLR procedure applies too.
+        var medians = FeaturePreprocessing.ColumnMedians(all, columns.Length);
 
         var values = new double[all.Count * features.Count];
         var profile = new Dictionary<string, double[]>(StringComparer.Ordinal);
@@ -220,12 +216,12 @@ public static class SegmentationRunner
         {
             for (var c = 0; c < columns.Length; c++)
             {
-                var v = all[i][c] ?? medians[c];
-                profile[columns[c]][i] = v;
+                var median = medians[c] ?? 0;
+                profile[columns[c]][i] = FeaturePreprocessing.Clean(all[i][c], median, false);
                 var f = Array.IndexOf(features.Select(x => x.Name).ToArray(), columns[c]);
                 if (f >= 0)
                 {
-                    values[(i * features.Count) + f] = features[f].Scaling == ScalingMethod.Log1pZScore ? Math.Max(0, v) : v;
+                    values[(i * features.Count) + f] = FeaturePreprocessing.Clean(all[i][c], median, FeaturePreprocessing.FloorsAtZero(features[f].Scaling));
                 }
             }
         }
@@ -349,25 +345,13 @@ public static class SegmentationRunner
         }
 
         var current = profiles.Select(p => scaler.Transform(p.Centroid)).ToArray();
-        var pairs = new List<(double Distance, int Cluster, int Old)>();
+        var continues = SegmentMatcher.Match(current, old.Select(o => o.Scaled).ToArray(), MatchThreshold, out var distances);
         for (var c = 0; c < current.Length; c++)
         {
-            for (var o = 0; o < old.Count; o++)
+            if (continues[c] >= 0)
             {
-                pairs.Add((Math.Sqrt(current[c].Zip(old[o].Scaled, (a, b) => (a - b) * (a - b)).Sum()), c, o));
+                matches[c] = new Match(old[continues[c]].SegmentKey, distances[c], false);
             }
-        }
-
-        var usedOld = new HashSet<int>();
-        foreach (var (distance, cluster, o) in pairs.OrderBy(p => p.Distance).ThenBy(p => p.Cluster).ThenBy(p => p.Old))
-        {
-            if (distance > MatchThreshold || !matches[cluster].IsNew || usedOld.Contains(o))
-            {
-                continue;
-            }
-
-            matches[cluster] = new Match(old[o].SegmentKey, distance, false);
-            usedOld.Add(o);
         }
 
         return matches;

@@ -11,6 +11,7 @@ CREATE PROCEDURE [Segmentation].[RunSegmentation]
     @Options NVARCHAR(4000),
     @ScalingMethod NVARCHAR(400),
     @Seed INT,
+    @PreviousSegments NVARCHAR(MAX),
     @ModelBytes VARBINARY(MAX) OUTPUT,
     @ScalerBytes VARBINARY(MAX) OUTPUT,
     @ModelFormat NVARCHAR(32) OUTPUT,

@@ -5,9 +5,10 @@
 --   3. calls the CLR procedure Segmentation.RunSegmentation (deployed by Warehouse.SqlClr.Deploy.sql) with INSERT … EXEC:
 --      it reads the features through the context connection, scales, trains, and streams one row per customer back;
 --      model, scaler, segment centroids and metrics come back as OUTPUT parameters;
---   4. stores model, assignments, metrics and the run's segments, matching each cluster to the persistent segment of the
---      configuration with which it shares the most currently published customers (greedy, largest overlap first), so
---      SegmentKey survives retraining; an unmatched cluster becomes a new segment.
+--   4. stores model, assignments, metrics and the run's segments: the CLR matches each cluster to a segment of the
+--      configuration's previous run by centroid distance in the new run's scaled space (greedy, nearest first, at most
+--      1.0 apart: Warehouse.Segmentation.SegmentMatcher, the host's rule), so SegmentKey survives retraining and
+--      ModelRunSegment.MatchDistance says how far the segment moved; an unmatched cluster becomes a new segment.
 -- Publishing memberships is a separate step (Segmentation.PublishRun), so a quality gate can run in between.
 -- Customers who refused profiling (Dimension.Customer.ConsentProfiling = 0) are not clustered.
 -- On error the run is marked failed, the job log says why, and the error is raised again.
@@ -122,6 +123,20 @@ BEGIN
         IF OBJECT_ID(@clrProcedure, N'PC') IS NULL
             THROW 50045, N'Segmentation.RunConfiguration: the CLR procedure Segmentation.RunSegmentation is not deployed; run Warehouse.SqlClr.Deploy.sql.', 1;
 
+        -- The segments of the configuration's previous successful run (centroids in original units), so the CLR keeps
+        -- segment identity across retrains by the host's rule (Warehouse.Segmentation.SegmentMatcher):
+        -- segmentKey:feature=value;…|…
+        DECLARE @PreviousRunKey INT = (
+            SELECT MAX(r.[ModelRunKey]) FROM [Segmentation].[ModelRun] AS r
+            WHERE r.[ConfigurationName] = @ConfigurationName AND r.[Status] = N'succeeded' AND r.[ModelRunKey] <> @ModelRunKey);
+        DECLARE @PreviousSegments NVARCHAR(MAX) = (
+            SELECT STRING_AGG(CAST(CONCAT(rs.[SegmentKey], N':', p.[Pairs]) AS NVARCHAR(MAX)), N'|') WITHIN GROUP (ORDER BY rs.[ClusterIndex])
+            FROM [Segmentation].[ModelRunSegment] AS rs
+            OUTER APPLY (
+                SELECT STRING_AGG(CAST(CONCAT(j.[key], N'=', j.[value]) AS NVARCHAR(MAX)), N';') AS [Pairs]
+                FROM OPENJSON(rs.[Centroid]) AS j) AS p
+            WHERE rs.[ModelRunKey] = @PreviousRunKey);
+
         INSERT #Assignment ([CustomerKey], [ClusterIndex], [Distance], [Probability])
         EXEC @clrProcedure
             @FeatureQuery = @FeatureQuery,
@@ -130,6 +145,7 @@ BEGIN
             @Options = @Options,
             @ScalingMethod = @Scaling,
             @Seed = @Seed,
+            @PreviousSegments = @PreviousSegments,
             @ModelBytes = @ModelBytes OUTPUT,
             @ScalerBytes = @ScalerBytes OUTPUT,
             @ModelFormat = @ModelFormat OUTPUT,
@@ -156,36 +172,24 @@ BEGIN
 
         -- Clusters of this run with their centroid (original units) from the CLR, sizes from the assignments.
         SELECT a.[ClusterIndex], COUNT(*) AS [CustomerCount], CAST(COUNT(*) AS FLOAT) / @Customers AS [Share],
-               CAST(NULL AS NVARCHAR(MAX)) AS [Centroid], CAST(NULL AS INT) AS [SegmentKey]
+               CAST(NULL AS NVARCHAR(MAX)) AS [Centroid], CAST(NULL AS INT) AS [SegmentKey], CAST(NULL AS FLOAT) AS [MatchDistance]
         INTO #Cluster
         FROM #Assignment AS a
         GROUP BY a.[ClusterIndex];
 
+        -- Centroid (original units) and the previous segment each cluster continues, with the centroid distance in this
+        -- run's scaled space, from the CLR (the host's matching rule; unmatched clusters become new segments below).
         UPDATE c
-        SET [Centroid] = j.[Centroid]
+        SET [Centroid] = j.[Centroid],
+            [SegmentKey] = s.[SegmentKey],
+            [MatchDistance] = CASE WHEN s.[SegmentKey] IS NULL THEN NULL ELSE j.[MatchDistance] END
         FROM #Cluster AS c
-        INNER JOIN OPENJSON(@Segments) WITH ([ClusterIndex] INT N'$.cluster', [Centroid] NVARCHAR(MAX) N'$.centroid' AS JSON) AS j
-            ON j.[ClusterIndex] = c.[ClusterIndex];
-
-        -- Greedy matching by shared customers with the currently published segments of the configuration.
-        SELECT a.[ClusterIndex], cs.[SegmentKey], COUNT(*) AS [Overlap]
-        INTO #Overlap
-        FROM #Assignment AS a
-        INNER JOIN [Segmentation].[CustomerSegment] AS cs
-            ON cs.[CustomerKey] = a.[CustomerKey] AND cs.[ConfigurationName] = @ConfigurationName AND cs.[ValidTo] = '9999-12-31'
-        GROUP BY a.[ClusterIndex], cs.[SegmentKey];
+        INNER JOIN OPENJSON(@Segments) WITH ([ClusterIndex] INT N'$.cluster', [Centroid] NVARCHAR(MAX) N'$.centroid' AS JSON,
+                                             [SegmentKey] INT N'$.segmentKey', [MatchDistance] FLOAT N'$.matchDistance') AS j
+            ON j.[ClusterIndex] = c.[ClusterIndex]
+        LEFT OUTER JOIN [Segmentation].[Segment] AS s ON s.[SegmentKey] = j.[SegmentKey] AND s.[ConfigurationName] = @ConfigurationName;
 
         DECLARE @cluster INT, @segment INT;
-        WHILE 1 = 1
-        BEGIN
-            SELECT TOP (1) @cluster = o.[ClusterIndex], @segment = o.[SegmentKey]
-            FROM #Overlap AS o
-            ORDER BY o.[Overlap] DESC, o.[ClusterIndex], o.[SegmentKey];
-            IF @@ROWCOUNT = 0
-                BREAK;
-            UPDATE #Cluster SET [SegmentKey] = @segment WHERE [ClusterIndex] = @cluster;
-            DELETE FROM #Overlap WHERE [ClusterIndex] = @cluster OR [SegmentKey] = @segment;
-        END;
 
         -- New segments get a name from their RFM profile relative to the run's customers (renamed segments keep theirs).
         DECLARE @MeanRecency FLOAT, @MeanMonetary FLOAT;
@@ -227,7 +231,7 @@ BEGIN
         INNER JOIN #Name AS n ON n.[ClusterIndex] = c.[ClusterIndex];
 
         INSERT [Segmentation].[ModelRunSegment] ([ModelRunKey], [ClusterIndex], [SegmentKey], [CustomerCount], [Share], [Centroid], [MatchDistance])
-        SELECT @ModelRunKey, c.[ClusterIndex], c.[SegmentKey], c.[CustomerCount], c.[Share], c.[Centroid], NULL
+        SELECT @ModelRunKey, c.[ClusterIndex], c.[SegmentKey], c.[CustomerCount], c.[Share], c.[Centroid], c.[MatchDistance]
         FROM #Cluster AS c;
 
         UPDATE [Segmentation].[ModelRun]
