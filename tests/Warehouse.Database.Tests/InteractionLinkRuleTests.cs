@@ -5,9 +5,11 @@ namespace Warehouse.Database.Tests;
 /// <summary>
 /// The Integration procedures link web sessions and social comments to customers by the same rules, in the same order,
 /// as the host's migration on DuckDB (src/Warehouse.Data/Loading/InteractionMigration.cs): web — CRM id, then the
-/// SHA-256 of the customer's e-mail against the session's EmailHash; social — the e-mail, then '&lt;platform&gt;:&lt;handle&gt;'.
-/// Read from the parsed procedure (ScriptDom, Sql160): the COALESCE that picks the customer and the join behind each of
-/// its arguments. (That DuckDB's sha256 and the web source's hash agree is tested in Warehouse.Etl.Tests.)
+/// SHA-256 of the customer's e-mail against the session's EmailHash; social — the e-mail; then, for both, stitching by
+/// visitor id / platform + handle (rules recorded in MatchRule; behaviour tested on DuckDB in Warehouse.Etl.Tests'
+/// StitchingTests). Read from the parsed procedure (ScriptDom, Sql160): the COALESCE that picks the customer, the join
+/// behind each of its arguments, and the rule names the CASE expressions write. (That DuckDB's sha256 and the web
+/// source's hash agree is tested in Warehouse.Etl.Tests.)
 /// </summary>
 public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<ModelFixture>
 {
@@ -20,11 +22,24 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
     }
 
     [Fact]
-    public void Social_comments_link_by_email_then_by_platform_and_handle()
+    public void Social_comments_link_by_email_directly()
     {
         var links = Links("MigrateStagedSocialInteractionData.sql");
 
-        Assert.Equal([("byEmail", "Email", "Email"), ("byHandle", "SocialHandle", "CONCAT(Platform, ':', SocialHandle)")], links);
+        Assert.Equal([("byEmail", "Email", "Email")], links);
+    }
+
+    [Theory]
+    [InlineData("MigrateStagedWebSessionData.sql", "crm-id,email-hash,none,visitor-conflict,visitor-stitch")]
+    [InlineData("MigrateStagedSocialInteractionData.sql", "email,handle-conflict,handle-stitch,none")]
+    public void The_match_rules_written_are_those_of_the_host_migration(string file, string rules)
+    {
+        // The names InteractionMigration (DuckDB) stores in Fact.*.MatchRule; a rule missing or misspelt here would
+        // make the two engines disagree on which rows were stitched.
+        var visitor = new RuleVisitor();
+        Parse(file).Accept(visitor);
+
+        Assert.Equal(rules.Split(','), visitor.Rules.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -106,6 +121,23 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
                 node.SearchCondition is BooleanComparisonExpression { FirstExpression: ColumnReferenceExpression linked } comparison)
             {
                 Joins[alias.Value] = (linked.MultiPartIdentifier.Identifiers[^1].Value, Render(comparison.SecondExpression));
+            }
+        }
+    }
+
+    private sealed class RuleVisitor : TSqlFragmentVisitor
+    {
+        public SortedSet<string> Rules { get; } = new(StringComparer.Ordinal);
+
+        public override void Visit(SearchedCaseExpression node) => Add(node.WhenClauses.Select(w => w.ThenExpression).Append(node.ElseExpression));
+
+        public override void Visit(SimpleCaseExpression node) => Add(node.WhenClauses.Select(w => w.ThenExpression).Append(node.ElseExpression));
+
+        private void Add(IEnumerable<ScalarExpression?> results)
+        {
+            foreach (var literal in results.OfType<StringLiteral>())
+            {
+                Rules.Add(literal.Value);
             }
         }
     }

@@ -18,7 +18,8 @@ namespace Warehouse.Data.Loading;
 /// anonymous session loaded last month links once the visitor logs in), so the result depends only on the set of rows
 /// loaded, not on how they were split into files. The customer's <c>Dimension.Customer.WebVisitorId</c> /
 /// <c>SocialHandle</c> (current version, updated in place: a source key, not a type 2 attribute) is the visitor id /
-/// platform:handle of its earliest row among the visitors/handles linked to it alone. Rows are replaced by business
+/// platform:handle of its earliest row among the visitors/handles linked to it alone (values over the column's 100
+/// characters skipped). Rows are replaced by business
 /// key (SessionId + WebVisitorId; Platform + CommentId) only when they changed, so a rerun changes nothing. Within one
 /// file, rows of the same tracker session are merged into one session; the last row of a comment id wins.
 /// </summary>
@@ -209,7 +210,7 @@ public static class InteractionMigration
                   LEFT JOIN (SELECT f."CustomerKey", {s.DimensionValue("f")} AS "Value"
                              FROM {s.Fact} AS f
                              WHERE f."CustomerKey" IN (SELECT "CustomerKey" FROM {resolved})
-                               AND f."MatchRule" IN ({s.DirectRules}, '{s.StitchRule}')
+                               AND f."MatchRule" IN ({s.DirectRules}, '{s.StitchRule}') AND length({s.DimensionValue("f")}) <= 100
                                AND {s.Identity("f")} NOT IN (SELECT {s.Identity("g")} FROM {s.Fact} AS g WHERE g."MatchRule" IN ({s.DirectRules})
                                                             GROUP BY 1 HAVING count(DISTINCT g."CustomerKey") > 1)
                              QUALIFY row_number() OVER (PARTITION BY f."CustomerKey" ORDER BY {s.Earliest}) = 1) AS v

@@ -2,8 +2,12 @@
 -- of the host's InteractionMigration.RunSocial (src/Warehouse.Data/Loading/InteractionMigration.cs), so both engines
 -- link the same comments to the same customers:
 --   1. the last staged row per (Platform, CommentId) wins;
---   2. the customer: the current customer with the e-mail given with the comment, else the current customer whose
---      SocialHandle is '<platform>:<handle>', else Unknown (0); the lowest CustomerKey wins a tie;
+--   2. the customer: the current customer with the e-mail given with the comment (MatchRule email; the lowest
+--      CustomerKey wins a tie), else stitching: the customer of the direct links of the same platform and handle
+--      (handle without case; this load and earlier facts) when they name exactly one customer (handle-stitch); a handle
+--      linked to two or more customers stitches nothing (handle-conflict); else Unknown (0, none). Earlier comments of
+--      the load's handles are re-linked the same way, and the customers' current SocialHandle is set to
+--      '<platform>:<handle>' of their earliest comment among the handles linked to them alone (in place: a source key);
 --   3. the calendar is extended to the comments' days (Application.PopulateDateDimension);
 --   4. a stored comment is replaced only when it changed, so a rerun changes nothing;
 --   5. lineage completed (read = loaded + rejected), the social cutoff moved to the latest comment, staging cleared.
@@ -42,42 +46,87 @@ BEGIN
         WHERE c.[ValidTo] = @EndOfTime AND c.[CustomerKey] <> 0 AND c.[Email] IS NOT NULL
         GROUP BY c.[Email];
 
-        SELECT c.[SocialHandle], MIN(c.[CustomerKey]) AS [CustomerKey]
-        INTO #ByHandle
-        FROM [Dimension].[Customer] AS c
-        WHERE c.[ValidTo] = @EndOfTime AND c.[CustomerKey] <> 0 AND c.[SocialHandle] IS NOT NULL
-        GROUP BY c.[SocialHandle];
-
         DECLARE @First DATE = (SELECT CAST(MIN(s.[CommentTime]) AS DATE) FROM #Staged AS s);
         DECLARE @Last DATE = (SELECT CAST(MAX(s.[CommentTime]) AS DATE) FROM #Staged AS s);
         IF @First IS NOT NULL
             EXEC [Application].[PopulateDateDimension] @StartDate = @First, @EndDate = @Last;
 
-        SELECT COALESCE(byEmail.[CustomerKey], byHandle.[CustomerKey], 0) AS [CustomerKey], COALESCE(d.[DateKey], 0) AS [DateKey],
+        SELECT COALESCE(byEmail.[CustomerKey], 0) AS [CustomerKey],
+               CAST(CASE WHEN byEmail.[CustomerKey] IS NOT NULL THEN N'email' ELSE N'none' END AS NVARCHAR(32)) AS [MatchRule],
+               CONCAT(s.[Platform], N':', LOWER(s.[SocialHandle])) AS [HandleKey],
+               COALESCE(d.[DateKey], 0) AS [DateKey],
                COALESCE(ch.[ChannelKey], 0) AS [ChannelKey], s.[Platform], s.[CommentId], s.[SocialHandle], s.[ReplyToCommentId], s.[CommentTime],
                s.[CommentText], s.[Likes], s.[SentimentScore], s.[SentimentLabel], s.[Keywords]
         INTO #Resolved
         FROM #Staged AS s
         LEFT OUTER JOIN #ByEmail AS byEmail ON byEmail.[Email] = s.[Email]
-        LEFT OUTER JOIN #ByHandle AS byHandle ON byHandle.[SocialHandle] = CONCAT(s.[Platform], N':', s.[SocialHandle])
         LEFT OUTER JOIN [Dimension].[Date] AS d ON d.[Date] = CAST(s.[CommentTime] AS DATE)
         LEFT OUTER JOIN [Dimension].[Channel] AS ch ON ch.[ChannelCode] = N'social';
+
+        -- Customers named by each handle's e-mail links, in this load and in earlier facts (rows this load replaces excluded).
+        SELECT i.[HandleKey], COUNT(DISTINCT e.[CustomerKey]) AS [Customers], MIN(e.[CustomerKey]) AS [CustomerKey]
+        INTO #Handle
+        FROM (SELECT DISTINCT r.[HandleKey] FROM #Resolved AS r) AS i
+        LEFT OUTER JOIN (
+            SELECT r.[HandleKey], r.[CustomerKey] FROM #Resolved AS r WHERE r.[MatchRule] = N'email'
+            UNION ALL
+            SELECT CONCAT(f.[Platform], N':', LOWER(f.[SocialHandle])), f.[CustomerKey] FROM [Fact].[SocialInteraction] AS f
+            WHERE f.[MatchRule] = N'email'
+              AND NOT EXISTS (SELECT 1 FROM #Resolved AS r WHERE r.[Platform] = f.[Platform] AND r.[CommentId] = f.[CommentId])
+        ) AS e ON e.[HandleKey] = i.[HandleKey]
+        GROUP BY i.[HandleKey];
+
+        UPDATE r
+        SET r.[CustomerKey] = CASE WHEN h.[Customers] = 1 THEN h.[CustomerKey] ELSE 0 END,
+            r.[MatchRule] = CASE WHEN h.[Customers] = 1 THEN N'handle-stitch' ELSE N'handle-conflict' END
+        FROM #Resolved AS r
+        INNER JOIN #Handle AS h ON h.[HandleKey] = r.[HandleKey]
+        WHERE r.[MatchRule] = N'none' AND h.[Customers] > 0;
 
         DELETE f
         FROM [Fact].[SocialInteraction] AS f
         INNER JOIN #Resolved AS r ON r.[Platform] = f.[Platform] AND r.[CommentId] = f.[CommentId]
         WHERE EXISTS (
-            SELECT f.[CustomerKey], f.[SocialHandle], f.[ReplyToCommentId], f.[CommentTime], f.[CommentText], f.[Likes], f.[SentimentScore], f.[Keywords]
+            SELECT f.[CustomerKey], f.[MatchRule], f.[SocialHandle], f.[ReplyToCommentId], f.[CommentTime], f.[CommentText], f.[Likes], f.[SentimentScore], f.[Keywords]
             EXCEPT
-            SELECT r.[CustomerKey], r.[SocialHandle], r.[ReplyToCommentId], r.[CommentTime], r.[CommentText], r.[Likes], r.[SentimentScore], r.[Keywords]);
+            SELECT r.[CustomerKey], r.[MatchRule], r.[SocialHandle], r.[ReplyToCommentId], r.[CommentTime], r.[CommentText], r.[Likes], r.[SentimentScore], r.[Keywords]);
 
         INSERT [Fact].[SocialInteraction]
             ([CustomerKey], [DateKey], [ChannelKey], [Platform], [CommentId], [SocialHandle], [ReplyToCommentId], [CommentTime],
-             [CommentText], [Likes], [SentimentScore], [SentimentLabel], [Keywords], [LineageKey])
+             [CommentText], [Likes], [SentimentScore], [SentimentLabel], [Keywords], [MatchRule], [LineageKey])
         SELECT r.[CustomerKey], r.[DateKey], r.[ChannelKey], r.[Platform], r.[CommentId], r.[SocialHandle], r.[ReplyToCommentId], r.[CommentTime],
-               r.[CommentText], r.[Likes], r.[SentimentScore], r.[SentimentLabel], r.[Keywords], @LineageKey
+               r.[CommentText], r.[Likes], r.[SentimentScore], r.[SentimentLabel], r.[Keywords], r.[MatchRule], @LineageKey
         FROM #Resolved AS r
         WHERE NOT EXISTS (SELECT 1 FROM [Fact].[SocialInteraction] AS f WHERE f.[Platform] = r.[Platform] AND f.[CommentId] = r.[CommentId]);
+
+        -- Earlier comments of the load's handles follow the handle's customers now (stitched, or un-stitched on a conflict).
+        UPDATE f
+        SET f.[CustomerKey] = CASE WHEN h.[Customers] = 1 THEN h.[CustomerKey] ELSE 0 END,
+            f.[MatchRule] = CASE h.[Customers] WHEN 0 THEN N'none' WHEN 1 THEN N'handle-stitch' ELSE N'handle-conflict' END
+        FROM [Fact].[SocialInteraction] AS f
+        INNER JOIN #Handle AS h ON h.[HandleKey] = CONCAT(f.[Platform], N':', LOWER(f.[SocialHandle]))
+        WHERE COALESCE(f.[MatchRule], N'none') <> N'email'
+          AND EXISTS (SELECT f.[CustomerKey], f.[MatchRule]
+                      EXCEPT
+                      SELECT CASE WHEN h.[Customers] = 1 THEN h.[CustomerKey] ELSE 0 END,
+                             CASE h.[Customers] WHEN 0 THEN N'none' WHEN 1 THEN N'handle-stitch' ELSE N'handle-conflict' END);
+
+        WITH [Earliest] AS (
+            SELECT f.[CustomerKey], CONCAT(f.[Platform], N':', f.[SocialHandle]) AS [SocialHandle],
+                   ROW_NUMBER() OVER (PARTITION BY f.[CustomerKey] ORDER BY f.[CommentTime], f.[Platform], f.[CommentId]) AS [Position]
+            FROM [Fact].[SocialInteraction] AS f
+            WHERE f.[CustomerKey] IN (SELECT r.[CustomerKey] FROM #Resolved AS r)
+              AND f.[MatchRule] IN (N'email', N'handle-stitch')
+              AND LEN(f.[Platform]) + 1 + LEN(f.[SocialHandle]) <= 100
+              AND CONCAT(f.[Platform], N':', LOWER(f.[SocialHandle])) NOT IN (
+                  SELECT CONCAT(g.[Platform], N':', LOWER(g.[SocialHandle])) FROM [Fact].[SocialInteraction] AS g WHERE g.[MatchRule] = N'email'
+                  GROUP BY CONCAT(g.[Platform], N':', LOWER(g.[SocialHandle])) HAVING COUNT(DISTINCT g.[CustomerKey]) > 1))
+        UPDATE c
+        SET c.[SocialHandle] = e.[SocialHandle]
+        FROM [Dimension].[Customer] AS c
+        INNER JOIN (SELECT DISTINCT r.[CustomerKey] FROM #Resolved AS r WHERE r.[CustomerKey] <> 0) AS t ON t.[CustomerKey] = c.[CustomerKey]
+        LEFT OUTER JOIN [Earliest] AS e ON e.[CustomerKey] = t.[CustomerKey] AND e.[Position] = 1
+        WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[SocialHandle] EXCEPT SELECT e.[SocialHandle]);
 
         DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[SocialInteraction_Staging] AS si WHERE si.[LineageKey] = @LineageKey);
         DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedSocialInteraction] AS r WHERE r.[LineageKey] = @LineageKey);

@@ -6,7 +6,13 @@
 --   2. the customer: the current customer with the session's CRM id (a logged-in visitor), else the current customer
 --      whose e-mail's SHA-256 (UTF-8 bytes, lower-case hex, as EmailRules.Sha256Hex and DuckDB's sha256 compute it)
 --      is the session's EmailHash, else Unknown (0); the lowest CustomerKey wins a tie;
---   3. the calendar is extended to the sessions' days (Application.PopulateDateDimension);
+--   3. stitching: a session without a direct link takes the customer of its visitor's direct links (this load and
+--      earlier facts) when they name exactly one customer (MatchRule visitor-stitch); a visitor linked to two or more
+--      customers stitches nothing (visitor-conflict, customer 0); earlier sessions of the visitors in the load are
+--      re-linked the same way, and the customers' current WebVisitorId is set to the visitor of their earliest session
+--      among the visitors linked to them alone (in place: a source key, not a type 2 attribute); each session keeps
+--      its rule in Fact.WebSession.MatchRule (crm-id, email-hash, visitor-stitch, visitor-conflict, none);
+--   3b. the calendar is extended to the sessions' days (Application.PopulateDateDimension);
 --   4. a stored session (by SessionId and WebVisitorId) is replaced only when it changed, so a rerun changes nothing;
 --   5. lineage completed (read = loaded + rejected), the web cutoff moved to the latest start, staging cleared.
 -- On error everything is rolled back and the lineage row is marked failed.
@@ -71,7 +77,10 @@ BEGIN
         IF @First IS NOT NULL
             EXEC [Application].[PopulateDateDimension] @StartDate = @First, @EndDate = @Last;
 
-        SELECT COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], 0) AS [CustomerKey], COALESCE(d.[DateKey], 0) AS [DateKey],
+        SELECT COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], 0) AS [CustomerKey],
+               CAST(CASE WHEN byCrm.[CustomerKey] IS NOT NULL THEN N'crm-id' WHEN byEmail.[CustomerKey] IS NOT NULL THEN N'email-hash' ELSE N'none' END
+                    AS NVARCHAR(32)) AS [MatchRule],
+               COALESCE(d.[DateKey], 0) AS [DateKey],
                COALESCE(ch.[ChannelKey], 0) AS [ChannelKey], s.[SessionId], s.[WebVisitorId], s.[StartTime], s.[EndTime],
                DATEDIFF(SECOND, s.[StartTime], s.[EndTime]) AS [DurationSeconds], s.[PageViews], s.[ProductViews], s.[AddToCarts],
                s.[Conversions], s.[Device], s.[Referrer]
@@ -82,21 +91,68 @@ BEGIN
         LEFT OUTER JOIN [Dimension].[Date] AS d ON d.[Date] = CAST(s.[StartTime] AS DATE)
         LEFT OUTER JOIN [Dimension].[Channel] AS ch ON ch.[ChannelCode] = N'web';
 
+        -- Customers named by each visitor's direct links, in this load and in earlier facts (rows this load replaces excluded).
+        SELECT i.[WebVisitorId], COUNT(DISTINCT e.[CustomerKey]) AS [Customers], MIN(e.[CustomerKey]) AS [CustomerKey]
+        INTO #Visitor
+        FROM (SELECT DISTINCT r.[WebVisitorId] FROM #Resolved AS r) AS i
+        LEFT OUTER JOIN (
+            SELECT r.[WebVisitorId], r.[CustomerKey] FROM #Resolved AS r WHERE r.[MatchRule] IN (N'crm-id', N'email-hash')
+            UNION ALL
+            SELECT f.[WebVisitorId], f.[CustomerKey] FROM [Fact].[WebSession] AS f
+            WHERE f.[MatchRule] IN (N'crm-id', N'email-hash')
+              AND NOT EXISTS (SELECT 1 FROM #Resolved AS r WHERE r.[SessionId] = f.[SessionId] AND r.[WebVisitorId] = f.[WebVisitorId])
+        ) AS e ON e.[WebVisitorId] = i.[WebVisitorId]
+        GROUP BY i.[WebVisitorId];
+
+        UPDATE r
+        SET r.[CustomerKey] = CASE WHEN v.[Customers] = 1 THEN v.[CustomerKey] ELSE 0 END,
+            r.[MatchRule] = CASE WHEN v.[Customers] = 1 THEN N'visitor-stitch' ELSE N'visitor-conflict' END
+        FROM #Resolved AS r
+        INNER JOIN #Visitor AS v ON v.[WebVisitorId] = r.[WebVisitorId]
+        WHERE r.[MatchRule] = N'none' AND v.[Customers] > 0;
+
         DELETE f
         FROM [Fact].[WebSession] AS f
         INNER JOIN #Resolved AS r ON r.[SessionId] = f.[SessionId] AND r.[WebVisitorId] = f.[WebVisitorId]
         WHERE EXISTS (
-            SELECT f.[CustomerKey], f.[StartTime], f.[EndTime], f.[PageViews], f.[ProductViews], f.[AddToCarts], f.[Conversions], f.[Device], f.[Referrer]
+            SELECT f.[CustomerKey], f.[MatchRule], f.[StartTime], f.[EndTime], f.[PageViews], f.[ProductViews], f.[AddToCarts], f.[Conversions], f.[Device], f.[Referrer]
             EXCEPT
-            SELECT r.[CustomerKey], r.[StartTime], r.[EndTime], r.[PageViews], r.[ProductViews], r.[AddToCarts], r.[Conversions], r.[Device], r.[Referrer]);
+            SELECT r.[CustomerKey], r.[MatchRule], r.[StartTime], r.[EndTime], r.[PageViews], r.[ProductViews], r.[AddToCarts], r.[Conversions], r.[Device], r.[Referrer]);
 
         INSERT [Fact].[WebSession]
             ([CustomerKey], [DateKey], [ChannelKey], [SessionId], [WebVisitorId], [StartTime], [EndTime], [DurationSeconds],
-             [PageViews], [ProductViews], [AddToCarts], [Conversions], [Device], [Referrer], [LineageKey])
+             [PageViews], [ProductViews], [AddToCarts], [Conversions], [Device], [Referrer], [MatchRule], [LineageKey])
         SELECT r.[CustomerKey], r.[DateKey], r.[ChannelKey], r.[SessionId], r.[WebVisitorId], r.[StartTime], r.[EndTime], r.[DurationSeconds],
-               r.[PageViews], r.[ProductViews], r.[AddToCarts], r.[Conversions], r.[Device], r.[Referrer], @LineageKey
+               r.[PageViews], r.[ProductViews], r.[AddToCarts], r.[Conversions], r.[Device], r.[Referrer], r.[MatchRule], @LineageKey
         FROM #Resolved AS r
         WHERE NOT EXISTS (SELECT 1 FROM [Fact].[WebSession] AS f WHERE f.[SessionId] = r.[SessionId] AND f.[WebVisitorId] = r.[WebVisitorId]);
+
+        -- Earlier sessions of the load's visitors follow the visitor's customers now (stitched, or un-stitched on a conflict).
+        UPDATE f
+        SET f.[CustomerKey] = CASE WHEN v.[Customers] = 1 THEN v.[CustomerKey] ELSE 0 END,
+            f.[MatchRule] = CASE v.[Customers] WHEN 0 THEN N'none' WHEN 1 THEN N'visitor-stitch' ELSE N'visitor-conflict' END
+        FROM [Fact].[WebSession] AS f
+        INNER JOIN #Visitor AS v ON v.[WebVisitorId] = f.[WebVisitorId]
+        WHERE COALESCE(f.[MatchRule], N'none') NOT IN (N'crm-id', N'email-hash')
+          AND EXISTS (SELECT f.[CustomerKey], f.[MatchRule]
+                      EXCEPT
+                      SELECT CASE WHEN v.[Customers] = 1 THEN v.[CustomerKey] ELSE 0 END,
+                             CASE v.[Customers] WHEN 0 THEN N'none' WHEN 1 THEN N'visitor-stitch' ELSE N'visitor-conflict' END);
+
+        WITH [Earliest] AS (
+            SELECT f.[CustomerKey], f.[WebVisitorId],
+                   ROW_NUMBER() OVER (PARTITION BY f.[CustomerKey] ORDER BY f.[StartTime], f.[SessionId], f.[WebVisitorId]) AS [Position]
+            FROM [Fact].[WebSession] AS f
+            WHERE f.[CustomerKey] IN (SELECT r.[CustomerKey] FROM #Resolved AS r)
+              AND f.[MatchRule] IN (N'crm-id', N'email-hash', N'visitor-stitch')
+              AND f.[WebVisitorId] NOT IN (SELECT g.[WebVisitorId] FROM [Fact].[WebSession] AS g WHERE g.[MatchRule] IN (N'crm-id', N'email-hash')
+                                           GROUP BY g.[WebVisitorId] HAVING COUNT(DISTINCT g.[CustomerKey]) > 1))
+        UPDATE c
+        SET c.[WebVisitorId] = e.[WebVisitorId]
+        FROM [Dimension].[Customer] AS c
+        INNER JOIN (SELECT DISTINCT r.[CustomerKey] FROM #Resolved AS r WHERE r.[CustomerKey] <> 0) AS t ON t.[CustomerKey] = c.[CustomerKey]
+        LEFT OUTER JOIN [Earliest] AS e ON e.[CustomerKey] = t.[CustomerKey] AND e.[Position] = 1
+        WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[WebVisitorId] EXCEPT SELECT e.[WebVisitorId]);
 
         DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[WebSession_Staging] AS ws WHERE ws.[LineageKey] = @LineageKey);
         DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedWebEvent] AS r WHERE r.[LineageKey] = @LineageKey);
