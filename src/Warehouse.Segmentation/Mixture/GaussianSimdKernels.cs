@@ -116,6 +116,8 @@ internal static class GaussianSimdKernels
         ref double ar = ref MemoryMarshal.GetReference(acc);
         ref double fr = ref MemoryMarshal.GetReference(diff);
         ref double wr = ref MemoryMarshal.GetReference(wd);
+        ref double xr = ref MemoryMarshal.GetArrayDataReference(x);
+        ref double mr = ref MemoryMarshal.GetArrayDataReference(means);
         for (int c = 0; c < k; c++)
         {
             acc.Clear();
@@ -126,7 +128,15 @@ internal static class GaussianSimdKernels
                 {
                     long xo = (long)(b0 + r) * d;
                     double w = resp[(long)(b0 + r) * k + c];
-                    for (int j = 0; j < d; j++)
+                    var wv = Vector256.Create(w);
+                    int j = 0;
+                    for (; j + 4 <= d; j += 4)
+                    {
+                        var t = Vector256.LoadUnsafe(ref xr, (nuint)(xo + j)) - Vector256.LoadUnsafe(ref mr, (nuint)(c * d + j));
+                        t.StoreUnsafe(ref fr, (nuint)(r * dp + j));
+                        (wv * t).StoreUnsafe(ref wr, (nuint)(r * dp + j));
+                    }
+                    for (; j < d; j++)
                     {
                         double t = x[xo + j] - means[c * d + j];
                         diff[r * dp + j] = t;
