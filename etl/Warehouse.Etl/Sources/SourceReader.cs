@@ -49,8 +49,7 @@ internal static class SourceReader
                     missing.Add(schema[f].Name);
             }
             if (missing.Count > 0)
-                throw new SourceFormatException(sourceName, reader.LineNumber, null,
-                    $"header lacks required column(s) {string.Join(", ", missing)}; found {string.Join(", ", header.Names)}");
+                throw MissingColumns(sourceName, reader.LineNumber, header.Names, missing, positions.ToHashSet());
 
             var fields = new CsvFieldSource(reader, positions);
             var cleaner = new RowCleaner(options.MissingPolicies);
@@ -119,6 +118,15 @@ internal static class SourceReader
                     yield return SourceItem<T>.Accepted(scanner.LineNumber, record);
             }
         }
+    }
+
+    /// <summary>The error for a header without required columns: names the first one and points at the likely misspelling.</summary>
+    internal static SourceFormatException MissingColumns(string sourceName, long line, IReadOnlyList<string> header, IReadOnlyList<string> missing,
+        IReadOnlySet<int> claimed)
+    {
+        var (_, found) = HeaderMismatch.Locate(header, claimed);
+        return new SourceFormatException(sourceName, line, missing[0],
+            $"header lacks required column(s) {string.Join(", ", missing)}; {found}; the header has: {HeaderMismatch.List(header)}");
     }
 
     private static SourceItem<T> Reject<T>(string source, long line, string? column, string reason, string raw)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Warehouse.Data.Loading;
+using Warehouse.Etl.Sources.Csv;
 
 namespace Warehouse.Etl.Transactions;
 
@@ -63,7 +64,8 @@ public sealed class TransactionCsvParser
     /// <param name="sourceName">File name stored with the rows.</param>
     /// <param name="lineageKey">The load.</param>
     /// <param name="reject">Receives (line, column, reason, raw record) of every rejected row.</param>
-    /// <exception cref="CsvFormatException">The file is malformed or its header lacks a mapped column.</exception>
+    /// <exception cref="CsvFormatException">The file is malformed, or its header lacks a mapped column (the error names the
+    /// expected column and the position of the header column that matched nothing).</exception>
     public IEnumerable<PurchaseStagingRow> Parse(CsvRecordReader reader, string sourceName, int lineageKey, Action<long, string?, string, string> reject)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -93,36 +95,43 @@ public sealed class TransactionCsvParser
 
     private Columns ResolveHeader(CsvRecordReader reader, string sourceName)
     {
+        var header = new List<string>(reader.FieldCount);
         var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < reader.FieldCount; i++)
         {
             var name = reader.GetString(i).Trim().TrimStart('\uFEFF');
+            header.Add(name);
             names.TryAdd(name, i);
         }
 
-        int Find(string mapped, string field)
+        (string? Mapped, string Field)[] wanted =
+        [
+            (_mapping.InvoiceNo, nameof(_mapping.InvoiceNo)), (_mapping.StockCode, nameof(_mapping.StockCode)),
+            (_mapping.Description, nameof(_mapping.Description)), (_mapping.Quantity, nameof(_mapping.Quantity)),
+            (_mapping.InvoiceDate, nameof(_mapping.InvoiceDate)), (_mapping.UnitPrice, nameof(_mapping.UnitPrice)),
+            (_mapping.CustomerId, nameof(_mapping.CustomerId)), (_mapping.Country, nameof(_mapping.Country)),
+            (_mapping.CurrencyColumn, nameof(_mapping.CurrencyColumn)),
+        ];
+        var positions = new int[wanted.Length];
+        var claimed = new HashSet<int>();
+        for (var f = 0; f < wanted.Length; f++)
         {
-            if (names.TryGetValue(mapped, out var index))
-            {
-                return index;
-            }
-
-            throw new CsvFormatException(sourceName, reader.LineNumber, 0,
-                $"wrong header: no column '{mapped}' (mapped to {field}); the header has: {string.Join(", ", names.Keys)}");
+            positions[f] = wanted[f].Mapped is { } mapped && names.TryGetValue(mapped, out var index) ? index : -1;
+            claimed.Add(positions[f]);
         }
 
-        return new Columns(
-            reader.FieldCount,
-            Find(_mapping.InvoiceNo, nameof(_mapping.InvoiceNo)),
-            Find(_mapping.StockCode, nameof(_mapping.StockCode)),
-            Find(_mapping.Description, nameof(_mapping.Description)),
-            Find(_mapping.Quantity, nameof(_mapping.Quantity)),
-            Find(_mapping.InvoiceDate, nameof(_mapping.InvoiceDate)),
-            Find(_mapping.UnitPrice, nameof(_mapping.UnitPrice)),
-            Find(_mapping.CustomerId, nameof(_mapping.CustomerId)),
-            Find(_mapping.Country, nameof(_mapping.Country)),
-            _mapping.CurrencyColumn is null ? -1 : Find(_mapping.CurrencyColumn, nameof(_mapping.CurrencyColumn)),
-            _mapping);
+        for (var f = 0; f < wanted.Length; f++)
+        {
+            if (positions[f] < 0 && wanted[f].Mapped is { } missing)
+            {
+                var (position, found) = HeaderMismatch.Locate(header, claimed);
+                throw new CsvFormatException(sourceName, reader.LineNumber, position,
+                    $"wrong header: no column '{missing}' (mapped to {wanted[f].Field}); {found}; the header has: {HeaderMismatch.List(header)}");
+            }
+        }
+
+        return new Columns(reader.FieldCount, positions[0], positions[1], positions[2], positions[3], positions[4], positions[5], positions[6],
+            positions[7], positions[8], _mapping);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

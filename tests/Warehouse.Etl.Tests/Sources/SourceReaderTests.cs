@@ -105,10 +105,41 @@ public sealed class SourceReaderTests
     }
 
     [Fact]
+    public void A_misspelt_required_column_is_named_with_the_position_of_the_unmatched_header_column()
+    {
+        var crm = Assert.Throws<SourceFormatException>(() => CrmCustomerReader.ReadCsv(Utf8("name,cust_no,email\nAnn,C1,a@b.com\n"), "crm.csv").ToList());
+        Assert.Equal("crm_customer_id", crm.Column);
+        Assert.Equal("header lacks required column(s) crm_customer_id; column 2 is 'cust_no', which matches no expected column; "
+            + "the header has: 1 'name', 2 'cust_no', 3 'email'", crm.Reason);
+        var survey = Assert.Throws<SourceFormatException>(() => SurveyResponseReader.ReadCsv(Utf8("household_size,client\n2,C1\n"), "survey.csv").ToList());
+        Assert.Equal(("survey.csv", 1L, "crm_customer_id"), (survey.SourceName, survey.LineNumber, survey.Column));
+        Assert.Contains("column 2 is 'client', which matches no expected column", survey.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    // JSON has no header: a record without a required field is rejected naming that field.
+    [InlineData("web", "{\"session_id\":\"s1\",\"timestamp\":\"2024-01-01T10:00:00Z\",\"event_type\":\"page_view\"}", "visitor_id")]
+    [InlineData("social", "[{\"platform\":\"x\",\"comment_id\":\"1\",\"handle\":\"@a\",\"timestamp\":\"2024-01-01T10:00:00Z\"}]", "text")]
+    [InlineData("crm", "[{\"name\":\"Ann\"}]", "crm_customer_id")]
+    public void A_json_record_without_a_required_field_is_rejected_naming_it(string source, string json, string column)
+    {
+        var reject = source switch
+        {
+            "web" => WebEventReader.ReadJsonLines(Utf8(json), "web.jsonl").Single().Reject,
+            "social" => SocialCommentReader.ReadJson(Utf8(json), "social.json").Single().Reject,
+            _ => CrmCustomerReader.ReadJson(Utf8(json), "crm.json").Single().Reject,
+        };
+        Assert.NotNull(reject);
+        Assert.Equal((1L, column, "required value is missing"), (reject.LineNumber, reject.ColumnName, reject.Reason));
+    }
+
+    [Fact]
     public void Missing_required_column_and_empty_file_throw_naming_the_file()
     {
         var ex = Assert.Throws<SourceFormatException>(() => CrmCustomerReader.ReadCsv(Utf8("name,email\nAnn,a@b.com\n"), "crm.csv").ToList());
-        Assert.Equal("crm.csv, line 1: header lacks required column(s) crm_customer_id; found name, email", ex.Message);
+        Assert.Equal("crm.csv, line 1, column crm_customer_id: header lacks required column(s) crm_customer_id; all 2 header columns match other fields; "
+            + "the header has: 1 'name', 2 'email'", ex.Message);
+        Assert.Equal("crm_customer_id", ex.Column);
         var empty = Assert.Throws<SourceFormatException>(() => CrmCustomerReader.ReadCsv(Utf8(""), "crm.csv").ToList());
         Assert.Contains("empty", empty.Reason);
         var emptyJson = Assert.Throws<SourceFormatException>(() => CrmCustomerReader.ReadJson(Utf8("  \n"), "crm.json").ToList());

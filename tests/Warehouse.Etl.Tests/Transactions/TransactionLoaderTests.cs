@@ -155,6 +155,28 @@ public sealed class TransactionLoaderTests : IDisposable
         Assert.Equal(before, WarehouseSnapshot.Counts(warehouse));
     }
 
+    [Theory]
+    // A misspelt column: the error points at it (column 7) and names what was expected.
+    [InlineData("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,Customer,Country", 7,
+        "wrong header: no column 'CustomerID' (mapped to CustomerId); column 7 is 'Customer', which matches no expected column")]
+    // A missing column: the error points just past the last column.
+    [InlineData("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,Country", 8,
+        "wrong header: no column 'CustomerID' (mapped to CustomerId); all 7 header columns match other fields")]
+    // Columns in another order are fine; a misspelling is found wherever it is.
+    [InlineData("Country,Qty,InvoiceNo,StockCode,Description,InvoiceDate,UnitPrice,CustomerID", 2,
+        "wrong header: no column 'Quantity' (mapped to Quantity); column 2 is 'Qty', which matches no expected column")]
+    public void A_wrong_header_names_the_expected_column_and_the_position_found(string header, int column, string reason)
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+
+        var e = Assert.Throws<CsvFormatException>(() => TransactionLoader.Load(warehouse, Write("header.csv", header + "\n1,A,x,1,2011-01-01 10:00:00,1.5,42,France\n")));
+
+        Assert.Equal((1L, column), (e.Line, e.Column));
+        Assert.StartsWith(reason, e.Reason, StringComparison.Ordinal);
+        Assert.StartsWith($"header.csv: line 1, column {column}: wrong header", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("the header has: " + string.Join(", ", header.Split(',').Select((name, i) => $"{i + 1} '{name}'")), e.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_mapping_file_maps_other_headers_formats_and_currency()
     {

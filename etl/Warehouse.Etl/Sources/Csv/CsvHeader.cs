@@ -48,8 +48,7 @@ public sealed class CsvHeader
         }
         var missing = required.Where(r => !index.ContainsKey(r)).ToList();
         if (missing.Count > 0)
-            throw new SourceFormatException(reader.SourceName, reader.LineNumber, null,
-                $"header lacks required column(s) {string.Join(", ", missing)}; found {string.Join(", ", names)}");
+            throw SourceReader.MissingColumns(reader.SourceName, reader.LineNumber, names, missing, index.Values.ToHashSet());
         return new CsvHeader(names, index);
     }
 
