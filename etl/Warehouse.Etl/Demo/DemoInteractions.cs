@@ -48,11 +48,45 @@ internal static class DemoInteractions
 
     private static readonly string[] Neutral = ["Just placed my first order.", "Does this come in blue?", "When is the next delivery to Leeds?", "First time here, looks nice."];
 
-    /// <summary>Writes web_events.jsonl (time-ordered JSON lines) and returns the number of events.</summary>
+    /// <summary>
+    /// Writes web_events.jsonl (time-ordered JSON lines) and returns the number of events. Streaming: the sessions are
+    /// planned first (a few values each, one random seed per session), then their events are generated and written in
+    /// time order by merging the sessions in progress through a priority queue, so memory grows with the number of
+    /// sessions, not with the number of events, and only a session's own generator decides its events.
+    /// </summary>
     public static long WriteWebEvents(string path, Random random, IReadOnlyList<DemoCustomer> customers, List<DemoIdentityTruth> identity)
     {
-        var events = new List<(DateTime Time, string Json)>();
-        var sessionNumber = 0;
+        var plans = PlanWebSessions(random, customers, identity);
+        // Sessions in start order (ties by plan order); events come out ordered by (time, session, event number).
+        plans.Sort((a, b) => a.Start.CompareTo(b.Start) is var c && c != 0 ? c : a.Number.CompareTo(b.Number));
+        var running = new PriorityQueue<WebSessionCursor, (DateTime Time, int Number, int Event)>();
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+        long written = 0;
+        var next = 0;
+        while (next < plans.Count || running.Count > 0)
+        {
+            // Start every session that begins no later than the earliest pending event of the running ones.
+            while (next < plans.Count && (!running.TryPeek(out _, out var head) || plans[next].Start <= head.Time))
+            {
+                var cursor = new WebSessionCursor(plans[next++]);
+                running.Enqueue(cursor, (cursor.Time, cursor.Plan.Number, cursor.Event));
+            }
+
+            var current = running.Dequeue();
+            writer.WriteLine(current.Next());
+            written++;
+            if (current.Event < current.Plan.Count)
+            {
+                running.Enqueue(current, (current.Time, current.Plan.Number, current.Event));
+            }
+        }
+
+        return written;
+    }
+
+    private static List<WebSessionPlan> PlanWebSessions(Random random, IReadOnlyList<DemoCustomer> customers, List<DemoIdentityTruth> identity)
+    {
+        var plans = new List<WebSessionPlan>();
         var days = (int)(DemoGenerator.WindowEnd - DemoGenerator.WindowStart).TotalDays;
         var primary = customers.Select(_ => "v-" + random.Next().ToString("x8", CultureInfo.InvariantCulture)).ToArray();
         var second = new string?[customers.Count];
@@ -74,52 +108,31 @@ internal static class DemoInteractions
                 DemoArchetype.New => (random.Next(1, 4), days - 40, days, 0.4),
                 _ => (random.Next(1, 4), 0, days - 30, 0.3),
             };
+            string? emailHash = null;
             // One session per day at most, so a customer's sessions never overlap (on a shared device two people's might:
             // the sessionizer then splits them by session id, and a split part keeps its id before '#').
             var sessionDays = Enumerable.Range(firstDay, lastDay - firstDay + 1).OrderBy(_ => random.Next()).Take(sessions).Order().ToArray();
             foreach (var day in sessionDays)
             {
                 var start = DemoGenerator.WindowStart.AddDays(day).AddMinutes(random.Next(7 * 60, 22 * 60)).AddSeconds(random.Next(60));
-                var sessionId = "s-" + (++sessionNumber).ToString(CultureInfo.InvariantCulture);
+                var number = plans.Count + 1;
                 var visitor = second[index] is { } other && random.NextDouble() < 0.35 ? other : primary[index];
-                identity.Add(new DemoIdentityTruth("web", sessionId, customer.CustomerId));
+                identity.Add(new DemoIdentityTruth("web", WebSessionPlan.SessionId(number), customer.CustomerId));
                 var anonymous = random.NextDouble() < 0.2;
                 var byHash = !anonymous && random.NextDouble() < 0.3;
+                if (byHash)
+                {
+                    emailHash ??= EmailRules.Sha256Hex(customer.Email);
+                }
+
                 var device = Devices[random.Next(Devices.Length)];
                 var referrer = Referrers[random.Next(Referrers.Length)];
-                var count = random.Next(2, 7);
-                var time = start;
-                for (var e = 0; e < count; e++)
-                {
-                    var last = e == count - 1;
-                    var type = last && random.NextDouble() < conversion ? "purchase" : e == 0 ? "page_view" : random.NextDouble() < 0.5 ? "product_view" : random.NextDouble() < 0.3 ? "add_to_cart" : "page_view";
-                    var product = type is "product_view" or "add_to_cart" ? (20000 + random.Next(450)).ToString(CultureInfo.InvariantCulture) + "A" : null;
-                    events.Add((time, JsonSerializer.Serialize(new Dictionary<string, string?>
-                    {
-                        ["visitor_id"] = visitor,
-                        ["customer_id"] = anonymous || byHash ? null : customer.CustomerId,
-                        ["email_hash"] = byHash ? EmailRules.Sha256Hex(customer.Email) : null,
-                        ["session_id"] = sessionId,
-                        ["timestamp"] = time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                        ["page"] = product is null ? Pages[random.Next(Pages.Length)] : "/p/" + product,
-                        ["event_type"] = type,
-                        ["product"] = product,
-                        ["referrer"] = e == 0 && referrer.Length > 0 ? referrer : null,
-                        ["device"] = device,
-                    }.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value))));
-                    time = time.AddSeconds(random.Next(10, 300));
-                }
+                plans.Add(new WebSessionPlan(number, start, visitor, anonymous || byHash ? null : customer.CustomerId, byHash ? emailHash : null,
+                    device, referrer.Length > 0 ? referrer : null, random.Next(2, 7), conversion, random.Next()));
             }
         }
 
-        events.Sort((a, b) => a.Time.CompareTo(b.Time));
-        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
-        foreach (var (_, json) in events)
-        {
-            writer.WriteLine(json);
-        }
-
-        return events.Count;
+        return plans;
     }
 
     /// <summary>Writes social_comments.json (a JSON array) and returns the number of comments.</summary>
@@ -189,5 +202,53 @@ internal static class DemoInteractions
 
         json.WriteEndArray();
         return comments.Count;
+    }
+
+    /// <summary>A planned web session: who, when it starts, how many events, and the seed of its own event generator.</summary>
+    private sealed record WebSessionPlan(int Number, DateTime Start, string Visitor, string? CustomerId, string? EmailHash, string Device,
+        string? Referrer, int Count, double Conversion, int Seed)
+    {
+        /// <summary>The tracker session id of the plan numbered <paramref name="number"/>.</summary>
+        public static string SessionId(int number) => "s-" + number.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Generates one planned session's events in order, each on demand.</summary>
+    private sealed class WebSessionCursor(WebSessionPlan plan)
+    {
+        private readonly Random _random = new(plan.Seed);
+        private readonly string _sessionId = WebSessionPlan.SessionId(plan.Number);
+
+        public WebSessionPlan Plan { get; } = plan;
+
+        /// <summary>Time of the next event.</summary>
+        public DateTime Time { get; private set; } = plan.Start;
+
+        /// <summary>Events generated so far.</summary>
+        public int Event { get; private set; }
+
+        /// <summary>The next event as a JSON line; moves <see cref="Time"/> on.</summary>
+        public string Next()
+        {
+            var random = _random;
+            var last = Event == Plan.Count - 1;
+            var type = last && random.NextDouble() < Plan.Conversion ? "purchase" : Event == 0 ? "page_view" : random.NextDouble() < 0.5 ? "product_view" : random.NextDouble() < 0.3 ? "add_to_cart" : "page_view";
+            var product = type is "product_view" or "add_to_cart" ? (20000 + random.Next(450)).ToString(CultureInfo.InvariantCulture) + "A" : null;
+            var json = JsonSerializer.Serialize(new Dictionary<string, string?>
+            {
+                ["visitor_id"] = Plan.Visitor,
+                ["customer_id"] = Plan.CustomerId,
+                ["email_hash"] = Plan.EmailHash,
+                ["session_id"] = _sessionId,
+                ["timestamp"] = Time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["page"] = product is null ? Pages[random.Next(Pages.Length)] : "/p/" + product,
+                ["event_type"] = type,
+                ["product"] = product,
+                ["referrer"] = Event == 0 ? Plan.Referrer : null,
+                ["device"] = Plan.Device,
+            }.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value));
+            Time = Time.AddSeconds(random.Next(10, 300));
+            Event++;
+            return json;
+        }
     }
 }

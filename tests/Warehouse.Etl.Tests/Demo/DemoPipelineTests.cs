@@ -103,6 +103,37 @@ public sealed class DemoPipelineTests(SmallDemoFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void The_web_events_are_written_in_time_order_with_every_session_whole()
+    {
+        // The generator merges its planned sessions into one time-ordered stream (it never holds the events): check the
+        // order and that each session comes out complete (2–6 events, 10–300 s apart, one visitor).
+        var previous = DateTime.MinValue;
+        var sessions = new Dictionary<string, (string Visitor, DateTime Last, int Events)>();
+        foreach (var line in File.ReadLines(fixture.First.Dataset.Files.WebEvents))
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(line);
+            var e = json.RootElement;
+            var time = DateTime.Parse(e.GetProperty("timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AdjustToUniversal);
+            Assert.True(time >= previous, $"{time:O} after {previous:O}");
+            previous = time;
+            var id = e.GetProperty("session_id").GetString()!;
+            var visitor = e.GetProperty("visitor_id").GetString()!;
+            if (sessions.TryGetValue(id, out var s))
+            {
+                Assert.Equal(s.Visitor, visitor);
+                Assert.InRange((time - s.Last).TotalSeconds, 10, 300);
+            }
+
+            sessions[id] = (visitor, time, s.Events + 1);
+        }
+
+        Assert.True(sessions.Count > 1_000);
+        Assert.All(sessions.Values, s => Assert.InRange(s.Events, 2, 6));
+        Assert.Equal(0, fixture.First.Web.RowsRejected);
+    }
+
+    [Fact]
     public void The_generator_is_deterministic_for_a_seed()
     {
         var folder = TestPaths.NewTempFolder();
@@ -111,6 +142,7 @@ public sealed class DemoPipelineTests(SmallDemoFixture fixture) : IClassFixture<
             var again = new DemoGenerator(new DemoOptions { Customers = 2_000, Lines = 50_000, Seed = 7, OutputFolder = folder }).Generate();
             Assert.Equal(Hash(fixture.First.Dataset.Files.Transactions), Hash(again.Files.Transactions));
             Assert.Equal(Hash(fixture.First.Dataset.Files.Customers), Hash(again.Files.Customers));
+            Assert.Equal(Hash(fixture.First.Dataset.Files.WebEvents), Hash(again.Files.WebEvents));
             var other = new DemoGenerator(new DemoOptions { Customers = 2_000, Lines = 50_000, Seed = 8, OutputFolder = Path.Combine(folder, "8") }).Generate();
             Assert.NotEqual(Hash(fixture.First.Dataset.Files.Transactions), Hash(other.Files.Transactions));
         }
