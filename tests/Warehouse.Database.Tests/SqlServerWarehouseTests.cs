@@ -129,7 +129,7 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
         var data = new TheoryData<string>
         {
             SqlServerLoadSession.FindSuccessfulLoadSql, SqlServerLoadSession.LineageCountsSql, SqlServerWarehouse.SchemaCheckSql,
-            SqlServerSegmentation.RunSummarySql, SqlServerSegmentation.ExcludedForConsentSql, Warehouse.Data.SegmentProfiles.Sql,
+            SqlServerSegmentation.RunSummarySql, Warehouse.Data.SegmentProfiles.Sql,
         };
         foreach (var target in StagingTarget.All)
         {

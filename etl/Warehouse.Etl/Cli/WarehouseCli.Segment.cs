@@ -127,9 +127,12 @@ internal static partial class WarehouseCli
     /// <summary>Prints the outcome of a run with its segment table.</summary>
     internal static void PrintSegmentation(SegmentationResult result)
     {
+        var refused = result.ExcludedForConsent == EngineSegmentation.NotReported
+            ? "profiling refusals left out"
+            : string.Create(CultureInfo.InvariantCulture, $"{result.ExcludedForConsent:N0} left out (profiling refused)");
         ConsoleUi.Line(string.Create(CultureInfo.InvariantCulture,
             $"Run {result.ModelRunKey} ({result.ConfigurationName}): {result.Customers:N0} customers in {result.K} segments as of {result.AsOfDateKey}; " +
-            $"{result.ExcludedForConsent:N0} left out (profiling refused); silhouette {result.Silhouette:0.000}; {result.Elapsed.TotalSeconds:0.0} s."));
+            $"{refused}; silhouette {result.Silhouette:0.000}; {result.Elapsed.TotalSeconds:0.0} s."));
         if (result.KCurve.Count > 0)
         {
             ConsoleUi.Line("  k by silhouette: " + string.Join(", ", result.KCurve.Select(p => string.Create(CultureInfo.InvariantCulture, $"k={p.K}: {p.Silhouette:0.000}"))));

@@ -12,6 +12,9 @@ namespace Warehouse.Etl.Segmenting;
 /// </summary>
 public static class EngineSegmentation
 {
+    /// <summary><see cref="SegmentationResult.ExcludedForConsent"/> of a run whose count of profiling refusals is not known here.</summary>
+    public const long NotReported = -1;
+
     /// <summary>Runs the configuration named in <paramref name="options"/>.</summary>
     /// <param name="warehouse">Either engine.</param>
     /// <param name="options">On SQL Server only the configuration name is used (algorithm, features, k and seed come from Segmentation.Configuration).</param>
@@ -40,8 +43,8 @@ public static class EngineSegmentation
         var clock = Stopwatch.StartNew();
         var run = SqlServerSegmentation.Run(warehouse, configurationName);
         var segments = SegmentProfiles.Read(warehouse, configurationName).Where(p => p.ModelRunKey == run.ModelRunKey).Select(Summary).ToList();
-        var excluded = SqlServerSegmentation.ExcludedForConsent(warehouse, run.AsOfDateKey);
-        return new SegmentationResult(run.ModelRunKey, run.ConfigurationName, run.NumberOfSegments, run.NumberOfCustomers, excluded, run.AsOfDateKey,
+        // Refusals are left out in the database (Segmentation.RunConfiguration); their count is not on the Reports surface.
+        return new SegmentationResult(run.ModelRunKey, run.ConfigurationName, run.NumberOfSegments, run.NumberOfCustomers, NotReported, run.AsOfDateKey,
             run.Silhouette ?? double.NaN, run.Inertia ?? double.NaN, segments, [], [], [], clock.Elapsed);
     }
 }

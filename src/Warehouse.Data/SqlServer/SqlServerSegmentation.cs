@@ -19,13 +19,9 @@ public static class SqlServerSegmentation
     /// <summary>Procedure that publishes a run's memberships.</summary>
     public const string PublishProcedure = "Segmentation.PublishRun";
 
-    /// <summary>Reads the recorded run.</summary>
+    /// <summary>Reads the recorded run from the Reports surface (SegmentReader), not from Segmentation's tables (the operator role may only EXECUTE there).</summary>
     public const string RunSummarySql =
-        "SELECT [ModelRunKey], [ConfigurationName], [Algorithm], [NumberOfSegments], [NumberOfCustomers], [AsOfDateKey], [Silhouette], [DaviesBouldin], [Inertia] FROM [Segmentation].[ModelRun] WHERE [ModelRunKey] = @ModelRunKey;";
-
-    /// <summary>Customers with features at the run's as-of date left out because they refused profiling (as Segmentation.RunConfiguration leaves them out).</summary>
-    public const string ExcludedForConsentSql =
-        "SELECT COUNT_BIG(*) FROM [Segmentation].[CustomerFeature] AS f WHERE f.[AsOfDateKey] = @AsOfDateKey AND EXISTS (SELECT 1 FROM [Dimension].[Customer] AS c WHERE c.[CustomerKey] = f.[CustomerKey] AND c.[ValidTo] = @EndOfTime AND c.[ConsentProfiling] = 0);";
+        "SELECT [ModelRunKey], [ConfigurationName], [Algorithm], [NumberOfSegments], [NumberOfCustomers], [AsOfDateKey], [Silhouette], [DaviesBouldin], [Inertia] FROM [Reports].[ModelQuality] WHERE [ModelRunKey] = @ModelRunKey;";
 
     /// <summary>A run as recorded in Segmentation.ModelRun.</summary>
     /// <param name="ModelRunKey">Run key.</param>
@@ -61,14 +57,5 @@ public static class SqlServerSegmentation
         }
 
         return warehouse.Connection.QuerySingle<RunSummary>(RunSummarySql, new { ModelRunKey = modelRunKey });
-    }
-
-    /// <summary>How many customers of the run's snapshot were left out because they refused profiling.</summary>
-    /// <param name="warehouse">The warehouse.</param>
-    /// <param name="asOfDateKey">The run's as-of date.</param>
-    public static long ExcludedForConsent(SqlServerWarehouse warehouse, int asOfDateKey)
-    {
-        ArgumentNullException.ThrowIfNull(warehouse);
-        return warehouse.Connection.ExecuteScalar<long>(ExcludedForConsentSql, new { AsOfDateKey = asOfDateKey, EndOfTime = new DateTime(9999, 12, 31) });
     }
 }
