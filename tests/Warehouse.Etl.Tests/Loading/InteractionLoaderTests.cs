@@ -9,30 +9,8 @@ using Warehouse.Etl.Tests.Support;
 
 namespace Warehouse.Etl.Tests.Loading;
 
-public sealed class InteractionLoaderTests : IDisposable
+public sealed class InteractionLoaderTests : CustomerSeededTests
 {
-    private const string Crm = "crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at\n" +
-        "C1,Anna Smith,anna.smith@example.com,,,,London,United Kingdom,,,,2024-06-01 09:30:00\n" +
-        "C2,Bob Jones,bob@example.com,,,,Leeds,United Kingdom,,,,2024-06-01 09:30:00\n";
-
-    private readonly string _folder = TestPaths.NewTempFolder();
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_folder, name);
-        File.WriteAllText(path, text, new UTF8Encoding(false));
-        return path;
-    }
-
-    private DuckDbWarehouse WithCustomers()
-    {
-        var warehouse = DuckDbWarehouse.Open(":memory:");
-        CrmLoader.Load(warehouse, Write("crm.csv", Crm));
-        return warehouse;
-    }
-
     [Fact]
     public void Web_sessions_are_linked_by_crm_id_or_email_hash_and_counts_balance()
     {
@@ -130,7 +108,7 @@ public sealed class InteractionLoaderTests : IDisposable
             1 => Enumerable.Range(0, 500).Select(_ => (byte)random.Next(256)).ToArray(), // noise
             _ => good.Select(b => random.NextDouble() < 0.02 ? (byte)random.Next(256) : b).ToArray(), // mutated
         };
-        var path = Path.Combine(_folder, "fuzz.json");
+        var path = Path.Combine(Folder, "fuzz.json");
         File.WriteAllBytes(path, bytes);
 
         try

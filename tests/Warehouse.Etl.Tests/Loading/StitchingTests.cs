@@ -1,4 +1,3 @@
-using System.Text;
 using Dapper;
 using Warehouse.Data.DuckDb;
 using Warehouse.Etl.Loading;
@@ -11,30 +10,8 @@ namespace Warehouse.Etl.Tests.Loading;
 /// direct link (CRM id, e-mail hash, e-mail) carries that customer to its other rows, in the same load and across loads;
 /// one linked to two customers stitches nothing. Expected values are worked out by hand from the rows below.
 /// </summary>
-public sealed class StitchingTests : IDisposable
+public sealed class StitchingTests : CustomerSeededTests
 {
-    private const string Crm = "crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at\n" +
-        "C1,Anna Smith,anna.smith@example.com,,,,London,United Kingdom,,,,2024-06-01 09:30:00\n" +
-        "C2,Bob Jones,bob@example.com,,,,Leeds,United Kingdom,,,,2024-06-01 09:30:00\n";
-
-    private readonly string _folder = TestPaths.NewTempFolder();
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_folder, name);
-        File.WriteAllText(path, text, new UTF8Encoding(false));
-        return path;
-    }
-
-    private DuckDbWarehouse WithCustomers()
-    {
-        var warehouse = DuckDbWarehouse.Open(":memory:");
-        CrmLoader.Load(warehouse, Write("crm.csv", Crm));
-        return warehouse;
-    }
-
     private static string Event(string visitor, string session, string time, string? customer = null) =>
         $$"""{"visitor_id":"{{visitor}}",{{(customer is null ? "" : $"\"customer_id\":\"{customer}\",")}}"session_id":"{{session}}","timestamp":"2024-05-{{time}}Z","page":"/","event_type":"page_view"}""";
 

@@ -53,11 +53,11 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Customer id in
     @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'CrmCustomerId';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Visitor id of the web analytics source matched to this customer.',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Visitor id of the customer''s earliest web session among the visitor ids linked to this customer alone (set in place by the web load; stitching reads Fact.WebSession, where all of a customer''s visitor ids stay).',
     @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'WebVisitorId';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Social media handle matched to this customer (platform:handle).',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Social media handle (platform:handle) of the customer''s earliest comment among the handles linked to this customer alone (set in place by the social load).',
     @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'SocialHandle';
 GO
 
