@@ -124,6 +124,30 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
         Expect.None(StagingTarget.All.Select(t => t.RejectTable).Where(t => !staged.Contains(t)), "every reject table has a checked bulk copy");
     }
 
+    [Fact]
+    public void TextParametersTheHostSendsHaveTheModelsTypesAndLengths()
+    {
+        var procedures = fixture.Model.GetObjects(DacQueryScopes.UserDefined, Procedure.TypeClass)
+            .ToDictionary(p => ModelFixture.Plain(p.Name), StringComparer.OrdinalIgnoreCase);
+        (string Type, int Length, bool Output) Declared(string procedure, string name)
+        {
+            var parameter = procedures[procedure].GetReferenced(Procedure.Parameters).Single(p => p.Name.Parts[^1] == name);
+            return (parameter.GetReferenced(Parameter.DataType).Single().Name.Parts[^1], parameter.GetProperty<int>(Parameter.Length), parameter.GetProperty<bool>(Parameter.IsOutput));
+        }
+
+        foreach (var (name, length) in SqlServerLoadSession.LineageKeyTextParameters)
+        {
+            Assert.Equal(("nvarchar", length, false), Declared(SqlServerLoadSession.GetLineageKeyProcedure, name));
+        }
+
+        Assert.Equal(("int", 0, true), Declared(SqlServerLoadSession.GetLineageKeyProcedure, "@LineageKey"));
+        foreach (var procedure in new[] { SqlServerSegmentation.RunProcedure, SqlServerSegmentation.QualityProcedure, SqlServerSegmentation.PublishProcedure })
+        {
+            Assert.Equal(("nvarchar", SqlServerSegmentation.ConfigurationNameLength, false), Declared(procedure, "@ConfigurationName"));
+            Assert.Equal("int", Declared(procedure, "@ModelRunKey").Type);
+        }
+    }
+
     public static TheoryData<string> StatementTexts()
     {
         var data = new TheoryData<string>

@@ -22,6 +22,10 @@ public sealed class SqlServerLoadSession : ISourceLoad
     /// <summary>The procedure that starts a load.</summary>
     public const string GetLineageKeyProcedure = "Integration.GetLineageKey";
 
+    /// <summary>The text parameters the host sends to <see cref="GetLineageKeyProcedure"/>, with the NVARCHAR lengths it declares (tests check them against the model).</summary>
+    public static IReadOnlyList<(string Name, int Length)> LineageKeyTextParameters { get; } =
+        [("@SourceSystem", 50), ("@SourceName", 400), ("@TableName", 128), ("@SourceHash", 64)];
+
     /// <summary>The procedure that marks a load failed.</summary>
     public const string FailLineageProcedure = "Integration.FailLineage";
 
@@ -81,10 +85,12 @@ public sealed class SqlServerLoadSession : ISourceLoad
         ArgumentNullException.ThrowIfNull(warehouse);
         ArgumentNullException.ThrowIfNull(target);
         var parameters = new DynamicParameters();
-        parameters.Add("@SourceSystem", sourceSystem, DbType.String, size: 50);
-        parameters.Add("@SourceName", sourceName, DbType.String, size: 400);
-        parameters.Add("@TableName", target.FactTable, DbType.String, size: 128);
-        parameters.Add("@SourceHash", sourceHash, DbType.String, size: 64);
+        string?[] values = [sourceSystem, sourceName, target.FactTable, sourceHash];
+        for (var i = 0; i < values.Length; i++)
+        {
+            parameters.Add(LineageKeyTextParameters[i].Name, values[i], DbType.String, size: LineageKeyTextParameters[i].Length);
+        }
+
         parameters.Add("@LineageKey", dbType: DbType.Int32, direction: ParameterDirection.Output);
         warehouse.Connection.Execute(GetLineageKeyProcedure, parameters, commandType: CommandType.StoredProcedure);
         return new SqlServerLoadSession(warehouse, target, parameters.Get<int>("@LineageKey"), sourceName, checkpoint);

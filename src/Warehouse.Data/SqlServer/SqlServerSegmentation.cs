@@ -13,6 +13,9 @@ public static class SqlServerSegmentation
     /// <summary>Procedure that trains and records a run.</summary>
     public const string RunProcedure = "Segmentation.RunConfiguration";
 
+    /// <summary>NVARCHAR length the host declares for @ConfigurationName (Segmentation.Configuration.ConfigurationName).</summary>
+    public const int ConfigurationNameLength = 100;
+
     /// <summary>Procedure that checks a run against the configured thresholds.</summary>
     public const string QualityProcedure = "Segmentation.CheckRunQuality";
 
@@ -46,7 +49,7 @@ public static class SqlServerSegmentation
         ArgumentNullException.ThrowIfNull(warehouse);
         ArgumentException.ThrowIfNullOrWhiteSpace(configurationName);
         var parameters = new DynamicParameters();
-        parameters.Add("@ConfigurationName", configurationName, DbType.String, size: 100);
+        parameters.Add("@ConfigurationName", configurationName, DbType.String, size: ConfigurationNameLength);
         parameters.Add("@ModelRunKey", dbType: DbType.Int32, direction: ParameterDirection.Output);
         warehouse.Connection.Execute(RunProcedure, parameters, commandType: CommandType.StoredProcedure, commandTimeout: 0);
         var modelRunKey = parameters.Get<int>("@ModelRunKey");
