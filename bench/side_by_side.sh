@@ -2,7 +2,8 @@
 # Side-by-side benchmark: scikit-learn (../shared/bench/sklearn_bench.py) and Warehouse.Segmentation on the same
 # files from ../shared/bench/gen_data.py, case by case in the same run (reference first, then ours, so both see the
 # same machine load), then bench/RESULTS.md with the ratios.
-#   bench/side_by_side.sh [case ...]        cases: kmeans_lloyd gmm_full gmm_diag dbscan ward silhouette_full silhouette_20k
+#   bench/side_by_side.sh [case ...]        cases: kmeans_lloyd kmeans_pp minibatch gmm_full gmm_diag dbscan ward
+#                                           silhouette_full silhouette_20k
 # Environment: SEGBENCH_DIR (data folder; default: segbench in the temp folder), REPEATS (default 3), THREADS (default 2),
 # WARD100K=0 skips the Ward 100k completion/memory run, SKLEARN_MACHINE_ENV=1 also times scikit-learn with the machine's
 # OpenBLAS settings (an extra column).
@@ -42,7 +43,8 @@ echo "openblas: $(core_type "${fair[@]}")" >> "$load"
 echo "openblas-machine-env: $(core_type "${openblas[@]}") with OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE-unset} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE-unset}" >> "$load"
 data_for() {
   case "$1" in
-    kmeans_lloyd) echo "blobs_20000x8 blobs_100000x8 blobs_1000000x8 blobs_1000000x16";;
+    kmeans_lloyd|kmeans_pp) echo "blobs_20000x8 blobs_100000x8 blobs_1000000x8 blobs_1000000x16";;
+    minibatch) echo "blobs_100000x8 blobs_1000000x8 blobs_1000000x16";;
     gmm_full|gmm_diag) echo "blobs_1000000x16";;
     dbscan) echo "blobs_100000x8";;
     ward|silhouette_full) echo "blobs_20000x8";;

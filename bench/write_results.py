@@ -26,7 +26,10 @@ for r in machine:
     r["_run"] = None
 TARGET = {("kmeans_lloyd", "blobs_1000000x16"): 3.6, ("dbscan", "blobs_100000x8"): 10, ("ward", "blobs_20000x8"): 10,
           ("gmm_full", "blobs_1000000x16"): 4, ("silhouette_full", "blobs_20000x8"): 5}
-PER_ITER = {"kmeans_lloyd", "gmm_full", "gmm_diag"}
+# The figure compared per case (default: the median run time) and how the row is labelled.
+KEY = {"kmeans_lloyd": ("s_per_iter", " (per iteration)"), "gmm_full": ("s_per_iter", " (per iteration)"),
+       "gmm_diag": ("s_per_iter", " (per iteration)"), "kmeans_pp": ("seed_seconds", " (seeding)"),
+       "minibatch": ("s_per_step", " (per 4,096-row step)")}
 
 def find(rows, case, data, threads, run=None):
     for r in rows:
@@ -59,9 +62,9 @@ print("| case | data | scikit-learn | ours | ratio | target | check | our peak w
 print("|---|---|---|---|---|---|---|---|" + ("---|---|" if machine else ""))
 for o in ours:
     r = find(ref, o["case"], o["data"], o["threads"], o["_run"]) or find(ref, o["case"], o["data"], o["threads"])
-    key = "s_per_iter" if o["case"] in PER_ITER else "median"
+    key, suffix = KEY.get(o["case"], ("median", ""))
     mine = o.get(key, o["median"])
-    label = o["case"] + (" (per iteration)" if key == "s_per_iter" else "")
+    label = o["case"] + suffix
     if r is None:
         print(f"| {label} | {o['data']} | – | {fmt(mine)} | – | – | completes | {o['peak_working_set_mib']:.0f} MiB |")
         continue
@@ -71,6 +74,9 @@ for o in ours:
     check = ""
     if o["case"] == "kmeans_lloyd":
         check = f"inertia {o['inertia']:.10g} vs {r['inertia']:.10g}, iterations {o['n_iter']} vs {r['n_iter']}"
+    elif o["case"] == "minibatch":
+        check = (f"inertia {o['inertia']:.6g} vs {r['inertia']:.6g} (starts differ), steps {o['n_steps']} vs "
+                 f"{r['n_steps']}")
     elif o["case"].startswith("gmm"):
         check = f"lower bound {o['lower_bound']:.10g} vs {r['lower_bound']:.10g}"
     elif o["case"] == "dbscan":
