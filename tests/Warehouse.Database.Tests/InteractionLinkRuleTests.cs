@@ -58,6 +58,19 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
         Assert.True(hash.LowerHexStyle2, "HASHBYTES is not wrapped in LOWER(CONVERT(…, 2))");
     }
 
+    [Theory]
+    [InlineData("MigrateStagedPurchaseData.sql")]
+    [InlineData("MigrateStagedWebSessionData.sql")]
+    [InlineData("MigrateStagedSocialInteractionData.sql")]
+    public void Fact_migrations_extend_the_calendar_before_they_resolve_date_keys(string file)
+    {
+        // As on DuckDB, a fact row never lands on DateKey 0 because its day is outside the deployed calendar.
+        var visitor = new ExecVisitor();
+        Parse(file).Accept(visitor);
+
+        Assert.Contains("Application.PopulateDateDimension", visitor.Procedures);
+    }
+
     [Fact]
     public void The_rule_reader_sees_a_swapped_order()
     {
@@ -122,6 +135,22 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
             {
                 Joins[alias.Value] = (linked.MultiPartIdentifier.Identifiers[^1].Value, Render(comparison.SecondExpression));
             }
+        }
+    }
+
+    private sealed class ExecVisitor : TSqlFragmentVisitor
+    {
+        public List<string> Procedures { get; } = [];
+
+        public override void ExplicitVisit(ExecutableProcedureReference node)
+        {
+            var name = node.ProcedureReference?.ProcedureReference?.Name;
+            if (name is not null)
+            {
+                Procedures.Add(string.Join(".", name.Identifiers.Select(x => x.Value)));
+            }
+
+            base.ExplicitVisit(node);
         }
     }
 

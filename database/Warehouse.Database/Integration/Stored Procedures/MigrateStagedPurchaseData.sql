@@ -2,6 +2,7 @@
 --   1. the latest staged row per invoice line (InvoiceNo, InvoiceLineNumber);
 --   2. missing products (type 1: descriptions updated in place) and geographies are added;
 --   3. purchase-source customers without a CRM record get a Dimension.Customer row (MatchRule purchase-source);
+--   3b. the calendar is extended to the invoices' days (Application.PopulateDateDimension), so no line falls on DateKey 0;
 --   4. fact rows of the staged invoice lines are deleted, then inserted with keys resolved by COALESCE(…, 0) to the
 --      Unknown members, so a rerun replaces rather than duplicates;
 --   5. lineage completed (read = loaded + rejected), the cutoff moved, the staged rows removed.
@@ -75,6 +76,11 @@ BEGIN
         SELECT NEXT VALUE FOR [Sequences].[CustomerKey], @LoadStarted, @EndOfTime, n.[CrmCustomerId], n.[Country], COALESCE(g.[GeographyKey], 0), N'purchase-source', @LineageKey
         FROM #NewCustomer AS n
         LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = n.[Country] AND g.[City] = N'';
+
+        DECLARE @First DATE = (SELECT CAST(MIN(s.[InvoiceDateTime]) AS DATE) FROM #Staged AS s);
+        DECLARE @Last DATE = (SELECT CAST(MAX(s.[InvoiceDateTime]) AS DATE) FROM #Staged AS s);
+        IF @First IS NOT NULL
+            EXEC [Application].[PopulateDateDimension] @StartDate = @First, @EndDate = @Last;
 
         DELETE f
         FROM [Fact].[Purchase] AS f
