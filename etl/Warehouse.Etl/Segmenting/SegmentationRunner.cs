@@ -212,13 +212,15 @@ public static class SegmentationRunner
             profile[column] = new double[all.Count];
         }
 
+        // Position of each column among the features (-1: a profile-only column), found once rather than per value.
+        var featureIndex = columns.Select(column => features.ToList().FindIndex(x => x.Name == column)).ToArray();
         for (var i = 0; i < all.Count; i++)
         {
             for (var c = 0; c < columns.Length; c++)
             {
                 var median = medians[c] ?? 0;
                 profile[columns[c]][i] = FeaturePreprocessing.Clean(all[i][c], median, false);
-                var f = Array.IndexOf(features.Select(x => x.Name).ToArray(), columns[c]);
+                var f = featureIndex[c];
                 if (f >= 0)
                 {
                     values[(i * features.Count) + f] = FeaturePreprocessing.Clean(all[i][c], median, FeaturePreprocessing.FloorsAtZero(features[f].Scaling));
@@ -302,7 +304,7 @@ public static class SegmentationRunner
         {
             var members = Enumerable.Range(0, labels.Length).Where(i => labels[i] == cluster).ToArray();
             var profile = table.Profile.ToDictionary(p => p.Key, p => members.Length == 0 ? 0 : members.Average(i => p.Value[i]), StringComparer.Ordinal);
-            var centroid = features.Select(f => members.Length == 0 ? 0 : members.Average(i => table.Values[(i * features.Count) + features.ToList().IndexOf(f)])).ToArray();
+            var centroid = features.Select((_, f) => members.Length == 0 ? 0 : members.Average(i => table.Values[(i * features.Count) + f])).ToArray();
             result.Add(new ClusterProfile(cluster, members.Length, profile, centroid)
             {
                 CentroidByName = features.Select((f, i) => (f.Name, centroid[i])).ToDictionary(x => x.Name, x => x.Item2, StringComparer.Ordinal),

@@ -55,13 +55,7 @@ public static class InteractionMigration
     {
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
-        DimensionMaintenance.EnsureUnknownMembers(session);
-        EnsureChannel(session, "web", "Web shop");
-        var range = session.Query<(DateTime? First, DateTime? Last)>($"SELECT min(\"StartTime\"), max(\"StartTime\") FROM \"Integration\".\"WebSession_Staging\" WHERE \"LineageKey\" = {k}")[0];
-        if (range.First is { } first && range.Last is { } last)
-        {
-            DimensionMaintenance.EnsureDates(session, DateOnly.FromDateTime(first), DateOnly.FromDateTime(last));
-        }
+        var range = PrepareDimensions(session, "web", "Web shop", "WebSession_Staging", "StartTime");
 
         // Rows of one tracker session (same SessionId and visitor) are one session: merged, never dropped.
         session.Execute($"""
@@ -113,13 +107,7 @@ public static class InteractionMigration
     {
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
-        DimensionMaintenance.EnsureUnknownMembers(session);
-        EnsureChannel(session, "social", "Social media");
-        var range = session.Query<(DateTime? First, DateTime? Last)>($"SELECT min(\"CommentTime\"), max(\"CommentTime\") FROM \"Integration\".\"SocialInteraction_Staging\" WHERE \"LineageKey\" = {k}")[0];
-        if (range.First is { } first && range.Last is { } last)
-        {
-            DimensionMaintenance.EnsureDates(session, DateOnly.FromDateTime(first), DateOnly.FromDateTime(last));
-        }
+        var range = PrepareDimensions(session, "social", "Social media", "SocialInteraction_Staging", "CommentTime");
 
         session.Execute($"""
             CREATE TEMP TABLE social_resolved_{k} AS
@@ -225,6 +213,24 @@ public static class InteractionMigration
         session.Execute($"DROP TABLE {resolved}");
         session.Execute($"DELETE FROM \"Integration\".\"{staging}\" WHERE \"LineageKey\" = {k}");
         return new Result(inserted, matched, byRule, relinked, conflicts, last);
+    }
+
+    /// <summary>
+    /// The dimension rows every interaction load needs before resolving keys: the Unknown members, the channel, and the
+    /// calendar over the staged rows' days. Returns the first and last time of <paramref name="timeColumn"/> in staging.
+    /// </summary>
+    private static (DateTime? First, DateTime? Last) PrepareDimensions(DuckDbLoadSession session, string channelCode, string channelName, string staging, string timeColumn)
+    {
+        DimensionMaintenance.EnsureUnknownMembers(session);
+        EnsureChannel(session, channelCode, channelName);
+        var range = session.Query<(DateTime? First, DateTime? Last)>(
+            $"SELECT min(\"{timeColumn}\"), max(\"{timeColumn}\") FROM \"Integration\".\"{staging}\" WHERE \"LineageKey\" = {session.LineageKey}")[0];
+        if (range.First is { } first && range.Last is { } last)
+        {
+            DimensionMaintenance.EnsureDates(session, DateOnly.FromDateTime(first), DateOnly.FromDateTime(last));
+        }
+
+        return range;
     }
 
     private static void EnsureChannel(DuckDbLoadSession session, string code, string name)
