@@ -111,11 +111,13 @@ public class DeploymentScriptTests
                               && !(g.Securable.StartsWith("Integration.", StringComparison.Ordinal) && g.Permission is "SELECT" or "INSERT" or "DELETE"))
                   .Select(g => g.ToString()),
             "the ETL loader only touches Integration");
+        // Rejected rows travel through Integration.Reject_Staging and the procedures move them in the migration's
+        // transaction: a loader that cannot write the reject tables cannot leave rejects of a failed load behind.
         Expect.None(
-            loader.Where(g => g.Permission is "INSERT" or "DELETE"
-                              && !g.Securable.EndsWith("_Staging", StringComparison.Ordinal) && !g.Securable.StartsWith("Integration.Rejected", StringComparison.Ordinal))
+            loader.Where(g => g.Permission is "INSERT" or "DELETE" && !g.Securable.EndsWith("_Staging", StringComparison.Ordinal))
                   .Select(g => g.ToString()),
-            "the ETL loader writes only staging and reject tables");
+            "the ETL loader writes only staging tables");
+        Assert.Contains(("EtlLoader", "INSERT", "Integration.Reject_Staging"), loader);
         Expect.None(grants.Where(g => g.Role is not ("SegmentReader" or "SegmentationOperator" or "EtlLoader")).Select(g => g.ToString()), "only the three roles get permissions");
     }
 

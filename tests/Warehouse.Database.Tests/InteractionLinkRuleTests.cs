@@ -62,13 +62,37 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
     [InlineData("MigrateStagedPurchaseData.sql")]
     [InlineData("MigrateStagedWebSessionData.sql")]
     [InlineData("MigrateStagedSocialInteractionData.sql")]
+    [InlineData("MigrateStagedDemographicsData.sql")]
     public void Fact_migrations_extend_the_calendar_before_they_resolve_date_keys(string file)
     {
-        // As on DuckDB, a fact row never lands on DateKey 0 because its day is outside the deployed calendar.
+        // As on DuckDB, a fact row (survey answers included) never lands on DateKey 0 because its day is outside the
+        // deployed calendar: Application.PopulateDateDimension runs before the first read of Dimension.Date.
         var visitor = new ExecVisitor();
         Parse(file).Accept(visitor);
 
-        Assert.Contains("Application.PopulateDateDimension", visitor.Procedures);
+        var populate = Assert.Single(visitor.Procedures, p => p.Name == "Application.PopulateDateDimension");
+        var firstDateRead = visitor.DateReads.DefaultIfEmpty(int.MaxValue).Min();
+        Assert.NotEqual(int.MaxValue, firstDateRead);
+        Assert.True(populate.Offset < firstDateRead, $"{file}: Dimension.Date is read (offset {firstDateRead}) before the calendar is extended (offset {populate.Offset})");
+    }
+
+    [Fact]
+    public void The_calendar_check_sees_a_procedure_that_reads_dates_first()
+    {
+        // Guards the order check: the demographics procedure as it was (no PopulateDateDimension) and one that extends
+        // the calendar only after resolving the date keys both fail it.
+        var text = File.ReadAllText(PathOf("MigrateStagedDemographicsData.sql"));
+        var exec = text[text.IndexOf("        IF @First IS NOT NULL", StringComparison.Ordinal)..];
+        exec = exec[..(exec.IndexOf(';', StringComparison.Ordinal) + 1)];
+        var without = text.Replace(exec, string.Empty, StringComparison.Ordinal);
+        var late = without.Replace("        DECLARE @RowsRejected BIGINT", exec + "\n        DECLARE @RowsRejected BIGINT", StringComparison.Ordinal);
+
+        var missing = new ExecVisitor();
+        ParseText(without).Accept(missing);
+        Assert.DoesNotContain(missing.Procedures, p => p.Name == "Application.PopulateDateDimension");
+        var after = new ExecVisitor();
+        ParseText(late).Accept(after);
+        Assert.True(Assert.Single(after.Procedures, p => p.Name == "Application.PopulateDateDimension").Offset > after.DateReads.Min());
     }
 
     [Fact]
@@ -140,17 +164,28 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
 
     private sealed class ExecVisitor : TSqlFragmentVisitor
     {
-        public List<string> Procedures { get; } = [];
+        public List<(string Name, int Offset)> Procedures { get; } = [];
+
+        /// <summary>Where Dimension.Date is read (script offsets).</summary>
+        public List<int> DateReads { get; } = [];
 
         public override void ExplicitVisit(ExecutableProcedureReference node)
         {
             var name = node.ProcedureReference?.ProcedureReference?.Name;
             if (name is not null)
             {
-                Procedures.Add(string.Join(".", name.Identifiers.Select(x => x.Value)));
+                Procedures.Add((string.Join(".", name.Identifiers.Select(x => x.Value)), node.StartOffset));
             }
 
             base.ExplicitVisit(node);
+        }
+
+        public override void Visit(NamedTableReference node)
+        {
+            if (string.Join(".", node.SchemaObject.Identifiers.Select(x => x.Value)) == "Dimension.Date")
+            {
+                DateReads.Add(node.StartOffset);
+            }
         }
     }
 

@@ -20,10 +20,7 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
         { nameof(DemographicsStagingRow), "Integration.Demographics_Staging" },
         { nameof(WebSessionStagingRow), "Integration.WebSession_Staging" },
         { nameof(SocialStagingRow), "Integration.SocialInteraction_Staging" },
-        { nameof(RejectedRow), "Integration.RejectedPurchase" },
-        { nameof(RejectedRow), "Integration.RejectedCustomer" },
-        { nameof(RejectedRow), "Integration.RejectedWebEvent" },
-        { nameof(RejectedRow), "Integration.RejectedSocialInteraction" },
+        { nameof(RejectedRow), StagingTarget.RejectStagingTable },
     };
 
     [Theory]
@@ -121,7 +118,47 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
         // Each load target's staging table is filled by one of the row types checked above (demographics was missing once).
         var staged = BulkCopies().Select(row => (string)row[1]).ToHashSet(StringComparer.Ordinal);
         Expect.None(StagingTarget.All.Select(t => t.StagingTable).Where(t => !staged.Contains(t)), "every staging table has a checked bulk copy");
-        Expect.None(StagingTarget.All.Select(t => t.RejectTable).Where(t => !staged.Contains(t)), "every reject table has a checked bulk copy");
+        Assert.Contains(StagingTarget.RejectStagingTable, staged);
+    }
+
+    [Fact]
+    public void EveryRejectTableHasTheColumnsOfTheRejectStagingTable()
+    {
+        // The procedures move a load's rejected rows from Integration.Reject_Staging into its reject table column by
+        // column; the same names, types, lengths and NULL-ability keep the move lossless.
+        string Columns(string table) => string.Join(", ", fixture.Tables.Single(t => ModelFixture.Plain(t.Name) == table).GetReferenced(Table.Columns)
+            .Select(c => $"{c.Name.Parts[^1]} {c.GetReferenced(Column.DataType).Single().Name.Parts[^1]}({c.GetProperty<int>(Column.Length)}{(c.GetProperty<bool>(Column.IsMax) ? ",max" : "")}) {(c.GetProperty<bool>(Column.Nullable) ? "NULL" : "NOT NULL")}"));
+        var staging = Columns(StagingTarget.RejectStagingTable);
+        Assert.Contains("RawRecord nvarchar(0,max) NULL", staging, StringComparison.Ordinal);
+        foreach (var table in StagingTarget.All.Select(t => t.RejectTable).Distinct())
+        {
+            Assert.Equal(staging, Columns(table));
+        }
+    }
+
+    [Fact]
+    public void AFailedLoadEmptiesEveryTableTheHostWroteBeforeTheMigration()
+    {
+        // SqlServerLoadSession writes the target's staging table (Stage) and the reject staging table (rejects) before
+        // the procedure runs; disposing a load that did not migrate deletes the load's rows from exactly those tables.
+        foreach (var target in StagingTarget.All)
+        {
+            var deleted = new List<string>();
+            foreach (var sql in target.FailedLoadCleanupSql)
+            {
+                using var reader = new StringReader(sql);
+                var fragment = new TSql160Parser(true).Parse(reader, out var errors);
+                Assert.Empty(errors.Select(e => e.Message));
+                var delete = Assert.IsType<DeleteStatement>(Assert.Single(((TSqlScript)fragment).Batches.Single().Statements));
+                var table = Assert.IsType<NamedTableReference>(delete.DeleteSpecification.Target);
+                deleted.Add(string.Join('.', table.SchemaObject.Identifiers.Select(i => i.Value)));
+                var where = Assert.IsType<BooleanComparisonExpression>(delete.DeleteSpecification.WhereClause.SearchCondition);
+                Assert.Equal("LineageKey", Assert.IsType<ColumnReferenceExpression>(where.FirstExpression).MultiPartIdentifier.Identifiers[^1].Value);
+                Assert.Equal("@LineageKey", Assert.IsType<VariableReference>(where.SecondExpression).Name);
+            }
+
+            Assert.Equal(new[] { target.StagingTable, StagingTarget.RejectStagingTable }.Order(), deleted.Order());
+        }
     }
 
     [Fact]
@@ -159,6 +196,8 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
         {
             data.Add(target.DeleteStagedSql);
         }
+
+        data.Add(StagingTarget.DeleteStagedRejectsSql);
 
         return data;
     }

@@ -60,6 +60,7 @@ public static class InteractionLoaders
                     row.Conversions = s.Conversions;
                     row.Device = s.Device;
                     row.Referrer = s.Referrer;
+                    row.EventCount = s.EventCount;
                     yield return row;
                 }
             }

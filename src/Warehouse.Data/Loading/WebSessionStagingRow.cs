@@ -47,6 +47,9 @@ public sealed class WebSessionStagingRow
     /// <summary>Referrer.</summary>
     public string? Referrer { get; set; }
 
+    /// <summary>Source events the session was built from (the unit of the lineage counts on both engines).</summary>
+    public int EventCount { get; set; }
+
     /// <summary>The load.</summary>
     public int LineageKey { get; set; }
 }
@@ -71,6 +74,7 @@ public sealed class WebSessionStagingRowMap : DuckDBAppenderMap<WebSessionStagin
         Map(r => r.Conversions);
         Map(r => r.Device);
         Map(r => r.Referrer);
+        Map(r => r.EventCount);
         Map(r => r.LineageKey);
     }
 }

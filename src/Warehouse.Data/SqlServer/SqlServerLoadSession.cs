@@ -9,9 +9,11 @@ namespace Warehouse.Data.SqlServer;
 /// One load into SQL Server, the way the ETL loader role is allowed to do it: <c>Integration.GetLineageKey</c> starts
 /// it, SqlBulkCopy streams staged and rejected rows (with CheckConstraints, so no ALTER permission is needed), the
 /// target's Integration procedure migrates staging into dimensions and facts in one transaction and completes the
-/// lineage. Disposing a session that was not migrated removes its staged rows and marks the lineage failed, so a
-/// failed load leaves the warehouse as it was. Every statement is parameterized; object names are constants.
-/// Rejected rows are held until the staged rows are copied (one bulk copy at a time per connection), then copied.
+/// lineage. Rejected rows go to <see cref="StagingTarget.RejectStagingTable"/> and the procedure moves them into the
+/// target's reject table in the same transaction. Disposing a session that was not migrated removes its staged and
+/// staged rejected rows and marks the lineage failed, so a failed load leaves nothing but the failed lineage row.
+/// Every statement is parameterized; object names are constants. Rejected rows are held until the staged rows are
+/// copied (one bulk copy at a time per connection), then copied.
 /// </summary>
 public sealed class SqlServerLoadSession : ISourceLoad
 {
@@ -136,9 +138,10 @@ public sealed class SqlServerLoadSession : ISourceLoad
         _rejects.Clear();
         Checkpoint("staged");
         Migrate();
+        // The procedure's own counts (web: events, as the host counts them), so a unit mismatch shows as read ≠ the host's read.
         var (migrated, rejected) = _warehouse.Connection.QuerySingle<(long RowsLoaded, long RowsRejected)>(LineageCountsSql, new { LineageKey });
-        return new LoadCounts(rowsRead, rowsRead - rejected, rejected,
-            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{migrated:N0} staged rows migrated by {Target.MigrateProcedure}"));
+        return new LoadCounts(migrated + rejected, migrated, rejected,
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{migrated:N0} rows loaded by {Target.MigrateProcedure}"));
     }
 
     /// <summary>Bulk-copies staged rows (public properties named like the staging columns) into the target's staging table.</summary>
@@ -147,11 +150,11 @@ public sealed class SqlServerLoadSession : ISourceLoad
     /// <returns>Rows copied.</returns>
     public long CopyStaged<T>(IEnumerable<T> rows) => Copy(Target.StagingTable, rows);
 
-    /// <summary>Bulk-copies rejected rows into the target's reject table.</summary>
+    /// <summary>Bulk-copies rejected rows into <see cref="StagingTarget.RejectStagingTable"/> (the migration moves them into the target's reject table).</summary>
     /// <typeparam name="T">Reject row type.</typeparam>
     /// <param name="rows">Rows, streamed.</param>
     /// <returns>Rows copied.</returns>
-    public long CopyRejected<T>(IEnumerable<T> rows) => Copy(Target.RejectTable, rows);
+    public long CopyRejected<T>(IEnumerable<T> rows) => Copy(StagingTarget.RejectStagingTable, rows);
 
     /// <summary>Runs the target's Integration procedure: migration, lineage completion and cutoff in one transaction.</summary>
     public void Migrate()
@@ -173,12 +176,17 @@ public sealed class SqlServerLoadSession : ISourceLoad
 
         try
         {
-            _warehouse.Connection.Execute(Target.DeleteStagedSql, new { LineageKey });
+            foreach (var sql in Target.FailedLoadCleanupSql)
+            {
+                _warehouse.Connection.Execute(sql, new { LineageKey });
+            }
+
             _warehouse.Connection.Execute(FailLineageProcedure, new { LineageKey }, commandType: CommandType.StoredProcedure);
         }
         catch (SqlException)
         {
-            // The connection may be gone; the staged rows carry the lineage key and the lineage row stays unsuccessful.
+            // The connection may be gone; the staged rows carry the lineage key (only in staging tables) and the lineage
+            // row stays unsuccessful.
         }
     }
 

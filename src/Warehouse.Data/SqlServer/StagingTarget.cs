@@ -30,8 +30,24 @@ public sealed record StagingTarget(string Entity, string StagingTable, string Re
     /// <summary>Every target.</summary>
     public static IReadOnlyList<StagingTarget> All { get; } = [Purchase, Customer, Demographics, WebSession, SocialInteraction];
 
+    /// <summary>
+    /// Where the host bulk-copies a load's rejected rows on SQL Server: the target's Integration procedure moves them into
+    /// <see cref="RejectTable"/> in the migration's transaction, so a failed load leaves none behind (the loader role may
+    /// write staging tables only).
+    /// </summary>
+    public const string RejectStagingTable = "Integration.Reject_Staging";
+
     /// <summary>Removes a failed load's staged rows (the loader may only delete from staging).</summary>
     public string DeleteStagedSql => $"DELETE FROM {Bracket(StagingTable)} WHERE [LineageKey] = @LineageKey;";
+
+    /// <summary>Removes a failed load's staged rejected rows from <see cref="RejectStagingTable"/>.</summary>
+    public static string DeleteStagedRejectsSql => $"DELETE FROM {Bracket(RejectStagingTable)} WHERE [LineageKey] = @LineageKey;";
+
+    /// <summary>
+    /// What a failed load runs before its lineage is marked failed: every table the host writes before the migration
+    /// (<see cref="StagingTable"/> and <see cref="RejectStagingTable"/>) is emptied of the load's rows.
+    /// </summary>
+    public IReadOnlyList<string> FailedLoadCleanupSql => [DeleteStagedSql, DeleteStagedRejectsSql];
 
     /// <summary>Bracketed two-part name for T-SQL.</summary>
     /// <param name="twoPartName">schema.name.</param>

@@ -4,6 +4,7 @@
 --   3. a customer whose attributes changed gets its current version closed (ValidTo = load start) and a new version
 --      with the same durable CustomerKey; an unknown CrmCustomerId gets a new key from Sequences.CustomerKey;
 --   4. lineage completed with counts (read = loaded + rejected), the CRM cutoff moved, the staged rows removed.
+-- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedCustomer in the same transaction.
 -- Rerunning a load changes nothing (unchanged rows are not versioned again). On error everything is rolled back
 -- and the lineage row is marked failed.
 CREATE PROCEDURE [Integration].[MigrateStagedCustomerData]
@@ -23,6 +24,16 @@ BEGIN
 
     BEGIN TRY
         BEGIN TRANSACTION;
+
+        -- The rows the host rejected wait in Integration.Reject_Staging and join the reject table in this transaction,
+        -- so a failed load leaves no rejected rows behind (the loader role cannot write the reject tables).
+        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT r.[LineageKey], r.[SourceName], r.[SourceLineNumber], r.[ColumnName], r.[Reason], r.[RawRecord]
+        FROM [Integration].[Reject_Staging] AS r
+        WHERE r.[LineageKey] = @LineageKey;
+
+        DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
+
 
         SELECT s.[CrmCustomerId], s.[FullName], s.[Email], s.[Phone], s.[BirthDate], s.[Gender], s.[City], s.[Country],
                s.[SignupDate], s.[ConsentMarketing], s.[ConsentProfiling], s.[SourceUpdatedAt],

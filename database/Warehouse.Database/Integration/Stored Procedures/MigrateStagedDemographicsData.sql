@@ -1,10 +1,13 @@
 -- Migrates the survey answers staged under @LineageKey into Fact.SurveyResponse, in one transaction, with the rules of
 -- the host's DemographicsMigration (src/Warehouse.Data/Loading/DemographicsStagingRow.cs):
 --   1. an answer whose CrmCustomerId has no current customer is moved to Integration.RejectedCustomer with the reason;
---   2. the others are joined to the customer's durable key, one row per customer and survey date (the latest line of
---      the file wins; an answer without a date, or one outside Dimension.Date, gets DateKey 0);
---   3. a stored answer is replaced only when it changed, so a rerun changes nothing;
---   4. lineage completed (read = loaded + rejected, rejected counting the unknown customers), staged rows removed.
+--   2. the calendar is extended to the answers' days (Application.PopulateDateDimension, as the host's
+--      DimensionMaintenance.EnsureDates), so only an answer without a date gets DateKey 0;
+--   3. the others are joined to the customer's durable key, one row per customer and survey date (the latest line of
+--      the file wins);
+--   4. a stored answer is replaced only when it changed, so a rerun changes nothing;
+--   5. lineage completed (read = loaded + rejected, rejected counting the unknown customers), staged rows removed.
+-- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedCustomer in the same transaction.
 -- On error everything is rolled back and the lineage row is marked failed.
 CREATE PROCEDURE [Integration].[MigrateStagedDemographicsData]
     @LineageKey INT
@@ -24,6 +27,16 @@ BEGIN
     BEGIN TRY
         BEGIN TRANSACTION;
 
+        -- The rows the host rejected wait in Integration.Reject_Staging and join the reject table in this transaction,
+        -- so a failed load leaves no rejected rows behind (the loader role cannot write the reject tables).
+        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT r.[LineageKey], r.[SourceName], r.[SourceLineNumber], r.[ColumnName], r.[Reason], r.[RawRecord]
+        FROM [Integration].[Reject_Staging] AS r
+        WHERE r.[LineageKey] = @LineageKey;
+
+        DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
+
+
         SELECT c.[CrmCustomerId], MIN(c.[CustomerKey]) AS [CustomerKey]
         INTO #Current
         FROM [Dimension].[Customer] AS c
@@ -37,6 +50,11 @@ BEGIN
         WHERE s.[LineageKey] = @LineageKey
           AND NOT EXISTS (SELECT 1 FROM #Current AS c WHERE c.[CrmCustomerId] = s.[CrmCustomerId]);
         DECLARE @UnknownCustomers BIGINT = @@ROWCOUNT;
+
+        DECLARE @First DATE = (SELECT MIN(s.[SurveyDate]) FROM [Integration].[Demographics_Staging] AS s WHERE s.[LineageKey] = @LineageKey);
+        DECLARE @Last DATE = (SELECT MAX(s.[SurveyDate]) FROM [Integration].[Demographics_Staging] AS s WHERE s.[LineageKey] = @LineageKey);
+        IF @First IS NOT NULL
+            EXEC [Application].[PopulateDateDimension] @StartDate = @First, @EndDate = @Last;
 
         SELECT n.[CustomerKey], n.[DateKey], n.[HouseholdSize], n.[Children], n.[IncomeBand], n.[Education], n.[Occupation], n.[MaritalStatus], n.[Satisfaction]
         INTO #Latest

@@ -6,6 +6,7 @@
 --   4. fact rows of the staged invoice lines are deleted, then inserted with keys resolved by COALESCE(…, 0) to the
 --      Unknown members, so a rerun replaces rather than duplicates;
 --   5. lineage completed (read = loaded + rejected), the cutoff moved, the staged rows removed.
+-- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedPurchase in the same transaction.
 -- Cancellations (IsCancellation = 1) are kept as negative lines. On error everything is rolled back.
 CREATE PROCEDURE [Integration].[MigrateStagedPurchaseData]
     @LineageKey INT
@@ -24,6 +25,16 @@ BEGIN
 
     BEGIN TRY
         BEGIN TRANSACTION;
+
+        -- The rows the host rejected wait in Integration.Reject_Staging and join the reject table in this transaction,
+        -- so a failed load leaves no rejected rows behind (the loader role cannot write the reject tables).
+        INSERT [Integration].[RejectedPurchase] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT r.[LineageKey], r.[SourceName], r.[SourceLineNumber], r.[ColumnName], r.[Reason], r.[RawRecord]
+        FROM [Integration].[Reject_Staging] AS r
+        WHERE r.[LineageKey] = @LineageKey;
+
+        DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
+
 
         SELECT s.[InvoiceNo], s.[InvoiceLineNumber], s.[StockCode], s.[Description], s.[Quantity], s.[InvoiceDateTime],
                s.[UnitPrice], s.[CrmCustomerId], s.[Country], s.[CurrencyCode], s.[IsCancellation], s.[SourceLineNumber]

@@ -11,6 +11,7 @@
 --   3. the calendar is extended to the comments' days (Application.PopulateDateDimension);
 --   4. a stored comment is replaced only when it changed, so a rerun changes nothing;
 --   5. lineage completed (read = loaded + rejected), the social cutoff moved to the latest comment, staging cleared.
+-- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedSocialInteraction in the same transaction.
 -- On error everything is rolled back and the lineage row is marked failed.
 CREATE PROCEDURE [Integration].[MigrateStagedSocialInteractionData]
     @LineageKey INT
@@ -29,6 +30,16 @@ BEGIN
 
     BEGIN TRY
         BEGIN TRANSACTION;
+
+        -- The rows the host rejected wait in Integration.Reject_Staging and join the reject table in this transaction,
+        -- so a failed load leaves no rejected rows behind (the loader role cannot write the reject tables).
+        INSERT [Integration].[RejectedSocialInteraction] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT r.[LineageKey], r.[SourceName], r.[SourceLineNumber], r.[ColumnName], r.[Reason], r.[RawRecord]
+        FROM [Integration].[Reject_Staging] AS r
+        WHERE r.[LineageKey] = @LineageKey;
+
+        DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
+
 
         SELECT s.[Platform], s.[CommentId], s.[SocialHandle], s.[Email], s.[ReplyToCommentId], s.[CommentTime], s.[CommentText],
                s.[Likes], s.[SentimentScore], s.[SentimentLabel], s.[Keywords]

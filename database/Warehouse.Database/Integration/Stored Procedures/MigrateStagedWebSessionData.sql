@@ -14,7 +14,9 @@
 --      its rule in Fact.WebSession.MatchRule (crm-id, email-hash, visitor-stitch, visitor-conflict, none);
 --   3b. the calendar is extended to the sessions' days (Application.PopulateDateDimension);
 --   4. a stored session (by SessionId and WebVisitorId) is replaced only when it changed, so a rerun changes nothing;
---   5. lineage completed (read = loaded + rejected), the web cutoff moved to the latest start, staging cleared.
+--   5. lineage completed in events (read = events in the staged sessions + rejected events, the unit of the host on
+--      DuckDB), the web cutoff moved to the latest start, staging cleared.
+-- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedWebEvent in the same transaction.
 -- On error everything is rolled back and the lineage row is marked failed.
 CREATE PROCEDURE [Integration].[MigrateStagedWebSessionData]
     @LineageKey INT
@@ -33,6 +35,16 @@ BEGIN
 
     BEGIN TRY
         BEGIN TRANSACTION;
+
+        -- The rows the host rejected wait in Integration.Reject_Staging and join the reject table in this transaction,
+        -- so a failed load leaves no rejected rows behind (the loader role cannot write the reject tables).
+        INSERT [Integration].[RejectedWebEvent] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT r.[LineageKey], r.[SourceName], r.[SourceLineNumber], r.[ColumnName], r.[Reason], r.[RawRecord]
+        FROM [Integration].[Reject_Staging] AS r
+        WHERE r.[LineageKey] = @LineageKey;
+
+        DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
+
 
         SELECT o.[SessionId], o.[WebVisitorId], MIN(o.[StartTime]) AS [StartTime], MAX(o.[EndTime]) AS [EndTime],
                SUM(o.[PageViews]) AS [PageViews], SUM(o.[ProductViews]) AS [ProductViews], SUM(o.[AddToCarts]) AS [AddToCarts],
@@ -154,7 +166,8 @@ BEGIN
         LEFT OUTER JOIN [Earliest] AS e ON e.[CustomerKey] = t.[CustomerKey] AND e.[Position] = 1
         WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[WebVisitorId] EXCEPT SELECT e.[WebVisitorId]);
 
-        DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[WebSession_Staging] AS ws WHERE ws.[LineageKey] = @LineageKey);
+        -- The lineage counts events, as the host on DuckDB: the events of the staged sessions are loaded, each rejected event is rejected.
+        DECLARE @RowsLoaded BIGINT = (SELECT COALESCE(SUM(CAST(ws.[EventCount] AS BIGINT)), 0) FROM [Integration].[WebSession_Staging] AS ws WHERE ws.[LineageKey] = @LineageKey);
         DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedWebEvent] AS r WHERE r.[LineageKey] = @LineageKey);
         DECLARE @Cutoff DATETIME2(7) = COALESCE((SELECT MAX(s.[StartTime]) FROM #Staged AS s), @LoadStarted);
         EXEC [Integration].[CompleteLineage] @LineageKey = @LineageKey, @RowsLoaded = @RowsLoaded, @RowsRejected = @RowsRejected, @CutoffTime = @Cutoff;

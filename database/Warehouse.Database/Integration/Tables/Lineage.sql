@@ -55,7 +55,7 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Data rows read
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Lineage', @level2type = N'COLUMN', @level2name = N'RowsRead';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Rows accepted into staging (RowsRead = RowsLoaded + RowsRejected).',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Source rows loaded (web: the events of the loaded sessions, not the sessions), so RowsRead = RowsLoaded + RowsRejected in one unit on both engines.',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Lineage', @level2type = N'COLUMN', @level2name = N'RowsLoaded';
 GO
 

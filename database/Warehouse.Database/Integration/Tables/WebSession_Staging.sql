@@ -13,6 +13,7 @@ CREATE TABLE [Integration].[WebSession_Staging] (
     [Conversions] INT NOT NULL,
     [Device] NVARCHAR(32) NULL,
     [Referrer] NVARCHAR(400) NULL,
+    [EventCount] INT NOT NULL,
     [LineageKey] INT NOT NULL,
     CONSTRAINT [PK_Integration_WebSession_Staging] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceLineNumber] ASC)
 );
@@ -76,6 +77,10 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Referrer of the first event.',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'WebSession_Staging', @level2type = N'COLUMN', @level2name = N'Referrer';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Source events the session was built from; the lineage counts events, not sessions (events read = events in loaded sessions + rejected events, as on DuckDB).',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'WebSession_Staging', @level2type = N'COLUMN', @level2name = N'EventCount';
 GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Load (Integration.Lineage) that wrote or last changed this row.',

@@ -1,6 +1,8 @@
--- ETL loader (the host's login when run with --connection): bulk-copies into the staging and reject tables and runs
--- the Integration procedures, which migrate staging into dimensions and facts. Nothing else: no dimension, fact or
--- Segmentation table is writable directly. SqlBulkCopy runs with CheckConstraints so no ALTER permission is needed.
+-- ETL loader (the host's login when run with --connection): bulk-copies into the staging tables (rejected rows into
+-- Integration.Reject_Staging) and runs the Integration procedures, which migrate staging into dimensions and facts and
+-- move the rejected rows into the reject tables in the same transaction. Nothing else: no dimension, fact, reject or
+-- Segmentation table is writable directly, so a failed load cannot leave rows behind outside staging. SqlBulkCopy
+-- runs with CheckConstraints so no ALTER permission is needed.
 CREATE ROLE [EtlLoader] AUTHORIZATION [dbo];
 GO
 
@@ -22,16 +24,19 @@ GO
 GRANT SELECT, INSERT, DELETE ON [Integration].[SocialInteraction_Staging] TO [EtlLoader];
 GO
 
-GRANT SELECT, INSERT ON [Integration].[RejectedCustomer] TO [EtlLoader];
+GRANT SELECT, INSERT, DELETE ON [Integration].[Reject_Staging] TO [EtlLoader];
 GO
 
-GRANT SELECT, INSERT ON [Integration].[RejectedPurchase] TO [EtlLoader];
+GRANT SELECT ON [Integration].[RejectedCustomer] TO [EtlLoader];
 GO
 
-GRANT SELECT, INSERT ON [Integration].[RejectedWebEvent] TO [EtlLoader];
+GRANT SELECT ON [Integration].[RejectedPurchase] TO [EtlLoader];
 GO
 
-GRANT SELECT, INSERT ON [Integration].[RejectedSocialInteraction] TO [EtlLoader];
+GRANT SELECT ON [Integration].[RejectedWebEvent] TO [EtlLoader];
+GO
+
+GRANT SELECT ON [Integration].[RejectedSocialInteraction] TO [EtlLoader];
 GO
 
 GRANT SELECT ON [Integration].[Lineage] TO [EtlLoader];
