@@ -97,6 +97,48 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         Assert.Equal(["COUNT_BIG"], visitor.Counted);
     }
 
+    [Fact]
+    public void The_crm_procedure_applies_the_keys_the_host_resolved_and_resolves_nothing_itself()
+    {
+        // On DuckDB the host's IdentityResolver picks each CRM row's customer inside CustomerMigration; on SQL Server the
+        // host stages its answer (Integration.CustomerMatch_Staging, by staged line) and the procedure only applies it:
+        // Dimension.Customer is joined on CustomerKey alone (no CRM id, e-mail or phone rule in T-SQL), the staged rows
+        // are joined to the resolution by line, and the CRM cutoff is checked again.
+        var script = Parse(StagingTarget.Customer.MigrateProcedure);
+        var joins = new JoinVisitor();
+        script.Accept(joins);
+
+        var customerJoins = joins.Joins.Where(j => j.Tables.Contains("Dimension.Customer")).ToList();
+        Assert.NotEmpty(customerJoins);
+        Assert.All(customerJoins, j => Assert.Contains("CustomerKey", j.EqualColumns));
+        Assert.All(customerJoins, j => Assert.DoesNotContain(j.EqualColumns, c => c is "CrmCustomerId" or "Email" or "Phone" or "FullName"));
+        var resolution = Assert.Single(joins.Joins, j => j.Tables.Contains(StagingTarget.Customer.ResolutionTable!));
+        Assert.Contains(StagingTarget.Customer.StagingTable, resolution.Tables);
+        Assert.Equal(["LineageKey", "SourceLineNumber"], resolution.EqualColumns.Distinct().Order(StringComparer.Ordinal));
+        Assert.Contains("CutoffTime", Render(Declared(script, "@SourceCutoff").Value));
+        Assert.Contains("@SourceCutoff", joins.Variables);
+    }
+
+    [Fact]
+    public void New_crm_customers_take_keys_in_the_hosts_ordinal_order()
+    {
+        // The DuckDB migration hands out new keys base, base + 1, … in the order the host's NewCustomerOrdinal gives;
+        // the procedure draws them from the same sequence in that order, once per ordinal (its primary row).
+        var visitor = new SequenceVisitor();
+        Parse(StagingTarget.Customer.MigrateProcedure).Accept(visitor);
+
+        var draw = Assert.Single(visitor.Draws);
+        Assert.Equal("Sequences.CustomerKey", draw.Sequence);
+        Assert.Equal(["NewCustomerOrdinal"], draw.OrderBy);
+    }
+
+    private static string Render(ScalarExpression? expression)
+    {
+        var columns = new ColumnVisitor();
+        expression?.Accept(columns);
+        return string.Join(' ', columns.Columns);
+    }
+
     private static bool FiltersOnTheLoad(WhereClause? where) =>
         where?.SearchCondition is BooleanComparisonExpression { FirstExpression: ColumnReferenceExpression column, SecondExpression: VariableReference variable }
         && column.MultiPartIdentifier.Identifiers[^1].Value == "LineageKey" && variable.Name == "@LineageKey";
@@ -139,6 +181,57 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         var script = new TSql160Parser(true).Parse(reader, out var errors);
         Assert.Empty(errors.Select(e => e.Message));
         return script;
+    }
+
+    private sealed class JoinVisitor : TSqlFragmentVisitor
+    {
+        public List<(HashSet<string> Tables, List<string> EqualColumns)> Joins { get; } = [];
+
+        public HashSet<string> Variables { get; } = new(StringComparer.Ordinal);
+
+        public override void Visit(VariableReference node) => Variables.Add(node.Name);
+
+        public override void Visit(QualifiedJoin node)
+        {
+            var tables = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var side in new[] { node.FirstTableReference, node.SecondTableReference })
+            {
+                if (side is NamedTableReference named)
+                {
+                    tables.Add(Name(named));
+                }
+            }
+
+            var equal = new EqualVisitor();
+            node.SearchCondition.Accept(equal);
+            Joins.Add((tables, equal.Columns));
+        }
+    }
+
+    private sealed class EqualVisitor : TSqlFragmentVisitor
+    {
+        public List<string> Columns { get; } = [];
+
+        public override void Visit(BooleanComparisonExpression node)
+        {
+            if (node.ComparisonType == BooleanComparisonType.Equals && node.FirstExpression is ColumnReferenceExpression a && node.SecondExpression is ColumnReferenceExpression b
+                && a.MultiPartIdentifier.Identifiers[^1].Value == b.MultiPartIdentifier.Identifiers[^1].Value)
+            {
+                Columns.Add(a.MultiPartIdentifier.Identifiers[^1].Value);
+            }
+        }
+    }
+
+    private sealed class SequenceVisitor : TSqlFragmentVisitor
+    {
+        public List<(string Sequence, List<string> OrderBy)> Draws { get; } = [];
+
+        public override void Visit(NextValueForExpression node)
+        {
+            var order = node.OverClause?.OrderByClause?.OrderByElements
+                .Select(e => ((ColumnReferenceExpression)e.Expression).MultiPartIdentifier.Identifiers[^1].Value).ToList() ?? [];
+            Draws.Add((string.Join('.', node.SequenceName.Identifiers.Select(i => i.Value)), order));
+        }
     }
 
     private sealed class DeclareVisitor : TSqlFragmentVisitor

@@ -20,6 +20,7 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
         { nameof(DemographicsStagingRow), "Integration.Demographics_Staging" },
         { nameof(WebSessionStagingRow), "Integration.WebSession_Staging" },
         { nameof(SocialStagingRow), "Integration.SocialInteraction_Staging" },
+        { nameof(CustomerMatchStagingRow), "Integration.CustomerMatch_Staging" },
         { nameof(RejectedRow), StagingTarget.RejectStagingTable },
     };
 
@@ -119,6 +120,7 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
         var staged = BulkCopies().Select(row => (string)row[1]).ToHashSet(StringComparer.Ordinal);
         Expect.None(StagingTarget.All.Select(t => t.StagingTable).Where(t => !staged.Contains(t)), "every staging table has a checked bulk copy");
         Assert.Contains(StagingTarget.RejectStagingTable, staged);
+        Expect.None(StagingTarget.All.Select(t => t.ResolutionTable).OfType<string>().Where(t => !staged.Contains(t)), "every resolution table has a checked bulk copy");
     }
 
     [Fact]
@@ -139,8 +141,8 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
     [Fact]
     public void AFailedLoadEmptiesEveryTableTheHostWroteBeforeTheMigration()
     {
-        // SqlServerLoadSession writes the target's staging table (Stage) and the reject staging table (rejects) before
-        // the procedure runs; disposing a load that did not migrate deletes the load's rows from exactly those tables.
+        // SqlServerLoadSession writes the target's staging table and resolution table (Stage) and the reject staging
+        // table (rejects) before the procedure runs; disposing a load that did not migrate deletes the load's rows from exactly those tables.
         foreach (var target in StagingTarget.All)
         {
             var deleted = new List<string>();
@@ -157,7 +159,8 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
                 Assert.Equal("@LineageKey", Assert.IsType<VariableReference>(where.SecondExpression).Name);
             }
 
-            Assert.Equal(new[] { target.StagingTable, StagingTarget.RejectStagingTable }.Order(), deleted.Order());
+            string?[] written = [target.StagingTable, target.ResolutionTable, StagingTarget.RejectStagingTable];
+            Assert.Equal(written.OfType<string>().Order(), deleted.Order());
         }
     }
 
@@ -190,7 +193,7 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
         var data = new TheoryData<string>
         {
             SqlServerLoadSession.FindSuccessfulLoadSql, SqlServerLoadSession.LineageCountsSql, SqlServerWarehouse.SchemaCheckSql,
-            SqlServerSegmentation.RunSummarySql, Warehouse.Data.SegmentProfiles.Sql,
+            SqlServerSegmentation.RunSummarySql, Warehouse.Data.SegmentProfiles.Sql, CustomerIdentitySql.Cutoff, CustomerIdentitySql.Identities,
         };
         foreach (var target in StagingTarget.All)
         {

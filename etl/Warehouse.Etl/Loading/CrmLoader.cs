@@ -10,7 +10,9 @@ namespace Warehouse.Etl.Loading;
 /// <c>load crm</c>: CRM customers (CSV, or JSON when the file ends in .json/.jsonl) read and cleaned by
 /// <see cref="CrmCustomerReader"/>, staged, then resolved into <c>Dimension.Customer</c> with type 2 history
 /// (<see cref="CustomerMigration"/> in the embedded warehouse, Integration.MigrateStagedCustomerData in SQL Server),
-/// all in one atomic load.
+/// all in one atomic load. Identities are resolved by the same <see cref="IdentityMatching"/> on both engines: inside
+/// the DuckDB migration, or on SQL Server by the host before the procedure runs (<see cref="CrmResolution"/>), which
+/// stages the keys for the procedure to apply.
 /// </summary>
 public static class CrmLoader
 {
@@ -30,6 +32,7 @@ public static class CrmLoader
         }
 
         using var session = SourceLoad.Begin(warehouse, StagingTarget.Customer, SourceSystem, sourceName, hash, checkpoint);
+        var resolution = warehouse.Engine == WarehouseEngine.SqlServer ? CrmResolution.Begin(warehouse, SourceSystem) : null;
         long read = 0, accepted = 0;
         using (var stream = SourceFile.Open(path))
         {
@@ -49,24 +52,17 @@ public static class CrmLoader
                         continue;
                     }
 
-                    var c = item.Record!;
                     accepted++;
-                    row.SourceLineNumber = item.LineNumber;
-                    row.CrmCustomerId = c.CrmCustomerId;
-                    row.FullName = c.FullName;
-                    row.Email = c.Email;
-                    row.Phone = c.Phone;
-                    row.BirthDate = c.BirthDate;
-                    row.Gender = c.Gender;
-                    row.City = c.City;
-                    row.Country = c.Country;
-                    row.SignupDate = c.SignupDate;
-                    row.ConsentMarketing = c.ConsentMarketing;
-                    row.ConsentProfiling = c.ConsentProfiling;
-                    row.SourceUpdatedAt = c.SourceUpdatedAt;
+                    Fill(row, item.LineNumber, item.Record!);
+                    resolution?.Observe(row);
                     yield return row;
                 }
             }
+        }
+
+        if (resolution is not null)
+        {
+            session.Stage(resolution.Resolve(warehouse, session.LineageKey, IdentityMatching.Create(identity)));
         }
 
         var counts = session.Migrate(read, accepted, SourceSystem, duckDb =>
@@ -76,5 +72,26 @@ public static class CrmLoader
                 $"{migration.NewCustomers:N0} new customers, {migration.NewVersions:N0} new versions (changed attributes), {migration.Unchanged:N0} unchanged, {migration.SkippedByCutoff:N0} not newer than the cutoff");
         });
         return LoadResult.From(SourceSystem, sourceName, session.LineageKey, counts, clock.Elapsed);
+    }
+
+    /// <summary>Copies a cleaned CRM record into a staging row (the loader reuses one row object).</summary>
+    /// <param name="row">The staging row.</param>
+    /// <param name="lineNumber">Line of the record.</param>
+    /// <param name="c">The record.</param>
+    internal static void Fill(CustomerStagingRow row, long lineNumber, CrmCustomer c)
+    {
+        row.SourceLineNumber = lineNumber;
+        row.CrmCustomerId = c.CrmCustomerId;
+        row.FullName = c.FullName;
+        row.Email = c.Email;
+        row.Phone = c.Phone;
+        row.BirthDate = c.BirthDate;
+        row.Gender = c.Gender;
+        row.City = c.City;
+        row.Country = c.Country;
+        row.SignupDate = c.SignupDate;
+        row.ConsentMarketing = c.ConsentMarketing;
+        row.ConsentProfiling = c.ConsentProfiling;
+        row.SourceUpdatedAt = c.SourceUpdatedAt;
     }
 }

@@ -115,8 +115,20 @@ public sealed class SqlServerLoadSession : ISourceLoad
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// <see cref="CustomerMatchStagingRow"/> rows (the identities the host resolved) go to the target's
+    /// <see cref="StagingTarget.ResolutionTable"/>; every other row type to its staging table.
+    /// </remarks>
     public long Stage<T>(IEnumerable<T> rows)
-        where T : class => CopyStaged(rows);
+        where T : class
+    {
+        if (typeof(T) == typeof(CustomerMatchStagingRow))
+        {
+            return Copy(Target.ResolutionTable ?? throw new NotSupportedException($"{Target.Entity} loads take no resolved identities."), rows);
+        }
+
+        return CopyStaged(rows);
+    }
 
     /// <inheritdoc />
     public void Checkpoint(string name) => _checkpoint?.Invoke(name);

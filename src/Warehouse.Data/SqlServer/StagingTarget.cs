@@ -10,13 +10,15 @@ namespace Warehouse.Data.SqlServer;
 /// <param name="RejectTable">Two-part reject table name.</param>
 /// <param name="MigrateProcedure">Two-part name of the Integration procedure.</param>
 /// <param name="FactTable">The table the load fills (Integration.Lineage.TableName).</param>
-public sealed record StagingTarget(string Entity, string StagingTable, string RejectTable, string MigrateProcedure, string FactTable)
+/// <param name="ResolutionTable">On SQL Server, where the host stages the identities it resolved (CRM loads), or null.</param>
+public sealed record StagingTarget(string Entity, string StagingTable, string RejectTable, string MigrateProcedure, string FactTable, string? ResolutionTable = null)
 {
     /// <summary>Invoice lines into Fact.Purchase.</summary>
     public static StagingTarget Purchase { get; } = new("Purchase", "Integration.Purchase_Staging", "Integration.RejectedPurchase", "Integration.MigrateStagedPurchaseData", "Fact.Purchase");
 
     /// <summary>CRM customers into Dimension.Customer.</summary>
-    public static StagingTarget Customer { get; } = new("Customer", "Integration.Customer_Staging", "Integration.RejectedCustomer", "Integration.MigrateStagedCustomerData", "Dimension.Customer");
+    public static StagingTarget Customer { get; } = new("Customer", "Integration.Customer_Staging", "Integration.RejectedCustomer", "Integration.MigrateStagedCustomerData", "Dimension.Customer",
+        "Integration.CustomerMatch_Staging");
 
     /// <summary>Survey answers joined to customers by CRM id into Fact.SurveyResponse (unknown customers rejected into Integration.RejectedCustomer).</summary>
     public static StagingTarget Demographics { get; } = new("SurveyResponse", "Integration.Demographics_Staging", "Integration.RejectedCustomer", "Integration.MigrateStagedDemographicsData", "Fact.SurveyResponse");
@@ -45,9 +47,12 @@ public sealed record StagingTarget(string Entity, string StagingTable, string Re
 
     /// <summary>
     /// What a failed load runs before its lineage is marked failed: every table the host writes before the migration
-    /// (<see cref="StagingTable"/> and <see cref="RejectStagingTable"/>) is emptied of the load's rows.
+    /// (<see cref="StagingTable"/>, <see cref="ResolutionTable"/> when there is one, and <see cref="RejectStagingTable"/>)
+    /// is emptied of the load's rows.
     /// </summary>
-    public IReadOnlyList<string> FailedLoadCleanupSql => [DeleteStagedSql, DeleteStagedRejectsSql];
+    public IReadOnlyList<string> FailedLoadCleanupSql => ResolutionTable is null
+        ? [DeleteStagedSql, DeleteStagedRejectsSql]
+        : [DeleteStagedSql, $"DELETE FROM {Bracket(ResolutionTable)} WHERE [LineageKey] = @LineageKey;", DeleteStagedRejectsSql];
 
     /// <summary>Bracketed two-part name for T-SQL.</summary>
     /// <param name="twoPartName">schema.name.</param>

@@ -1,5 +1,8 @@
 using Dapper;
+using Warehouse.Data.DuckDb;
+using Warehouse.Data.Loading;
 using Warehouse.Etl.Loading;
+using Warehouse.Etl.Sources;
 
 namespace Warehouse.Etl.Tests.Loading;
 
@@ -43,4 +46,100 @@ public sealed class SqlServerPathTests : CustomerSeededTests
         Assert.Equal(lineage.Loaded, events);
         Assert.Equal(lineage.Read, events + lineage.Rejected);
     }
+
+    private const string CrmHeader = "crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at\n";
+
+    /// <summary>A second CRM file after the seeded one (C1 Anna Smith and C2 Bob Jones, updated 2024-06-01 09:30).</summary>
+    private const string SecondCrm = CrmHeader +
+        "C1,Anna Smith,anna.smith@example.com,,,,Manchester,United Kingdom,,,,2024-07-01 09:30:00\n" +  // line 2: moved → new version of C1
+        "C2,Bob Jones,bob@example.com,,,,York,United Kingdom,,,,2024-05-01 09:30:00\n" +               // line 3: older than the cutoff → skipped
+        "C5,Carol White,carol@example.com,,1990-03-04,,York,United Kingdom,2023-01-01,,,2024-07-01 10:00:00\n" + // line 4: superseded by line 6
+        "C3,Dan Brown,dan@example.com,,,,Bath,United Kingdom,,,,2024-07-01 09:30:00\n" +               // line 5: new
+        "C5,Carol White,carol.white@example.com,,1990-03-04,,York,United Kingdom,2023-01-01,,,2024-07-02 10:00:00\n" + // line 6: C5's latest
+        "C4,Robert Jones,bob@example.com,,,,Leeds,United Kingdom,,,,2024-07-01 09:30:00\n";           // line 7: Bob's e-mail under another CRM id
+
+    [Fact]
+    public void The_sql_server_crm_resolution_gives_the_keys_the_duckdb_load_gives()
+    {
+        // The SQL Server path's host half (cutoff, latest row per CRM id, IdentityResolver over Integration.CustomerIdentity,
+        // new-customer ordinals) run against a DuckDB warehouse; then the same file loaded by the DuckDB path. The procedure
+        // applies staged keys as they are and draws new keys from the sequence in ordinal order (parsed in
+        // Warehouse.Database.Tests' LoadProcedureTests), so equal answers here mean equal keys on both engines.
+        using var warehouse = WithCustomers();
+        var path = Write("crm2.csv", SecondCrm);
+        var firstNewKey = warehouse.Connection.ExecuteScalar<int>("SELECT max(\"CustomerKey\") + 1 FROM \"Dimension\".\"Customer\"");
+
+        var staged = ResolveAsOnSqlServer(warehouse, path);
+
+        Assert.Equal([2L, 5L, 6L, 7L], staged.Select(r => r.SourceLineNumber).Order());
+        Assert.Equal(["C1", "C3", "C4", "C5"], staged.Select(r => r.CrmCustomerId));
+        Assert.Equal(KeyOf(warehouse, "C1").Key, Assert.Single(staged, r => r.CrmCustomerId == "C1").CustomerKey);
+        var fresh = staged.Where(r => r.CustomerKey is null).ToList();
+        Assert.Equal(Enumerable.Range(0, fresh.Select(r => r.NewCustomerOrdinal).Distinct().Count()), fresh.Select(r => r.NewCustomerOrdinal!.Value).Distinct().Order());
+        Assert.All(fresh.GroupBy(r => r.NewCustomerOrdinal), g => Assert.Single(g, r => r.IsPrimary));
+
+        var result = CrmLoader.Load(warehouse, path);
+
+        Assert.Equal((6L, 6L, 0L), (result.RowsRead, result.RowsLoaded, result.RowsRejected));
+        foreach (var row in staged)
+        {
+            var expected = row.CustomerKey ?? firstNewKey + row.NewCustomerOrdinal!.Value;
+            var duckDb = KeyOf(warehouse, row.CrmCustomerId);
+            Assert.True(expected == duckDb.Key, $"{row.CrmCustomerId}: SQL Server path key {expected}, DuckDB key {duckDb.Key}");
+            Assert.True(row.MatchRule == duckDb.Rule, $"{row.CrmCustomerId}: SQL Server path rule {row.MatchRule}, DuckDB rule {duckDb.Rule}");
+        }
+
+        Assert.Equal("carol.white@example.com", warehouse.Connection.ExecuteScalar<string>(
+            "SELECT \"Email\" FROM \"Dimension\".\"Customer\" WHERE \"CrmCustomerId\" = 'C5' AND \"ValidTo\" = TIMESTAMP '9999-12-31'"));
+    }
+
+    [Fact]
+    public void A_crm_file_with_nothing_newer_than_the_cutoff_resolves_nothing()
+    {
+        using var warehouse = WithCustomers();
+
+        var staged = ResolveAsOnSqlServer(warehouse, Write("old.csv", CrmHeader +
+            "C1,Anna Smith,anna.smith@example.com,,,,Manchester,United Kingdom,,,,2024-06-01 09:30:00\n" +  // equal to the cutoff
+            "C9,Old Row,old@example.com,,,,Leeds,United Kingdom,,,,2024-01-01 00:00:00\n"));
+
+        Assert.Empty(staged);
+    }
+
+    [Fact]
+    public void The_latest_row_per_crm_id_wins_by_update_time_then_line_with_unknown_times_last()
+    {
+        using var warehouse = WithCustomers();
+
+        var staged = ResolveAsOnSqlServer(warehouse, Write("order.csv", CrmHeader +
+            "C7,A,,,,,,,,,,2024-08-01 00:00:00\n" +   // line 2
+            "C7,B,,,,,,,,,,\n" +                       // line 3: no update time → below any time
+            "C7,C,,,,,,,,,,2024-08-01 00:00:00\n" +   // line 4: same time, later line → wins
+            "C8,D,,,,,,,,,,\n" +                       // line 5
+            "C8,E,,,,,,,,,,\n"));                      // line 6: no times at all → the later line
+
+        Assert.Equal([("C7", 4L), ("C8", 6L)], staged.Select(r => (r.CrmCustomerId, r.SourceLineNumber)));
+    }
+
+    private static IReadOnlyList<CustomerMatchStagingRow> ResolveAsOnSqlServer(DuckDbWarehouse warehouse, string path)
+    {
+        var resolution = CrmResolution.Begin(warehouse, CrmLoader.SourceSystem);
+        using (var stream = File.OpenRead(path))
+        {
+            var row = new CustomerStagingRow();
+            foreach (var item in CrmCustomerReader.ReadCsv(stream, Path.GetFileName(path)))
+            {
+                Assert.False(item.IsRejected, item.Reject?.ToString());
+                CrmLoader.Fill(row, item.LineNumber, item.Record!);
+                resolution.Observe(row);
+            }
+        }
+
+        return resolution.Resolve(warehouse, 0, IdentityMatching.Create());
+    }
+
+    /// <summary>The durable key and match rule the DuckDB load gave a CRM id.</summary>
+    private static (int Key, string Rule) KeyOf(DuckDbWarehouse warehouse, string crmId) =>
+        warehouse.Connection.QuerySingle<(int, string)>("""
+            SELECT "CustomerKey", "MatchRule" FROM "Dimension"."Customer" WHERE "CrmCustomerId" = $crmId AND "ValidTo" = TIMESTAMP '9999-12-31'
+            """, new { crmId });
 }

@@ -1,9 +1,19 @@
--- Migrates the CRM customers staged under @LineageKey into Dimension.Customer (type 2 history), in one transaction:
---   1. the latest staged row per CrmCustomerId (a file may hold several versions of a customer);
---   2. missing geographies are added to Dimension.Geography;
---   3. a customer whose attributes changed gets its current version closed (ValidTo = load start) and a new version
---      with the same durable CustomerKey; an unknown CrmCustomerId gets a new key from Sequences.CustomerKey;
---   4. lineage completed with counts (read = loaded + rejected), the CRM cutoff moved, the staged rows removed.
+-- Migrates the CRM customers staged under @LineageKey into Dimension.Customer (type 2 history), in one transaction,
+-- applying the identities the host resolved: on SQL Server the host reads Integration.CustomerIdentity, runs the same
+-- IdentityResolver as on DuckDB (CRM id, e-mail, phone, fuzzy name + city) over the latest row per CRM id newer than
+-- the CRM cutoff, and stages one row per resolved line in Integration.CustomerMatch_Staging; this procedure only
+-- applies those keys, with the rules of the host's CustomerMigration (src/Warehouse.Data/Loading/CustomerMigration.cs):
+--   1. the rows applied are the staged lines the host resolved; the cutoff is checked again (a row the cutoff passed
+--      meanwhile is skipped); a load with rows to apply and no resolution is refused;
+--   2. missing geographies are added to Dimension.Geography and the calendar is extended to the birth and signup dates;
+--   3. a known customer (a staged CustomerKey) whose current attributes differ from the row of its CRM id (any row when
+--      the customer has no CRM id; the lowest CRM id when several rows name one customer) gets its current version
+--      closed (ValidTo = load start) and a new version with the same key, its web and social links and the staged
+--      MatchRule; an unchanged customer gets none;
+--   4. new customers: one per NewCustomerOrdinal, keys from Sequences.CustomerKey in ordinal order (the host's order,
+--      as the DuckDB migration hands them out), attributes and MatchRule of the ordinal's primary row;
+--   5. lineage completed with counts (read = loaded + rejected), the CRM cutoff moved to the latest update, the staged
+--      rows and resolutions removed.
 -- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedCustomer in the same transaction.
 -- Rerunning a load changes nothing (unchanged rows are not versioned again). On error everything is rolled back
 -- and the lineage row is marked failed.
@@ -34,74 +44,98 @@ BEGIN
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
 
+        DECLARE @SourceCutoff DATETIME2(7) = (
+            SELECT MAX(e.[CutoffTime])
+            FROM [Integration].[EtlCutoff] AS e
+            INNER JOIN [Integration].[Lineage] AS l ON l.[SourceSystem] = e.[SourceSystem]
+            WHERE l.[LineageKey] = @LineageKey);
 
-        SELECT s.[CrmCustomerId], s.[FullName], s.[Email], s.[Phone], s.[BirthDate], s.[Gender], s.[City], s.[Country],
+        SELECT s.[SourceLineNumber], s.[CrmCustomerId], s.[FullName], s.[Email], s.[Phone], s.[BirthDate], s.[Gender], s.[City], s.[Country],
                s.[SignupDate], s.[ConsentMarketing], s.[ConsentProfiling], s.[SourceUpdatedAt],
-               CAST(NULL AS INT) AS [CustomerKey], CAST(0 AS BIT) AS [IsNew], CAST(0 AS BIT) AS [IsChanged]
-        INTO #Staged
-        FROM (
-            SELECT cs.*, ROW_NUMBER() OVER (PARTITION BY cs.[CrmCustomerId] ORDER BY cs.[SourceUpdatedAt] DESC, cs.[SourceLineNumber] DESC) AS [RowNumber]
-            FROM [Integration].[Customer_Staging] AS cs
-            WHERE cs.[LineageKey] = @LineageKey
-        ) AS s
-        WHERE s.[RowNumber] = 1;
+               m.[CustomerKey], m.[MatchRule], m.[NewCustomerOrdinal], m.[IsPrimary]
+        INTO #Incoming
+        FROM [Integration].[Customer_Staging] AS s
+        INNER JOIN [Integration].[CustomerMatch_Staging] AS m ON m.[LineageKey] = s.[LineageKey] AND m.[SourceLineNumber] = s.[SourceLineNumber]
+        WHERE s.[LineageKey] = @LineageKey
+          AND (s.[SourceUpdatedAt] IS NULL OR @SourceCutoff IS NULL OR s.[SourceUpdatedAt] > @SourceCutoff);
+
+        IF NOT EXISTS (SELECT 1 FROM #Incoming)
+           AND EXISTS (SELECT 1 FROM [Integration].[Customer_Staging] AS s
+                       WHERE s.[LineageKey] = @LineageKey AND (s.[SourceUpdatedAt] IS NULL OR @SourceCutoff IS NULL OR s.[SourceUpdatedAt] > @SourceCutoff))
+            THROW 50011, N'Integration.MigrateStagedCustomerData: the load has CRM rows newer than the cutoff but no resolution in Integration.CustomerMatch_Staging; the host resolves identities before it migrates.', 1;
+        IF EXISTS (SELECT 1 FROM #Incoming AS i WHERE i.[CustomerKey] IS NULL
+                   GROUP BY i.[NewCustomerOrdinal] HAVING i.[NewCustomerOrdinal] IS NULL OR SUM(CAST(i.[IsPrimary] AS INT)) <> 1)
+            THROW 50012, N'Integration.MigrateStagedCustomerData: every new customer (NewCustomerOrdinal) needs exactly one primary row.', 1;
 
         INSERT [Dimension].[Geography] ([Country], [City], [LineageKey])
-        SELECT DISTINCT s.[Country], COALESCE(s.[City], N''), @LineageKey
-        FROM #Staged AS s
-        WHERE s.[Country] IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM [Dimension].[Geography] AS g WHERE g.[Country] = s.[Country] AND g.[City] = COALESCE(s.[City], N''));
+        SELECT DISTINCT i.[Country], COALESCE(i.[City], N''), @LineageKey
+        FROM #Incoming AS i
+        WHERE i.[Country] IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM [Dimension].[Geography] AS g WHERE g.[Country] = i.[Country] AND g.[City] = COALESCE(i.[City], N''));
 
-        UPDATE s
-        SET [CustomerKey] = c.[CustomerKey],
-            [IsChanged] = CASE WHEN EXISTS (
-                SELECT s.[FullName], s.[Email], s.[Phone], s.[BirthDate], s.[Gender], s.[City], s.[Country], s.[SignupDate], s.[ConsentMarketing], s.[ConsentProfiling]
+        DECLARE @First DATE = (SELECT MIN(d.[Day]) FROM #Incoming AS i CROSS APPLY (VALUES (i.[BirthDate]), (i.[SignupDate])) AS d ([Day]));
+        DECLARE @Last DATE = (SELECT MAX(d.[Day]) FROM #Incoming AS i CROSS APPLY (VALUES (i.[BirthDate]), (i.[SignupDate])) AS d ([Day]));
+        IF @First IS NOT NULL
+            EXEC [Application].[PopulateDateDimension] @StartDate = @First, @EndDate = @Last;
+
+        -- Known customers whose attributes changed: one incoming row per customer (its CRM id's row, the lowest id first).
+        SELECT x.[CustomerKey], x.[SourceLineNumber], x.[PrimaryId], x.[WebVisitorId], x.[SocialHandle], x.[MatchRule]
+        INTO #Changed
+        FROM (
+            SELECT c.[CustomerKey], i.[SourceLineNumber], COALESCE(c.[CrmCustomerId], i.[CrmCustomerId]) AS [PrimaryId], c.[WebVisitorId], c.[SocialHandle], i.[MatchRule],
+                   ROW_NUMBER() OVER (PARTITION BY c.[CustomerKey] ORDER BY i.[CrmCustomerId] COLLATE Latin1_General_100_BIN2) AS [RowNumber]
+            FROM #Incoming AS i
+            INNER JOIN [Dimension].[Customer] AS c ON c.[CustomerKey] = i.[CustomerKey] AND c.[ValidTo] = @EndOfTime
+            WHERE (c.[CrmCustomerId] IS NULL OR UPPER(c.[CrmCustomerId]) = UPPER(i.[CrmCustomerId]))
+              AND EXISTS (
+                SELECT i.[FullName], i.[Email], i.[Phone], i.[BirthDate], i.[Gender], i.[City], i.[Country], i.[SignupDate], i.[ConsentMarketing], i.[ConsentProfiling]
                 EXCEPT
                 SELECT c.[FullName], c.[Email], c.[Phone], c.[BirthDate], c.[Gender], c.[City], c.[Country], c.[SignupDate], c.[ConsentMarketing], c.[ConsentProfiling])
-                THEN 1 ELSE 0 END
-        FROM #Staged AS s
-        INNER JOIN [Dimension].[Customer] AS c ON c.[CrmCustomerId] = s.[CrmCustomerId] AND c.[ValidTo] = @EndOfTime;
-
-        UPDATE #Staged SET [IsNew] = 1 WHERE [CustomerKey] IS NULL;
+        ) AS x
+        WHERE x.[RowNumber] = 1;
 
         UPDATE c
         SET [ValidTo] = @LoadStarted
         FROM [Dimension].[Customer] AS c
-        INNER JOIN #Staged AS s ON s.[CustomerKey] = c.[CustomerKey]
-        WHERE s.[IsChanged] = 1 AND c.[ValidTo] = @EndOfTime;
+        INNER JOIN #Changed AS x ON x.[CustomerKey] = c.[CustomerKey]
+        WHERE c.[ValidTo] = @EndOfTime;
 
-        -- New versions keep every identity link of the customer (web visitor, social handle, match rule).
+        -- New versions keep every identity link of the customer (web visitor, social handle).
         INSERT [Dimension].[Customer]
             ([CustomerKey], [ValidFrom], [ValidTo], [CrmCustomerId], [WebVisitorId], [SocialHandle], [FullName], [Email], [Phone],
              [BirthDate], [Gender], [City], [Country], [GeographyKey], [SignupDate], [ConsentMarketing], [ConsentProfiling],
              [MatchRule], [SourceUpdatedAt], [LineageKey])
-        SELECT s.[CustomerKey], @LoadStarted, @EndOfTime, s.[CrmCustomerId], previous.[WebVisitorId], previous.[SocialHandle], s.[FullName], s.[Email], s.[Phone],
-               s.[BirthDate], s.[Gender], s.[City], s.[Country], COALESCE(g.[GeographyKey], 0), s.[SignupDate], s.[ConsentMarketing], s.[ConsentProfiling],
-               COALESCE(previous.[MatchRule], N'crm-id'), s.[SourceUpdatedAt], @LineageKey
-        FROM #Staged AS s
-        CROSS APPLY (
-            SELECT TOP (1) c.[WebVisitorId], c.[SocialHandle], c.[MatchRule]
-            FROM [Dimension].[Customer] AS c
-            WHERE c.[CustomerKey] = s.[CustomerKey]
-            ORDER BY c.[ValidFrom] DESC) AS previous
-        LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = s.[Country] AND g.[City] = COALESCE(s.[City], N'')
-        WHERE s.[IsChanged] = 1;
+        SELECT x.[CustomerKey], @LoadStarted, @EndOfTime, x.[PrimaryId], x.[WebVisitorId], x.[SocialHandle], i.[FullName], i.[Email], i.[Phone],
+               i.[BirthDate], i.[Gender], i.[City], i.[Country], COALESCE(g.[GeographyKey], 0), i.[SignupDate], i.[ConsentMarketing], i.[ConsentProfiling],
+               x.[MatchRule], i.[SourceUpdatedAt], @LineageKey
+        FROM #Changed AS x
+        INNER JOIN #Incoming AS i ON i.[SourceLineNumber] = x.[SourceLineNumber]
+        LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = i.[Country] AND g.[City] = COALESCE(i.[City], N'');
+
+        -- New customers: keys in the host's ordinal order.
+        CREATE TABLE #NewKey ([NewCustomerOrdinal] INT NOT NULL PRIMARY KEY, [CustomerKey] INT NOT NULL);
+        INSERT #NewKey ([NewCustomerOrdinal], [CustomerKey])
+        SELECT i.[NewCustomerOrdinal], NEXT VALUE FOR [Sequences].[CustomerKey] OVER (ORDER BY i.[NewCustomerOrdinal])
+        FROM #Incoming AS i
+        WHERE i.[CustomerKey] IS NULL AND i.[IsPrimary] = 1;
 
         INSERT [Dimension].[Customer]
             ([CustomerKey], [ValidFrom], [ValidTo], [CrmCustomerId], [FullName], [Email], [Phone], [BirthDate], [Gender], [City], [Country],
              [GeographyKey], [SignupDate], [ConsentMarketing], [ConsentProfiling], [MatchRule], [SourceUpdatedAt], [LineageKey])
-        SELECT NEXT VALUE FOR [Sequences].[CustomerKey], @LoadStarted, @EndOfTime, s.[CrmCustomerId], s.[FullName], s.[Email], s.[Phone],
-               s.[BirthDate], s.[Gender], s.[City], s.[Country], COALESCE(g.[GeographyKey], 0), s.[SignupDate], s.[ConsentMarketing],
-               s.[ConsentProfiling], N'crm-id', s.[SourceUpdatedAt], @LineageKey
-        FROM #Staged AS s
-        LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = s.[Country] AND g.[City] = COALESCE(s.[City], N'')
-        WHERE s.[IsNew] = 1;
+        SELECT k.[CustomerKey], @LoadStarted, @EndOfTime, i.[CrmCustomerId], i.[FullName], i.[Email], i.[Phone],
+               i.[BirthDate], i.[Gender], i.[City], i.[Country], COALESCE(g.[GeographyKey], 0), i.[SignupDate], i.[ConsentMarketing],
+               i.[ConsentProfiling], i.[MatchRule], i.[SourceUpdatedAt], @LineageKey
+        FROM #Incoming AS i
+        INNER JOIN #NewKey AS k ON k.[NewCustomerOrdinal] = i.[NewCustomerOrdinal]
+        LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = i.[Country] AND g.[City] = COALESCE(i.[City], N'')
+        WHERE i.[CustomerKey] IS NULL AND i.[IsPrimary] = 1;
 
         DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[Customer_Staging] AS cs WHERE cs.[LineageKey] = @LineageKey);
         DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedCustomer] AS r WHERE r.[LineageKey] = @LineageKey);
-        DECLARE @Cutoff DATETIME2(7) = COALESCE((SELECT MAX(s.[SourceUpdatedAt]) FROM #Staged AS s), @LoadStarted);
+        DECLARE @Cutoff DATETIME2(7) = COALESCE((SELECT MAX(cs.[SourceUpdatedAt]) FROM [Integration].[Customer_Staging] AS cs WHERE cs.[LineageKey] = @LineageKey), @LoadStarted);
         EXEC [Integration].[CompleteLineage] @LineageKey = @LineageKey, @RowsLoaded = @RowsLoaded, @RowsRejected = @RowsRejected, @CutoffTime = @Cutoff;
 
+        DELETE FROM [Integration].[CustomerMatch_Staging] WHERE [LineageKey] = @LineageKey;
         DELETE FROM [Integration].[Customer_Staging] WHERE [LineageKey] = @LineageKey;
 
         COMMIT;

@@ -36,7 +36,6 @@ BEGIN
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
 
-
         SELECT c.[CrmCustomerId], MIN(c.[CustomerKey]) AS [CustomerKey]
         INTO #Current
         FROM [Dimension].[Customer] AS c

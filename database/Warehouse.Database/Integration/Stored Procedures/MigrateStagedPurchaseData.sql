@@ -35,7 +35,6 @@ BEGIN
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
 
-
         SELECT s.[InvoiceNo], s.[InvoiceLineNumber], s.[StockCode], s.[Description], s.[Quantity], s.[InvoiceDateTime],
                s.[UnitPrice], s.[CrmCustomerId], s.[Country], s.[CurrencyCode], s.[IsCancellation], s.[SourceLineNumber]
         INTO #Staged

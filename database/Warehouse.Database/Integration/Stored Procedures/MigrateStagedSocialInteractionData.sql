@@ -40,7 +40,6 @@ BEGIN
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
 
-
         SELECT s.[Platform], s.[CommentId], s.[SocialHandle], s.[Email], s.[ReplyToCommentId], s.[CommentTime], s.[CommentText],
                s.[Likes], s.[SentimentScore], s.[SentimentLabel], s.[Keywords]
         INTO #Staged

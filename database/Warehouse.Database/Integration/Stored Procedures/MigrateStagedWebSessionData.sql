@@ -45,7 +45,6 @@ BEGIN
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
 
-
         SELECT o.[SessionId], o.[WebVisitorId], MIN(o.[StartTime]) AS [StartTime], MAX(o.[EndTime]) AS [EndTime],
                SUM(o.[PageViews]) AS [PageViews], SUM(o.[ProductViews]) AS [ProductViews], SUM(o.[AddToCarts]) AS [AddToCarts],
                SUM(o.[Conversions]) AS [Conversions],

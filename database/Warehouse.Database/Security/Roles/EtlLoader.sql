@@ -27,6 +27,13 @@ GO
 GRANT SELECT, INSERT, DELETE ON [Integration].[Reject_Staging] TO [EtlLoader];
 GO
 
+GRANT SELECT, INSERT, DELETE ON [Integration].[CustomerMatch_Staging] TO [EtlLoader];
+GO
+
+-- The known identities a CRM load resolves its rows against in the host (current customers, identity attributes only).
+GRANT SELECT ON [Integration].[CustomerIdentity] TO [EtlLoader];
+GO
+
 GRANT SELECT ON [Integration].[RejectedCustomer] TO [EtlLoader];
 GO
 
