@@ -119,17 +119,32 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         Assert.Contains("@SourceCutoff", joins.Variables);
     }
 
-    [Fact]
-    public void New_crm_customers_take_keys_in_the_hosts_ordinal_order()
+    [Theory]
+    [InlineData("Integration.MigrateStagedCustomerData", "NewCustomerOrdinal")]
+    [InlineData("Integration.MigrateStagedPurchaseData", "CrmCustomerId")]
+    public void New_customers_take_keys_in_the_order_the_host_hands_them_out(string procedure, string order)
     {
-        // The DuckDB migration hands out new keys base, base + 1, … in the order the host's NewCustomerOrdinal gives;
-        // the procedure draws them from the same sequence in that order, once per ordinal (its primary row).
+        // The DuckDB migrations hand out new keys base, base + 1, … in a fixed order (CRM loads: the host's
+        // NewCustomerOrdinal; purchase-source customers: CRM id); the procedures draw them from the same sequence in
+        // that order (NEXT VALUE FOR … OVER (ORDER BY …)), so the same input gives the same keys on both engines.
         var visitor = new SequenceVisitor();
-        Parse(StagingTarget.Customer.MigrateProcedure).Accept(visitor);
+        Parse(procedure).Accept(visitor);
 
         var draw = Assert.Single(visitor.Draws);
         Assert.Equal("Sequences.CustomerKey", draw.Sequence);
-        Assert.Equal(["NewCustomerOrdinal"], draw.OrderBy);
+        Assert.Equal([order], draw.OrderBy);
+    }
+
+    [Fact]
+    public void The_key_order_check_sees_an_unordered_draw()
+    {
+        var text = File.ReadAllText(PathOf(StagingTarget.Purchase.MigrateProcedure));
+        var ordered = "NEXT VALUE FOR [Sequences].[CustomerKey] OVER (ORDER BY n.[CrmCustomerId] COLLATE Latin1_General_100_BIN2)";
+        Assert.Contains(ordered, text, StringComparison.Ordinal);
+        var visitor = new SequenceVisitor();
+        ParseText(text.Replace(ordered, "NEXT VALUE FOR [Sequences].[CustomerKey]", StringComparison.Ordinal)).Accept(visitor);
+
+        Assert.Empty(Assert.Single(visitor.Draws).OrderBy);
     }
 
     private static string Render(ScalarExpression? expression)

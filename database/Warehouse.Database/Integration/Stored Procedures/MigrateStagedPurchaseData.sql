@@ -1,7 +1,8 @@
 -- Migrates the invoice lines staged under @LineageKey into Fact.Purchase, in one transaction:
 --   1. the latest staged row per invoice line (InvoiceNo, InvoiceLineNumber);
 --   2. missing products (type 1: descriptions updated in place) and geographies are added;
---   3. purchase-source customers without a CRM record get a Dimension.Customer row (MatchRule purchase-source);
+--   3. purchase-source customers without a CRM record get a Dimension.Customer row (MatchRule crm-id, valid from the
+--      first invoice, keys in CRM id order, as the host's PurchaseMigration);
 --   3b. the calendar is extended to the invoices' days (Application.PopulateDateDimension), so no line falls on DateKey 0;
 --   4. fact rows of the staged invoice lines are deleted, then inserted with keys resolved by COALESCE(…, 0) to the
 --      Unknown members, so a rerun replaces rather than duplicates;
@@ -71,19 +72,23 @@ BEGIN
         FROM #Product AS p
         WHERE NOT EXISTS (SELECT 1 FROM [Dimension].[Product] AS d WHERE d.[StockCode] = p.[StockCode]);
 
-        -- Customers known only to the purchase source (e.g. Online Retail CustomerID): one row each, country of the latest line.
-        SELECT c.[CrmCustomerId], c.[Country]
+        -- Customers known only to the purchase source (e.g. Online Retail CustomerID), as the host's PurchaseMigration
+        -- makes them: one row each, valid from the first invoice, country of the latest invoice, MatchRule crm-id, keys
+        -- handed out in CRM id order (ordinal), so the same input gives the same keys on both engines.
+        SELECT c.[CrmCustomerId], c.[Country], c.[FirstSeen]
         INTO #NewCustomer
         FROM (
-            SELECT s.[CrmCustomerId], s.[Country], ROW_NUMBER() OVER (PARTITION BY s.[CrmCustomerId] ORDER BY s.[SourceLineNumber] DESC) AS [RowNumber]
+            SELECT s.[CrmCustomerId], s.[Country], MIN(s.[InvoiceDateTime]) OVER (PARTITION BY s.[CrmCustomerId]) AS [FirstSeen],
+                   ROW_NUMBER() OVER (PARTITION BY s.[CrmCustomerId] ORDER BY s.[InvoiceDateTime] DESC, s.[SourceLineNumber] DESC) AS [RowNumber]
             FROM #Staged AS s
             WHERE s.[CrmCustomerId] <> N''
         ) AS c
         WHERE c.[RowNumber] = 1
-          AND NOT EXISTS (SELECT 1 FROM [Dimension].[Customer] AS d WHERE d.[CrmCustomerId] = c.[CrmCustomerId]);
+          AND NOT EXISTS (SELECT 1 FROM [Dimension].[Customer] AS d WHERE d.[CrmCustomerId] = c.[CrmCustomerId] AND d.[ValidTo] = @EndOfTime);
 
         INSERT [Dimension].[Customer] ([CustomerKey], [ValidFrom], [ValidTo], [CrmCustomerId], [Country], [GeographyKey], [MatchRule], [LineageKey])
-        SELECT NEXT VALUE FOR [Sequences].[CustomerKey], @LoadStarted, @EndOfTime, n.[CrmCustomerId], n.[Country], COALESCE(g.[GeographyKey], 0), N'purchase-source', @LineageKey
+        SELECT NEXT VALUE FOR [Sequences].[CustomerKey] OVER (ORDER BY n.[CrmCustomerId] COLLATE Latin1_General_100_BIN2),
+               n.[FirstSeen], @EndOfTime, n.[CrmCustomerId], n.[Country], COALESCE(g.[GeographyKey], 0), N'crm-id', @LineageKey
         FROM #NewCustomer AS n
         LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = n.[Country] AND g.[City] = N'';
 
