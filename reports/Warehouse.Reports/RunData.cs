@@ -52,11 +52,14 @@ public sealed class RunData
     /// <summary>Segments by key.</summary>
     public IReadOnlyList<SegmentInfo> Segments { get; }
 
+    /// <summary>The configurations <see cref="Configurations"/> reads.</summary>
+    public const string ConfigurationsSql = "SELECT ConfigurationName FROM Reports.LatestModelRun ORDER BY ConfigurationName";
+
     /// <summary>Configurations that have a successful run, in name order.</summary>
     public static IReadOnlyList<string> Configurations(IWarehouse warehouse)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        return warehouse.Connection.Query<string>("SELECT ConfigurationName FROM Reports.LatestModelRun ORDER BY ConfigurationName").ToList();
+        return warehouse.Connection.Query<string>(warehouse.Sql(ConfigurationsSql)).ToList();
     }
 
     /// <summary>Loads the latest successful run of <paramref name="configurationName"/>.</summary>
@@ -99,7 +102,7 @@ public sealed class RunData
         }
 
         var names = db.Query<(int SegmentKey, string SegmentName)>(
-            warehouse.Sql("SELECT SegmentKey, SegmentName FROM Segmentation.Segment WHERE ConfigurationName = @configurationName"),
+            warehouse.Sql("SELECT SegmentKey, SegmentName FROM Reports.Segment WHERE ConfigurationName = @configurationName"),
             new { configurationName }).ToDictionary(s => s.SegmentKey, s => s.SegmentName);
         var segments = segmentKeys.GroupBy(k => k).OrderBy(g => g.Key)
             .Select(g => new SegmentInfo(g.Key, names.GetValueOrDefault(g.Key, $"Segment {g.Key}"), g.Count())).ToList();

@@ -22,6 +22,9 @@ namespace Warehouse.Reports;
 /// </summary>
 public static class SegmentReport
 {
+    /// <summary>Whether the run has stored rules (read from the Reports surface, like everything the report shows).</summary>
+    public const string RuleCountSql = "SELECT CAST(COUNT(*) AS BIGINT) FROM Reports.SegmentExplanation WHERE ModelRunKey = @run";
+
     /// <summary>Builds the report and writes it to <paramref name="outputFolder"/> (created when missing).</summary>
     /// <exception cref="InvalidOperationException">No configuration has a successful run.</exception>
     public static SegmentReportResult Write(IWarehouse warehouse, string outputFolder, SegmentReportOptions? options = null)
@@ -45,13 +48,23 @@ public static class SegmentReport
         {
             var data = RunData.Load(warehouse, configuration);
             customers += data.Values.Count;
+            IReadOnlyList<SegmentRule> unstored = [];
             if (options.ExplainWhenMissing && data.Values.Count > 0 &&
-                warehouse.Connection.QuerySingle<long>(warehouse.Sql("SELECT COUNT(*) FROM Segmentation.SegmentRule WHERE ModelRunKey = @run"), new { run = data.ModelRunKey }) == 0)
+                warehouse.Connection.QuerySingle<long>(warehouse.Sql(RuleCountSql), new { run = data.ModelRunKey }) == 0)
             {
-                SegmentExplainer.Explain(warehouse, data);
+                var rules = SegmentExplainer.Learn(warehouse, data);
+                try
+                {
+                    SegmentExplainer.Store(warehouse, data.ModelRunKey, rules);
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    // A SegmentReader login may read everything the report shows but not store rules: show them unstored.
+                    unstored = rules;
+                }
             }
 
-            WriteConfiguration(warehouse, data, html, charts, options);
+            WriteConfiguration(warehouse, data, html, charts, options, unstored);
         }
 
         Directory.CreateDirectory(outputFolder);
@@ -61,7 +74,8 @@ public static class SegmentReport
         return new SegmentReportResult(path, configurations, customers, html.ImageCount, new FileInfo(path).Length, stopwatch.Elapsed);
     }
 
-    private static void WriteConfiguration(IWarehouse warehouse, RunData data, HtmlWriter html, ChartRenderer charts, SegmentReportOptions options)
+    private static void WriteConfiguration(IWarehouse warehouse, RunData data, HtmlWriter html, ChartRenderer charts, SegmentReportOptions options,
+        IReadOnlyList<SegmentRule> unstored)
     {
         var db = warehouse.Connection;
         var p = new { configurationName = data.ConfigurationName };
@@ -83,7 +97,7 @@ public static class SegmentReport
         var segmentNames = data.Segments.Select(s => s.SegmentName).ToList();
         var labels = data.SegmentKeys.Select(k => segmentIndex[k]).ToArray();
 
-        WriteProfile(warehouse, data, html, id);
+        WriteProfile(warehouse, data, html, id, unstored);
         html.Heading(3, "Segment sizes");
         html.Image($"{id}-sizes", "Customers per segment", charts.SegmentSizes(data.Segments.Select(s => (s.SegmentName, s.CustomerCount)).ToList()));
         var history = db.Query<(string SegmentName, int ModelRunKey, int CustomerCount)>(warehouse.Sql(
@@ -166,7 +180,7 @@ public static class SegmentReport
         WriteQuality(warehouse, html, id, p);
     }
 
-    private static void WriteProfile(IWarehouse warehouse, RunData data, HtmlWriter html, string id)
+    private static void WriteProfile(IWarehouse warehouse, RunData data, HtmlWriter html, string id, IReadOnlyList<SegmentRule> unstored)
     {
         var rows = warehouse.Connection.Query(warehouse.Sql("SELECT * FROM Reports.SegmentProfile WHERE ConfigurationName = @configurationName ORDER BY SegmentKey"),
             new { configurationName = data.ConfigurationName }).ToList();
@@ -183,7 +197,18 @@ public static class SegmentReport
                 Figure(r, "CustomerLifetimeValue", "N0"), Figure(r, "WebEngagement", "0.00"), Figure(r, "SocialSentiment", "0.00"),
             ]));
         html.Heading(3, "Segments explained as SQL");
-        html.Paragraph($"A depth-{SegmentExplainer.DefaultDepth} surrogate decision tree per segment, read as a WHERE clause on Segmentation.CustomerFeature (AsOfDateKey = {data.AsOfDateKey}); precision and coverage were measured by running it in the warehouse.");
+        html.Paragraph($"A depth-{SegmentExplainer.DefaultDepth} surrogate decision tree per segment, read as a WHERE clause on Reports.CustomerFeature (AsOfDateKey = {data.AsOfDateKey}); precision and coverage were measured by running it in the warehouse.");
+        if (unstored.Count > 0)
+        {
+            html.Paragraph("These rules were learned for this report but not stored: storing them (Segmentation.ReplaceSegmentRules) needs the role SegmentationOperator.");
+            var learned = unstored.ToDictionary(r => r.SegmentKey);
+            html.Table($"{id}-rules", ["Segment", "Predicate", "Precision", "Coverage"],
+                rows.Select(r => learned.TryGetValue((int)r.SegmentKey, out var rule)
+                    ? (IReadOnlyList<string>)[Text(r.SegmentName), Text(rule.Predicate), Number(rule.MeasuredPrecision, "P1"), Number(rule.MeasuredCoverage, "P1")]
+                    : [Text(r.SegmentName), string.Empty, string.Empty, string.Empty]));
+            return;
+        }
+
         html.Table($"{id}-rules", ["Segment", "Predicate", "Precision", "Coverage"],
             rows.Select(r => (IReadOnlyList<string>)[Text(r.SegmentName), Text(r.RulePredicate), Number(r.RulePrecision, "P1"), Number(r.RuleCoverage, "P1")]));
     }

@@ -6,8 +6,10 @@ namespace Warehouse.Reports.Explanation;
 /// <summary>
 /// Explains each segment of a configuration's latest run as SQL: a <see cref="SurrogateTree"/> per segment (one
 /// against the rest) on the run's features, read back as a predicate, then run in the warehouse against the real
-/// assignment to measure precision and coverage; the result replaces the run's rows in Segmentation.SegmentRule.
-/// Features with missing values among the members (for example CLV before it is computed) are left out, so the SQL
+/// assignment to measure precision and coverage; the result replaces the run's rows in Segmentation.SegmentRule
+/// (<see cref="SegmentStore.ReplaceRules"/>: the procedure Segmentation.ReplaceSegmentRules on SQL Server). Learning and
+/// measuring read only Reports views (Reports.Segment, Reports.CustomerDrillDown, Reports.CustomerFeature,
+/// Reports.SegmentMember), so a SegmentReader login can learn and SegmentationOperator stores. Features with missing values among the members (for example CLV before it is computed) are left out, so the SQL
 /// three-valued logic of NULL never disagrees with the tree.
 /// </summary>
 public static class SegmentExplainer
@@ -29,6 +31,22 @@ public static class SegmentExplainer
 
     /// <summary>As <see cref="Explain(IWarehouse, string, int)"/> with the run already loaded.</summary>
     public static IReadOnlyList<SegmentRule> Explain(IWarehouse warehouse, RunData data, int maxDepth = DefaultDepth)
+    {
+        var rules = Learn(warehouse, data, maxDepth);
+        if (rules.Count > 0)
+        {
+            Store(warehouse, data.ModelRunKey, rules);
+        }
+
+        return rules;
+    }
+
+    /// <summary>Learns and measures the rules of a loaded run without storing them (reads the Reports views only).</summary>
+    /// <param name="warehouse">The warehouse (DuckDB or SQL Server).</param>
+    /// <param name="data">The run.</param>
+    /// <param name="maxDepth">Depth of the surrogate trees, 1..6.</param>
+    /// <returns>One rule per segment, in segment key order; none when the run has no members.</returns>
+    public static IReadOnlyList<SegmentRule> Learn(IWarehouse warehouse, RunData data, int maxDepth = DefaultDepth)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
         ArgumentNullException.ThrowIfNull(data);
@@ -60,7 +78,6 @@ public static class SegmentExplainer
                 matched, truePositives, selected == 0 ? 0 : (double)hits / selected));
         }
 
-        Store(warehouse, data.ModelRunKey, rules);
         return rules;
     }
 
@@ -77,7 +94,7 @@ public static class SegmentExplainer
         var sql = $"""
             SELECT CAST(COUNT(*) AS BIGINT) AS Matched,
                    CAST(COALESCE(SUM(CASE WHEN m.SegmentKey = @segmentKey THEN 1 ELSE 0 END), 0) AS BIGINT) AS TruePositives
-            FROM (SELECT CustomerKey FROM Segmentation.CustomerFeature WHERE AsOfDateKey = @asOfDateKey AND ({predicate})) AS f
+            FROM (SELECT CustomerKey FROM Reports.CustomerFeature WHERE AsOfDateKey = @asOfDateKey AND ({predicate})) AS f
             INNER JOIN Reports.SegmentMember AS m ON m.CustomerKey = f.CustomerKey AND m.ConfigurationName = @configurationName
             """;
         var result = warehouse.Connection.QuerySingle<(long Matched, long TruePositives)>(warehouse.Sql(sql),
@@ -85,26 +102,12 @@ public static class SegmentExplainer
         return ((int)result.Matched, (int)result.TruePositives);
     }
 
-    private static void Store(IWarehouse warehouse, int modelRunKey, IReadOnlyList<SegmentRule> rules)
+    /// <summary>Replaces the stored rules of run <paramref name="modelRunKey"/> (Segmentation.ReplaceSegmentRules on SQL Server).</summary>
+    /// <exception cref="UnauthorizedAccessException">SQL Server refused the call (the login lacks SegmentationOperator).</exception>
+    public static void Store(IWarehouse warehouse, int modelRunKey, IReadOnlyList<SegmentRule> rules)
     {
-        var db = warehouse.Connection;
-        using var transaction = warehouse.BeginTransaction();
-        db.Execute(warehouse.Sql("DELETE FROM Segmentation.SegmentRule WHERE ModelRunKey = @modelRunKey"), new { modelRunKey }, transaction);
-        var createdAt = DateTime.UtcNow;
-        foreach (var rule in rules)
-        {
-            db.Execute(warehouse.Sql("""
-                INSERT INTO Segmentation.SegmentRule (ModelRunKey, SegmentKey, Predicate, TreeDepth, ConditionCount, SegmentCustomerCount,
-                    MatchedCustomerCount, TruePositiveCount, MeasuredPrecision, MeasuredCoverage, CreatedAt)
-                VALUES (@ModelRunKey, @SegmentKey, @Predicate, @TreeDepth, @ConditionCount, @SegmentCustomerCount,
-                    @MatchedCustomerCount, @TruePositiveCount, @MeasuredPrecision, @MeasuredCoverage, @createdAt)
-                """), new
-            {
-                rule.ModelRunKey, rule.SegmentKey, rule.Predicate, rule.TreeDepth, rule.ConditionCount, rule.SegmentCustomerCount,
-                rule.MatchedCustomerCount, rule.TruePositiveCount, rule.MeasuredPrecision, rule.MeasuredCoverage, createdAt,
-            }, transaction);
-        }
-
-        transaction.Commit();
+        ArgumentNullException.ThrowIfNull(rules);
+        SegmentStore.ReplaceRules(warehouse, modelRunKey, rules.Select(r => new SegmentRuleRow(r.SegmentKey, r.Predicate, r.TreeDepth, r.ConditionCount,
+            r.SegmentCustomerCount, r.MatchedCustomerCount, r.TruePositiveCount, r.MeasuredPrecision, r.MeasuredCoverage)).ToList());
     }
 }

@@ -8,7 +8,7 @@ namespace Warehouse.Reports.Naming;
 /// the generated name of every segment of the run in GeneratedName, and in SegmentName too unless a user renamed the
 /// segment (IsRenamed = 1): a rename survives later runs because SegmentKey is persistent and renamed names are never
 /// overwritten. <see cref="Rename"/> is the user's side; in T-SQL the same is
-/// <c>UPDATE Segmentation.Segment SET SegmentName = N'…', IsRenamed = 1 WHERE SegmentKey = …</c>.
+/// <c>EXEC Segmentation.RenameSegment @SegmentKey = …, @SegmentName = N'…'</c>.
 /// </summary>
 public static class SegmentNaming
 {
@@ -53,26 +53,13 @@ public static class SegmentNaming
         return names;
     }
 
-    /// <summary>Sets a user's name for a segment; it then survives new runs. A null or blank name restores the generated one.</summary>
+    /// <summary>
+    /// Sets a user's name for a segment; it then survives new runs. A null or blank name restores the generated one.
+    /// Goes through Segmentation.RenameSegment on SQL Server (<see cref="SegmentStore.Rename"/>).
+    /// </summary>
     /// <exception cref="ArgumentException">The name is longer than 100 characters.</exception>
     /// <exception cref="InvalidOperationException">No segment has the key.</exception>
-    public static void Rename(IWarehouse warehouse, int segmentKey, string? name)
-    {
-        ArgumentNullException.ThrowIfNull(warehouse);
-        var trimmed = name?.Trim();
-        if (trimmed is { Length: > 100 })
-        {
-            throw new ArgumentException($"Segment name is {trimmed.Length} characters long; at most 100 fit Segmentation.Segment.SegmentName.", nameof(name));
-        }
-
-        var changed = string.IsNullOrEmpty(trimmed)
-            ? warehouse.Connection.Execute(warehouse.Sql("UPDATE Segmentation.Segment SET SegmentName = GeneratedName, IsRenamed = 0 WHERE SegmentKey = @segmentKey"), new { segmentKey })
-            : warehouse.Connection.Execute(warehouse.Sql("UPDATE Segmentation.Segment SET SegmentName = @trimmed, IsRenamed = 1 WHERE SegmentKey = @segmentKey"), new { trimmed, segmentKey });
-        if (changed == 0)
-        {
-            throw new InvalidOperationException($"No segment with SegmentKey {segmentKey} in Segmentation.Segment.");
-        }
-    }
+    public static void Rename(IWarehouse warehouse, int segmentKey, string? name) => SegmentStore.Rename(warehouse, segmentKey, name);
 
     /// <summary>A sentence on the strongest differences, e.g. "RecencyDays 12.3 (index 25); Frequency 14.1 (index 310)".</summary>
     private static string Describe(IEnumerable<(string Feature, double Z, double Mean, double Index)> figures)

@@ -11,7 +11,8 @@ namespace Warehouse.Data.Schema;
 /// <item>schemas and sequences (<c>IF NOT EXISTS</c>, so opening an existing file is safe);</item>
 /// <item>tables: columns with mapped types, NULL-ability, defaults (<c>NEXT VALUE FOR</c> becomes <c>nextval</c>),
 /// primary keys and unique constraints;</item>
-/// <item><c>sp_addextendedproperty 'Description'</c> on tables and columns becomes <c>COMMENT ON</c>;</item>
+/// <item><c>sp_addextendedproperty 'Description'</c> on tables, views and columns becomes <c>COMMENT ON</c> (a view's
+/// after the views); descriptions of procedures and types stay on SQL Server;</item>
 /// <item>views, token by token: <c>[name]</c> becomes <c>"name"</c>, <c>N'…'</c> becomes <c>'…'</c>, and data types inside
 /// the query are mapped (T-SQL <c>FLOAT</c> is DuckDB <c>DOUBLE</c>). The query itself must use the common subset.</item>
 /// </list>
@@ -40,6 +41,7 @@ public static class DuckDbSchemaTranslator
         statements.AddRange(state.TableStatements);
         statements.AddRange(state.Comments);
         statements.AddRange(OrderViews(state.Views));
+        statements.AddRange(state.ViewComments);
         return new DuckDbSchema(statements, state.Tables, state.Skipped);
     }
 
@@ -87,6 +89,7 @@ public static class DuckDbSchemaTranslator
         public List<string> TableStatements { get; } = [];
         public List<DuckDbTable> Tables { get; } = [];
         public List<string> Comments { get; } = [];
+        public List<string> ViewComments { get; } = [];
         public List<(string Name, string Sql, HashSet<string> References)> Views { get; } = [];
         public List<string> Skipped { get; } = [];
     }
@@ -126,7 +129,8 @@ public static class DuckDbSchemaTranslator
                         var comment = TranslateDescription(execute, where);
                         if (comment is not null)
                         {
-                            state.Comments.Add(comment);
+                            // A view's comment can only follow the view, and views are created after every table.
+                            (comment.Value.IsView ? state.ViewComments : state.Comments).Add(comment.Value.Sql);
                         }
 
                         break;
@@ -301,7 +305,7 @@ public static class DuckDbSchemaTranslator
         procedure.ProcedureReference?.ProcedureReference?.Name?.BaseIdentifier.Value
             .Equals("sp_addextendedproperty", StringComparison.OrdinalIgnoreCase) == true;
 
-    private static string? TranslateDescription(ExecuteStatement execute, string where)
+    private static (string Sql, bool IsView)? TranslateDescription(ExecuteStatement execute, string where)
     {
         var procedure = (ExecutableProcedureReference)execute.ExecuteSpecification.ExecutableEntity;
         var named = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -345,10 +349,10 @@ public static class DuckDbSchemaTranslator
 
         if (column is null || !string.Equals(level2Type, "COLUMN", StringComparison.OrdinalIgnoreCase))
         {
-            return $"COMMENT ON {kind} {Quote(schema)}.{Quote(objectName)} IS '{EscapeLiteral(text)}';";
+            return ($"COMMENT ON {kind} {Quote(schema)}.{Quote(objectName)} IS '{EscapeLiteral(text)}';", kind == "VIEW");
         }
 
-        return $"COMMENT ON COLUMN {Quote(schema)}.{Quote(objectName)}.{Quote(column)} IS '{EscapeLiteral(text)}';";
+        return ($"COMMENT ON COLUMN {Quote(schema)}.{Quote(objectName)}.{Quote(column)} IS '{EscapeLiteral(text)}';", kind == "VIEW");
     }
 
     private static (string Name, string Sql, HashSet<string> References) TranslateView(
