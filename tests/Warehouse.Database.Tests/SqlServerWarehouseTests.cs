@@ -194,6 +194,8 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
         {
             SqlServerLoadSession.FindSuccessfulLoadSql, SqlServerLoadSession.LineageCountsSql, SqlServerWarehouse.SchemaCheckSql,
             SqlServerSegmentation.RunSummarySql, Warehouse.Data.SegmentProfiles.Sql, CustomerIdentitySql.Cutoff, CustomerIdentitySql.Identities,
+            Warehouse.Data.SegmentStore.RenameSql, Warehouse.Data.SegmentStore.SucceededRunSql, Warehouse.Data.SegmentStore.RunSegmentsSql,
+            Warehouse.Data.SegmentStore.DeleteRulesSql, Warehouse.Data.SegmentStore.InsertRuleSql,
         };
         foreach (var target in StagingTarget.All)
         {
@@ -222,7 +224,8 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
             .Select(c => c.Name.Parts[^1]).ToHashSet(StringComparer.OrdinalIgnoreCase);
         Expect.None(visitor.Columns.Where(c => !columns.Contains(c)), "referenced columns exist in the model");
         // Values come in as parameters, never as literals built from input.
-        Assert.DoesNotContain(visitor.StringLiterals, s => !s.StartsWith("Integration.", StringComparison.Ordinal) && s is not "P");
+        Assert.DoesNotContain(visitor.StringLiterals, s => !s.StartsWith("Integration.", StringComparison.Ordinal) && !s.StartsWith("Segmentation.", StringComparison.Ordinal)
+            && !s.StartsWith("Reports.", StringComparison.Ordinal) && s is not ("P" or "V" or "succeeded"));
     }
 
     [Theory]

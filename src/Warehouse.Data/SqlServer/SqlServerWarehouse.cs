@@ -12,9 +12,13 @@ namespace Warehouse.Data.SqlServer;
 /// </summary>
 public sealed class SqlServerWarehouse : IWarehouse
 {
-    /// <summary>Checks that the database was deployed: the procedures the loads call exist.</summary>
+    /// <summary>
+    /// Checks that the database was deployed: an object of the warehouse is visible. OBJECT_ID sees only objects the
+    /// login has some permission on, so the check names one object per role (EtlLoader, SegmentationOperator,
+    /// SegmentReader); a login in any of them passes, a database without the warehouse schema does not.
+    /// </summary>
     public const string SchemaCheckSql =
-        "SELECT CASE WHEN OBJECT_ID(N'Integration.GetLineageKey', N'P') IS NOT NULL AND OBJECT_ID(N'Integration.MigrateStagedPurchaseData', N'P') IS NOT NULL THEN 1 ELSE 0 END";
+        "SELECT CASE WHEN OBJECT_ID(N'Integration.GetLineageKey', N'P') IS NOT NULL OR OBJECT_ID(N'Segmentation.RunConfiguration', N'P') IS NOT NULL OR OBJECT_ID(N'Reports.LatestModelRun', N'V') IS NOT NULL THEN 1 ELSE 0 END";
 
     private readonly SqlConnection _connection;
 
@@ -96,7 +100,7 @@ public sealed class SqlServerWarehouse : IWarehouse
             connection.Open();
             if (connection.ExecuteScalar<int>(SchemaCheckSql) != 1)
             {
-                throw new InvalidOperationException($"The database {location} has no warehouse schema: publish Warehouse.dacpac first (see README, SQL Server deployment).");
+                throw new InvalidOperationException($"The database {location} has no warehouse schema this login can see: publish Warehouse.dacpac first, and add the login to EtlLoader, SegmentationOperator or SegmentReader (see README, SQL Server deployment).");
             }
         }
         catch (SqlException e)
