@@ -1,5 +1,5 @@
 -- Segments explained as SQL: for each run and segment the predicate learned by a shallow surrogate decision tree
--- (run it as SELECT CustomerKey FROM Segmentation.CustomerFeature WHERE AsOfDateKey = AsOfDateKey AND (Predicate)),
+-- (run it as SELECT CustomerKey FROM Reports.CustomerFeature WHERE AsOfDateKey = AsOfDateKey AND (Predicate)),
 -- with the precision and coverage measured against the real assignment. IsLatest marks the latest run.
 CREATE VIEW [Reports].[SegmentExplanation]
 AS
