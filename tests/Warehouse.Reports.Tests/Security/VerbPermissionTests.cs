@@ -163,13 +163,16 @@ public sealed class VerbPermissionTests
         foreach (var target in StagingTarget.All)
         {
             // SqlBulkCopy reads the table's metadata (SELECT) and inserts.
-            foreach (var table in new[] { target.StagingTable, target.RejectTable })
+            foreach (var table in new[] { target.StagingTable, StagingTarget.RejectStagingTable })
             {
                 yield return Text($"INSERT INTO {StagingTarget.Bracket(table)} SELECT * FROM {StagingTarget.Bracket(table)}");
             }
 
             yield return Procedure(target.MigrateProcedure);
-            yield return Text(target.DeleteStagedSql);
+            foreach (var cleanup in target.FailedLoadCleanupSql)
+            {
+                yield return Text(cleanup);
+            }
         }
     }
 
