@@ -1,5 +1,6 @@
 using System.Data;
 using Warehouse.Data;
+using Warehouse.Data.Loading;
 using Warehouse.Data.SqlServer;
 using Warehouse.Reports.Explanation;
 using Warehouse.Reports.Naming;
@@ -160,10 +161,13 @@ public sealed class VerbPermissionTests
         yield return Procedure(SqlServerLoadSession.GetLineageKeyProcedure);
         yield return Text(SqlServerLoadSession.LineageCountsSql);
         yield return Procedure(SqlServerLoadSession.FailLineageProcedure);
+        // CRM loads resolve identities in the host from what the loader may read.
+        yield return Text(CustomerIdentitySql.Cutoff);
+        yield return Text(CustomerIdentitySql.Identities);
         foreach (var target in StagingTarget.All)
         {
             // SqlBulkCopy reads the table's metadata (SELECT) and inserts.
-            foreach (var table in new[] { target.StagingTable, StagingTarget.RejectStagingTable })
+            foreach (var table in new[] { target.StagingTable, target.ResolutionTable, StagingTarget.RejectStagingTable }.OfType<string>())
             {
                 yield return Text($"INSERT INTO {StagingTarget.Bracket(table)} SELECT * FROM {StagingTarget.Bracket(table)}");
             }
