@@ -11,11 +11,13 @@ public sealed record SentStatement(string Text, CommandType CommandType);
 
 /// <summary>
 /// The DuckDB warehouse behind a connection that records every command the host sends through it (Dapper and plain
-/// ADO.NET alike), so tests can check what a verb reads and writes.
+/// ADO.NET alike), so tests can check what a verb reads and writes. With <paramref name="refuse"/> it also plays a
+/// login's permissions: a command it names a reason for is not run and fails with UnauthorizedAccessException, as
+/// the host reports SQL Server's permission errors.
 /// </summary>
-public sealed class RecordingWarehouse(DuckDbWarehouse inner) : IWarehouse
+public sealed class RecordingWarehouse(DuckDbWarehouse inner, Func<SentStatement, string?>? refuse = null) : IWarehouse
 {
-    private readonly RecordingConnection _connection = new(inner.Connection);
+    private readonly RecordingConnection _connection = new(inner.Connection, refuse);
 
     public IReadOnlyList<SentStatement> Sent => _connection.Sent;
 
@@ -36,8 +38,10 @@ public sealed class RecordingWarehouse(DuckDbWarehouse inner) : IWarehouse
     {
     }
 
-    private sealed class RecordingConnection(DbConnection inner) : DbConnection
+    private sealed class RecordingConnection(DbConnection inner, Func<SentStatement, string?>? refuse) : DbConnection
     {
+        public Func<SentStatement, string?>? Refuse => refuse;
+
         public List<SentStatement> Sent { get; } = [];
 
         [AllowNull]
@@ -158,6 +162,15 @@ public sealed class RecordingWarehouse(DuckDbWarehouse inner) : IWarehouse
             base.Dispose(disposing);
         }
 
-        private void Record() => owner.Sent.Add(new SentStatement(inner.CommandText, inner.CommandType));
+        private void Record()
+        {
+            var sent = new SentStatement(inner.CommandText, inner.CommandType);
+            if (owner.Refuse?.Invoke(sent) is { } reason)
+            {
+                throw new UnauthorizedAccessException(reason);
+            }
+
+            owner.Sent.Add(sent);
+        }
     }
 }

@@ -190,3 +190,52 @@ public sealed class VerbPermissionTests
         Assert.True(list.Count == 0, $"{list.Count} violation(s) of '{rule}':\n  " + string.Join("\n  ", list));
     }
 }
+
+/// <summary>The verbs run as a login with only the README's roles would (permissions played by <see cref="RecordingWarehouse"/>).</summary>
+public sealed class RoleLimitedVerbTests
+{
+    private static readonly Lazy<RolePermissions> Permissions = new(RolePermissions.Load);
+
+    private static RecordingWarehouse As(SyntheticWarehouse data, params string[] roles) => new(data.Warehouse, sent =>
+        Permissions.Value.NeedsOf(sent).FirstOrDefault(n => !Permissions.Value.Meets(roles, n)) is { } need ? $"refused: {need}" : null);
+
+    private static long StoredRules(SyntheticWarehouse data) =>
+        Dapper.SqlMapper.QuerySingle<long>(data.Warehouse.Connection, "SELECT COUNT(*) FROM Segmentation.SegmentRule");
+
+    [Fact]
+    public void A_reader_gets_the_report_with_rules_learned_but_not_stored()
+    {
+        using var data = SyntheticWarehouse.Create(customersPerSegment: 30);
+        var folder = Directory.CreateTempSubdirectory("reader-report-");
+        try
+        {
+            var result = SegmentReport.Write(As(data, "SegmentReader"), folder.FullName);
+            var html = File.ReadAllText(result.Path);
+            Assert.Contains("learned for this report but not stored", html, StringComparison.Ordinal);
+            Assert.Equal(0, StoredRules(data));
+            var learned = SegmentExplainer.Learn(data.Warehouse, RunData.Load(data.Warehouse, SyntheticWarehouse.Configuration));
+            Assert.All(learned, r => Assert.Contains(System.Net.WebUtility.HtmlEncode(r.Predicate), html, StringComparison.Ordinal));
+
+            // With the operator role too the same report stores them, and the note is gone.
+            result = SegmentReport.Write(As(data, "SegmentReader", "SegmentationOperator"), folder.FullName);
+            Assert.Equal(3, StoredRules(data));
+            Assert.DoesNotContain("not stored", File.ReadAllText(result.Path), StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Rename_needs_the_operator_role_and_a_refused_rename_changes_nothing()
+    {
+        using var data = SyntheticWarehouse.Create(customersPerSegment: 30);
+        Assert.Throws<UnauthorizedAccessException>(() => SegmentNaming.Rename(As(data, "SegmentReader"), 1, "VIP"));
+        Assert.Throws<UnauthorizedAccessException>(() => SegmentExplainer.Explain(As(data, "SegmentReader"), SyntheticWarehouse.Configuration));
+        Assert.Equal(0, StoredRules(data));
+        Assert.Equal("Segment A", Dapper.SqlMapper.QuerySingle<string>(data.Warehouse.Connection, "SELECT SegmentName FROM Reports.Segment WHERE SegmentKey = 1"));
+        SegmentNaming.Rename(As(data, "SegmentationOperator"), 1, "VIP");
+        Assert.Equal("VIP", Dapper.SqlMapper.QuerySingle<string>(data.Warehouse.Connection, "SELECT SegmentName FROM Reports.Segment WHERE SegmentKey = 1"));
+    }
+}
