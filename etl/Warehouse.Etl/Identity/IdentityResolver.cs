@@ -8,8 +8,10 @@ namespace Warehouse.Etl.Identity;
 /// similarity (nickname-aware Monge–Elkan over Jaro–Winkler) combined with city similarity, compared only within
 /// blocks (two-letter city prefix × three-letter name-token prefix), above <see cref="IdentityResolverOptions.FuzzyThreshold"/>. A fuzzy link
 /// never joins customers with different e-mails, phones or birth dates, and a row that matches two CRM customers
-/// about equally well (namesakes) is left unlinked. Links are unions in a union–find that refuses to merge two different CRM ids or two
-/// existing customers, so a rule can never fuse customers the CRM keeps apart.
+/// about equally well (namesakes) is left unlinked. Links are unions in a union–find that never merges two existing
+/// customers (history is never re-keyed). Two CRM ids (a duplicate registration) are tied only under
+/// <see cref="IdentityResolverOptions.MergeCrmDuplicates"/>: by e-mail or phone with similar names and no conflicting
+/// birth dates, or by name + city with the same birth date and no conflicting phone.
 /// </summary>
 /// <remarks>
 /// <para>Determinism: rows are put in a canonical order by content before anything else, links are applied in a
@@ -30,11 +32,14 @@ public sealed class IdentityResolver
     /// <param name="options">Settings; <see cref="IdentityResolverOptions.Default"/> when null.</param>
     public IdentityResolver(IEnumerable<KnownCustomer>? known = null, IdentityResolverOptions? options = null)
     {
-        _known = (known ?? []).OrderBy(k => k.CustomerKey).ToArray();
+        _known = (known ?? []).OrderBy(k => k.CustomerKey).ThenBy(k => k.CrmCustomerId, StringComparer.Ordinal).ToArray();
         for (var i = 1; i < _known.Length; i++)
         {
-            if (_known[i].CustomerKey == _known[i - 1].CustomerKey)
-                throw new ArgumentException($"customer key {_known[i].CustomerKey} appears twice", nameof(known));
+            // A customer with several CRM ids (Integration.CustomerKeyMap) appears once per id; anything else is a caller error.
+            if (_known[i].CustomerKey == _known[i - 1].CustomerKey
+                && (_known[i].CrmCustomerId is null || _known[i - 1].CrmCustomerId is null
+                    || string.Equals(_known[i].CrmCustomerId, _known[i - 1].CrmCustomerId, StringComparison.Ordinal)))
+                throw new ArgumentException($"customer key {_known[i].CustomerKey} appears twice without two distinct CRM ids", nameof(known));
         }
         _options = options ?? IdentityResolverOptions.Default;
         if (_options.FuzzyThreshold is <= 0 or > 1)
@@ -80,7 +85,13 @@ public sealed class IdentityResolver
             nodes[_known.Length + c] = node;
         }
 
-        var sets = new DisjointSets(nodes);
+        var sets = new DisjointSets(nodes, _options);
+        // Several CRM ids of one known customer are one customer before any rule runs.
+        for (var i = 1; i < _known.Length; i++)
+        {
+            if (_known[i].CustomerKey == _known[i - 1].CustomerKey)
+                sets.ForceUnion(i - 1, i);
+        }
         var bestRule = new MatchRule[nodes.Length];
         var bestSimilarity = new double[nodes.Length];
 
@@ -113,7 +124,7 @@ public sealed class IdentityResolver
             foreach (var (_, a, b) in fuzzyEdges)
             {
                 if (!sets.Contradict(a, b))
-                    sets.TryUnion(a, b);
+                    sets.TryUnion(a, b, fuzzy: true);
             }
         }
 
@@ -220,16 +231,23 @@ public sealed class IdentityResolver
             foreach (var a in block)
             {
                 var na = nodes[a];
-                if (na.KnownKey is not null || sets.Crm(sets.Find(a)) is not null || sets.KnownKey(sets.Find(a)) is not null)
-                    continue; // only rows not tied to a CRM customer look for fuzzy partners
+                // Rows of known customers never look for partners (their key is settled); rows tied to a new CRM id look
+                // only when CRM duplicates may be merged.
+                var anchoredA = sets.Crm(sets.Find(a)) is not null;
+                if (na.KnownKey is not null || sets.KnownKey(sets.Find(a)) is not null || (anchoredA && !_options.MergeCrmDuplicates))
+                    continue;
                 foreach (var b in block)
                 {
                     if (a == b || sets.Find(a) == sets.Find(b))
                         continue;
+                    var nb = nodes[b];
+                    // A row tied to a CRM id looks only for other CRM ids (a duplicate registration), which need the same
+                    // known birth date on both rows; its pairs with rows without a CRM id are found from their side.
+                    if (anchoredA && (sets.Crm(sets.Find(b)) is null || na.BirthDate is null || nb.BirthDate is null))
+                        continue;
                     var pair = a < b ? (a, b) : (b, a);
                     if (!seen.Add(pair))
                         continue;
-                    var nb = nodes[b];
                     if (na.BirthDate is { } da && nb.BirthDate is { } db && da != db)
                         continue;
                     var city = JaroWinkler.Similarity(na.City, nb.City);
@@ -245,7 +263,8 @@ public sealed class IdentityResolver
         // left alone (namesakes in one city); linking it to either would be a guess.
         var ambiguous = new HashSet<int>();
         foreach (var byRow in edges.SelectMany(e => new[] { (Row: e.A, Other: e.B, e.Score), (Row: e.B, Other: e.A, e.Score) })
-                     .Where(x => nodes[x.Row].KnownKey is null && !sets.IsAnchored(sets.Find(x.Row)) && sets.IsAnchored(sets.Find(x.Other)))
+                     .Where(x => nodes[x.Row].KnownKey is null && sets.KnownKey(sets.Find(x.Row)) is null
+                                 && (_options.MergeCrmDuplicates || !sets.IsAnchored(sets.Find(x.Row))) && sets.IsAnchored(sets.Find(x.Other)))
                      .GroupBy(x => x.Row))
         {
             var best = byRow.GroupBy(x => sets.Find(x.Other)).Select(g => g.Max(x => x.Score)).OrderDescending().Take(2).ToArray();
@@ -273,10 +292,14 @@ public sealed class IdentityResolver
         private readonly string?[] _email;
         private readonly string?[] _phone;
         private readonly DateOnly?[] _birth;
+        private readonly string[][] _name;
+        private readonly IdentityResolverOptions _options;
 
-        public DisjointSets(Node[] nodes)
+        public DisjointSets(Node[] nodes, IdentityResolverOptions options)
         {
+            _options = options;
             _parent = Enumerable.Range(0, nodes.Length).ToArray();
+            _name = nodes.Select(n => n.Crm is null ? [] : n.Name).ToArray();
             _known = nodes.Select(n => n.KnownKey).ToArray();
             _crm = nodes.Select(n => n.Crm).ToArray();
             _email = nodes.Select(n => n.EmailKey).ToArray();
@@ -284,11 +307,17 @@ public sealed class IdentityResolver
             _birth = nodes.Select(n => n.BirthDate).ToArray();
         }
 
-        /// <summary>True when two sets hold different e-mails, phones or birth dates: a fuzzy link must not join them.</summary>
+        /// <summary>
+        /// True when two sets hold different e-mails, phones or birth dates: a fuzzy link must not join them. Two CRM
+        /// customers (a duplicate registration) may differ in e-mail (a new address) but must share the birth date.
+        /// </summary>
         public bool Contradict(int a, int b)
         {
             var ra = Find(a);
             var rb = Find(b);
+            if (_crm[ra] is not null && _crm[rb] is not null && _crm[ra] != _crm[rb])
+                return _birth[ra] is null || _birth[rb] is null || _birth[ra] != _birth[rb]
+                    || _phone[ra] is { } p1 && _phone[rb] is { } p2 && p1 != p2;
             return _email[ra] is { } ea && _email[rb] is { } eb && ea != eb
                 || _phone[ra] is { } pa && _phone[rb] is { } pb && pa != pb
                 || _birth[ra] is { } da && _birth[rb] is { } db && da != db;
@@ -310,7 +339,14 @@ public sealed class IdentityResolver
 
         public string? Crm(int root) => _crm[root];
 
-        public bool TryUnion(int a, int b)
+        /// <summary>
+        /// Joins the sets of <paramref name="a"/> and <paramref name="b"/> unless that would merge two known customers
+        /// (history is never re-keyed) or two CRM ids that may not be one person: merging CRM ids needs
+        /// <see cref="IdentityResolverOptions.MergeCrmDuplicates"/>, no conflicting birth dates and, for a deterministic
+        /// link, similar names (<see cref="IdentityResolverOptions.CrmDuplicateMinNameSimilarity"/>: a couple sharing one
+        /// e-mail or phone stays two customers).
+        /// </summary>
+        public bool TryUnion(int a, int b, bool fuzzy = false)
         {
             var ra = Find(a);
             var rb = Find(b);
@@ -319,7 +355,30 @@ public sealed class IdentityResolver
             if (_known[ra] is { } ka && _known[rb] is { } kb && ka != kb)
                 return false;
             if (_crm[ra] is { } ca && _crm[rb] is { } cb && ca != cb)
-                return false;
+            {
+                if (!_options.MergeCrmDuplicates)
+                    return false;
+                if (_birth[ra] is { } da && _birth[rb] is { } db && da != db)
+                    return false;
+                if (!fuzzy && _name[ra].Length > 0 && _name[rb].Length > 0
+                    && NameNormalizer.Similarity(_name[ra], _name[rb]) < _options.CrmDuplicateMinNameSimilarity)
+                    return false;
+            }
+            Link(ra, rb);
+            return true;
+        }
+
+        /// <summary>Joins two sets without any check (several CRM ids of one known customer).</summary>
+        public void ForceUnion(int a, int b)
+        {
+            var ra = Find(a);
+            var rb = Find(b);
+            if (ra != rb)
+                Link(ra, rb);
+        }
+
+        private void Link(int ra, int rb)
+        {
             // The smaller index becomes the root: roots do not depend on the order of unions within a run.
             var (root, child) = ra < rb ? (ra, rb) : (rb, ra);
             _parent[child] = root;
@@ -328,7 +387,8 @@ public sealed class IdentityResolver
             _email[root] ??= _email[child];
             _phone[root] ??= _phone[child];
             _birth[root] ??= _birth[child];
-            return true;
+            if (_name[root].Length == 0)
+                _name[root] = _name[child];
         }
     }
 

@@ -27,6 +27,17 @@ public sealed class IdentityResolverOptions
     /// <summary>Use the fuzzy name + city rule for rows the deterministic rules did not tie to a CRM customer. Default true.</summary>
     public bool MatchFuzzy { get; init; } = true;
 
+    /// <summary>
+    /// Tie two CRM ids to one customer (the same person registered twice): by the same e-mail or phone when the names are
+    /// similar (<see cref="CrmDuplicateMinNameSimilarity"/>) and the birth dates do not differ, or by the fuzzy name + city
+    /// rule when both rows carry the same birth date (the e-mail may differ: a new address). Never joins two customers
+    /// that both exist already. Default true; false gives the earlier behaviour (one customer per CRM id).
+    /// </summary>
+    public bool MergeCrmDuplicates { get; init; } = true;
+
+    /// <summary>Minimum name similarity for tying two CRM ids by the same e-mail or phone. Default 0.8 (a couple sharing an address scores about 0.5–0.7).</summary>
+    public double CrmDuplicateMinNameSimilarity { get; init; } = 0.8;
+
     /// <summary>A row whose two best fuzzy partners are different CRM customers within this score margin is not linked. Default 0.03.</summary>
     public double AmbiguityMargin { get; init; } = 0.03;
 

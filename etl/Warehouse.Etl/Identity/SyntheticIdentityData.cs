@@ -65,7 +65,11 @@ public static class SyntheticIdentityData
     /// <param name="people">Number of people (≥ 1).</param>
     /// <param name="seed">Random seed.</param>
     /// <param name="namesakeShare">Share of people who copy an earlier person's name and city (different birth date and contacts).</param>
-    public static Data Generate(int people, int seed, double namesakeShare = 0.05)
+    /// <param name="crmDuplicateShare">Share of people with a CRM row who registered a second time under another CRM id
+    /// (<c>D…</c>): same birth date and city, the name as given, in capitals, with a typo or a nickname, the same e-mail, a
+    /// sub-address or a new address, the phone in half the cases. These rows are appended after all others and drawn
+    /// from their own random stream, so the other rows do not depend on this share.</param>
+    public static Data Generate(int people, int seed, double namesakeShare = 0.05, double crmDuplicateShare = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(people, 1);
         var rng = new Random(seed);
@@ -100,10 +104,14 @@ public static class SyntheticIdentityData
             truth.Add(person);
         }
 
+        var withCrmRow = new List<Person>();
         foreach (var p in persons)
         {
             if (rng.NextDouble() < 0.85)
+            {
                 Add(new IdentityRecord("crm", p.CrmId, p.CrmId, p.Email, p.Phone, $"{p.Given} {p.FamilyName}", p.City, p.BirthDate), p.Id);
+                withCrmRow.Add(p);
+            }
             if (rng.NextDouble() < 0.6)
             {
                 Add(new IdentityRecord("loyalty", $"L{p.Id}", null,
@@ -124,6 +132,30 @@ public static class SyntheticIdentityData
                 var loggedIn = rng.NextDouble() < 0.6;
                 Add(new IdentityRecord("web", $"v{p.Id}", loggedIn ? p.CrmId : null, loggedIn ? null : Noisy(p.Email, rng)), p.Id);
             }
+        }
+
+        var dup = new Random(unchecked(seed * 7919 + 17));
+        foreach (var p in withCrmRow)
+        {
+            if (crmDuplicateShare <= 0 || dup.NextDouble() >= crmDuplicateShare)
+                continue;
+            var name = $"{p.Given} {p.FamilyName}";
+            name = dup.Next(4) switch
+            {
+                0 => name.ToUpperInvariant(),
+                1 => $"{p.Given} {Typo(p.FamilyName, dup)}",
+                2 when NicknamesOf.TryGetValue(p.Given, out var nicks) => $"{nicks[dup.Next(nicks.Length)]} {p.FamilyName}",
+                _ => name,
+            };
+            var at = p.Email.IndexOf('@', StringComparison.Ordinal);
+            var email = dup.Next(3) switch
+            {
+                0 => p.Email,
+                1 => p.Email[..at] + "+shop" + p.Email[at..],
+                _ => p.Email[..at] + ".new@example.net",
+            };
+            var crmId = "D" + p.CrmId[1..];
+            Add(new IdentityRecord("crm", crmId, crmId, email, dup.NextDouble() < 0.5 ? p.Phone : null, name, p.City, p.BirthDate), p.Id);
         }
         return new Data(rows, truth, persons);
     }

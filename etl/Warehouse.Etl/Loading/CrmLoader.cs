@@ -69,7 +69,7 @@ public static class CrmLoader
         {
             var migration = CustomerMigration.Run(duckDb, SourceSystem, IdentityMatching.Create(identity));
             return new MigrationOutcome(0, migration.LastUpdate,
-                $"{migration.NewCustomers:N0} new customers, {migration.NewVersions:N0} new versions (changed attributes), {migration.Unchanged:N0} unchanged, {migration.SkippedByCutoff:N0} not newer than the cutoff");
+                $"{migration.NewCustomers:N0} new customers, {migration.MergedIds:N0} duplicate CRM ids tied to another id's customer, {migration.NewVersions:N0} new versions (changed attributes), {migration.Unchanged:N0} unchanged, {migration.SkippedByCutoff:N0} not newer than the cutoff");
         });
         return LoadResult.From(SourceSystem, sourceName, session.LineageKey, counts, clock.Elapsed);
     }

@@ -5,7 +5,8 @@ namespace Warehouse.Etl.Loading;
 
 /// <summary>
 /// Plugs <see cref="IdentityResolver"/> (deterministic CRM id, e-mail, phone rules, then fuzzy name + city) into the
-/// CRM migration: the current customers are the known identities, the incoming CRM rows the records to resolve.
+/// CRM migration: the current customers (once per CRM id they have) are the known identities, the incoming CRM rows the
+/// records to resolve. Several new CRM ids tied to one person come back as one new-customer group.
 /// </summary>
 public static class IdentityMatching
 {
@@ -21,7 +22,8 @@ public static class IdentityMatching
         {
             CrmCustomerId = incoming[index].CrmCustomerId,
             CustomerKey = m.IsNewCustomer ? null : m.CustomerKey,
-            MatchRule = m.IsNewCustomer ? "crm-id" : m.Rule switch
+            NewCustomerGroup = m.IsNewCustomer ? m.CustomerKey - firstNew : null,
+            MatchRule = m.Rule switch
             {
                 MatchRule.Email => "email",
                 MatchRule.Phone => "phone",

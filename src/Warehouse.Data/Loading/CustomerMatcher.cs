@@ -11,9 +11,9 @@ namespace Warehouse.Data.Loading;
 /// <param name="BirthDate">Date of birth.</param>
 public sealed record IncomingCustomer(string CrmCustomerId, string? FullName, string? Email, string? Phone, string? City, DateOnly? BirthDate);
 
-/// <summary>The current version of a known customer.</summary>
+/// <summary>The current version of a known customer, once per CRM id it has (Integration.CustomerKeyMap).</summary>
 /// <param name="CustomerKey">Durable key.</param>
-/// <param name="CrmCustomerId">CRM id.</param>
+/// <param name="CrmCustomerId">One of its CRM ids.</param>
 /// <param name="Email">E-mail.</param>
 /// <param name="Phone">Phone.</param>
 /// <param name="FullName">Full name.</param>
@@ -30,8 +30,15 @@ public sealed class CustomerMatch
     /// <summary>The known customer it is, or null for a new customer.</summary>
     public int? CustomerKey { get; set; }
 
-    /// <summary>Rule that linked it: crm-id, email, phone, fuzzy-name-city (crm-id for a new customer).</summary>
+    /// <summary>Rule that linked it: crm-id, email, phone, fuzzy-name-city (crm-id for a new customer on its own).</summary>
     public string MatchRule { get; set; } = "crm-id";
+
+    /// <summary>
+    /// For a new customer (<see cref="CustomerKey"/> null): rows with the same group become one new customer (a CRM
+    /// duplicate within the load); groups are numbered 0, 1, … and new keys are handed out in group order. Null on a
+    /// new row means a customer of its own.
+    /// </summary>
+    public int? NewCustomerGroup { get; set; }
 }
 
 /// <summary>Appender map of <see cref="CustomerMatch"/> (temporary match table).</summary>
@@ -43,11 +50,13 @@ public sealed class CustomerMatchMap : DuckDBAppenderMap<CustomerMatch>
         Map(m => m.CrmCustomerId);
         Map(m => m.CustomerKey);
         Map(m => m.MatchRule);
+        Map(m => m.NewCustomerGroup);
     }
 }
 
 /// <summary>
 /// Identity resolution plugged into <see cref="CustomerMigration"/>: given the incoming CRM rows and the current
-/// customers, says which known customer each row is (or that it is new). Must be deterministic.
+/// customers (one entry per CRM id of a customer), says which known customer each row is, or which new customer
+/// (<see cref="CustomerMatch.NewCustomerGroup"/>). Must be deterministic.
 /// </summary>
 public delegate IReadOnlyList<CustomerMatch> CustomerMatcher(IReadOnlyList<IncomingCustomer> incoming, IReadOnlyList<CurrentCustomer> current);

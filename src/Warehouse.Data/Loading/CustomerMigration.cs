@@ -1,13 +1,19 @@
 namespace Warehouse.Data.Loading;
 
 /// <summary>
-/// Moves staged CRM customers into <c>Dimension.Customer</c> with type 2 history and deterministic identity rules:
+/// Moves staged CRM customers into <c>Dimension.Customer</c> with type 2 history and identity rules, and records every
+/// CRM id in the source-key map <c>Integration.CustomerKeyMap</c>:
 /// <list type="number">
-/// <item>crm-id: a current customer with the same CrmCustomerId (customers first seen in purchases carry it too);</item>
-/// <item>email: else a current customer without a CRM id with the same normalised e-mail;</item>
-/// <item>phone: else a current customer without a CRM id with the same E.164 phone;</item>
-/// <item>otherwise a new customer (keys handed out in CrmCustomerId order, so the same input gives the same keys).</item>
+/// <item>crm-id: a customer the CRM id is mapped to (customers first seen in purchases carry it too);</item>
+/// <item>with a <see cref="CustomerMatcher"/> (the host's identity resolver): e-mail, phone, fuzzy name + city, also
+/// between two CRM ids (a duplicate registration), which then share one customer; without one, built-in SQL rules:
+/// e-mail, then phone, against current customers without a CRM id;</item>
+/// <item>otherwise a new customer (keys handed out in group / CRM id order, so the same input gives the same keys).</item>
 /// </list>
+/// A customer's attributes come from its primary CRM id (the one in <c>Dimension.Customer.CrmCustomerId</c>: for a new
+/// customer the row with the earliest signup date, then the lowest id); rows of its other CRM ids only add map rows.
+/// Merging happens at first sight only: an id is mapped once and never re-keyed, and two customers that both exist
+/// already are never merged, so no fact is ever moved to another key.
 /// Incremental: rows whose source update time is not after the source's cutoff are skipped (they were applied
 /// before). A matched customer whose attributes differ gets a new version (the current one is closed at the load
 /// time); an unchanged one gets none. Within one file the latest row per CRM id wins (update time, then line).
@@ -19,10 +25,11 @@ public static class CustomerMigration
     /// <summary>What the migration did.</summary>
     /// <param name="NewCustomers">Customers created.</param>
     /// <param name="NewVersions">New versions of known customers (changed attributes).</param>
-    /// <param name="Unchanged">Rows that matched a customer with the same attributes.</param>
+    /// <param name="Unchanged">Rows that matched a customer with the same attributes (or an id already mapped to a customer whose primary id is another).</param>
     /// <param name="SkippedByCutoff">Rows not newer than the cutoff.</param>
     /// <param name="LastUpdate">Latest source update time in the load.</param>
-    public sealed record Result(long NewCustomers, long NewVersions, long Unchanged, long SkippedByCutoff, DateTime? LastUpdate);
+    /// <param name="MergedIds">CRM ids seen for the first time and tied to a customer whose primary CRM id is another one (duplicates merged).</param>
+    public sealed record Result(long NewCustomers, long NewVersions, long Unchanged, long SkippedByCutoff, DateTime? LastUpdate, long MergedIds = 0);
 
     /// <summary>Runs the migration of the session's staged customers.</summary>
     /// <param name="session">The load.</param>
@@ -33,6 +40,8 @@ public static class CustomerMigration
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
         DimensionMaintenance.EnsureUnknownMembers(session);
+        var now = session.Scalar<DateTime>("SELECT CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP)");
+        CustomerKeyMap.Backfill(session, now);
         var cutoff = session.Scalar<DateTime?>("SELECT max(\"CutoffTime\") FROM \"Integration\".\"EtlCutoff\" WHERE \"SourceSystem\" = @cutoffSystem", new { cutoffSystem });
         var staged = session.Scalar<long>($"SELECT count(*) FROM \"Integration\".\"Customer_Staging\" WHERE \"LineageKey\" = {k}");
         var lastUpdate = session.Scalar<DateTime?>($"SELECT max(\"SourceUpdatedAt\") FROM \"Integration\".\"Customer_Staging\" WHERE \"LineageKey\" = {k}");
@@ -48,30 +57,29 @@ public static class CustomerMigration
             """, new { cutoff });
         var incoming = session.Scalar<long>($"SELECT count(*) FROM customer_incoming_{k}");
 
-        // Identity: crm-id, then e-mail, then phone, against current versions (or the plugged-in resolver).
+        // Identity: the plugged-in resolver, or crm-id (through the map), then e-mail, then phone against current versions.
         if (matcher is not null)
         {
             Match(session, matcher);
         }
         else
         {
-        session.Execute($"""
-            CREATE TEMP TABLE customer_match_{k} AS
-            SELECT i."CrmCustomerId",
-                   COALESCE(byId."CustomerKey", byEmail."CustomerKey", byPhone."CustomerKey") AS "CustomerKey",
-                   CASE WHEN byId."CustomerKey" IS NOT NULL THEN 'crm-id' WHEN byEmail."CustomerKey" IS NOT NULL THEN 'email'
-                        WHEN byPhone."CustomerKey" IS NOT NULL THEN 'phone' ELSE 'crm-id' END AS "MatchRule"
-            FROM customer_incoming_{k} AS i
-            LEFT JOIN (SELECT "CrmCustomerId", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
-                       WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CrmCustomerId" IS NOT NULL GROUP BY 1) AS byId
-                   ON byId."CrmCustomerId" = i."CrmCustomerId"
-            LEFT JOIN (SELECT "Email", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
-                       WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CrmCustomerId" IS NULL AND "Email" IS NOT NULL AND "CustomerKey" <> 0 GROUP BY 1) AS byEmail
-                   ON byEmail."Email" = i."Email"
-            LEFT JOIN (SELECT "Phone", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
-                       WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CrmCustomerId" IS NULL AND "Phone" IS NOT NULL AND "CustomerKey" <> 0 GROUP BY 1) AS byPhone
-                   ON byPhone."Phone" = i."Phone"
-            """);
+            session.Execute($"""
+                CREATE TEMP TABLE customer_match_{k} AS
+                SELECT i."CrmCustomerId",
+                       COALESCE(byId."CustomerKey", byEmail."CustomerKey", byPhone."CustomerKey") AS "CustomerKey",
+                       CASE WHEN byId."CustomerKey" IS NOT NULL THEN 'crm-id' WHEN byEmail."CustomerKey" IS NOT NULL THEN 'email'
+                            WHEN byPhone."CustomerKey" IS NOT NULL THEN 'phone' ELSE 'crm-id' END AS "MatchRule",
+                       CAST(NULL AS INTEGER) AS "NewCustomerGroup"
+                FROM customer_incoming_{k} AS i
+                LEFT JOIN {CustomerKeyMap.ByCrmId} AS byId ON byId."CrmCustomerId" = i."CrmCustomerId"
+                LEFT JOIN (SELECT "Email", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
+                           WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CrmCustomerId" IS NULL AND "Email" IS NOT NULL AND "CustomerKey" <> 0 GROUP BY 1) AS byEmail
+                       ON byEmail."Email" = i."Email"
+                LEFT JOIN (SELECT "Phone", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
+                           WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CrmCustomerId" IS NULL AND "Phone" IS NOT NULL AND "CustomerKey" <> 0 GROUP BY 1) AS byPhone
+                       ON byPhone."Phone" = i."Phone"
+                """);
         }
 
         // Geography and calendar for what the new versions reference (birth dates feed the age feature).
@@ -89,19 +97,18 @@ public static class CustomerMigration
             DimensionMaintenance.EnsureDates(session, DateOnly.FromDateTime(first), DateOnly.FromDateTime(last));
         }
 
-        var now = session.Scalar<DateTime>("SELECT CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP)");
-
-        // Changed: matched customers whose current attributes differ (one incoming row per customer: lowest CRM id).
+        // Changed: matched customers whose current attributes differ from the row of their primary CRM id (case-insensitive;
+        // a customer without a CRM id takes its lowest incoming id). Rows of a customer's other CRM ids change nothing.
         session.Execute($"""
             CREATE TEMP TABLE customer_changed_{k} AS
             SELECT * EXCLUDE (rn) FROM (
-                SELECT c."CustomerKey", c."WebVisitorId", c."SocialHandle", m."MatchRule", i."CrmCustomerId",
+                SELECT c."CustomerKey", c."WebVisitorId", c."SocialHandle", m."MatchRule", i."CrmCustomerId", COALESCE(c."CrmCustomerId", i."CrmCustomerId") AS "PrimaryId",
                        row_number() OVER (PARTITION BY c."CustomerKey" ORDER BY i."CrmCustomerId") AS rn
                 FROM "Dimension"."Customer" AS c
                 JOIN customer_match_{k} AS m ON m."CustomerKey" = c."CustomerKey"
                 JOIN customer_incoming_{k} AS i ON i."CrmCustomerId" = m."CrmCustomerId"
-                WHERE c."ValidTo" = TIMESTAMP '9999-12-31'
-                  AND (c."CrmCustomerId" IS DISTINCT FROM i."CrmCustomerId" OR c."FullName" IS DISTINCT FROM i."FullName" OR c."Email" IS DISTINCT FROM i."Email"
+                WHERE c."ValidTo" = TIMESTAMP '9999-12-31' AND (c."CrmCustomerId" IS NULL OR upper(c."CrmCustomerId") = upper(i."CrmCustomerId"))
+                  AND (c."FullName" IS DISTINCT FROM i."FullName" OR c."Email" IS DISTINCT FROM i."Email"
                        OR c."Phone" IS DISTINCT FROM i."Phone" OR c."BirthDate" IS DISTINCT FROM i."BirthDate" OR c."Gender" IS DISTINCT FROM i."Gender"
                        OR c."City" IS DISTINCT FROM i."City" OR c."Country" IS DISTINCT FROM i."Country" OR c."SignupDate" IS DISTINCT FROM i."SignupDate"
                        OR c."ConsentMarketing" IS DISTINCT FROM i."ConsentMarketing" OR c."ConsentProfiling" IS DISTINCT FROM i."ConsentProfiling"))
@@ -115,7 +122,7 @@ public static class CustomerMigration
         session.Execute($"""
             INSERT INTO "Dimension"."Customer" ("CustomerKey", "ValidFrom", "ValidTo", "CrmCustomerId", "WebVisitorId", "SocialHandle", {Attributes},
                 "GeographyKey", "MatchRule", "SourceUpdatedAt", "LineageKey")
-            SELECT x."CustomerKey", @now, TIMESTAMP '9999-12-31', i."CrmCustomerId", x."WebVisitorId", x."SocialHandle",
+            SELECT x."CustomerKey", @now, TIMESTAMP '9999-12-31', x."PrimaryId", x."WebVisitorId", x."SocialHandle",
                    i."FullName", i."Email", i."Phone", i."BirthDate", i."Gender", i."City", i."Country", i."SignupDate", i."ConsentMarketing", i."ConsentProfiling",
                    COALESCE(g."GeographyKey", 0), x."MatchRule", i."SourceUpdatedAt", {k}
             FROM customer_changed_{k} AS x
@@ -123,11 +130,24 @@ public static class CustomerMigration
             LEFT JOIN "Dimension"."Geography" AS g ON g."Country" = i."Country" AND g."City" = COALESCE(i."City", '')
             """, new { now });
 
-        // New customers: deterministic keys in CRM id order.
-        var fresh = session.Scalar<long>($"SELECT count(*) FROM customer_match_{k} WHERE \"CustomerKey\" IS NULL");
+        // New customers: one per group (a lone row is a group of its own), keys in group order, then CRM id order;
+        // the primary row (earliest signup, then lowest CRM id) gives the attributes.
+        session.Execute($"""
+            CREATE TEMP TABLE customer_new_{k} AS
+            SELECT m."CrmCustomerId", m."MatchRule",
+                   CAST(dense_rank() OVER (ORDER BY COALESCE(m."NewCustomerGroup", -1), CASE WHEN m."NewCustomerGroup" IS NULL THEN m."CrmCustomerId" END) - 1 AS INTEGER) AS "Ordinal",
+                   row_number() OVER (PARTITION BY COALESCE(CAST(m."NewCustomerGroup" AS VARCHAR), 'id:' || m."CrmCustomerId")
+                                      ORDER BY i."SignupDate" NULLS LAST, m."CrmCustomerId") = 1 AS "IsPrimary"
+            FROM customer_match_{k} AS m
+            JOIN customer_incoming_{k} AS i ON i."CrmCustomerId" = m."CrmCustomerId"
+            WHERE m."CustomerKey" IS NULL
+            """);
+        var fresh = session.Scalar<long>($"SELECT count(*) FROM customer_new_{k} WHERE \"IsPrimary\"");
+        var freshRows = session.Scalar<long>($"SELECT count(*) FROM customer_new_{k}");
+        var baseKey = 0L;
         if (fresh > 0)
         {
-            var baseKey = session.Scalar<long>("SELECT nextval('Sequences.CustomerKey')");
+            baseKey = session.Scalar<long>("SELECT nextval('Sequences.CustomerKey')");
             if (fresh > 1)
             {
                 session.Scalar<long>($"SELECT max(nextval('Sequences.CustomerKey')) FROM range({fresh - 1})");
@@ -135,23 +155,42 @@ public static class CustomerMigration
 
             session.Execute($"""
                 INSERT INTO "Dimension"."Customer" ("CustomerKey", "ValidFrom", "ValidTo", "CrmCustomerId", {Attributes}, "GeographyKey", "MatchRule", "SourceUpdatedAt", "LineageKey")
-                SELECT CAST(@baseKey + row_number() OVER (ORDER BY i."CrmCustomerId") - 1 AS INTEGER), @now, TIMESTAMP '9999-12-31', i."CrmCustomerId",
+                SELECT CAST(@baseKey + n."Ordinal" AS INTEGER), @now, TIMESTAMP '9999-12-31', i."CrmCustomerId",
                        i."FullName", i."Email", i."Phone", i."BirthDate", i."Gender", i."City", i."Country", i."SignupDate", i."ConsentMarketing", i."ConsentProfiling",
-                       COALESCE(g."GeographyKey", 0), 'crm-id', i."SourceUpdatedAt", {k}
-                FROM customer_incoming_{k} AS i
-                JOIN customer_match_{k} AS m ON m."CrmCustomerId" = i."CrmCustomerId" AND m."CustomerKey" IS NULL
+                       COALESCE(g."GeographyKey", 0), n."MatchRule", i."SourceUpdatedAt", {k}
+                FROM customer_new_{k} AS n
+                JOIN customer_incoming_{k} AS i ON i."CrmCustomerId" = n."CrmCustomerId"
                 LEFT JOIN "Dimension"."Geography" AS g ON g."Country" = i."Country" AND g."City" = COALESCE(i."City", '')
+                WHERE n."IsPrimary"
                 """, new { baseKey, now });
         }
 
+        // The source-key map: every CRM id of the load not mapped yet, with the rule that tied it (crm-id for a primary id).
+        session.Execute($"""
+            INSERT INTO "Integration"."CustomerKeyMap" ("CrmCustomerId", "CustomerKey", "MatchRule", "MappedAt", "LineageKey")
+            SELECT m."CrmCustomerId", COALESCE(m."CustomerKey", CAST(@baseKey + n."Ordinal" AS INTEGER)),
+                   CASE WHEN n."IsPrimary" THEN 'crm-id' ELSE m."MatchRule" END, @now, {k}
+            FROM customer_match_{k} AS m
+            LEFT JOIN customer_new_{k} AS n ON n."CrmCustomerId" = m."CrmCustomerId"
+            WHERE NOT EXISTS (SELECT 1 FROM "Integration"."CustomerKeyMap" AS x WHERE x."CrmCustomerId" = m."CrmCustomerId")
+            """, new { baseKey, now });
+        var merged = session.Query<(long All, long IntoExisting)>($"""
+            SELECT count(*), count(*) FILTER (WHERE m."CustomerKey" IS NOT NULL)
+            FROM "Integration"."CustomerKeyMap" AS x
+            JOIN customer_match_{k} AS m ON m."CrmCustomerId" = x."CrmCustomerId"
+            WHERE x."LineageKey" = {k}
+              AND NOT EXISTS (SELECT 1 FROM "Dimension"."Customer" AS c
+                              WHERE c."CustomerKey" = x."CustomerKey" AND c."ValidTo" = TIMESTAMP '9999-12-31' AND upper(c."CrmCustomerId") = upper(x."CrmCustomerId"))
+            """)[0];
+
         session.Checkpoint("customers");
-        foreach (var table in new[] { "customer_changed", "customer_match", "customer_incoming" })
+        foreach (var table in new[] { "customer_new", "customer_changed", "customer_match", "customer_incoming" })
         {
             session.Execute($"DROP TABLE {table}_{k}");
         }
 
         session.Execute($"DELETE FROM \"Integration\".\"Customer_Staging\" WHERE \"LineageKey\" = {k}");
-        return new Result(fresh, changed, incoming - fresh - changed, staged - incoming, lastUpdate);
+        return new Result(fresh, changed, incoming - freshRows - changed - merged.IntoExisting, staged - incoming, lastUpdate, merged.All);
     }
 
     private static void Match(DuckDbLoadSession session, CustomerMatcher matcher)
@@ -161,14 +200,17 @@ public static class CustomerMigration
                 $"SELECT \"CrmCustomerId\", \"FullName\", \"Email\", \"Phone\", \"City\", CAST(\"BirthDate\" AS TIMESTAMP) FROM customer_incoming_{k} ORDER BY 1")
             .Select(r => new IncomingCustomer(r.CrmCustomerId, r.FullName, r.Email, r.Phone, r.City, r.BirthDate is { } b ? DateOnly.FromDateTime(b) : null))
             .ToList();
-        var current = session.Query<(int CustomerKey, string? CrmCustomerId, string? Email, string? Phone, string? FullName, string? City, DateTime? BirthDate)>("""
-                SELECT "CustomerKey", "CrmCustomerId", "Email", "Phone", "FullName", "City", CAST("BirthDate" AS TIMESTAMP)
-                FROM "Dimension"."Customer" WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CustomerKey" <> 0 ORDER BY 1
+        // Known customers once per CRM id they have (the map), with the attributes of their current version.
+        var current = session.Query<(int CustomerKey, string? CrmCustomerId, string? Email, string? Phone, string? FullName, string? City, DateTime? BirthDate)>($"""
+                SELECT c."CustomerKey", COALESCE(ids."CrmCustomerId", c."CrmCustomerId"), c."Email", c."Phone", c."FullName", c."City", CAST(c."BirthDate" AS TIMESTAMP)
+                FROM "Dimension"."Customer" AS c
+                LEFT JOIN {CustomerKeyMap.ByCrmId} AS ids ON ids."CustomerKey" = c."CustomerKey"
+                WHERE c."ValidTo" = TIMESTAMP '9999-12-31' AND c."CustomerKey" <> 0 ORDER BY 1, 2
                 """)
             .Select(r => new CurrentCustomer(r.CustomerKey, r.CrmCustomerId, r.Email, r.Phone, r.FullName, r.City, r.BirthDate is { } b ? DateOnly.FromDateTime(b) : null))
             .ToList();
         var matches = matcher(incoming, current);
-        session.Execute($"CREATE TEMP TABLE customer_match_{k} (\"CrmCustomerId\" VARCHAR NOT NULL, \"CustomerKey\" INTEGER, \"MatchRule\" VARCHAR NOT NULL)");
+        session.Execute($"CREATE TEMP TABLE customer_match_{k} (\"CrmCustomerId\" VARCHAR NOT NULL, \"CustomerKey\" INTEGER, \"MatchRule\" VARCHAR NOT NULL, \"NewCustomerGroup\" INTEGER)");
         session.AppendTemporary<CustomerMatch, CustomerMatchMap>($"customer_match_{k}", matches);
     }
 }

@@ -76,10 +76,7 @@ public static class DemographicsMigration
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
         DimensionMaintenance.EnsureUnknownMembers(session);
-        const string CurrentById = """
-            (SELECT "CrmCustomerId", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
-             WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CrmCustomerId" IS NOT NULL GROUP BY 1)
-            """;
+        const string CurrentById = CustomerKeyMap.ByCrmId;
         var unknown = session.Execute($"""
             INSERT INTO "Integration"."RejectedCustomer" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
             SELECT s."LineageKey", s."SourceName", s."SourceLineNumber", 'crm_customer_id', 'unknown customer: no customer with this CRM id (load the CRM file first)',

@@ -75,8 +75,7 @@ public static class InteractionMigration
                          arg_min("EmailHash", "StartTime") FILTER (WHERE "EmailHash" IS NOT NULL) AS "EmailHash"
                   FROM "Integration"."WebSession_Staging" WHERE "LineageKey" = {k}
                   GROUP BY "SessionId", "WebVisitorId") AS s
-            LEFT JOIN (SELECT "CrmCustomerId", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
-                       WHERE {Current} AND "CrmCustomerId" IS NOT NULL GROUP BY 1) AS byId ON byId."CrmCustomerId" = s."CrmCustomerId"
+            LEFT JOIN {CustomerKeyMap.ByCrmId} AS byId ON byId."CrmCustomerId" = s."CrmCustomerId"
             LEFT JOIN (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
                        WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1) AS byEmail ON byEmail."EmailHash" = s."EmailHash"
             """);

@@ -98,10 +98,7 @@ public static class PurchaseMigration
             FROM {staging} AS s
             LEFT JOIN "Dimension"."Product" AS p ON p."StockCode" = s."StockCode"
             LEFT JOIN "Dimension"."Geography" AS g ON g."Country" = s."Country" AND g."City" = ''
-            LEFT JOIN (SELECT "CrmCustomerId", min("CustomerKey") AS "CustomerKey"
-                       FROM "Dimension"."Customer"
-                       WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CrmCustomerId" IS NOT NULL
-                       GROUP BY "CrmCustomerId") AS c ON c."CrmCustomerId" = s."CrmCustomerId"
+            LEFT JOIN {CustomerKeyMap.ByCrmId} AS c ON c."CrmCustomerId" = s."CrmCustomerId"
             """);
         // The staged and grouped rows are not needed any more: free their memory before the fact insert.
         session.Execute($"DROP TABLE {staging}");
@@ -144,7 +141,7 @@ public static class PurchaseMigration
             SELECT n.* FROM (SELECT s."CrmCustomerId", min(s."InvoiceDateTime") AS "FirstSeen", arg_max(s."Country", s."InvoiceDateTime") AS "Country"
                              FROM {staging} AS s
                              GROUP BY s."CrmCustomerId") AS n
-            WHERE NOT EXISTS (SELECT 1 FROM "Dimension"."Customer" AS c WHERE c."CrmCustomerId" = n."CrmCustomerId" AND c."ValidTo" = TIMESTAMP '9999-12-31')
+            WHERE NOT EXISTS (SELECT 1 FROM {CustomerKeyMap.ByCrmId} AS c WHERE c."CrmCustomerId" = n."CrmCustomerId")
             """);
         var count = session.Scalar<long>($"SELECT count(*) FROM purchase_customers_{k}");
         long inserted = 0;
@@ -162,6 +159,13 @@ public static class PurchaseMigration
                        n."CrmCustomerId", n."Country", COALESCE(g."GeographyKey", 0), 'crm-id', @LineageKey
                 FROM purchase_customers_{k} AS n
                 LEFT JOIN "Dimension"."Geography" AS g ON g."Country" = n."Country" AND g."City" = ''
+                """, new { first, session.LineageKey });
+            // The id is the new customer's own (primary) id in the source-key map.
+            session.Execute($"""
+                INSERT INTO "Integration"."CustomerKeyMap" ("CrmCustomerId", "CustomerKey", "MatchRule", "MappedAt", "LineageKey")
+                SELECT n."CrmCustomerId", CAST(@first + row_number() OVER (ORDER BY n."CrmCustomerId") - 1 AS INTEGER), 'crm-id',
+                       CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP), @LineageKey
+                FROM purchase_customers_{k} AS n
                 """, new { first, session.LineageKey });
         }
 

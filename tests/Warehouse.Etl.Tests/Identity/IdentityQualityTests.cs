@@ -51,6 +51,35 @@ public sealed class IdentityQualityTests(ITestOutputHelper output)
         Assert.True(q.Recall >= 0.78, $"recall {q.Recall:0.0000}");
     }
 
+    /// <summary>CRM-only pairwise quality: pairs of CRM rows of the same person (the planted duplicates).</summary>
+    private static MatchQuality CrmPairs(SyntheticIdentityData.Data data, IReadOnlyList<IdentityMatch> m)
+    {
+        var crm = Enumerable.Range(0, data.Rows.Count).Where(i => data.Rows[i].SourceName == "crm").ToList();
+        return MatchQuality.Pairwise(crm.Select(i => m[i].CustomerKey).ToList(), crm.Select(i => data.PersonOfRow[i]).ToList());
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Crm_duplicates_are_merged_without_losing_precision(int seed)
+    {
+        var data = SyntheticIdentityData.Generate(2000, seed, crmDuplicateShare: 0.05);
+        var before = new IdentityResolver(options: new IdentityResolverOptions { MergeCrmDuplicates = false }).Resolve(data.Rows, 1);
+        var after = new IdentityResolver().Resolve(data.Rows, 1);
+        var (qb, qa) = (MatchQuality.Pairwise(Keys(before), data.PersonOfRow), MatchQuality.Pairwise(Keys(after), data.PersonOfRow));
+        var (cb, ca) = (CrmPairs(data, before), CrmPairs(data, after));
+        var rules = after.Where(x => x.Record.CrmCustomerId?.StartsWith('D') == true).GroupBy(x => x.Rule).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
+        output.WriteLine($"seed {seed}: rows {data.Rows.Count}, CRM duplicate pairs {cb.TruePairs}");
+        output.WriteLine($"  all rows  before: precision {qb.Precision:0.0000} recall {qb.Recall:0.0000}; after: precision {qa.Precision:0.0000} recall {qa.Recall:0.0000}");
+        output.WriteLine($"  CRM pairs before: precision {cb.Precision:0.0000} recall {cb.Recall:0.0000} (predicted {cb.PredictedPairs}); after: precision {ca.Precision:0.0000} recall {ca.Recall:0.0000} (predicted {ca.PredictedPairs}, correct {ca.CorrectPairs})");
+        output.WriteLine($"  duplicate rows by rule: {string.Join(", ", rules)}");
+        Assert.True(cb.TruePairs > 50);
+        Assert.Equal(0L, cb.PredictedPairs);
+        Assert.True(ca.Recall >= 0.9, $"CRM duplicate recall {ca.Recall:0.0000}");
+        Assert.True(ca.Precision >= 0.98, $"CRM pair precision {ca.Precision:0.0000}");
+        Assert.True(qa.Precision >= 0.98 && qa.Recall > qb.Recall, $"after {qa.Precision:0.0000} / {qa.Recall:0.0000}");
+    }
+
     [Fact]
     public void Incremental_runs_match_like_one_run_and_reuse_known_keys()
     {

@@ -50,7 +50,7 @@ public sealed class IdentityResolverTests(ITestOutputHelper output)
             R("social", "@bt", name: "William Turnre", city: "YORK"),                        // fuzzy: nickname + typo
             R("social", "@bt2", name: "William Turner", city: "York", birth: new DateOnly(1980, 5, 5)), // different birth date
             R("crm", "C2", crm: "C2", email: "shared@example.com", name: "Kim Park", city: "Bath"),
-            R("crm", "C3", crm: "C3", email: "shared@example.com", name: "Kim Park", city: "Bath"), // same e-mail, other CRM id
+            R("crm", "C3", crm: "C3", email: "shared@example.com", name: "KIM PARK", city: "Bath"), // same e-mail, other CRM id: a duplicate
         };
         var m = new IdentityResolver().Resolve(rows, firstNewCustomerKey: 100);
         foreach (var x in m)
@@ -63,10 +63,15 @@ public sealed class IdentityResolverTests(ITestOutputHelper output)
         Assert.Equal(MatchRule.FuzzyNameCity, m[5].Rule);
         Assert.InRange(m[5].Similarity, 0.93, 1.0);
         Assert.NotEqual(m[4].CustomerKey, m[6].CustomerKey);
-        Assert.NotEqual(m[7].CustomerKey, m[8].CustomerKey);
-        Assert.Equal([MatchRule.None, MatchRule.None], new[] { m[7].Rule, m[8].Rule });
-        Assert.Equal(5, m.Select(x => x.CustomerKey).Distinct().Count());
-        Assert.Equal(Enumerable.Range(100, 5), m.Select(x => x.CustomerKey).Distinct().Order());
+        Assert.Equal(m[7].CustomerKey, m[8].CustomerKey);
+        Assert.Equal([MatchRule.Email, MatchRule.Email], new[] { m[7].Rule, m[8].Rule });
+        Assert.Equal(4, m.Select(x => x.CustomerKey).Distinct().Count());
+        Assert.Equal(Enumerable.Range(100, 4), m.Select(x => x.CustomerKey).Distinct().Order());
+
+        // The earlier behaviour on request: one customer per CRM id.
+        var apart = new IdentityResolver(options: new IdentityResolverOptions { MergeCrmDuplicates = false }).Resolve(rows, 100);
+        Assert.NotEqual(apart[7].CustomerKey, apart[8].CustomerKey);
+        Assert.Equal([MatchRule.None, MatchRule.None], new[] { apart[7].Rule, apart[8].Rule });
         Assert.All(m, x => Assert.True(x.IsNewCustomer));
     }
 
@@ -99,6 +104,54 @@ public sealed class IdentityResolverTests(ITestOutputHelper output)
         var m = new IdentityResolver(known).Resolve([R("web", "v", email: "fam@example.com")], 3);
         Assert.Equal(1, m[0].CustomerKey); // joins the first customer in key order, deterministically
         Assert.Throws<ArgumentException>(() => new IdentityResolver([new KnownCustomer(1), new KnownCustomer(1)]));
+    }
+
+    [Fact]
+    public void Crm_duplicates_merge_only_with_similar_names_and_no_conflicting_birth_date()
+    {
+        var born = new DateOnly(1980, 3, 4);
+        var rows = new[]
+        {
+            R("crm", "A1", crm: "A1", email: "home@example.com", name: "John Smith", city: "Leeds"),
+            R("crm", "A2", crm: "A2", email: "home@example.com", name: "Mary Smith", city: "Leeds"),      // a couple sharing an address: name 0.5-0.7
+            R("crm", "B1", crm: "B1", phone: "+447700900111", name: "Ann Lee", city: "York", birth: born),
+            R("crm", "B2", crm: "B2", phone: "+447700900111", name: "Ann Lee", city: "York", birth: born.AddDays(1)), // same phone, other birth date
+            R("crm", "C1", crm: "C1", email: "cy@example.com", name: "Cyril Dawson", city: "Bath", birth: born),
+            R("crm", "C2", crm: "C2", email: "cy.new@example.net", name: "Cyril Dawsno", city: "Bath", birth: born),  // new address, same birth date: fuzzy
+            R("crm", "D1", crm: "D1", email: "di@example.com", name: "Diane Hart", city: "Hull"),
+            R("crm", "D2", crm: "D2", email: "di.new@example.net", name: "Diane Hart", city: "Hull"),  // no birth dates: no fuzzy tie between CRM ids
+        };
+        var m = new IdentityResolver().Resolve(rows, 1);
+        Assert.NotEqual(m[0].CustomerKey, m[1].CustomerKey);
+        Assert.NotEqual(m[2].CustomerKey, m[3].CustomerKey);
+        Assert.Equal(m[4].CustomerKey, m[5].CustomerKey);
+        Assert.Equal(MatchRule.FuzzyNameCity, m[5].Rule);
+        Assert.NotEqual(m[6].CustomerKey, m[7].CustomerKey);
+        Assert.Equal(7, m.Select(x => x.CustomerKey).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_duplicate_crm_id_joins_a_known_customer_but_two_known_customers_stay_apart()
+    {
+        // Customer 7 has two CRM ids already (Integration.CustomerKeyMap): each appears as a known row with the same key.
+        var known = new[]
+        {
+            new KnownCustomer(7, "C1", "ann@example.com", null, "Ann Lee", "Leeds"),
+            new KnownCustomer(7, "D1", "ann@example.com", null, "Ann Lee", "Leeds"),
+            new KnownCustomer(9, "C2", "bo@example.com", "+447700900002", "Bo Chan", "Hull"),
+            new KnownCustomer(11, "C3", "bo.work@example.com", "+447700900002", "Bo Chan", "Hull"), // same person, both known: never merged now
+        };
+        var rows = new[]
+        {
+            R("crm", "D1", crm: "D1", email: "ann@example.com", name: "Ann Lee", city: "Leeds"),         // the mapped duplicate again
+            R("crm", "E1", crm: "E1", email: "ann+shop@example.com", name: "ANN LEE", city: "Leeds"),    // a new duplicate of a known customer
+            R("crm", "C3", crm: "C3", email: "bo@example.com", name: "Bo Chan", city: "Hull"),           // known 11 now has 9's e-mail
+        };
+        var m = new IdentityResolver(known).Resolve(rows, firstNewCustomerKey: 12);
+        Assert.Equal([7, 7, 11], m.Select(x => x.CustomerKey));
+        Assert.Equal([MatchRule.CrmId, MatchRule.Email, MatchRule.CrmId], m.Select(x => x.Rule));
+        Assert.All(m, x => Assert.False(x.IsNewCustomer));
+        Assert.Throws<ArgumentException>(() => new IdentityResolver([new KnownCustomer(1, "X"), new KnownCustomer(1, "X")]));
     }
 
     [FsCheck.Xunit.Property(MaxTest = 25)]

@@ -157,4 +157,93 @@ public sealed class CrmLoaderTests : IDisposable
         Assert.Equal(2, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Dimension\".\"Customer\" WHERE \"CustomerKey\" = 500"));
         Assert.Equal(5, warehouse.Connection.ExecuteScalar<long>("SELECT count(DISTINCT \"CustomerKey\") FROM \"Dimension\".\"Customer\" WHERE \"CustomerKey\" <> 0"));
     }
+
+    private static Dictionary<string, (int Key, string Rule)> KeyMap(DuckDbWarehouse w) =>
+        w.Connection.Query<(string Crm, int Key, string Rule)>("SELECT \"CrmCustomerId\", \"CustomerKey\", \"MatchRule\" FROM \"Integration\".\"CustomerKeyMap\"")
+            .ToDictionary(r => r.Crm, r => (r.Key, r.Rule), StringComparer.Ordinal);
+
+    [Fact]
+    public void A_duplicate_crm_id_shares_the_customer_and_facts_under_it_land_on_that_customer()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        CrmLoader.Load(warehouse, Write("crm1.csv", Header +
+            "C1,Anna Smith,anna@example.com,,1985-02-03,F,London,United Kingdom,2020-01-15,yes,no,2024-06-01 09:30:00\n"));
+        var anna = KeyMap(warehouse)["C1"].Key;
+
+        // The same person registers again under D1 (sub-address, name in capitals); Bob is new. D1 and D2 are one new
+        // person registered twice in the same file (same phone, similar name, same birth date).
+        var second = Write("crm2.csv", Header +
+            "D1,ANNA SMITH,anna+shop@example.com,,1985-02-03,F,London,United Kingdom,2024-03-01,yes,no,2024-07-01 09:30:00\n" +
+            "C2,Bob Jones,bob@example.com,,1970-04-03,M,Leeds,United Kingdom,2021-01-15,1,1,2024-07-01 09:30:00\n" +
+            "D2,Cara Lewis,cara.new@example.net,+447700900123,1990-01-01,F,York,United Kingdom,2023-05-01,1,1,2024-07-01 09:30:00\n" +
+            "C3,Cara Lewis,cara@example.com,+447700900123,1990-01-01,F,York,United Kingdom,2022-05-01,1,1,2024-07-01 09:30:00\n");
+        var load = CrmLoader.Load(warehouse, second);
+        Assert.Contains("2 new customers, 2 duplicate CRM ids", load.Detail, StringComparison.Ordinal);
+        var map = KeyMap(warehouse);
+        Assert.Equal((anna, "email"), map["D1"]);
+        Assert.Equal((map["C3"].Key, "phone"), map["D2"]);
+        Assert.Equal("crm-id", map["C3"].Rule); // the earlier signup is the customer's primary id
+        Assert.Equal(["C1", "C2", "C3"], warehouse.Connection.Query<string>(
+            "SELECT \"CrmCustomerId\" FROM \"Dimension\".\"Customer\" WHERE \"CustomerKey\" <> 0 ORDER BY 1").ToList());
+        // Anna's attributes come from her primary id: the duplicate's row makes no new version.
+        Assert.Single(Versions(warehouse, "C1"));
+
+        // Purchases, survey answers and web logins under the duplicate id land on the same customer.
+        TransactionLoader.Load(warehouse, Write("t.csv", "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n" +
+            "1,A,x,1,2024-08-01 10:00:00,1.5,D1,United Kingdom\n2,A,x,2,2024-08-02 10:00:00,1.5,C1,United Kingdom\n"));
+        DemographicsLoader.Load(warehouse, Write("s.csv", "crm_customer_id,survey_date,household_size,children,income_band,education,occupation,marital_status,satisfaction\n" +
+            "D1,2024-08-01,2,0,30-50k,Master,Engineer,married,4\n"));
+        InteractionLoaders.LoadWeb(warehouse, Write("w.jsonl",
+            """{"visitor_id":"v1","customer_id":"D1","session_id":"s1","timestamp":"2024-08-01T10:00:00Z","page":"/","event_type":"page_view"}""" + "\n"));
+        Assert.Equal([anna], warehouse.Connection.Query<int>("SELECT DISTINCT \"CustomerKey\" FROM \"Fact\".\"Purchase\"").ToList());
+        Assert.Equal([anna], warehouse.Connection.Query<int>("SELECT \"CustomerKey\" FROM \"Fact\".\"SurveyResponse\"").ToList());
+        Assert.Equal([anna], warehouse.Connection.Query<int>("SELECT \"CustomerKey\" FROM \"Fact\".\"WebSession\"").ToList());
+        Assert.Equal(3L, warehouse.Connection.ExecuteScalar<long>("SELECT count(DISTINCT \"CustomerKey\") FROM \"Dimension\".\"Customer\" WHERE \"CustomerKey\" <> 0"));
+
+        // The same rows again (another file, so not skipped by the content hash) change nothing.
+        var before = (WarehouseSnapshot.Fingerprint(warehouse, "Dimension", "Customer"), WarehouseSnapshot.Fingerprint(warehouse, "Integration", "CustomerKeyMap"));
+        CrmLoader.Load(warehouse, Write("crm2-again.csv", File.ReadAllText(second) + "\n"));
+        Assert.Equal(before, (WarehouseSnapshot.Fingerprint(warehouse, "Dimension", "Customer"), WarehouseSnapshot.Fingerprint(warehouse, "Integration", "CustomerKeyMap")));
+        // Newer rows with the same content go through the resolver again: still nothing changes.
+        var again = CrmLoader.Load(warehouse, Write("crm3.csv", Header + string.Join("\n", File.ReadAllLines(second).Skip(1).Select(l => l.Replace("2024-07-01", "2024-09-01", StringComparison.Ordinal)))
+            + "\nC1,Anna Smith,anna@example.com,,1985-02-03,F,London,United Kingdom,2020-01-15,yes,no,2024-09-01 09:30:00\n"));
+        Assert.Contains("0 new customers, 0 duplicate CRM ids tied to another id's customer, 0 new versions (changed attributes), 5 unchanged", again.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, (WarehouseSnapshot.Fingerprint(warehouse, "Dimension", "Customer"), WarehouseSnapshot.Fingerprint(warehouse, "Integration", "CustomerKeyMap")));
+    }
+
+    [Fact]
+    public void A_duplicate_crm_id_that_already_has_facts_is_never_merged_and_keys_do_not_depend_on_file_order()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        CrmLoader.Load(warehouse, Write("crm1.csv", Header + "C1,Anna Smith,anna@example.com,,1985-02-03,F,London,United Kingdom,,,,2024-06-01 09:30:00\n"));
+        // Purchases under D1 arrive before its CRM row: D1 becomes a customer with facts of its own.
+        TransactionLoader.Load(warehouse, Write("t.csv", "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n1,A,x,1,2024-08-01 10:00:00,1.5,D1,United Kingdom\n"));
+        var d1 = KeyMap(warehouse)["D1"].Key;
+        CrmLoader.Load(warehouse, Write("crm2.csv", Header + "D1,Anna Smith,anna@example.com,,1985-02-03,F,London,United Kingdom,,,,2024-07-01 09:30:00\n"));
+        // Two existing customers are never merged: D1 keeps its key (and its purchase), with Anna's attributes as a new version.
+        Assert.Equal(d1, KeyMap(warehouse)["D1"].Key);
+        Assert.NotEqual(KeyMap(warehouse)["C1"].Key, d1);
+        Assert.Equal([d1], warehouse.Connection.Query<int>("SELECT \"CustomerKey\" FROM \"Fact\".\"Purchase\"").ToList());
+
+        // Within one load, the same rows in any order give the same keys and the same primary ids.
+        var rows = new[]
+        {
+            "E2,ERIN PAGE,erin@example.com,,1979-09-09,F,Bath,United Kingdom,2023-01-01,,,2024-07-01 09:30:00",
+            "E1,Erin Page,erin@example.com,,1979-09-09,F,Bath,United Kingdom,2022-01-01,,,2024-07-01 09:30:00",
+            "F1,Finn Ross,finn@example.com,,1981-01-01,M,Hull,United Kingdom,2022-01-01,,,2024-07-01 09:30:00",
+        };
+        var keys = new List<List<(string, int, string?)>>();
+        foreach (var order in new[] { rows, rows.Reverse().ToArray() })
+        {
+            using var w = DuckDbWarehouse.Open(":memory:");
+            CrmLoader.Load(w, Write($"order{keys.Count}.csv", Header + string.Join("\n", order) + "\n"));
+            keys.Add(w.Connection.Query<(string, int, string?)>("""
+                SELECT m."CrmCustomerId", m."CustomerKey", c."CrmCustomerId" FROM "Integration"."CustomerKeyMap" AS m
+                JOIN "Dimension"."Customer" AS c ON c."CustomerKey" = m."CustomerKey" ORDER BY 1
+                """).ToList());
+        }
+        Assert.Equal(keys[0], keys[1]);
+        Assert.Equal(keys[0][0].Item2, keys[0][1].Item2);
+        Assert.Equal("E1", keys[0][1].Item3);
+    }
 }

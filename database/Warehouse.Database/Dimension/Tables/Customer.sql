@@ -49,7 +49,7 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = N'End of the per
     @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'ValidTo';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Customer id in the CRM (or in the purchase source when it has no CRM).',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Primary CRM id of the customer (or the purchase source''s customer id when it has no CRM): the id of its first registration. A customer registered twice has further ids in Integration.CustomerKeyMap, through which every source resolves CRM ids.',
     @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'CrmCustomerId';
 GO
 
@@ -105,7 +105,7 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Consent to pro
     @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'ConsentProfiling';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Identity-resolution rule that linked the source records of this customer (crm-id, email, phone, fuzzy-name-city).',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Identity-resolution rule that linked the CRM row of this version to its customer (crm-id, email, phone, fuzzy-name-city; for a new customer registered twice in one load, the rule that tied the two ids). Each CRM id''s own rule is in Integration.CustomerKeyMap.MatchRule.',
     @level0type = N'SCHEMA', @level0name = N'Dimension', @level1type = N'TABLE', @level1name = N'Customer', @level2type = N'COLUMN', @level2name = N'MatchRule';
 GO
 
