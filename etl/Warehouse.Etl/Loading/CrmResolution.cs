@@ -126,18 +126,33 @@ public sealed class CrmResolution
     }
 
     /// <summary>
-    /// New customers get ordinals in the order the DuckDB migration hands out their keys (one per CRM id, in CRM id
-    /// order); each is its own primary row.
+    /// New customers get ordinals in the order the DuckDB migration hands out their keys: the matcher's new-customer
+    /// groups (several CRM ids of one new person share a group), a row without a group being a customer of its own;
+    /// the primary row of each (the one whose attributes the customer takes) has the earliest signup date, then the
+    /// lowest CRM id, as in <see cref="CustomerMigration"/>.
     /// </summary>
     private static void NumberNewCustomers(List<CustomerMatchStagingRow> rows, IReadOnlyList<CustomerMatch> matches, List<Candidate> incoming)
     {
-        _ = matches;
-        _ = incoming;
-        var ordinal = 0;
-        foreach (var row in rows.Where(r => r.CustomerKey is null))
+        var fresh = Enumerable.Range(0, rows.Count).Where(i => rows[i].CustomerKey is null).ToList();
+        // Ordinal order: grouped rows by group, then ungrouped rows by CRM id (the migration's dense_rank).
+        var ordinalOf = fresh
+            .Select(i => (Group: matches[i].NewCustomerGroup ?? -1, Id: matches[i].NewCustomerGroup is null ? rows[i].CrmCustomerId : null))
+            .Distinct()
+            .OrderBy(x => x.Group).ThenBy(x => x.Id, StringComparer.Ordinal)
+            .Select((x, ordinal) => (x, ordinal))
+            .ToDictionary(p => p.x, p => p.ordinal);
+        foreach (var i in fresh)
         {
-            row.NewCustomerOrdinal = ordinal++;
-            row.IsPrimary = true;
+            rows[i].NewCustomerOrdinal = ordinalOf[(matches[i].NewCustomerGroup ?? -1, matches[i].NewCustomerGroup is null ? rows[i].CrmCustomerId : null)];
+        }
+
+        foreach (var customer in fresh.GroupBy(i => rows[i].NewCustomerOrdinal))
+        {
+            var primary = customer
+                .OrderBy(i => incoming[i].SignupDate is null ? 1 : 0).ThenBy(i => incoming[i].SignupDate)
+                .ThenBy(i => rows[i].CrmCustomerId, StringComparer.Ordinal)
+                .First();
+            rows[primary].IsPrimary = true;
         }
     }
 

@@ -200,12 +200,10 @@ public static class CustomerMigration
                 $"SELECT \"CrmCustomerId\", \"FullName\", \"Email\", \"Phone\", \"City\", CAST(\"BirthDate\" AS TIMESTAMP) FROM customer_incoming_{k} ORDER BY 1")
             .Select(r => new IncomingCustomer(r.CrmCustomerId, r.FullName, r.Email, r.Phone, r.City, r.BirthDate is { } b ? DateOnly.FromDateTime(b) : null))
             .ToList();
-        // Known customers once per CRM id they have (the map), with the attributes of their current version.
-        var current = session.Query<(int CustomerKey, string? CrmCustomerId, string? Email, string? Phone, string? FullName, string? City, DateTime? BirthDate)>($"""
-                SELECT c."CustomerKey", COALESCE(ids."CrmCustomerId", c."CrmCustomerId"), c."Email", c."Phone", c."FullName", c."City", CAST(c."BirthDate" AS TIMESTAMP)
-                FROM "Dimension"."Customer" AS c
-                LEFT JOIN {CustomerKeyMap.ByCrmId} AS ids ON ids."CustomerKey" = c."CustomerKey"
-                WHERE c."ValidTo" = TIMESTAMP '9999-12-31' AND c."CustomerKey" <> 0 ORDER BY 1, 2
+        // Known customers once per CRM id they have (the view the SQL Server path reads too), current attributes.
+        var current = session.Query<(int CustomerKey, string? CrmCustomerId, string? Email, string? Phone, string? FullName, string? City, DateTime? BirthDate)>("""
+                SELECT "CustomerKey", "CrmCustomerId", "Email", "Phone", "FullName", "City", CAST("BirthDate" AS TIMESTAMP)
+                FROM "Integration"."CustomerIdentity" ORDER BY 1, 2
                 """)
             .Select(r => new CurrentCustomer(r.CustomerKey, r.CrmCustomerId, r.Email, r.Phone, r.FullName, r.City, r.BirthDate is { } b ? DateOnly.FromDateTime(b) : null))
             .ToList();

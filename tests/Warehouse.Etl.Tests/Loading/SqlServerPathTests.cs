@@ -94,6 +94,34 @@ public sealed class SqlServerPathTests : CustomerSeededTests
     }
 
     [Fact]
+    public void A_new_person_registered_twice_is_one_new_customer_on_both_paths()
+    {
+        using var warehouse = WithCustomers();
+        var path = Write("dup.csv", CrmHeader +
+            "E1,ERIN PAGE,erin+shop@example.com,,1979-09-09,F,Bath,United Kingdom,2023-01-01,,,2024-07-01 09:30:00\n" +
+            "A0,Finn Ross,finn@example.com,,1981-01-01,M,Hull,United Kingdom,2022-01-01,,,2024-07-01 09:30:00\n" +
+            "E2,Erin Page,erin@example.com,,1979-09-09,F,Bath,United Kingdom,2022-01-01,,,2024-07-01 09:30:00\n" +
+            "D9,Robert Jones,bob@example.com,,,,Leeds,United Kingdom,,,,2024-07-01 09:30:00\n"); // Bob (C2) again under a new id
+        var firstNewKey = warehouse.Connection.ExecuteScalar<int>("SELECT max(\"CustomerKey\") + 1 FROM \"Dimension\".\"Customer\"");
+
+        var staged = ResolveAsOnSqlServer(warehouse, path).ToDictionary(r => r.CrmCustomerId, StringComparer.Ordinal);
+
+        Assert.Equal(staged["E1"].NewCustomerOrdinal, staged["E2"].NewCustomerOrdinal);
+        Assert.NotEqual(staged["A0"].NewCustomerOrdinal, staged["E1"].NewCustomerOrdinal);
+        Assert.Equal((false, true, true), (staged["E1"].IsPrimary, staged["E2"].IsPrimary, staged["A0"].IsPrimary)); // E2 signed up first
+        Assert.Equal((KeyOf(warehouse, "C2").Key, "email"), (staged["D9"].CustomerKey!.Value, staged["D9"].MatchRule));
+
+        CrmLoader.Load(warehouse, path);
+        foreach (var row in staged.Values)
+        {
+            Assert.Equal(row.CustomerKey ?? firstNewKey + row.NewCustomerOrdinal!.Value, KeyOf(warehouse, row.CrmCustomerId).Key);
+        }
+
+        Assert.Equal("E2", warehouse.Connection.ExecuteScalar<string>(
+            "SELECT \"CrmCustomerId\" FROM \"Dimension\".\"Customer\" WHERE \"CustomerKey\" = $key", new { key = KeyOf(warehouse, "E1").Key }));
+    }
+
+    [Fact]
     public void A_crm_file_with_nothing_newer_than_the_cutoff_resolves_nothing()
     {
         using var warehouse = WithCustomers();
@@ -137,9 +165,9 @@ public sealed class SqlServerPathTests : CustomerSeededTests
         return resolution.Resolve(warehouse, 0, IdentityMatching.Create());
     }
 
-    /// <summary>The durable key and match rule the DuckDB load gave a CRM id.</summary>
+    /// <summary>The durable key and match rule the DuckDB load gave a CRM id (the source-key map: a duplicate id has no version of its own).</summary>
     private static (int Key, string Rule) KeyOf(DuckDbWarehouse warehouse, string crmId) =>
         warehouse.Connection.QuerySingle<(int, string)>("""
-            SELECT "CustomerKey", "MatchRule" FROM "Dimension"."Customer" WHERE "CrmCustomerId" = $crmId AND "ValidTo" = TIMESTAMP '9999-12-31'
+            SELECT "CustomerKey", "MatchRule" FROM "Integration"."CustomerKeyMap" WHERE "CrmCustomerId" = $crmId
             """, new { crmId });
 }
