@@ -27,8 +27,11 @@ internal sealed class KMeansCenterTable
     private readonly int _groups;
     private readonly int _width;
 
-    private KMeansCenterTable(double[] table, double[] norms, int groups, int width, bool canVectorize)
+    private readonly bool _wideSums;
+
+    private KMeansCenterTable(double[] table, double[] norms, int groups, int width, bool canVectorize, bool wideSums = false)
     {
+        _wideSums = wideSums;
         _table = table;
         _norms = norms;
         _groups = groups;
@@ -38,12 +41,25 @@ internal sealed class KMeansCenterTable
 
     internal bool CanVectorize { get; }
 
-    internal static KMeansCenterTable Create(double[] centers, double[] cn, int k, int d)
+    /// <summary>Lanes per table vector: 8 (Vector512), 4 (Vector256); 0 when the scalar loop is used.</summary>
+    internal int Width => CanVectorize ? _width : 0;
+
+    /// <summary>
+    /// Builds the table for <paramref name="simd"/>: <see cref="LloydSimd.Auto"/> takes Vector512 for k ≥ 5 when it
+    /// is accelerated and Vector256 otherwise; a forced width that the CPU does not accelerate, k = 1 and
+    /// <see cref="LloydSimd.Scalar"/> give a table that cannot vectorize (the caller runs the scalar loop).
+    /// </summary>
+    internal static KMeansCenterTable Create(double[] centers, double[] cn, int k, int d, LloydSimd simd = LloydSimd.Auto)
     {
-        bool ok = Vector256.IsHardwareAccelerated && k >= 2;
-        int width = k > 4 && Vector512.IsHardwareAccelerated ? 8 : 4;
+        int width = simd switch
+        {
+            LloydSimd.Scalar => 0,
+            LloydSimd.Vector256 => Vector256.IsHardwareAccelerated ? 4 : 0,
+            LloydSimd.Vector512 => Vector512.IsHardwareAccelerated ? 8 : 0,
+            _ => k > 4 && Vector512.IsHardwareAccelerated ? 8 : Vector256.IsHardwareAccelerated ? 4 : 0,
+        };
+        if (width == 0 || k < 2) return new KMeansCenterTable(Array.Empty<double>(), Array.Empty<double>(), 0, 4, false);
         int groups = (k + width - 1) / width;
-        if (!ok) return new KMeansCenterTable(Array.Empty<double>(), Array.Empty<double>(), groups, width, false);
         var table = new double[groups * d * width];
         var norms = new double[groups * width];
         for (int g = 0; g < groups; g++)
@@ -55,7 +71,9 @@ internal sealed class KMeansCenterTable
                 for (int j = 0; j < d; j++) table[(g * d + j) * width + lane] = c < k ? centers[c * d + j] : 0.0;
             }
         }
-        return new KMeansCenterTable(table, norms, groups, width, true);
+        // Row sums use Vector512 adds whenever it is accelerated, unless Vector256 was forced (the path of a CPU without it).
+        bool wideSums = Vector512.IsHardwareAccelerated && (width == 8 || simd == LloydSimd.Auto);
+        return new KMeansCenterTable(table, norms, groups, width, true, wideSums);
     }
 
     /// <summary>
@@ -67,7 +85,7 @@ internal sealed class KMeansCenterTable
     internal long AssignRange(double[] x, int start, int end, int d, double[]? w, int[] labels,
         double[]? sums, long so, double[]? weights, long wo)
     {
-        var acc = sums is null ? null : new RowSums(x, d, w, sums, so, weights!, wo);
+        var acc = sums is null ? null : new RowSums(x, d, w, sums, so, weights!, wo, _wideSums);
         return _width == 8
             ? Assign<Lanes8, Vector512<double>>(x, start, end, d, labels, acc)
             : Assign<Lanes4, Vector256<double>>(x, start, end, d, labels, acc);
@@ -362,9 +380,11 @@ internal sealed class KMeansCenterTable
         private readonly long _so;
         private readonly double[] _weights;
         private readonly long _wo;
+        private readonly bool _wide;
 
-        internal RowSums(double[] x, int d, double[]? w, double[] sums, long so, double[] weights, long wo)
+        internal RowSums(double[] x, int d, double[]? w, double[] sums, long so, double[] weights, long wo, bool wide)
         {
+            _wide = wide;
             _x = x;
             _d = d;
             _w = w;
@@ -389,7 +409,7 @@ internal sealed class KMeansCenterTable
                 int j = 0;
                 if (_w is null)
                 {
-                    if (Vector512.IsHardwareAccelerated)
+                    if (_wide)
                     {
                         for (; j + 8 <= d; j += 8)
                             (Vector512.LoadUnsafe(ref sr, so + (nuint)j) + Vector512.LoadUnsafe(ref xr, xo + (nuint)j)).StoreUnsafe(ref sr, so + (nuint)j);

@@ -9,6 +9,22 @@ using Warehouse.Segmentation.Internal;
 namespace Warehouse.Segmentation.KMeans;
 
 /// <summary>
+/// Which assignment path <see cref="LloydKernel"/> runs: the CPU's widest (<see cref="Auto"/>), or one forced so that
+/// tests can compare every path on one machine. All give the same labels and bits; net48 always runs the scalar loop.
+/// </summary>
+internal enum LloydSimd
+{
+    /// <summary>Vector512 tables for k ≥ 5 when accelerated, else Vector256, else scalar.</summary>
+    Auto = 0,
+    /// <summary>The scalar loop (the net48 path).</summary>
+    Scalar,
+    /// <summary>Vector256 tables (four centres per vector); scalar when Vector256 is not accelerated.</summary>
+    Vector256,
+    /// <summary>Vector512 tables (eight centres per vector); scalar when Vector512 is not accelerated.</summary>
+    Vector512,
+}
+
+/// <summary>
 /// The hot loops of Lloyd's algorithm. Rows are processed in fixed chunks of <see cref="ChunkRows"/>; each chunk
 /// writes its own partial sums, which are then added in chunk order, so the result does not depend on the number
 /// of threads (net48 runs the chunks one after another, net10 in parallel) and both targets give identical bits.
@@ -46,7 +62,7 @@ internal static class LloydKernel
     /// <paramref name="clusterWeights"/> (k).
     /// </summary>
     internal static long AssignAndSum(double[] x, int n, int d, double[]? w, double[] centers, int k, int[] labels,
-        double[]? sums, double[]? clusterWeights, int maxDegreeOfParallelism)
+        double[]? sums, double[]? clusterWeights, int maxDegreeOfParallelism, LloydSimd simd = LloydSimd.Auto)
     {
         var cn = SquaredNorms(centers, k, d);
         int chunks = ChunkCount(n);
@@ -54,7 +70,7 @@ internal static class LloydKernel
         double[]? partialSums = sums is null ? null : new double[(long)chunks * k * d];
         double[]? partialWeights = sums is null ? null : new double[(long)chunks * k];
 #if NET
-        var ct = KMeansCenterTable.Create(centers, cn, k, d);
+        var ct = KMeansCenterTable.Create(centers, cn, k, d, simd);
         if (UseParallel(n, maxDegreeOfParallelism))
         {
             Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = DegreeOf(maxDegreeOfParallelism) },
@@ -147,7 +163,6 @@ internal static class LloydKernel
     }
 
     /// <summary>Σ w·‖x − c(label)‖², exact differences, chunked like the assignment.</summary>
-    [MethodImpl(Hot.Optimize)]
     internal static double Inertia(double[] x, int n, int d, double[]? w, double[] centers, int[] labels, int maxDegreeOfParallelism)
     {
         int chunks = ChunkCount(n);
@@ -155,20 +170,7 @@ internal static class LloydKernel
         void Chunk(int chunk)
         {
             int start = chunk * ChunkRows, end = Math.Min(n, start + ChunkRows);
-            double s = 0;
-            for (int i = start; i < end; i++)
-            {
-                long xo = (long)i * d;
-                int co = labels[i] * d;
-                double r = 0;
-                for (int j = 0; j < d; j++)
-                {
-                    double t = x[xo + j] - centers[co + j];
-                    r += t * t;
-                }
-                s += w is null ? r : r * w[i];
-            }
-            partial[chunk] = s;
+            partial[chunk] = ChunkInertia(x, start, end, d, w, centers, labels);
         }
 #if NET
         if (UseParallel(n, maxDegreeOfParallelism))
@@ -179,6 +181,80 @@ internal static class LloydKernel
         double total = 0;
         for (int c = 0; c < chunks; c++) total += partial[c];
         return total;
+    }
+
+    /// <summary>
+    /// The closing pass of a Lloyd run, one read of the matrix: when <paramref name="relabel"/>, each chunk is first
+    /// assigned to the final centres (as <see cref="AssignAndSum"/> without sums), then, while the chunk is still in
+    /// cache, its exact inertia Σ w·‖x − c(label)‖² and its rows per cluster are added up. Returns the inertia (the
+    /// bits of <see cref="Inertia"/>) and fills <paramref name="clusterWeights"/> (k) with each cluster's weight: counts
+    /// for unit weights, otherwise the weights summed over all rows in row order.
+    /// </summary>
+    internal static double FinalPass(double[] x, int n, int d, double[]? w, double[] centers, int k, int[] labels, bool relabel,
+        double[] clusterWeights, int maxDegreeOfParallelism, LloydSimd simd = LloydSimd.Auto)
+    {
+        var cn = relabel ? SquaredNorms(centers, k, d) : Array.Empty<double>();
+        int chunks = ChunkCount(n);
+        var partial = new double[chunks];
+        var counts = new long[(long)chunks * k];
+#if NET
+        var ct = relabel ? KMeansCenterTable.Create(centers, cn, k, d, simd) : null;
+#endif
+        void Chunk(int chunk)
+        {
+            int start = chunk * ChunkRows, end = Math.Min(n, start + ChunkRows);
+            if (relabel)
+            {
+#if NET
+                AssignChunk(chunk, x, n, d, w, centers, cn, ct!, k, labels, null, null);
+#else
+                AssignChunk(chunk, x, n, d, w, centers, cn, k, labels, null, null);
+#endif
+            }
+            partial[chunk] = ChunkInertia(x, start, end, d, w, centers, labels);
+            long co = (long)chunk * k;
+            for (int i = start; i < end; i++) counts[co + labels[i]]++;
+        }
+#if NET
+        if (UseParallel(n, maxDegreeOfParallelism))
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = DegreeOf(maxDegreeOfParallelism) }, Chunk);
+        else
+#endif
+            for (int c = 0; c < chunks; c++) Chunk(c);
+        double total = 0;
+        for (int c = 0; c < chunks; c++) total += partial[c];
+        Array.Clear(clusterWeights, 0, k);
+        if (w is null)
+        {
+            // Exact integers: the same bits as adding 1.0 per row in any order.
+            for (int c = 0; c < chunks; c++)
+                for (int t = 0; t < k; t++) clusterWeights[t] += counts[(long)c * k + t];
+        }
+        else
+        {
+            for (int i = 0; i < n; i++) clusterWeights[labels[i]] += w[i];
+        }
+        return total;
+    }
+
+    /// <summary>Σ w·‖x − c(label)‖² over rows [start, end) in row order, exact differences.</summary>
+    [MethodImpl(Hot.Optimize)]
+    private static double ChunkInertia(double[] x, int start, int end, int d, double[]? w, double[] centers, int[] labels)
+    {
+        double s = 0;
+        for (int i = start; i < end; i++)
+        {
+            long xo = (long)i * d;
+            int co = labels[i] * d;
+            double r = 0;
+            for (int j = 0; j < d; j++)
+            {
+                double t = x[xo + j] - centers[co + j];
+                r += t * t;
+            }
+            s += w is null ? r : r * w[i];
+        }
+        return s;
     }
 
 #if NET

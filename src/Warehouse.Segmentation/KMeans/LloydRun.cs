@@ -70,14 +70,10 @@ internal sealed class LloydRun
             }
         }
         int iterations = Math.Min(iteration + 1, maxIterations);
-        if (!strict)
-        {
-            // Labels were computed with the centres before the last update: recompute them once.
-            LloydKernel.AssignAndSum(x, n, d, w, centers, k, labels, null, null, maxDop);
-        }
+        // Labels were computed with the centres before the last update unless nothing changed: the closing pass
+        // relabels them then, and adds up inertia and cluster weights in the same read of the matrix.
         var finalWeights = new double[k];
-        for (int i = 0; i < n; i++) finalWeights[labels[i]] += w is null ? 1.0 : w[i];
-        double inertia = LloydKernel.Inertia(x, n, d, w, centers, labels, maxDop);
+        double inertia = LloydKernel.FinalPass(x, n, d, w, centers, k, labels, !strict, finalWeights, maxDop);
         return new LloydRun(centers, labels, inertia, iterations, converged, finalWeights);
     }
 

@@ -7,8 +7,9 @@ namespace Warehouse.Segmentation.Tests.KMeans;
 /// assignment) against the scalar definition the net48 build runs: nearest centre by ‖c‖² − 2·x·c with the lowest
 /// index on ties, and per-chunk sums of the rows in row order added chunk by chunk. Labels and every bit of the
 /// sums and cluster weights must be equal. The reference is computed here, row by row, from that definition.
-/// The kernel picks its lane width from the CPU: run with DOTNET_EnableAVX512=0 (Vector256 tables) and with
-/// DOTNET_EnableAVX2=0 DOTNET_EnableAVX=0 (scalar loop) to cover the other paths on an AVX-512 machine.
+/// Every path runs here whatever the CPU picks by itself: the tests force each width the machine accelerates
+/// (<see cref="LloydSimd"/>: Vector512 tables, Vector256 tables, the scalar loop) and compare all of them with the
+/// definition, with one and two threads.
 /// </summary>
 public class LloydKernelTests
 {
@@ -97,19 +98,95 @@ public class LloydKernelTests
             for (int c = 0; c < k; c++) expectedWeights[c] += cw[c];
         }
 
-        foreach (int threads in new[] { 1, 2 })
+        foreach (var simd in Widths())
         {
-            var labels = Enumerable.Repeat(-1, n).ToArray();
-            var sums = new double[k * d];
-            var weights = new double[k];
-            long changes = LloydKernel.AssignAndSum(x, n, d, w, centers, k, labels, sums, weights, threads);
-            Assert.Equal(n, changes);
-            Assert.Equal(expectedLabels, labels);
-            Assert.Equal(expectedSums.Select(BitConverter.DoubleToInt64Bits), sums.Select(BitConverter.DoubleToInt64Bits));
-            Assert.Equal(expectedWeights.Select(BitConverter.DoubleToInt64Bits), weights.Select(BitConverter.DoubleToInt64Bits));
-            Assert.Equal(0, LloydKernel.AssignAndSum(x, n, d, w, centers, k, labels, null, null, threads));
-            Assert.Equal(expectedLabels, labels);
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var labels = Enumerable.Repeat(-1, n).ToArray();
+                var sums = new double[k * d];
+                var weights = new double[k];
+                long changes = LloydKernel.AssignAndSum(x, n, d, w, centers, k, labels, sums, weights, threads, simd);
+                Assert.Equal(n, changes);
+                Assert.Equal(expectedLabels, labels);
+                Assert.Equal(expectedSums.Select(BitConverter.DoubleToInt64Bits), sums.Select(BitConverter.DoubleToInt64Bits));
+                Assert.Equal(expectedWeights.Select(BitConverter.DoubleToInt64Bits), weights.Select(BitConverter.DoubleToInt64Bits));
+                Assert.Equal(0, LloydKernel.AssignAndSum(x, n, d, w, centers, k, labels, null, null, threads, simd));
+                Assert.Equal(expectedLabels, labels);
+            }
         }
         return expectedLabels;
+    }
+
+    /// <summary>Auto plus every width this CPU accelerates (on the CI machine, AVX-512: all four).</summary>
+    private static IEnumerable<LloydSimd> Widths()
+    {
+        yield return LloydSimd.Auto;
+        yield return LloydSimd.Scalar;
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) yield return LloydSimd.Vector256;
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) yield return LloydSimd.Vector512;
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(12)]
+    public void A_forced_width_selects_that_path(int k)
+    {
+        const int d = 3;
+        var centers = Enumerable.Range(0, k * d).Select(t => (double)t).ToArray();
+        var cn = LloydKernel.SquaredNorms(centers, k, d);
+        Assert.Equal(0, KMeansCenterTable.Create(centers, cn, k, d, LloydSimd.Scalar).Width);
+        Assert.False(KMeansCenterTable.Create(centers, cn, k, d, LloydSimd.Scalar).CanVectorize);
+        Assert.Equal(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 4 : 0, KMeansCenterTable.Create(centers, cn, k, d, LloydSimd.Vector256).Width);
+        Assert.Equal(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 8 : 0, KMeansCenterTable.Create(centers, cn, k, d, LloydSimd.Vector512).Width);
+        int auto = k > 4 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 8 : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 4 : 0;
+        Assert.Equal(auto, KMeansCenterTable.Create(centers, cn, k, d).Width);
+    }
+
+    [Theory]
+    [InlineData(5, 7, false, true)]
+    [InlineData(8, 16, true, true)]
+    [InlineData(3, 4, true, false)]
+    [InlineData(12, 9, false, false)]
+    public void Final_pass_equals_relabel_then_inertia_then_weights_bit_for_bit(int k, int d, bool weighted, bool relabel)
+    {
+        // The closing pass of a run fuses three passes that used to be separate; each output must keep their bits.
+        var rng = new Random(77 * k + d);
+        var x = new double[Rows * d];
+        for (int t = 0; t < x.Length; t++) x[t] = rng.NextDouble() * 10 - 5;
+        double[]? w = weighted ? Enumerable.Range(0, Rows).Select(_ => rng.NextDouble() * 2).ToArray() : null;
+        var centers = new double[k * d];
+        for (int c = 0; c < k; c++) Array.Copy(x, (long)rng.Next(Rows) * d, centers, (long)c * d, d);
+        // Stale labels, as after the last centre update (the pass must replace them only when relabelling).
+        var stale = Enumerable.Range(0, Rows).Select(i => (i * 7 + 3) % k).ToArray();
+
+        var expectedLabels = (int[])stale.Clone();
+        if (relabel) LloydKernel.AssignAndSum(x, Rows, d, w, centers, k, expectedLabels, null, null, 1, LloydSimd.Scalar);
+        double expectedInertia = LloydKernel.Inertia(x, Rows, d, w, centers, expectedLabels, 1);
+        var expectedWeights = new double[k];
+        for (int i = 0; i < Rows; i++) expectedWeights[expectedLabels[i]] += w is null ? 1.0 : w[i];
+        // The definition written out (one running sum over all rows): equal up to the chunked summation order.
+        double plain = 0;
+        for (int i = 0; i < Rows; i++)
+            for (int j = 0; j < d; j++)
+            {
+                double t = x[(long)i * d + j] - centers[expectedLabels[i] * d + j];
+                plain += t * t * (w is null ? 1.0 : w[i]);
+            }
+        Assert.InRange(Math.Abs(expectedInertia - plain) / plain, 0, 1e-12);
+
+        foreach (var simd in Widths())
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var labels = (int[])stale.Clone();
+                var weights = new double[k];
+                double inertia = LloydKernel.FinalPass(x, Rows, d, w, centers, k, labels, relabel, weights, threads, simd);
+                Assert.Equal(expectedLabels, labels);
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expectedInertia), BitConverter.DoubleToInt64Bits(inertia));
+                Assert.Equal(expectedWeights.Select(BitConverter.DoubleToInt64Bits), weights.Select(BitConverter.DoubleToInt64Bits));
+            }
+        }
+        if (relabel) Assert.NotEqual(stale, expectedLabels);
     }
 }
