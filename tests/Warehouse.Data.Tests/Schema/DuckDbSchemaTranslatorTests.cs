@@ -91,6 +91,38 @@ public sealed class DuckDbSchemaTranslatorTests
     }
 
     [Fact]
+    public void Descriptions_of_views_follow_the_views_and_those_of_procedures_and_table_types_stay_on_sql_server()
+    {
+        var schema = DuckDbSchemaTranslator.Translate([
+            new SchemaScript("R/Views/A.sql", """
+                CREATE VIEW [R].[A] AS SELECT 1 AS [X];
+                GO
+                EXECUTE sp_addextendedproperty @name = N'Description', @value = N'View A',
+                    @level0type = N'SCHEMA', @level0name = N'R', @level1type = N'VIEW', @level1name = N'A';
+                """),
+            new SchemaScript("S/Stored Procedures/P.sql", """
+                CREATE PROCEDURE [S].[P] @K INT AS BEGIN SET NOCOUNT ON; END;
+                GO
+                EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Procedure P',
+                    @level0type = N'SCHEMA', @level0name = N'S', @level1type = N'PROCEDURE', @level1name = N'P';
+                """),
+            new SchemaScript("S/User Defined Types/L.sql", """
+                CREATE TYPE [S].[L] AS TABLE ([K] INT NOT NULL PRIMARY KEY);
+                GO
+                EXECUTE sp_addextendedproperty @name = N'Description', @value = N'List L',
+                    @level0type = N'SCHEMA', @level0name = N'S', @level1type = N'TYPE', @level1name = N'L';
+                """),
+        ]);
+
+        // DuckDB cannot comment on a view before it exists, and views come after every table.
+        Assert.Equal(2, schema.Statements.Count);
+        Assert.StartsWith("CREATE OR REPLACE VIEW \"R\".\"A\"", schema.Statements[0], StringComparison.Ordinal);
+        Assert.Equal("COMMENT ON VIEW \"R\".\"A\" IS 'View A';", schema.Statements[1]);
+        Assert.Contains(schema.Skipped, s => s.StartsWith("S/Stored Procedures/P.sql(1): CreateProcedure", StringComparison.Ordinal));
+        Assert.Contains(schema.Skipped, s => s.StartsWith("S/User Defined Types/L.sql(1): CreateTypeTable", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_untranslatable_construct_is_an_error_naming_file_and_line()
     {
         const string tsql = "CREATE TABLE [S].[T] (\n    [A] INT NOT NULL,\n    [B] AS ([A] * 2)\n);";
