@@ -15,7 +15,9 @@ public static class SegmentNaming
     /// <summary>
     /// Generates names for the segments of the latest successful run of <paramref name="configurationName"/> from
     /// Reports.SegmentComparison (standardised means of the features the run clustered on) and stores them with a
-    /// description of the strongest differences. Call it after the run's memberships are written.
+    /// description of the strongest differences. Call it after the run's memberships are written. No verb calls it (the
+    /// host's runner names segments with <see cref="SegmentNamer"/> as it records the run, Segmentation.RunConfiguration
+    /// does on SQL Server); it writes Segmentation.Segment directly, so on SQL Server it needs table rights no role grants.
     /// </summary>
     /// <returns>Segment key → generated name.</returns>
     public static IReadOnlyDictionary<int, string> ApplyGeneratedNames(IWarehouse warehouse, string configurationName)
