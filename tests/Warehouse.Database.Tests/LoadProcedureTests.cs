@@ -135,6 +135,50 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         Assert.Equal([order], draw.OrderBy);
     }
 
+    [Theory]
+    [InlineData("Integration.MigrateStagedPurchaseData")]
+    [InlineData("Integration.MigrateStagedDemographicsData")]
+    [InlineData("Integration.MigrateStagedWebSessionData")]
+    public void Crm_ids_of_other_sources_resolve_through_the_source_key_map(string procedure)
+    {
+        // Several CRM ids may share one customer (Integration.CustomerKeyMap); as the host's migrations resolve through
+        // CustomerKeyMap.ByCrmId, the procedures resolve through its twin view and never compare a staged CRM id with
+        // Dimension.Customer.CrmCustomerId (which holds only the customer's primary id).
+        var visitor = new CrmIdVisitor();
+        Parse(procedure).Accept(visitor);
+
+        Assert.Contains("Integration.CustomerKeyByCrmId", visitor.Tables);
+        Expect.None(visitor.CustomerCrmIdReads, $"{procedure} reads Dimension.Customer.CrmCustomerId");
+    }
+
+    [Fact]
+    public void The_source_key_map_check_sees_a_lookup_in_the_dimension()
+    {
+        var text = File.ReadAllText(PathOf(StagingTarget.Demographics.MigrateProcedure));
+        var map = "FROM [Integration].[CustomerKeyByCrmId] AS k";
+        Assert.Contains(map, text, StringComparison.Ordinal);
+        var visitor = new CrmIdVisitor();
+        ParseText(text.Replace(map, "FROM [Dimension].[Customer] AS k", StringComparison.Ordinal)).Accept(visitor);
+
+        Assert.NotEmpty(visitor.CustomerCrmIdReads);
+    }
+
+    [Theory]
+    [InlineData("Integration.MigrateStagedCustomerData", 2)]
+    [InlineData("Integration.MigrateStagedPurchaseData", 1)]
+    public void Loads_that_create_customers_write_the_source_key_map_in_their_transaction(string procedure, int inserts)
+    {
+        // CRM loads backfill current ids, then map every new CRM id once; purchase loads map the customers they create.
+        var steps = TransactionSteps(Parse(procedure));
+        var mapped = steps.Where(s => s.Statement is InsertStatement insert && Target(insert.InsertSpecification.Target) == "Integration.CustomerKeyMap").ToList();
+        var commit = steps.FindIndex(s => s.Statement is CommitTransactionStatement);
+
+        Assert.Equal(inserts, mapped.Count);
+        Assert.All(mapped, m => Assert.True(m.Index < commit));
+        var columns = ((InsertStatement)mapped[^1].Statement).InsertSpecification.Columns.Select(c => c.MultiPartIdentifier.Identifiers[^1].Value);
+        Assert.Equal(["CrmCustomerId", "CustomerKey", "MatchRule", "MappedAt", "LineageKey"], columns);
+    }
+
     [Fact]
     public void The_key_order_check_sees_an_unordered_draw()
     {
@@ -246,6 +290,38 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
             var order = node.OverClause?.OrderByClause?.OrderByElements
                 .Select(e => ((ColumnReferenceExpression)e.Expression).MultiPartIdentifier.Identifiers[^1].Value).ToList() ?? [];
             Draws.Add((string.Join('.', node.SequenceName.Identifiers.Select(i => i.Value)), order));
+        }
+    }
+
+    private sealed class CrmIdVisitor : TSqlFragmentVisitor
+    {
+        private readonly List<MultiPartIdentifier> _columns = [];
+
+        public HashSet<string> Tables { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> CustomerAliases { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Reads of CrmCustomerId qualified by an alias of Dimension.Customer.</summary>
+        public IEnumerable<string> CustomerCrmIdReads => _columns
+            .Where(c => c.Identifiers.Count == 2 && c.Identifiers[1].Value == "CrmCustomerId" && CustomerAliases.Contains(c.Identifiers[0].Value))
+            .Select(c => $"{c.Identifiers[0].Value}.{c.Identifiers[1].Value} at line {c.StartLine}");
+
+        public override void Visit(NamedTableReference node)
+        {
+            var name = Name(node);
+            Tables.Add(name);
+            if (name == "Dimension.Customer" && node.Alias is not null)
+            {
+                CustomerAliases.Add(node.Alias.Value);
+            }
+        }
+
+        public override void Visit(ColumnReferenceExpression node)
+        {
+            if (node.MultiPartIdentifier is not null)
+            {
+                _columns.Add(node.MultiPartIdentifier);
+            }
         }
     }
 

@@ -12,6 +12,9 @@
 --      MatchRule; an unchanged customer gets none;
 --   4. new customers: one per NewCustomerOrdinal, keys from Sequences.CustomerKey in ordinal order (the host's order,
 --      as the DuckDB migration hands them out), attributes and MatchRule of the ordinal's primary row;
+--   4b. the source-key map Integration.CustomerKeyMap: current customers' own ids are backfilled first, then every CRM
+--      id of the load not mapped yet is mapped once (primary id of a new customer: crm-id; a duplicate registration:
+--      the rule that tied it), so several CRM ids can share one customer;
 --   5. lineage completed with counts (read = loaded + rejected), the CRM cutoff moved to the latest update, the staged
 --      rows and resolutions removed.
 -- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedCustomer in the same transaction.
@@ -43,6 +46,14 @@ BEGIN
         WHERE r.[LineageKey] = @LineageKey;
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
+
+        -- The source-key map covers every current customer's own CRM id (a warehouse written before the map existed).
+        INSERT [Integration].[CustomerKeyMap] ([CrmCustomerId], [CustomerKey], [MatchRule], [MappedAt], [LineageKey])
+        SELECT d.[CrmCustomerId], MIN(d.[CustomerKey]), N'crm-id', @LoadStarted, @LineageKey
+        FROM [Dimension].[Customer] AS d
+        WHERE d.[ValidTo] = @EndOfTime AND d.[CrmCustomerId] IS NOT NULL AND d.[CustomerKey] <> 0
+          AND NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyMap] AS x WHERE x.[CrmCustomerId] = d.[CrmCustomerId])
+        GROUP BY d.[CrmCustomerId];
 
         DECLARE @SourceCutoff DATETIME2(7) = (
             SELECT MAX(e.[CutoffTime])
@@ -129,6 +140,15 @@ BEGIN
         INNER JOIN #NewKey AS k ON k.[NewCustomerOrdinal] = i.[NewCustomerOrdinal]
         LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = i.[Country] AND g.[City] = COALESCE(i.[City], N'')
         WHERE i.[CustomerKey] IS NULL AND i.[IsPrimary] = 1;
+
+        -- Every CRM id of the load not mapped yet joins the source-key map once (never re-keyed): a new customer's primary
+        -- id with rule crm-id, another id with the rule that tied it (a duplicate registration shares the customer).
+        INSERT [Integration].[CustomerKeyMap] ([CrmCustomerId], [CustomerKey], [MatchRule], [MappedAt], [LineageKey])
+        SELECT i.[CrmCustomerId], COALESCE(i.[CustomerKey], k.[CustomerKey]),
+               CASE WHEN i.[CustomerKey] IS NULL AND i.[IsPrimary] = 1 THEN N'crm-id' ELSE i.[MatchRule] END, @LoadStarted, @LineageKey
+        FROM #Incoming AS i
+        LEFT OUTER JOIN #NewKey AS k ON k.[NewCustomerOrdinal] = i.[NewCustomerOrdinal]
+        WHERE NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyMap] AS x WHERE x.[CrmCustomerId] = i.[CrmCustomerId]);
 
         DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[Customer_Staging] AS cs WHERE cs.[LineageKey] = @LineageKey);
         DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedCustomer] AS r WHERE r.[LineageKey] = @LineageKey);

@@ -1,6 +1,7 @@
 -- Migrates the survey answers staged under @LineageKey into Fact.SurveyResponse, in one transaction, with the rules of
 -- the host's DemographicsMigration (src/Warehouse.Data/Loading/DemographicsStagingRow.cs):
---   1. an answer whose CrmCustomerId has no current customer is moved to Integration.RejectedCustomer with the reason;
+--   1. an answer whose CrmCustomerId resolves to no customer (Integration.CustomerKeyByCrmId) is moved to
+--      Integration.RejectedCustomer with the reason;
 --   2. the calendar is extended to the answers' days (Application.PopulateDateDimension, as the host's
 --      DimensionMaintenance.EnsureDates), so only an answer without a date gets DateKey 0;
 --   3. the others are joined to the customer's durable key, one row per customer and survey date (the latest line of
@@ -36,11 +37,11 @@ BEGIN
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
 
-        SELECT c.[CrmCustomerId], MIN(c.[CustomerKey]) AS [CustomerKey]
+        -- CRM ids resolve through the source-key map (several ids may share one customer), as on DuckDB.
+        SELECT k.[CrmCustomerId], MIN(k.[CustomerKey]) AS [CustomerKey]
         INTO #Current
-        FROM [Dimension].[Customer] AS c
-        WHERE c.[ValidTo] = @EndOfTime AND c.[CrmCustomerId] IS NOT NULL
-        GROUP BY c.[CrmCustomerId];
+        FROM [Integration].[CustomerKeyByCrmId] AS k
+        GROUP BY k.[CrmCustomerId];
 
         INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
         SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], N'crm_customer_id',

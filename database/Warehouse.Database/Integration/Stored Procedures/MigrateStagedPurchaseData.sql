@@ -1,8 +1,9 @@
 -- Migrates the invoice lines staged under @LineageKey into Fact.Purchase, in one transaction:
 --   1. the latest staged row per invoice line (InvoiceNo, InvoiceLineNumber);
 --   2. missing products (type 1: descriptions updated in place) and geographies are added;
---   3. purchase-source customers without a CRM record get a Dimension.Customer row (MatchRule crm-id, valid from the
---      first invoice, keys in CRM id order, as the host's PurchaseMigration);
+--   3. purchase-source customers whose id is not known (Integration.CustomerKeyByCrmId) get a Dimension.Customer row
+--      (MatchRule crm-id, valid from the first invoice, keys in CRM id order, as the host's PurchaseMigration) and a
+--      source-key map row; every line's customer is resolved through the map;
 --   3b. the calendar is extended to the invoices' days (Application.PopulateDateDimension), so no line falls on DateKey 0;
 --   4. fact rows of the staged invoice lines are deleted, then inserted with keys resolved by COALESCE(…, 0) to the
 --      Unknown members, so a rerun replaces rather than duplicates;
@@ -84,13 +85,23 @@ BEGIN
             WHERE s.[CrmCustomerId] <> N''
         ) AS c
         WHERE c.[RowNumber] = 1
-          AND NOT EXISTS (SELECT 1 FROM [Dimension].[Customer] AS d WHERE d.[CrmCustomerId] = c.[CrmCustomerId] AND d.[ValidTo] = @EndOfTime);
+          AND NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyByCrmId] AS k WHERE k.[CrmCustomerId] = c.[CrmCustomerId]);
+
+        CREATE TABLE #NewKey ([CrmCustomerId] NVARCHAR(50) NOT NULL, [CustomerKey] INT NOT NULL);
+        INSERT #NewKey ([CrmCustomerId], [CustomerKey])
+        SELECT n.[CrmCustomerId], NEXT VALUE FOR [Sequences].[CustomerKey] OVER (ORDER BY n.[CrmCustomerId] COLLATE Latin1_General_100_BIN2)
+        FROM #NewCustomer AS n;
 
         INSERT [Dimension].[Customer] ([CustomerKey], [ValidFrom], [ValidTo], [CrmCustomerId], [Country], [GeographyKey], [MatchRule], [LineageKey])
-        SELECT NEXT VALUE FOR [Sequences].[CustomerKey] OVER (ORDER BY n.[CrmCustomerId] COLLATE Latin1_General_100_BIN2),
-               n.[FirstSeen], @EndOfTime, n.[CrmCustomerId], n.[Country], COALESCE(g.[GeographyKey], 0), N'crm-id', @LineageKey
+        SELECT k.[CustomerKey], n.[FirstSeen], @EndOfTime, n.[CrmCustomerId], n.[Country], COALESCE(g.[GeographyKey], 0), N'crm-id', @LineageKey
         FROM #NewCustomer AS n
+        INNER JOIN #NewKey AS k ON k.[CrmCustomerId] = n.[CrmCustomerId]
         LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = n.[Country] AND g.[City] = N'';
+
+        -- The id is the new customer's own (primary) id in the source-key map.
+        INSERT [Integration].[CustomerKeyMap] ([CrmCustomerId], [CustomerKey], [MatchRule], [MappedAt], [LineageKey])
+        SELECT k.[CrmCustomerId], k.[CustomerKey], N'crm-id', @LoadStarted, @LineageKey
+        FROM #NewKey AS k;
 
         DECLARE @First DATE = (SELECT CAST(MIN(s.[InvoiceDateTime]) AS DATE) FROM #Staged AS s);
         DECLARE @Last DATE = (SELECT CAST(MAX(s.[InvoiceDateTime]) AS DATE) FROM #Staged AS s);
@@ -108,7 +119,8 @@ BEGIN
                COALESCE(ch.[ChannelKey], 0), s.[InvoiceNo], s.[InvoiceLineNumber], s.[InvoiceDateTime],
                s.[Quantity], s.[UnitPrice], CAST(s.[Quantity] * s.[UnitPrice] AS DECIMAL(18, 4)), s.[CurrencyCode], s.[IsCancellation], @LineageKey
         FROM #Staged AS s
-        LEFT OUTER JOIN [Dimension].[Customer] AS c ON c.[CrmCustomerId] = s.[CrmCustomerId] AND c.[ValidTo] = @EndOfTime
+        LEFT OUTER JOIN (SELECT k.[CrmCustomerId], MIN(k.[CustomerKey]) AS [CustomerKey] FROM [Integration].[CustomerKeyByCrmId] AS k GROUP BY k.[CrmCustomerId]) AS c
+            ON c.[CrmCustomerId] = s.[CrmCustomerId]
         LEFT OUTER JOIN [Dimension].[Date] AS d ON d.[Date] = CAST(s.[InvoiceDateTime] AS DATE)
         LEFT OUTER JOIN [Dimension].[Product] AS p ON p.[StockCode] = s.[StockCode]
         LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = s.[Country] AND g.[City] = N''

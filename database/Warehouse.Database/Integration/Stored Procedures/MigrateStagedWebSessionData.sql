@@ -3,7 +3,8 @@
 -- same sessions to the same customers:
 --   1. rows of one tracker session (same SessionId and WebVisitorId) are one session: merged, never dropped (first
 --      start, last end, counts summed, device and referrer of the earliest row, the first CRM id and e-mail hash seen);
---   2. the customer: the current customer with the session's CRM id (a logged-in visitor), else the current customer
+--   2. the customer: the customer the session's CRM id maps to (a logged-in visitor; Integration.CustomerKeyByCrmId,
+--      the source-key map), else the current customer
 --      whose e-mail's SHA-256 (UTF-8 bytes, lower-case hex, as EmailRules.Sha256Hex and DuckDB's sha256 compute it)
 --      is the session's EmailHash, else Unknown (0); the lowest CustomerKey wins a tie;
 --   3. stitching: a session without a direct link takes the customer of its visitor's direct links (this load and
@@ -66,11 +67,11 @@ BEGIN
         ) AS o
         GROUP BY o.[SessionId], o.[WebVisitorId];
 
-        SELECT c.[CrmCustomerId], MIN(c.[CustomerKey]) AS [CustomerKey]
+        -- CRM ids resolve through the source-key map (several ids may share one customer), as on DuckDB.
+        SELECT k.[CrmCustomerId], MIN(k.[CustomerKey]) AS [CustomerKey]
         INTO #ByCrmId
-        FROM [Dimension].[Customer] AS c
-        WHERE c.[ValidTo] = @EndOfTime AND c.[CustomerKey] <> 0 AND c.[CrmCustomerId] IS NOT NULL
-        GROUP BY c.[CrmCustomerId];
+        FROM [Integration].[CustomerKeyByCrmId] AS k
+        GROUP BY k.[CrmCustomerId];
 
         -- SHA-256 of the e-mail's UTF-8 bytes (the _UTF8 collation makes the VARCHAR conversion UTF-8), lower-case hex.
         SELECT h.[EmailHash], MIN(h.[CustomerKey]) AS [CustomerKey]
