@@ -1,7 +1,7 @@
 -- The known identities the host's IdentityResolver matches CRM rows against on SQL Server, as the DuckDB migration
 -- reads them (CustomerMigration): every current customer except Unknown (0), once per CRM id it has (the source-key
--- map Integration.CustomerKeyMap, plus a current version's id not mapped yet), with the identity attributes of its
--- current version. EtlLoader may SELECT this view (it cannot read Dimension.Customer), so a CRM load on SQL Server
+-- map through Integration.CustomerKeyByCrmId: mapped ids plus a current version's id not mapped yet), with the
+-- identity attributes of its current version. EtlLoader may SELECT this view (it cannot read Dimension.Customer), so a CRM load on SQL Server
 -- resolves its rows in the host and stages the keys (Integration.CustomerMatch_Staging). Written in the SQL subset
 -- both engines accept: the same query runs on DuckDB in tests.
 CREATE VIEW [Integration].[CustomerIdentity]
@@ -14,14 +14,6 @@ SELECT c.[CustomerKey],
        c.[City],
        c.[BirthDate]
 FROM [Dimension].[Customer] AS c
-LEFT OUTER JOIN (
-    SELECT m.[CrmCustomerId], m.[CustomerKey]
-    FROM [Integration].[CustomerKeyMap] AS m
-    UNION ALL
-    SELECT d.[CrmCustomerId], d.[CustomerKey]
-    FROM [Dimension].[Customer] AS d
-    WHERE d.[ValidTo] = '9999-12-31' AND d.[CustomerKey] <> 0 AND d.[CrmCustomerId] IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyMap] AS x WHERE x.[CrmCustomerId] = d.[CrmCustomerId])
-) AS ids ON ids.[CustomerKey] = c.[CustomerKey]
+LEFT OUTER JOIN [Integration].[CustomerKeyByCrmId] AS ids ON ids.[CustomerKey] = c.[CustomerKey]
 WHERE c.[ValidTo] = '9999-12-31' AND c.[CustomerKey] <> 0;
 GO
