@@ -8,8 +8,8 @@ using Warehouse.Etl.Loading;
 namespace Warehouse.Etl.Transactions;
 
 /// <summary>
-/// <c>load transactions</c>: a purchase transactions CSV into the warehouse in one atomic load — staging through the
-/// mapped appender, rejects with reasons, set-based migration into the star schema, lineage with
+/// <c>load transactions</c>: a purchase transactions CSV into the warehouse in one atomic load — staging through
+/// DuckDB's data-chunk appender (dictionary-coded lines, see <see cref="PurchaseMigration"/>), rejects with reasons, set-based migration into the star schema, lineage with
 /// read = loaded + rejected. A file whose content (SHA-256) was loaded before is skipped: a rerun changes nothing.
 /// The same code loads SQL Server (<c>--connection</c>): SqlBulkCopy into Integration.Purchase_Staging and
 /// Integration.RejectedPurchase, then Integration.MigrateStagedPurchaseData (see <see cref="ISourceLoad"/>).
@@ -72,9 +72,9 @@ public static class TransactionLoader
 
     /// <summary>
     /// Reads, validates and stages one file inside <paramref name="session"/>: parsing on a background thread, the
-    /// engine's bulk path (mapped appender into the load's temporary staging table, see
+    /// engine's bulk path (column-wise appender into the load's temporary, dictionary-coded staging tables, see
     /// <see cref="PurchaseMigration.CreateStaging"/>, or SqlBulkCopy) on the caller's thread, rejects into
-    /// Integration.RejectedPurchase. Returns the parser with its counts.
+    /// Integration.RejectedPurchase (written by the time this returns). Returns the parser with its counts.
     /// </summary>
     /// <exception cref="CsvFormatException">The file is malformed.</exception>
     public static TransactionCsvParser StageFile(ISourceLoad session, string path, TransactionMapping mapping)

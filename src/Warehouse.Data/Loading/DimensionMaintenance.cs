@@ -54,7 +54,10 @@ public static class DimensionMaintenance
             """, new { first = first.ToDateTime(TimeOnly.MinValue), last = last.ToDateTime(TimeOnly.MinValue) });
     }
 
-    /// <summary>Adds countries (city '') that are not in Dimension.Geography yet, from a query returning a column Country.</summary>
+    /// <summary>
+    /// Adds countries (city '') that are not in Dimension.Geography yet, from a query returning a column Country; keys are
+    /// handed out in name order, so the same countries always get the same keys (the query's row order is not stable).
+    /// </summary>
     /// <param name="session">The load.</param>
     /// <param name="countriesQuery">SELECT returning distinct non-null country names in a column named Country.</param>
     public static void EnsureCountries(DuckDbLoadSession session, string countriesQuery)
@@ -66,6 +69,7 @@ public static class DimensionMaintenance
             FROM ({countriesQuery}) AS src
             WHERE src."Country" IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM "Dimension"."Geography" AS g WHERE g."Country" = src."Country" AND g."City" = '')
+            ORDER BY src."Country"
             """, new { session.LineageKey });
     }
 }

@@ -7,7 +7,8 @@ namespace Warehouse.Data.Loading;
 
 /// <summary>
 /// One atomic load of one source into the DuckDB warehouse: a transaction, a new <c>Integration.Lineage</c> row,
-/// bulk staging through the mapped appender, rejects with reasons, and a commit that is verified.
+/// bulk staging through the mapped appender (purchases and rejects: the column-wise <see cref="DuckDbChunkAppender"/>),
+/// rejects with reasons, and a commit that is verified.
 /// Nothing is visible to other readers until <see cref="Complete"/>; disposing an incomplete session rolls
 /// everything back (staging, rejects, dimension and fact changes, the lineage row), so a failed load leaves the
 /// warehouse as it was.
@@ -22,6 +23,7 @@ public sealed class DuckDbLoadSession : IDisposable
     private readonly DuckDbWarehouse _warehouse;
     private readonly DuckDBTransaction _transaction;
     private readonly Action<string>? _checkpoint;
+    private readonly List<RejectSink> _sinks = [];
     private bool _completed;
     private bool _failed;
 
@@ -132,7 +134,12 @@ public sealed class DuckDbLoadSession : IDisposable
 
     /// <summary>Opens a reject sink on a reject table; call <see cref="RejectSink.Flush"/> before <see cref="Complete"/>.</summary>
     /// <param name="rejectTable">Table in the Integration schema, e.g. RejectedPurchase.</param>
-    public RejectSink OpenRejects(string rejectTable) => new(this, rejectTable);
+    public RejectSink OpenRejects(string rejectTable)
+    {
+        var sink = new RejectSink(this, rejectTable);
+        _sinks.Add(sink);
+        return sink;
+    }
 
     /// <summary>Runs a statement inside the session; failure marks the session failed.</summary>
     public int Execute(string sql, object? parameters = null) =>
@@ -202,6 +209,12 @@ public sealed class DuckDbLoadSession : IDisposable
     /// <summary>Rolls back unless <see cref="Complete"/> succeeded.</summary>
     public void Dispose()
     {
+        // Before the rollback: a sink's unflushed rows must be discarded inside the transaction, not appended after it.
+        foreach (var sink in _sinks)
+        {
+            sink.Dispose();
+        }
+
         if (!_completed)
         {
             try
@@ -216,6 +229,9 @@ public sealed class DuckDbLoadSession : IDisposable
 
         _transaction.Dispose();
     }
+
+    /// <summary>Runs <paramref name="action"/> inside the session; an exception marks the session failed.</summary>
+    internal T Guarded<T>(Func<T> action) => Guard(action);
 
     private T Guard<T>(Func<T> action)
     {
@@ -235,13 +251,21 @@ public sealed class DuckDbLoadSession : IDisposable
         }
     }
 
-    /// <summary>Collects rejected rows and appends them in batches, so memory stays flat.</summary>
-    public sealed class RejectSink
+    /// <summary>
+    /// Appends rejected rows to a reject table as they come, through one column-wise appender held for the load
+    /// (see <see cref="DuckDbChunkAppender"/>), so memory stays flat and a reject costs a few native calls.
+    /// </summary>
+    public sealed class RejectSink : IDisposable
     {
-        private const int BatchSize = 4096;
+        private static readonly DuckDbChunkAppender.Column[] Columns =
+        [
+            DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.BigInt,
+            DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar,
+        ];
+
         private readonly DuckDbLoadSession _session;
         private readonly string _table;
-        private readonly List<RejectedRow> _pending = new(BatchSize);
+        private DuckDbChunkAppender? _appender;
 
         internal RejectSink(DuckDbLoadSession session, string table)
         {
@@ -259,32 +283,46 @@ public sealed class DuckDbLoadSession : IDisposable
         /// <param name="rawRecord">The record as read.</param>
         public void Add(long sourceLineNumber, string? columnName, string reason, string? rawRecord)
         {
-            _pending.Add(new RejectedRow
+            ArgumentNullException.ThrowIfNull(reason);
+            _session.Guard(() =>
             {
-                LineageKey = _session.LineageKey,
-                SourceName = _session.SourceName,
-                SourceLineNumber = sourceLineNumber,
-                ColumnName = columnName,
-                Reason = reason.Length > 400 ? reason[..400] : reason,
-                RawRecord = rawRecord,
+                var a = _appender ??= new DuckDbChunkAppender(_session.Connection, null, "Integration", _table, Columns);
+                a.SetInt32(0, _session.LineageKey);
+                a.SetString(1, _session.SourceName);
+                a.SetInt64(2, sourceLineNumber);
+                a.SetString(3, columnName);
+                a.SetString(4, reason.Length > 400 ? reason[..400] : reason);
+                a.SetString(5, rawRecord);
+                a.EndRow();
+                return 0;
             });
             Count++;
-            if (_pending.Count >= BatchSize)
-            {
-                Flush();
-            }
         }
 
-        /// <summary>Appends the pending rows.</summary>
+        /// <summary>Writes the rows rejected so far into the table (call before the migration reads it).</summary>
         public void Flush()
         {
-            if (_pending.Count == 0)
+            if (_appender is not { } appender)
             {
                 return;
             }
 
-            _session.Append<RejectedRow, RejectedRowMap>("Integration", _table, _pending);
-            _pending.Clear();
+            _appender = null;
+            using (appender)
+            {
+                _session.Guard(() =>
+                {
+                    appender.Close();
+                    return 0;
+                });
+            }
+        }
+
+        /// <summary>Discards rows not yet flushed (a load that fails writes nothing).</summary>
+        public void Dispose()
+        {
+            _appender?.Dispose();
+            _appender = null;
         }
     }
 }

@@ -4,7 +4,7 @@ namespace Warehouse.Data.Loading;
 
 /// <summary>
 /// <see cref="ISourceLoad"/> on the embedded engine: a <see cref="DuckDbLoadSession"/> (one transaction, the mapped
-/// appender) with the target's reject sink; the migration runs in the host and the session completes the lineage.
+/// appender; purchases and rejects: the column-wise <see cref="DuckDb.DuckDbChunkAppender"/>) with the target's reject sink; the migration runs in the host and the session completes the lineage.
 /// </summary>
 public sealed class DuckDbSourceLoad : ISourceLoad
 {
@@ -47,16 +47,20 @@ public sealed class DuckDbSourceLoad : ISourceLoad
     {
         var parts = Target.StagingTable.Split('.');
         var (schema, table) = (parts[0], parts[1]);
-        return rows switch
+        var staged = rows switch
         {
             IEnumerable<CustomerStagingRow> r => Session.Append<CustomerStagingRow, CustomerStagingRowMap>(schema, table, r),
             IEnumerable<DemographicsStagingRow> r => Session.Append<DemographicsStagingRow, DemographicsStagingRowMap>(schema, table, r),
-            // Purchases are staged in a temporary table of the load (no index to maintain; see PurchaseMigration).
-            IEnumerable<PurchaseStagingRow> r => Session.AppendTemporary<PurchaseStagingRow, PurchaseStagingRowMap>(PurchaseMigration.CreateStaging(Session), r),
+            // Purchases are staged dictionary-coded in temporary tables of the load (no index to maintain; see PurchaseMigration).
+            IEnumerable<PurchaseStagingRow> r => PurchaseMigration.Stage(Session, r),
             IEnumerable<WebSessionStagingRow> r => Session.Append<WebSessionStagingRow, WebSessionStagingRowMap>(schema, table, r),
             IEnumerable<SocialStagingRow> r => Session.Append<SocialStagingRow, SocialStagingRowMap>(schema, table, r),
             _ => throw new NotSupportedException($"{typeof(T).Name} is not a staging row type."),
         };
+
+        // The rejects met while staging are written now, so staging ends with every read row in a table.
+        _rejects.Flush();
+        return staged;
     }
 
     /// <inheritdoc />

@@ -48,7 +48,10 @@ public sealed class PurchaseStagingRow
     public int LineageKey { get; set; }
 }
 
-/// <summary>Appender map of <see cref="PurchaseStagingRow"/>: the column order of <c>Integration.Purchase_Staging</c>.</summary>
+/// <summary>
+/// Appender map of <see cref="PurchaseStagingRow"/>: the column order of <c>Integration.Purchase_Staging</c> (DuckDB stages
+/// purchases dictionary-coded instead, see <see cref="PurchaseMigration.Stage(DuckDbLoadSession, IEnumerable{PurchaseStagingRow})"/>).
+/// </summary>
 public sealed class PurchaseStagingRowMap : DuckDBAppenderMap<PurchaseStagingRow>
 {
     /// <summary>Declares the columns in table order; the appender checks the types against the table.</summary>

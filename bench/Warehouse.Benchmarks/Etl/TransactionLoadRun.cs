@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Warehouse.Data.DuckDb;
+using Warehouse.Data.Loading;
+using Warehouse.Data.SqlServer;
+using Warehouse.Etl.Transactions;
+
+namespace Warehouse.Benchmarks.Etl;
+
+/// <summary>
+/// <c>transaction-load --file f.csv [--case parse|stage|full] [--repeats N]</c>: stopwatch runner for the transaction load
+/// on any file (BenchmarkDotNet's harness is too slow for multi-million-line files): one JSON line with every repeat's
+/// seconds (and process CPU seconds: the machine is shared), the median, rows/s and the peak working set of this process.
+/// Run one case per process to read its peak RSS. Each repeat loads into a fresh warehouse, in memory or, with
+/// <c>--warehouse-dir d</c>, a new file in d. <c>transaction-load --generate dir [--lines N] [--customers C]</c> writes the
+/// demo generator's files (transactions.csv …) into dir.
+/// </summary>
+public static class TransactionLoadRun
+{
+    public static int Run(string[] args)
+    {
+        string Arg(string name, string fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+
+        if (Array.IndexOf(args, "--generate") is var g and >= 0 && g + 1 < args.Length)
+        {
+            // The demo generator's files (transactions.csv among them) with a given number of lines, e.g. 5M.
+            var options = new Warehouse.Etl.Demo.DemoOptions
+            {
+                OutputFolder = args[g + 1],
+                Lines = int.Parse(Arg("--lines", "5000000"), System.Globalization.CultureInfo.InvariantCulture),
+                Customers = int.Parse(Arg("--customers", "100000"), System.Globalization.CultureInfo.InvariantCulture),
+            };
+            new Warehouse.Etl.Demo.DemoGenerator(options).Generate();
+            Console.WriteLine(Path.Combine(options.OutputFolder, "transactions.csv"));
+            return 0;
+        }
+
+        var path = Path.GetFullPath(Arg("--file", "online_retail.csv"));
+        var caseName = Arg("--case", "full");
+        var repeats = int.Parse(Arg("--repeats", "3"), System.Globalization.CultureInfo.InvariantCulture);
+        var times = new List<double>();
+        var cpu = new List<double>();
+        long rows = 0;
+        for (var r = 0; r < repeats; r++)
+        {
+            // A fresh warehouse per repeat, created before the clock starts (creating the schema is not the load).
+            using var warehouse = caseName is "stage" or "full" ? DuckDbWarehouse.Open(Warehouse(args)) : null;
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            rows = caseName switch
+            {
+                "parse" => ParseOnly(path),
+                "stage" => Stage(warehouse!, path),
+                "full" => TransactionLoader.Load(warehouse!, path).RowsRead,
+                _ => throw new ArgumentException($"unknown case '{caseName}' (parse, stage, full)"),
+            };
+            watch.Stop();
+            times.Add(Math.Round(watch.Elapsed.TotalSeconds, 3));
+            cpu.Add(Math.Round((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds, 3));
+        }
+
+        var median = times.OrderBy(t => t).ElementAt(times.Count / 2);
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["case"] = caseName,
+            ["file"] = Path.GetFileName(path),
+            ["rows"] = rows,
+            ["times"] = times,
+            ["median"] = median,
+            ["cpu_s"] = cpu,
+            ["rows_per_s"] = Math.Round(rows / median),
+            ["peak_working_set_mib"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
+            ["load_average"] = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "",
+        }));
+        return 0;
+    }
+
+    private static long ParseOnly(string path)
+    {
+        var parser = new TransactionCsvParser(new TransactionMapping());
+        using var reader = new CsvRecordReader(File.OpenRead(path), Path.GetFileName(path));
+        foreach (var _ in parser.Parse(reader, Path.GetFileName(path), 1, (_, _, _, _) => { }))
+        {
+        }
+
+        return parser.RowsRead;
+    }
+
+    private static long Stage(DuckDbWarehouse warehouse, string path)
+    {
+        using var session = SourceLoad.Begin(warehouse, StagingTarget.Purchase, "bench", Path.GetFileName(path), null);
+        return TransactionLoader.StageFile(session, path, new TransactionMapping()).RowsRead; // rolled back on dispose
+    }
+
+    /// <summary>--warehouse-dir d: a fresh DuckDB file per repeat in d (deleted afterwards); default in memory.</summary>
+    private static string Warehouse(string[] args)
+    {
+        var i = Array.IndexOf(args, "--warehouse-dir");
+        if (i < 0 || i + 1 >= args.Length)
+        {
+            return ":memory:";
+        }
+
+        var file = Path.Combine(args[i + 1], $"bench-{Environment.ProcessId}-{Guid.NewGuid():N}.duckdb");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { File.Delete(file); File.Delete(file + ".wal"); };
+        return file;
+    }
+}

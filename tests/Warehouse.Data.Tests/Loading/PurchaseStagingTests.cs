@@ -1,0 +1,118 @@
+using System.Globalization;
+using Dapper;
+using Warehouse.Data.DuckDb;
+using Warehouse.Data.Loading;
+
+namespace Warehouse.Data.Tests.Loading;
+
+/// <summary>
+/// Dictionary-coded purchase staging (<see cref="PurchaseMigration.Stage(DuckDbLoadSession, IEnumerable{PurchaseStagingRow})"/>):
+/// the star schema it yields is what the lines say, and stays the same when the value → id map starts over every
+/// two values (so a value has many ids), which is what bounds its memory on huge files.
+/// </summary>
+public sealed class PurchaseStagingTests
+{
+    [Fact]
+    public void Coded_lines_resolve_to_the_facts_products_and_customers_the_lines_describe()
+    {
+        var lines = Lines(seed: 7, count: 600);
+        using var warehouse = Load(lines, PurchaseMigration.MaxTextEntries);
+        var db = warehouse.Connection;
+
+        Assert.Equal(lines.Count, db.ExecuteScalar<long>("SELECT count(*) FROM \"Fact\".\"Purchase\""));
+        Assert.Equal(lines.Sum(l => l.Quantity * l.UnitPrice), db.ExecuteScalar<decimal>("SELECT sum(\"Amount\") FROM \"Fact\".\"Purchase\""));
+        var facts = db.Query<(string InvoiceNo, int Line, string StockCode, string? Crm, string Country, string Currency, bool Cancel)>("""
+            SELECT f."InvoiceNo", f."InvoiceLineNumber", p."StockCode", c."CrmCustomerId", g."Country", f."CurrencyCode", f."IsCancellation"
+            FROM "Fact"."Purchase" AS f
+            JOIN "Dimension"."Product" AS p ON p."ProductKey" = f."ProductKey"
+            JOIN "Dimension"."Customer" AS c ON c."CustomerKey" = f."CustomerKey"
+            JOIN "Dimension"."Geography" AS g ON g."GeographyKey" = f."GeographyKey"
+            """).ToDictionary(f => (f.InvoiceNo, f.Line));
+        foreach (var l in lines)
+        {
+            var f = facts[(l.InvoiceNo, l.InvoiceLineNumber)];
+            Assert.Equal((l.StockCode, l.CrmCustomerId, l.Country ?? "Unknown", l.CurrencyCode, l.IsCancellation), (f.StockCode, f.Crm, f.Country, f.Currency, f.Cancel));
+        }
+
+        // Type 1 products: the description of the last line that has one; none when no line has one.
+        var expected = lines.GroupBy(l => l.StockCode).ToDictionary(g => g.Key, g => g.LastOrDefault(l => l.Description is not null)?.Description);
+        var products = db.Query<(string StockCode, string? Description)>("SELECT \"StockCode\", \"Description\" FROM \"Dimension\".\"Product\" WHERE \"ProductKey\" <> 0")
+            .ToDictionary(p => p.StockCode, p => p.Description);
+        Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), products.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(lines.Select(l => l.CrmCustomerId).Distinct().Count(),
+            db.ExecuteScalar<long>("SELECT count(*) FROM \"Dimension\".\"Customer\" WHERE \"CustomerKey\" <> 0"));
+    }
+
+    [Fact]
+    public void A_value_map_that_starts_over_every_two_values_gives_the_same_warehouse()
+    {
+        var lines = Lines(seed: 11, count: 900);
+        using var bounded = Load(lines, maxTextEntries: 2);
+        using var unbounded = Load(lines, PurchaseMigration.MaxTextEntries);
+
+        foreach (var query in new[]
+        {
+            "SELECT * EXCLUDE (\"LineageKey\") FROM \"Fact\".\"Purchase\" ORDER BY \"PurchaseKey\"",
+            "SELECT * EXCLUDE (\"LineageKey\") FROM \"Dimension\".\"Product\" ORDER BY \"ProductKey\"",
+            "SELECT \"CustomerKey\", \"CrmCustomerId\", \"Country\", \"GeographyKey\", \"ValidFrom\" FROM \"Dimension\".\"Customer\" ORDER BY \"CustomerKey\"",
+            "SELECT \"GeographyKey\", \"Country\" FROM \"Dimension\".\"Geography\" ORDER BY \"GeographyKey\"",
+        })
+        {
+            Assert.Equal(Rows(unbounded, query), Rows(bounded, query));
+        }
+    }
+
+    private static DuckDbWarehouse Load(IReadOnlyList<PurchaseStagingRow> lines, int maxTextEntries)
+    {
+        var warehouse = DuckDbWarehouse.Open(":memory:");
+        using var session = DuckDbLoadSession.Begin(warehouse, "transactions", "lines.csv", null, "Fact.Purchase");
+        var staged = PurchaseMigration.Stage(session, lines, maxTextEntries);
+        PurchaseMigration.Run(session);
+        session.Complete(staged, staged, 0, null, null);
+        return warehouse;
+    }
+
+    private static List<string> Rows(DuckDbWarehouse warehouse, string query) =>
+        warehouse.Connection.Query(query).Select(r => string.Join("|", ((IDictionary<string, object?>)r).Values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))).ToList();
+
+    /// <summary>Random lines with repeated invoices, products, customers and countries; every text a fresh string instance.</summary>
+    private static List<PurchaseStagingRow> Lines(int seed, int count)
+    {
+        var random = new Random(seed);
+        var lines = new List<PurchaseStagingRow>();
+        var invoiceLines = new Dictionary<string, int>();
+        string[] countries = ["United Kingdom", "France", "Ünïted \"Kingdom\"", "EIRE"];
+        var invoice = 536000;
+        for (var i = 0; i < count; i++)
+        {
+            if (random.Next(4) == 0)
+            {
+                invoice++;
+            }
+
+            var cancel = random.Next(10) == 0;
+            var invoiceNo = string.Concat(cancel ? "C" : string.Empty, invoice.ToString(CultureInfo.InvariantCulture));
+            invoiceLines[invoiceNo] = invoiceLines.GetValueOrDefault(invoiceNo) + 1;
+            var stock = random.Next(25);
+            lines.Add(new PurchaseStagingRow
+            {
+                SourceName = "lines.csv",
+                SourceLineNumber = i + 2,
+                InvoiceNo = invoiceNo,
+                InvoiceLineNumber = invoiceLines[invoiceNo],
+                StockCode = string.Concat("SKU-", stock.ToString(CultureInfo.InvariantCulture)),
+                Description = random.Next(5) == 0 ? null : string.Concat("Item ", stock.ToString(CultureInfo.InvariantCulture), " v", random.Next(3).ToString(CultureInfo.InvariantCulture)),
+                Quantity = cancel ? -random.Next(1, 20) : random.Next(1, 20),
+                InvoiceDateTime = new DateTime(2011, 1, 1).AddMinutes(i * 97),
+                UnitPrice = random.Next(1, 100_000) / 1000m,
+                CrmCustomerId = string.Concat("C", random.Next(40).ToString(CultureInfo.InvariantCulture)),
+                Country = random.Next(8) == 0 ? null : new string(countries[random.Next(countries.Length)].AsSpan()),
+                CurrencyCode = random.Next(6) == 0 ? "EUR" : "GBP",
+                IsCancellation = cancel,
+                LineageKey = 1,
+            });
+        }
+
+        return lines;
+    }
+}
