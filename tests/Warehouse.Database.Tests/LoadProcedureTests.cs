@@ -180,6 +180,25 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
     }
 
     [Fact]
+    public void Temporary_tables_declare_text_columns_in_the_database_collation()
+    {
+        // CREATE TABLE #… takes tempdb's default collation; joined to the database's columns it fails with a collation
+        // conflict on a server whose default differs (SELECT … INTO keeps the source columns' collation and is safe).
+        var offenders = new List<string>();
+        foreach (var file in fixture.Source.ObjectFiles.Where(f => f.Name.Contains("/Stored Procedures/", StringComparison.Ordinal)))
+        {
+            var visitor = new TempTableVisitor();
+            ParseText(file.Text).Accept(visitor);
+            offenders.AddRange(visitor.Offenders.Select(o => $"{file.Name}: {o}"));
+        }
+
+        Expect.None(offenders, "text columns of temporary tables are COLLATE DATABASE_DEFAULT");
+        var guard = new TempTableVisitor();
+        ParseText("CREATE PROCEDURE dbo.P AS BEGIN CREATE TABLE #T ([Id] NVARCHAR(50) NOT NULL); END;").Accept(guard);
+        Assert.Equal(["#T.Id"], guard.Offenders);
+    }
+
+    [Fact]
     public void The_key_order_check_sees_an_unordered_draw()
     {
         var text = File.ReadAllText(PathOf(StagingTarget.Purchase.MigrateProcedure));
@@ -321,6 +340,29 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
             if (node.MultiPartIdentifier is not null)
             {
                 _columns.Add(node.MultiPartIdentifier);
+            }
+        }
+    }
+
+    private sealed class TempTableVisitor : TSqlFragmentVisitor
+    {
+        public List<string> Offenders { get; } = [];
+
+        public override void Visit(CreateTableStatement node)
+        {
+            var table = node.SchemaObjectName.BaseIdentifier.Value;
+            if (!table.StartsWith('#'))
+            {
+                return;
+            }
+
+            foreach (var column in node.Definition.ColumnDefinitions)
+            {
+                var text = column.DataType is SqlDataTypeReference { SqlDataTypeOption: SqlDataTypeOption.NVarChar or SqlDataTypeOption.VarChar or SqlDataTypeOption.NChar or SqlDataTypeOption.Char };
+                if (text && !string.Equals(column.Collation?.Value, "DATABASE_DEFAULT", StringComparison.OrdinalIgnoreCase))
+                {
+                    Offenders.Add($"{table}.{column.ColumnIdentifier.Value}");
+                }
             }
         }
     }

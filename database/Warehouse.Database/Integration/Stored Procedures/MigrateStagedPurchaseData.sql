@@ -87,7 +87,9 @@ BEGIN
         WHERE c.[RowNumber] = 1
           AND NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyByCrmId] AS k WHERE k.[CrmCustomerId] = c.[CrmCustomerId]);
 
-        CREATE TABLE #NewKey ([CrmCustomerId] NVARCHAR(50) NOT NULL, [CustomerKey] INT NOT NULL);
+        -- COLLATE DATABASE_DEFAULT: a temporary table takes tempdb's collation otherwise, and the join below would fail
+        -- on a server whose default collation differs from the database's.
+        CREATE TABLE #NewKey ([CrmCustomerId] NVARCHAR(50) COLLATE DATABASE_DEFAULT NOT NULL, [CustomerKey] INT NOT NULL);
         INSERT #NewKey ([CrmCustomerId], [CustomerKey])
         SELECT n.[CrmCustomerId], NEXT VALUE FOR [Sequences].[CustomerKey] OVER (ORDER BY n.[CrmCustomerId] COLLATE Latin1_General_100_BIN2)
         FROM #NewCustomer AS n;
