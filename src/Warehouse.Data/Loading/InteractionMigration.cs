@@ -21,7 +21,9 @@ namespace Warehouse.Data.Loading;
 /// platform:handle of its earliest row among the visitors/handles linked to it alone (values over the column's 100
 /// characters skipped). Rows are replaced by business
 /// key (SessionId + WebVisitorId; Platform + CommentId) only when they changed, so a rerun changes nothing. Within one
-/// file, rows of the same tracker session are merged into one session; the last row of a comment id wins.
+/// file, rows of the same tracker session are merged into one session; a tracker session continued in a later file is
+/// merged with its stored part (counts added; overlapping parts, i.e. repeated events, keep the larger count); the last
+/// row of a comment id wins.
 /// </summary>
 public static class InteractionMigration
 {
@@ -59,26 +61,72 @@ public static class InteractionMigration
 
         // Rows of one tracker session (same SessionId and visitor) are one session: merged, never dropped.
         session.Execute($"""
+            CREATE TEMP TABLE web_parts_{k} AS
+            SELECT "SessionId", "WebVisitorId", min("StartTime") AS "StartTime", max("EndTime") AS "EndTime",
+                   CAST(sum("PageViews") AS INTEGER) AS "PageViews", CAST(sum("ProductViews") AS INTEGER) AS "ProductViews",
+                   CAST(sum("AddToCarts") AS INTEGER) AS "AddToCarts", CAST(sum("Conversions") AS INTEGER) AS "Conversions",
+                   arg_min("Device", "StartTime") AS "Device", arg_min("Referrer", "StartTime") AS "Referrer",
+                   arg_min("CrmCustomerId", "StartTime") FILTER (WHERE "CrmCustomerId" IS NOT NULL) AS "CrmCustomerId",
+                   arg_min("EmailHash", "StartTime") FILTER (WHERE "EmailHash" IS NOT NULL) AS "EmailHash"
+            FROM "Integration"."WebSession_Staging" WHERE "LineageKey" = {k}
+            GROUP BY "SessionId", "WebVisitorId"
+            """);
+
+        // A tracker session split across files (events in this load and in an earlier one) is one session. The first
+        // part of a tracker session in this file (no '#' suffix) continues the visitor's stored session of the same
+        // tracker session that lies within the inactivity gap (30 minutes) of it; a later part ('#' + start time) is
+        // the stored session of the same name. Continuations add up their counts; parts whose time ranges overlap are
+        // the same events exported twice (a file that repeats earlier events, a superset export) and keep the larger
+        // count of each. A first part with no stored session near it, whose name is taken by a stored session at
+        // another time, is named as the sessionizer names a later part (tracker id + '#' + UTC start).
+        session.Execute($"""
+            CREATE TEMP TABLE web_merged_{k} AS
+            SELECT CASE WHEN f."SessionId" IS NOT NULL THEN f."SessionId"
+                        WHEN taken."SessionId" IS NOT NULL THEN p."SessionId" || '#' || strftime(p."StartTime", '%Y%m%dT%H%M%SZ')
+                        ELSE p."SessionId" END AS "SessionId",
+                   p."WebVisitorId",
+                   CASE WHEN f."SessionId" IS NULL THEN p."StartTime" ELSE least(p."StartTime", f."StartTime") END AS "StartTime",
+                   CASE WHEN f."SessionId" IS NULL THEN p."EndTime" ELSE greatest(p."EndTime", f."EndTime") END AS "EndTime",
+                   CASE WHEN f."SessionId" IS NULL THEN p."PageViews" WHEN o.overlap THEN greatest(p."PageViews", f."PageViews") ELSE p."PageViews" + f."PageViews" END AS "PageViews",
+                   CASE WHEN f."SessionId" IS NULL THEN p."ProductViews" WHEN o.overlap THEN greatest(p."ProductViews", f."ProductViews") ELSE p."ProductViews" + f."ProductViews" END AS "ProductViews",
+                   CASE WHEN f."SessionId" IS NULL THEN p."AddToCarts" WHEN o.overlap THEN greatest(p."AddToCarts", f."AddToCarts") ELSE p."AddToCarts" + f."AddToCarts" END AS "AddToCarts",
+                   CASE WHEN f."SessionId" IS NULL THEN p."Conversions" WHEN o.overlap THEN greatest(p."Conversions", f."Conversions") ELSE p."Conversions" + f."Conversions" END AS "Conversions",
+                   CASE WHEN f."SessionId" IS NOT NULL AND f."StartTime" <= p."StartTime" THEN f."Device" ELSE p."Device" END AS "Device",
+                   CASE WHEN f."SessionId" IS NOT NULL AND f."StartTime" <= p."StartTime" THEN f."Referrer" ELSE p."Referrer" END AS "Referrer",
+                   p."CrmCustomerId", p."EmailHash",
+                   CASE WHEN f."MatchRule" IN ('crm-id', 'email-hash') THEN f."CustomerKey" END AS "StoredKey",
+                   CASE WHEN f."MatchRule" IN ('crm-id', 'email-hash') THEN f."MatchRule" END AS "StoredRule"
+            FROM web_parts_{k} AS p
+            LEFT JOIN LATERAL (
+                SELECT x.* FROM "Fact"."WebSession" AS x
+                WHERE x."WebVisitorId" = p."WebVisitorId"
+                  AND CASE WHEN position('#' IN p."SessionId") = 0
+                           THEN split_part(x."SessionId", '#', 1) = p."SessionId"
+                                AND x."StartTime" <= p."EndTime" + INTERVAL 30 MINUTE AND x."EndTime" >= p."StartTime" - INTERVAL 30 MINUTE
+                           ELSE x."SessionId" = p."SessionId" END
+                ORDER BY x."StartTime" DESC, x."SessionId" LIMIT 1) AS f ON true
+            LEFT JOIN (SELECT "SessionId", "WebVisitorId" FROM "Fact"."WebSession") AS taken
+                   ON f."SessionId" IS NULL AND taken."SessionId" = p."SessionId" AND taken."WebVisitorId" = p."WebVisitorId"
+            CROSS JOIN LATERAL (SELECT f."SessionId" IS NOT NULL AND p."StartTime" <= f."EndTime" AND p."EndTime" >= f."StartTime" AS overlap) AS o
+            """);
+
+        session.Execute($"""
             CREATE TEMP TABLE web_resolved_{k} AS
-            SELECT COALESCE(byId."CustomerKey", byEmail."CustomerKey", 0) AS "CustomerKey",
-                   CASE WHEN byId."CustomerKey" IS NOT NULL THEN 'crm-id' WHEN byEmail."CustomerKey" IS NOT NULL THEN 'email-hash' ELSE 'none' END AS "MatchRule",
+            SELECT COALESCE(byId."CustomerKey", byEmail."CustomerKey", s."StoredKey", 0) AS "CustomerKey",
+                   CASE WHEN byId."CustomerKey" IS NOT NULL THEN 'crm-id' WHEN byEmail."CustomerKey" IS NOT NULL THEN 'email-hash'
+                        ELSE COALESCE(s."StoredRule", 'none') END AS "MatchRule",
                    CAST(strftime(s."StartTime", '%Y%m%d') AS INTEGER) AS "DateKey",
                    (SELECT "ChannelKey" FROM "Dimension"."Channel" WHERE "ChannelCode" = 'web') AS "ChannelKey",
                    s."SessionId", s."WebVisitorId", s."StartTime", s."EndTime",
                    CAST(datediff('second', s."StartTime", s."EndTime") AS INTEGER) AS "DurationSeconds",
                    s."PageViews", s."ProductViews", s."AddToCarts", s."Conversions", s."Device", s."Referrer"
-            FROM (SELECT "SessionId", "WebVisitorId", min("StartTime") AS "StartTime", max("EndTime") AS "EndTime",
-                         CAST(sum("PageViews") AS INTEGER) AS "PageViews", CAST(sum("ProductViews") AS INTEGER) AS "ProductViews",
-                         CAST(sum("AddToCarts") AS INTEGER) AS "AddToCarts", CAST(sum("Conversions") AS INTEGER) AS "Conversions",
-                         arg_min("Device", "StartTime") AS "Device", arg_min("Referrer", "StartTime") AS "Referrer",
-                         arg_min("CrmCustomerId", "StartTime") FILTER (WHERE "CrmCustomerId" IS NOT NULL) AS "CrmCustomerId",
-                         arg_min("EmailHash", "StartTime") FILTER (WHERE "EmailHash" IS NOT NULL) AS "EmailHash"
-                  FROM "Integration"."WebSession_Staging" WHERE "LineageKey" = {k}
-                  GROUP BY "SessionId", "WebVisitorId") AS s
+            FROM web_merged_{k} AS s
             LEFT JOIN {CustomerKeyMap.ByCrmId} AS byId ON byId."CrmCustomerId" = s."CrmCustomerId"
             LEFT JOIN (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
                        WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1) AS byEmail ON byEmail."EmailHash" = s."EmailHash"
             """);
+        session.Execute($"DROP TABLE web_merged_{k}");
+        session.Execute($"DROP TABLE web_parts_{k}");
         var conflicts = Stitch(session, Web, $"web_resolved_{k}");
         session.Execute($"""
             DELETE FROM "Fact"."WebSession" AS f USING web_resolved_{k} AS r
