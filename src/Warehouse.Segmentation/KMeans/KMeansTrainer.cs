@@ -17,7 +17,8 @@ namespace Warehouse.Segmentation.KMeans;
 /// <para>Cost: O(n·k·d) time per iteration, O(n + k·d) extra memory. Scale features first (see
 /// <see cref="Scaling.FeatureScaler"/>): k-means uses Euclidean distance. Deterministic for a seed, identical on
 /// net48 and net10 (net10 uses Vector256/Vector512 and several threads, with the same arithmetic order; each row is
-/// assigned and added to its cluster's sums in one read, so an iteration streams the matrix once).</para>
+/// assigned and added to its cluster's sums in one read, so an iteration streams the matrix once; the closing
+/// relabelling, inertia and cluster weights share one more read).</para>
 /// <para>Errors: k &lt; 1 or k &gt; n rows, NaN/∞ values (named by row and column), negative or non-finite weights.</para>
 /// </remarks>
 public sealed class KMeansTrainer
