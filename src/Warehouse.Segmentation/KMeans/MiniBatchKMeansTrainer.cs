@@ -11,7 +11,7 @@ namespace Warehouse.Segmentation.KMeans;
 /// </summary>
 /// <remarks>
 /// Cost O(steps·batch·k·d). Seeded by k-means++ on the first batch (or on a sample of the matrix given to
-/// <see cref="Fit"/>). Deterministic for a seed; the quality is close to, not equal to, full Lloyd.
+/// <see cref="Fit"/>, or from <see cref="Options.InitialCentroids"/>). Deterministic for a seed; the quality is close to, not equal to, full Lloyd.
 /// </remarks>
 public sealed class MiniBatchKMeansTrainer
 {
@@ -28,6 +28,9 @@ public sealed class MiniBatchKMeansTrainer
         public int MaximumSteps { get; set; } = 100;
         /// <summary>Seed of the seeding and of the batches drawn by <see cref="Fit"/>.</summary>
         public int Seed { get; set; }
+        /// <summary>Explicit starting centres (k × d) for <see cref="Fit"/> instead of k-means++ on a sample (as
+        /// scikit-learn's <c>init=array</c>); null: k-means++.</summary>
+        public FeatureMatrix? InitialCentroids { get; set; }
     }
 
     /// <summary>Creates a trainer.</summary>
@@ -37,7 +40,16 @@ public sealed class MiniBatchKMeansTrainer
         if (options.NumberOfClusters < 1) throw new ArgumentOutOfRangeException(nameof(options), options.NumberOfClusters, "NumberOfClusters must be ≥ 1");
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "BatchSize must be ≥ 1");
         if (options.MaximumSteps < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaximumSteps, "MaximumSteps must be ≥ 1");
-        _options = options;
+        if (options.InitialCentroids is not null && options.InitialCentroids.Rows != options.NumberOfClusters)
+            throw new ArgumentException($"InitialCentroids has {options.InitialCentroids.Rows} rows but NumberOfClusters is {options.NumberOfClusters}", nameof(options));
+        _options = new Options
+        {
+            NumberOfClusters = options.NumberOfClusters,
+            BatchSize = options.BatchSize,
+            MaximumSteps = options.MaximumSteps,
+            Seed = options.Seed,
+            InitialCentroids = options.InitialCentroids?.Clone(),
+        };
     }
 
     /// <summary>Fits on an in-memory matrix with batches drawn at random (with replacement between steps).</summary>
@@ -49,9 +61,20 @@ public sealed class MiniBatchKMeansTrainer
         if (k > n) throw new ArgumentOutOfRangeException(nameof(data), n, $"NumberOfClusters k = {k} exceeds the number of rows n = {n}; choose k ≤ n");
         var rng = new SeededRandom(_options.Seed, 5);
         int batch = Math.Min(_options.BatchSize, n);
-        var idx = new int[Math.Min(n, Math.Max(3 * batch, k))];
-        for (int i = 0; i < idx.Length; i++) idx[i] = idx.Length == n ? i : rng.NextInt(n);
-        var state = Start(data.SelectRows(idx));
+        MiniBatchKMeansState state;
+        var init = _options.InitialCentroids;
+        if (init is not null)
+        {
+            if (init.Columns != data.Columns) throw new ArgumentException($"InitialCentroids has {init.Columns} columns but data has {data.Columns}", nameof(data));
+            init.EnsureFinite("InitialCentroids");
+            state = new MiniBatchKMeansState((double[])init.Values.Clone(), k, data.Columns, (string[]?)data.ColumnNames?.Clone());
+        }
+        else
+        {
+            var idx = new int[Math.Min(n, Math.Max(3 * batch, k))];
+            for (int i = 0; i < idx.Length; i++) idx[i] = idx.Length == n ? i : rng.NextInt(n);
+            state = Start(data.SelectRows(idx));
+        }
         var rows = new int[batch];
         for (int step = 0; step < _options.MaximumSteps; step++)
         {
@@ -126,11 +149,11 @@ public sealed class MiniBatchKMeansState
     {
         var centroids = new FeatureMatrix((double[])_centers.Clone(), _d) { ColumnNames = (string[]?)_names?.Clone() };
         if (evaluation is null) return new KMeansModel(centroids, double.NaN, Steps, false, (double[])_counts.Clone(), -1);
+        if (evaluation.Columns != _d) throw new ArgumentException($"evaluation has {evaluation.Columns} columns, the model {_d}", nameof(evaluation));
         var labels = new int[evaluation.Rows];
-        var sums = new double[_k * _d];
         var weights = new double[_k];
-        LloydKernel.AssignAndSum(evaluation.Values, evaluation.Rows, _d, null, centroids.Values, _k, labels, sums, weights, -1);
-        double inertia = LloydKernel.Inertia(evaluation.Values, evaluation.Rows, _d, null, centroids.Values, labels, -1);
+        // One read: labels, exact inertia and rows per centre (the closing pass of a Lloyd run).
+        double inertia = LloydKernel.FinalPass(evaluation.Values, evaluation.Rows, _d, null, centroids.Values, _k, labels, true, weights, -1);
         return new KMeansModel(centroids, inertia, Steps, false, weights, -1);
     }
 }

@@ -30,4 +30,21 @@ public class MiniBatchKMeansTests
         Assert.True(double.IsNaN(model.Inertia));
         Assert.Throws<ArgumentException>(() => state.Update(FeatureMatrix.FromRows(new[] { new[] { 1.0, 2.0 } })));
     }
+
+    [Fact]
+    public void Explicit_start_is_used_instead_of_seeding()
+    {
+        // Two groups around 0 and 100; the start lists the 100 group first, so centre 0 must stay there (k-means++
+        // would number the centres by its own picks). Every row of a group is 0 ± 1 or 100 ± 1, so each centre, a
+        // running mean of its rows, stays within 1 of its group.
+        var rows = Enumerable.Range(0, 200).Select(i => new[] { (i % 2 == 0 ? 0.0 : 100.0) + (i % 7 - 3) / 3.0 }).ToArray();
+        var data = FeatureMatrix.FromRows(rows);
+        var start = FeatureMatrix.FromRows(new[] { new[] { 90.0 }, new[] { 10.0 } });
+        var model = new MiniBatchKMeansTrainer(new MiniBatchKMeansTrainer.Options { NumberOfClusters = 2, BatchSize = 50, MaximumSteps = 20, Seed = 1, InitialCentroids = start }).Fit(data);
+        Assert.InRange(model.Centroids[0, 0], 99.0, 101.0);
+        Assert.InRange(model.Centroids[1, 0], -1.0, 1.0);
+        Assert.Equal(new[] { 100.0, 100.0 }, model.ClusterWeights);
+        Fixture.Close(ClusteringMetrics.Inertia(data, model.Predict(data), model.Centroids), model.Inertia, 1e-12, "inertia");
+        Assert.Throws<ArgumentException>(() => new MiniBatchKMeansTrainer(new MiniBatchKMeansTrainer.Options { NumberOfClusters = 3, InitialCentroids = start }));
+    }
 }
