@@ -65,6 +65,7 @@ public sealed class DuckDbWarehouse : IWarehouse
         try
         {
             connection.Open();
+            ApplySettings(connection, Environment.GetEnvironmentVariable(MemoryLimitVariable), Environment.GetEnvironmentVariable(ThreadsVariable));
             EnsureSchema(connection, location);
         }
         catch
@@ -84,6 +85,40 @@ public sealed class DuckDbWarehouse : IWarehouse
 
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();
+
+    /// <summary>Environment variable overriding DuckDB's memory limit (e.g. <c>512MB</c>, <c>2GB</c>).</summary>
+    public const string MemoryLimitVariable = "WAREHOUSE_DUCKDB_MEMORY_LIMIT";
+
+    /// <summary>Environment variable overriding DuckDB's worker thread count.</summary>
+    public const string ThreadsVariable = "WAREHOUSE_DUCKDB_THREADS";
+
+    /// <summary>
+    /// Applies the host's DuckDB settings (from <see cref="MemoryLimitVariable"/> and <see cref="ThreadsVariable"/>; unset
+    /// keeps DuckDB's defaults: 80 % of RAM, one thread per core). Measured on the demo in README ("DuckDB memory").
+    /// </summary>
+    internal static void ApplySettings(DuckDBConnection connection, string? memory, string? threads)
+    {
+        if (!string.IsNullOrWhiteSpace(memory))
+        {
+            memory = memory.Trim();
+            if (!System.Text.RegularExpressions.Regex.IsMatch(memory, @"^[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+            {
+                throw new InvalidOperationException($"{MemoryLimitVariable} = '{memory}' is not a size such as 512MB or 2GB.");
+            }
+
+            connection.Execute($"SET memory_limit = '{memory}'");
+        }
+
+        if (!string.IsNullOrWhiteSpace(threads))
+        {
+            if (!int.TryParse(threads.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                throw new InvalidOperationException($"{ThreadsVariable} = '{threads}' is not a whole number ≥ 1.");
+            }
+
+            connection.Execute($"SET threads = {n}");
+        }
+    }
 
     private static void EnsureSchema(DuckDBConnection connection, string location)
     {

@@ -10,6 +10,24 @@ public sealed class DuckDbWarehouseTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
+    public void Host_settings_reach_duckdb_and_a_bad_value_is_a_clear_error()
+    {
+        using var connection = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        DuckDbWarehouse.ApplySettings(connection, "300MB", "1");
+        // DuckDB reports the limit in its own units (300 MB = 286.1 MiB).
+        Assert.Equal("286.1 MiB", connection.ExecuteScalar<string>("SELECT current_setting('memory_limit')"));
+        Assert.Equal(1L, connection.ExecuteScalar<long>("SELECT current_setting('threads')"));
+        DuckDbWarehouse.ApplySettings(connection, null, " ");
+        Assert.Equal(1L, connection.ExecuteScalar<long>("SELECT current_setting('threads')"));
+
+        var e = Assert.Throws<InvalidOperationException>(() => DuckDbWarehouse.ApplySettings(connection, "300'; DROP TABLE x; --", null));
+        Assert.Contains(DuckDbWarehouse.MemoryLimitVariable, e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<InvalidOperationException>(() => DuckDbWarehouse.ApplySettings(connection, null, "0"));
+        Assert.Contains(DuckDbWarehouse.ThreadsVariable, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_new_file_gets_every_table_and_view_of_the_t_sql_source()
     {
         using var warehouse = DuckDbWarehouse.Open(Path.Combine(_folder, "w.duckdb"));
