@@ -83,8 +83,9 @@ public static class SideBySide
             case "minibatch":
                 {
                     // sklearn_bench.py: batches of 4,096 rows for 10 epochs, (10·n) / 4096 steps, from the fixed centres
-                    // (both tools start there; the batches are drawn by different generators, so the inertias are
-                    // close, not equal). Ours: one thread per step, the final evaluation pass on both threads.
+                    // (both tools start there, but the batches come from different generators and scikit-learn also
+                    // re-seeds centres that receive few rows, reassignment_ratio 0.01, which ours does not: the
+                    // inertias differ). Ours: one thread per step, the final evaluation pass on both threads.
                     int steps = (int)(10L * data.Rows / 4096);
                     var trainer = new MiniBatchKMeansTrainer(new MiniBatchKMeansTrainer.Options { NumberOfClusters = init.Rows, BatchSize = 4096, MaximumSteps = steps, Seed = 0, InitialCentroids = init });
                     sw.Start();
