@@ -14,17 +14,11 @@ namespace Warehouse.Data.Loading;
 public static class CustomerKeyMap
 {
     /// <summary>
-    /// A derived table (parenthesised, alias it) with one row per known id: columns <c>CrmCustomerId</c>,
-    /// <c>CustomerKey</c>. Never includes the Unknown customer (0).
+    /// The view <c>Integration.CustomerKeyByCrmId</c> (alias it): one row per known id, columns <c>CrmCustomerId</c>,
+    /// <c>CustomerKey</c>, never the Unknown customer (0). One definition for both engines: the SQL Server procedures
+    /// read the same view, translated into the DuckDB warehouse from the same T-SQL file.
     /// </summary>
-    public const string ByCrmId = """
-        (SELECT "CrmCustomerId", "CustomerKey" FROM "Integration"."CustomerKeyMap"
-         UNION ALL
-         SELECT d."CrmCustomerId", min(d."CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer" AS d
-         WHERE d."ValidTo" = TIMESTAMP '9999-12-31' AND d."CrmCustomerId" IS NOT NULL AND d."CustomerKey" <> 0
-           AND NOT EXISTS (SELECT 1 FROM "Integration"."CustomerKeyMap" AS x WHERE x."CrmCustomerId" = d."CrmCustomerId")
-         GROUP BY d."CrmCustomerId")
-        """;
+    public const string ByCrmId = "\"Integration\".\"CustomerKeyByCrmId\"";
 
     /// <summary>Maps the primary CRM id of every current customer that is not in the map yet (rule crm-id); returns the rows added.</summary>
     public static int Backfill(DuckDbLoadSession session, DateTime now)
@@ -32,10 +26,8 @@ public static class CustomerKeyMap
         ArgumentNullException.ThrowIfNull(session);
         return session.Execute("""
             INSERT INTO "Integration"."CustomerKeyMap" ("CrmCustomerId", "CustomerKey", "MatchRule", "MappedAt", "LineageKey")
-            SELECT d."CrmCustomerId", min(d."CustomerKey"), 'crm-id', @now, @LineageKey FROM "Dimension"."Customer" AS d
-            WHERE d."ValidTo" = TIMESTAMP '9999-12-31' AND d."CrmCustomerId" IS NOT NULL AND d."CustomerKey" <> 0
-              AND NOT EXISTS (SELECT 1 FROM "Integration"."CustomerKeyMap" AS x WHERE x."CrmCustomerId" = d."CrmCustomerId")
-            GROUP BY d."CrmCustomerId"
+            SELECT v."CrmCustomerId", v."CustomerKey", 'crm-id', @now, @LineageKey FROM "Integration"."CustomerKeyByCrmId" AS v
+            WHERE NOT EXISTS (SELECT 1 FROM "Integration"."CustomerKeyMap" AS x WHERE x."CrmCustomerId" = v."CrmCustomerId")
             """, new { now, session.LineageKey });
     }
 }

@@ -5,9 +5,9 @@ using Warehouse.Etl.Loading;
 namespace Warehouse.Etl.Tests.Loading;
 
 /// <summary>
-/// The SQL Server procedures resolve CRM ids through the view <c>Integration.CustomerKeyByCrmId</c>; the host's DuckDB
-/// migrations through <see cref="CustomerKeyMap.ByCrmId"/>. The view is translated into the DuckDB warehouse from the
-/// same T-SQL file, so both can be run side by side on one warehouse: they must list the same ids with the same keys.
+/// The SQL Server procedures and the host's DuckDB migrations (<see cref="CustomerKeyMap.ByCrmId"/>) resolve CRM ids
+/// through the one view <c>Integration.CustomerKeyByCrmId</c>, translated into the DuckDB warehouse from the T-SQL file:
+/// it must list the mapped ids, unmapped current ids and duplicate registrations with the keys written out below.
 /// </summary>
 public sealed class SourceKeyMapParityTests : CustomerSeededTests
 {

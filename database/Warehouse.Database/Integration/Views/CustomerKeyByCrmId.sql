@@ -1,8 +1,8 @@
 -- One row per CRM id the warehouse knows, with the durable CustomerKey it resolves to: the source-key map
 -- Integration.CustomerKeyMap (several CRM ids may share one customer), plus the CRM id of a current customer version
--- that is not mapped yet (a warehouse written before the map existed), never Unknown (0). The SQL Server twin of the
--- host's CustomerKeyMap.ByCrmId (src/Warehouse.Data/Loading/CustomerKeyMap.cs): purchases, survey answers and web
--- logins resolve their CRM id here on both engines. Written in the SQL subset both engines accept.
+-- that is not mapped yet (a warehouse written before the map existed), never Unknown (0). Purchases, survey answers,
+-- web logins and CRM rows resolve their CRM id here on both engines (the host's DuckDB migrations through
+-- CustomerKeyMap.ByCrmId, src/Warehouse.Data/Loading/CustomerKeyMap.cs). Written in the SQL subset both engines accept.
 CREATE VIEW [Integration].[CustomerKeyByCrmId]
 AS
 SELECT m.[CrmCustomerId], m.[CustomerKey]
