@@ -231,9 +231,7 @@ public sealed class DuckDbLoadSession : IDisposable
     }
 
     /// <summary>Runs <paramref name="action"/> inside the session; an exception marks the session failed.</summary>
-    internal T Guarded<T>(Func<T> action) => Guard(action);
-
-    private T Guard<T>(Func<T> action)
+    internal T Guard<T>(Func<T> action)
     {
         if (_failed)
         {

@@ -90,7 +90,7 @@ public static class PurchaseMigration
         ArgumentNullException.ThrowIfNull(rows);
         var table = CreateStaging(session);
         var textTable = TextTable(session);
-        return session.Guarded(() =>
+        return session.Guard(() =>
         {
             using var texts = new DuckDbChunkAppender(session.Connection, "temp", "main", textTable, TextColumns);
             using var lines = new DuckDbChunkAppender(session.Connection, "temp", "main", table, StagedColumns);

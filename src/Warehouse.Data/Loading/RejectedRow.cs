@@ -1,5 +1,3 @@
-using DuckDB.NET.Data.Mapping;
-
 namespace Warehouse.Data.Loading;
 
 /// <summary>A source row that could not be loaded, with the reason: a row of one of the <c>Integration.Rejected…</c> tables.</summary>
@@ -24,17 +22,3 @@ public sealed class RejectedRow
     public string? RawRecord { get; set; }
 }
 
-/// <summary>Appender map of <see cref="RejectedRow"/>: the column order shared by the reject tables.</summary>
-public sealed class RejectedRowMap : DuckDBAppenderMap<RejectedRow>
-{
-    /// <summary>Declares the columns in table order.</summary>
-    public RejectedRowMap()
-    {
-        Map(r => r.LineageKey);
-        Map(r => r.SourceName);
-        Map(r => r.SourceLineNumber);
-        Map(r => r.ColumnName);
-        Map(r => r.Reason);
-        Map(r => r.RawRecord);
-    }
-}
