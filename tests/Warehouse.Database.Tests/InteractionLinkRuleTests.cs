@@ -22,6 +22,19 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
     }
 
     [Fact]
+    public void A_continued_web_session_keeps_its_stored_direct_link_when_the_new_part_has_none()
+    {
+        // As InteractionMigration.RunWeb: COALESCE(CRM id, e-mail hash, the stored session's crm-id/email-hash customer, 0),
+        // so a logged-in first part keeps its customer when the later part, in another file, is anonymous.
+        var visitor = new LinkVisitor();
+        Parse("MigrateStagedWebSessionData.sql").Accept(visitor);
+
+        var arguments = Assert.Single(visitor.CustomerCoalesces).Expressions.Select(Render).ToList();
+
+        Assert.Equal(["CustomerKey", "CustomerKey", "StoredKey", "0"], arguments);
+    }
+
+    [Fact]
     public void Social_comments_link_by_email_directly()
     {
         var links = Links("MigrateStagedSocialInteractionData.sql");
@@ -100,7 +113,7 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
     {
         // Guards the reader itself: the same procedure with the COALESCE arguments swapped reads back swapped.
         var text = File.ReadAllText(PathOf("MigrateStagedWebSessionData.sql"))
-            .Replace("COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], 0)", "COALESCE(byEmail.[CustomerKey], byCrm.[CustomerKey], 0)", StringComparison.Ordinal);
+            .Replace("COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], s.[StoredKey], 0)", "COALESCE(byEmail.[CustomerKey], byCrm.[CustomerKey], s.[StoredKey], 0)", StringComparison.Ordinal);
 
         Assert.Equal("byEmail", ReadLinks(ParseText(text))[0].Alias);
     }
@@ -112,8 +125,10 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
         var visitor = new LinkVisitor();
         script.Accept(visitor);
         var coalesce = Assert.Single(visitor.CustomerCoalesces);
+        // The direct links are the COALESCE arguments read from a joined table; what follows them is the fallback.
         return coalesce.Expressions.Take(coalesce.Expressions.Count - 1)
             .Select(e => ((ColumnReferenceExpression)e).MultiPartIdentifier.Identifiers[0].Value)
+            .TakeWhile(visitor.Joins.ContainsKey)
             .Select(alias => (alias, visitor.Joins[alias].Column, visitor.Joins[alias].Staged))
             .ToList();
     }
@@ -134,6 +149,7 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
     {
         ColumnReferenceExpression c => c.MultiPartIdentifier.Identifiers[^1].Value,
         StringLiteral s => $"'{s.Value}'",
+        IntegerLiteral i => i.Value,
         FunctionCall f => $"{f.FunctionName.Value.ToUpperInvariant()}({string.Join(", ", f.Parameters.Select(Render))})",
         _ => expression.GetType().Name,
     };

@@ -14,6 +14,18 @@
 --      among the visitors linked to them alone (in place: a source key, not a type 2 attribute); each session keeps
 --      its rule in Fact.WebSession.MatchRule (crm-id, email-hash, visitor-stitch, visitor-conflict, none);
 --   3b. the calendar is extended to the sessions' days (Application.PopulateDateDimension);
+--   1b. a tracker session split across files is one session, as InteractionMigration.RunWeb merges it (FORMATS.md,
+--      "Sessions across files"): the first part of a tracker session in this load (no '#' in its id) continues the
+--      visitor's stored session of the same tracker id (the id itself or id + '#' + start) whose time range lies within
+--      30 minutes of it, the latest such; a later part ('#' + start) continues the stored session of that name. The
+--      merged session keeps the stored name, start = earliest, end = latest, counts added up, device and referrer of the
+--      earlier part; parts whose time ranges overlap are the same events exported twice and keep the larger of each
+--      count (a repeated file counts nothing twice). The staged part's CRM id / e-mail hash link wins, else the stored
+--      direct link (crm-id, email-hash), else stitching. A first part with no stored session near it whose id is taken
+--      by a stored session at another time is named as the sessionizer names a later part (id + '#' + UTC start
+--      yyyyMMddTHHmmssZ). #Staged, #Continued and #Merged are written in the SQL both engines accept (with DATEADD, LEN
+--      and CONVERT styles 112/108 mapped), and Warehouse.Etl.Tests' WebSessionProcedureParityTests runs them on DuckDB
+--      against the host's merge;
 --   4. a stored session (by SessionId and WebVisitorId) is replaced only when it changed, so a rerun changes nothing;
 --   5. lineage completed in events (read = events in the staged sessions + rejected events, the unit of the host on
 --      DuckDB), the web cutoff moved to the latest start, staging cleared.
@@ -67,6 +79,46 @@ BEGIN
         ) AS o
         GROUP BY o.[SessionId], o.[WebVisitorId];
 
+        -- The stored session each staged part continues (see 1b above): the latest of the visitor's stored sessions of
+        -- the same tracker id within 30 minutes of a first part, or the stored session of a later part's name.
+        SELECT p.[SessionId] AS [PartSessionId], p.[WebVisitorId], x.[SessionId], x.[StartTime], x.[EndTime], x.[PageViews],
+               x.[ProductViews], x.[AddToCarts], x.[Conversions], x.[Device], x.[Referrer], x.[CustomerKey], x.[MatchRule],
+               CASE WHEN p.[StartTime] <= x.[EndTime] AND p.[EndTime] >= x.[StartTime] THEN 1 ELSE 0 END AS [Overlaps],
+               ROW_NUMBER() OVER (PARTITION BY p.[SessionId], p.[WebVisitorId] ORDER BY x.[StartTime] DESC, x.[SessionId]) AS [Position]
+        INTO #Continued
+        FROM #Staged AS p
+        INNER JOIN [Fact].[WebSession] AS x ON x.[WebVisitorId] = p.[WebVisitorId]
+        WHERE (p.[SessionId] NOT LIKE N'%#%'
+               AND (x.[SessionId] = p.[SessionId] OR SUBSTRING(x.[SessionId], 1, LEN(p.[SessionId]) + 1) = CONCAT(p.[SessionId], N'#'))
+               AND x.[StartTime] <= DATEADD(MINUTE, 30, p.[EndTime]) AND x.[EndTime] >= DATEADD(MINUTE, -30, p.[StartTime]))
+           OR (p.[SessionId] LIKE N'%#%' AND x.[SessionId] = p.[SessionId]);
+
+        SELECT CASE WHEN f.[SessionId] IS NOT NULL THEN f.[SessionId]
+                    WHEN taken.[SessionId] IS NOT NULL
+                        THEN CONCAT(p.[SessionId], N'#', CONVERT(NCHAR(8), p.[StartTime], 112), N'T', REPLACE(CONVERT(NCHAR(8), p.[StartTime], 108), N':', N''), N'Z')
+                    ELSE p.[SessionId] END AS [SessionId],
+               p.[WebVisitorId],
+               CASE WHEN f.[SessionId] IS NOT NULL AND f.[StartTime] < p.[StartTime] THEN f.[StartTime] ELSE p.[StartTime] END AS [StartTime],
+               CASE WHEN f.[SessionId] IS NOT NULL AND f.[EndTime] > p.[EndTime] THEN f.[EndTime] ELSE p.[EndTime] END AS [EndTime],
+               CASE WHEN f.[SessionId] IS NULL THEN p.[PageViews] WHEN f.[Overlaps] = 0 THEN p.[PageViews] + f.[PageViews]
+                    WHEN f.[PageViews] > p.[PageViews] THEN f.[PageViews] ELSE p.[PageViews] END AS [PageViews],
+               CASE WHEN f.[SessionId] IS NULL THEN p.[ProductViews] WHEN f.[Overlaps] = 0 THEN p.[ProductViews] + f.[ProductViews]
+                    WHEN f.[ProductViews] > p.[ProductViews] THEN f.[ProductViews] ELSE p.[ProductViews] END AS [ProductViews],
+               CASE WHEN f.[SessionId] IS NULL THEN p.[AddToCarts] WHEN f.[Overlaps] = 0 THEN p.[AddToCarts] + f.[AddToCarts]
+                    WHEN f.[AddToCarts] > p.[AddToCarts] THEN f.[AddToCarts] ELSE p.[AddToCarts] END AS [AddToCarts],
+               CASE WHEN f.[SessionId] IS NULL THEN p.[Conversions] WHEN f.[Overlaps] = 0 THEN p.[Conversions] + f.[Conversions]
+                    WHEN f.[Conversions] > p.[Conversions] THEN f.[Conversions] ELSE p.[Conversions] END AS [Conversions],
+               CASE WHEN f.[SessionId] IS NOT NULL AND f.[StartTime] <= p.[StartTime] THEN f.[Device] ELSE p.[Device] END AS [Device],
+               CASE WHEN f.[SessionId] IS NOT NULL AND f.[StartTime] <= p.[StartTime] THEN f.[Referrer] ELSE p.[Referrer] END AS [Referrer],
+               p.[CrmCustomerId], p.[EmailHash],
+               CASE WHEN f.[MatchRule] IN (N'crm-id', N'email-hash') THEN f.[CustomerKey] END AS [StoredKey],
+               CASE WHEN f.[MatchRule] IN (N'crm-id', N'email-hash') THEN f.[MatchRule] END AS [StoredRule]
+        INTO #Merged
+        FROM #Staged AS p
+        LEFT OUTER JOIN #Continued AS f ON f.[PartSessionId] = p.[SessionId] AND f.[WebVisitorId] = p.[WebVisitorId] AND f.[Position] = 1
+        LEFT OUTER JOIN [Fact].[WebSession] AS taken
+            ON f.[SessionId] IS NULL AND taken.[SessionId] = p.[SessionId] AND taken.[WebVisitorId] = p.[WebVisitorId];
+
         -- CRM ids resolve through the source-key map (several ids may share one customer), as on DuckDB.
         SELECT k.[CrmCustomerId], MIN(k.[CustomerKey]) AS [CustomerKey]
         INTO #ByCrmId
@@ -89,15 +141,16 @@ BEGIN
         IF @First IS NOT NULL
             EXEC [Application].[PopulateDateDimension] @StartDate = @First, @EndDate = @Last;
 
-        SELECT COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], 0) AS [CustomerKey],
-               CAST(CASE WHEN byCrm.[CustomerKey] IS NOT NULL THEN N'crm-id' WHEN byEmail.[CustomerKey] IS NOT NULL THEN N'email-hash' ELSE N'none' END
+        SELECT COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], s.[StoredKey], 0) AS [CustomerKey],
+               CAST(CASE WHEN byCrm.[CustomerKey] IS NOT NULL THEN N'crm-id' WHEN byEmail.[CustomerKey] IS NOT NULL THEN N'email-hash'
+                         ELSE COALESCE(s.[StoredRule], N'none') END
                     AS NVARCHAR(32)) AS [MatchRule],
                COALESCE(d.[DateKey], 0) AS [DateKey],
                COALESCE(ch.[ChannelKey], 0) AS [ChannelKey], s.[SessionId], s.[WebVisitorId], s.[StartTime], s.[EndTime],
                DATEDIFF(SECOND, s.[StartTime], s.[EndTime]) AS [DurationSeconds], s.[PageViews], s.[ProductViews], s.[AddToCarts],
                s.[Conversions], s.[Device], s.[Referrer]
         INTO #Resolved
-        FROM #Staged AS s
+        FROM #Merged AS s
         LEFT OUTER JOIN #ByCrmId AS byCrm ON byCrm.[CrmCustomerId] = s.[CrmCustomerId]
         LEFT OUTER JOIN #ByEmailHash AS byEmail ON byEmail.[EmailHash] = s.[EmailHash]
         LEFT OUTER JOIN [Dimension].[Date] AS d ON d.[Date] = CAST(s.[StartTime] AS DATE)

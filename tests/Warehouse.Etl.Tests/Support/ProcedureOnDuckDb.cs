@@ -1,0 +1,144 @@
+using System.Text;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace Warehouse.Etl.Tests.Support;
+
+/// <summary>
+/// Runs statements of a T-SQL procedure on DuckDB: the <c>SELECT … INTO #Name</c> statements of a procedure file, picked
+/// by their temporary table, translated token by token into <c>CREATE TEMP TABLE "#Name" AS SELECT …</c>. The procedure
+/// writes those statements in the SQL both engines accept; this translation maps only what cannot be common:
+/// <c>[name]</c> → <c>"name"</c>, <c>N'…'</c> → <c>'…'</c>, <c>@name</c> → <c>$name</c>, <c>#Temp</c> → <c>"#Temp"</c>,
+/// <c>DATEADD(MINUTE, n, t)</c> → <c>(t + to_minutes(n))</c>, <c>LEN(s)</c> → <c>length(s)</c>, and
+/// <c>CONVERT(NCHAR(8), t, 112 | 108)</c> → <c>strftime(t, '%Y%m%d' | '%H:%M:%S')</c>. Anything else a statement uses
+/// is sent as written, so a construct outside the common subset fails on DuckDB instead of being silently changed.
+/// </summary>
+internal static class ProcedureOnDuckDb
+{
+    /// <summary>The translated statements that fill <paramref name="tempTables"/>, in the order given.</summary>
+    /// <param name="procedureText">The procedure's file.</param>
+    /// <param name="tempTables">Temporary tables, e.g. #Staged.</param>
+    public static IReadOnlyList<string> SelectIntoStatements(string procedureText, params string[] tempTables)
+    {
+        using var reader = new StringReader(procedureText);
+        var script = new TSql160Parser(true).Parse(reader, out var errors);
+        if (errors.Count > 0)
+        {
+            throw new InvalidDataException($"line {errors[0].Line}: {errors[0].Message}");
+        }
+
+        var collector = new SelectIntoCollector();
+        script.Accept(collector);
+        return tempTables.Select(t =>
+        {
+            var statement = collector.Statements.SingleOrDefault(s => s.Into.BaseIdentifier.Value == t)
+                ?? throw new InvalidDataException($"The procedure has no single SELECT … INTO {t}.");
+            return Translate(statement, script.ScriptTokenStream);
+        }).ToList();
+    }
+
+    private static string Translate(SelectStatement statement, IList<TSqlParserToken> tokens)
+    {
+        var replacements = new SortedDictionary<int, (int Last, Func<string> Text)>();
+        // INTO #Name: the keyword and the name leave the query; the statement becomes CREATE TEMP TABLE … AS.
+        var into = statement.Into;
+        var intoKeyword = into.FirstTokenIndex - 1;
+        while (tokens[intoKeyword].TokenType == TSqlTokenType.WhiteSpace)
+        {
+            intoKeyword--;
+        }
+
+        if (tokens[intoKeyword].TokenType != TSqlTokenType.Into)
+        {
+            throw new InvalidDataException("INTO expected before the temporary table's name.");
+        }
+
+        replacements[intoKeyword] = (into.LastTokenIndex, () => string.Empty);
+        var functions = new FunctionCollector();
+        statement.Accept(functions);
+        foreach (var call in functions.Calls)
+        {
+            switch (call)
+            {
+                case FunctionCall { FunctionName.Value: var name, Parameters: [var part, var amount, var time] }
+                    when name.Equals("DATEADD", StringComparison.OrdinalIgnoreCase):
+                    var unit = string.Concat(Enumerable.Range(part.FirstTokenIndex, part.LastTokenIndex - part.FirstTokenIndex + 1).Select(i => tokens[i].Text));
+                    if (!unit.Equals("MINUTE", StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new InvalidDataException($"DATEADD({unit}, …) has no mapping here.");
+                    }
+
+                    replacements[call.FirstTokenIndex] = (call.LastTokenIndex, () => $"({Range(time, tokens, replacements)} + to_minutes(CAST({Range(amount, tokens, replacements)} AS BIGINT)))");
+                    break;
+                case FunctionCall { FunctionName: var name }
+                    when name.Value.Equals("LEN", StringComparison.OrdinalIgnoreCase):
+                    replacements[name.FirstTokenIndex] = (name.LastTokenIndex, () => "length");
+                    break;
+                case ConvertCall { Style: IntegerLiteral { Value: var style }, Parameter: var value }:
+                    var format = style switch
+                    {
+                        "112" => "%Y%m%d",
+                        "108" => "%H:%M:%S",
+                        _ => throw new InvalidDataException($"CONVERT style {style} has no mapping here."),
+                    };
+                    replacements[call.FirstTokenIndex] = (call.LastTokenIndex, () => $"strftime({Range(value, tokens, replacements)}, '{format}')");
+                    break;
+            }
+        }
+
+        return "CREATE TEMP TABLE " + Quote(into.BaseIdentifier.Value) + " AS " + Emit(statement.FirstTokenIndex, statement.LastTokenIndex, tokens, replacements);
+    }
+
+    private static string Range(TSqlFragment fragment, IList<TSqlParserToken> tokens, SortedDictionary<int, (int Last, Func<string> Text)> replacements) =>
+        Emit(fragment.FirstTokenIndex, fragment.LastTokenIndex, tokens, replacements);
+
+    private static string Emit(int first, int last, IList<TSqlParserToken> tokens, SortedDictionary<int, (int Last, Func<string> Text)> replacements)
+    {
+        var sql = new StringBuilder();
+        for (var i = first; i <= last; i++)
+        {
+            if (replacements.TryGetValue(i, out var replacement) && replacement.Last <= last)
+            {
+                sql.Append(replacement.Text());
+                i = replacement.Last;
+                continue;
+            }
+
+            var token = tokens[i];
+            sql.Append(token.TokenType switch
+            {
+                TSqlTokenType.QuotedIdentifier => Quote(token.Text[1..^1].Replace("]]", "]", StringComparison.Ordinal)),
+                TSqlTokenType.UnicodeStringLiteral => token.Text[1..],
+                TSqlTokenType.Variable => "$" + token.Text[1..],
+                TSqlTokenType.Identifier when token.Text.StartsWith('#') => Quote(token.Text),
+                TSqlTokenType.Semicolon => string.Empty,
+                _ => token.Text,
+            });
+        }
+
+        return sql.ToString();
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private sealed class SelectIntoCollector : TSqlFragmentVisitor
+    {
+        public List<SelectStatement> Statements { get; } = [];
+
+        public override void Visit(SelectStatement node)
+        {
+            if (node.Into is not null)
+            {
+                Statements.Add(node);
+            }
+        }
+    }
+
+    private sealed class FunctionCollector : TSqlFragmentVisitor
+    {
+        public List<TSqlFragment> Calls { get; } = [];
+
+        public override void Visit(FunctionCall node) => Calls.Add(node);
+
+        public override void Visit(ConvertCall node) => Calls.Add(node);
+    }
+}
