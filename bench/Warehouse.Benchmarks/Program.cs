@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 namespace Warehouse.Benchmarks;
 
 /// <summary>
-/// <c>side-by-side --case C --data D [--repeats N] [--threads T]</c>: one JSON line for bench/side_by_side.sh.
+/// <c>side-by-side --case C --data D [--repeats N] [--threads T] [--batch B] [--seed S]</c>: one JSON line for bench/side_by_side.sh.
 /// <c>stream-sum [--mib M] [--threads T]</c>: the machine's memory-read bandwidth (the floor of a Lloyd iteration).
 /// <c>transaction-load --file f.csv [--case parse|stage|full] [--repeats N]</c>: transaction load throughput (rows/s, peak RSS).
 /// Anything else goes to BenchmarkDotNet (e.g. <c>--filter *Lloyd*</c>); data from SEGBENCH_DIR (gen_data.py).

@@ -28,6 +28,7 @@ public static class CrossTargetCases
         "average:694d4ffad4875265:4010e62548fd1836",
         "som:9b2338f35869b485:3fe4fd84f3cd9a8c",
         "scaler:cbf29ce484222325:bfe0ee8f131829a0",
+        "minibatch:676cd1981bb3cc25:409fcdf66ea42ffb",
     };
 
     /// <summary>Five planted blobs, 6 dimensions, 4,000 rows (several chunks, so the net10 threads are used).</summary>
@@ -67,6 +68,9 @@ public static class CrossTargetCases
         var db = new DbscanTrainer(new DbscanTrainer.Options { Epsilon = 0.5, MinPoints = 8 }).Fit(data);
         var ward = new HierarchicalTrainer(new HierarchicalTrainer.Options { NumberOfClusters = 5 }).Fit(data);
         var avg = new HierarchicalTrainer(new HierarchicalTrainer.Options { NumberOfClusters = 5, Linkage = Linkage.Average }).Fit(small);
+        // Batches of 1,024 rows: two chunks per step (two threads on net10, one after the other on net48), with
+        // reassignment and early stopping on.
+        var mb = new MiniBatchKMeansTrainer(new MiniBatchKMeansTrainer.Options { NumberOfClusters = 5, Seed = 7 }).Fit(data);
         var som = new SelfOrganizingMapTrainer(new SelfOrganizingMapTrainer.Options { Width = 5, Height = 4, Topology = MapTopology.Hexagonal, NumberOfSegments = 5, Epochs = 3, Seed = 7 }).Fit(small);
         return new[]
         {
@@ -78,6 +82,7 @@ public static class CrossTargetCases
             Print("average", avg.TrainingLabels, avg.Tree.Height(avg.Tree.MergeCount - 1)),
             Print("som", som.Predict(small), som.QuantizationError(small)),
             Print("scaler", new int[0], data[17, 3]),
+            Print("minibatch", mb.Predict(data), mb.Inertia),
         };
     }
 

@@ -33,10 +33,10 @@ def provenance(what, **params):
     }
 
 
-def write(name, obj):
+def write(name, obj, indent=1):
     path = os.path.join(HERE, name)
     with open(path, "w") as f:
-        json.dump(obj, f, indent=1)
+        json.dump(obj, f, indent=indent)
         f.write("\n")
     print("wrote", name)
 
@@ -180,8 +180,49 @@ def gmm_fixture():
         "data": X.tolist(), "cases": cases})
 
 
+def minibatch_fixture():
+    from sklearn.cluster import MiniBatchKMeans
+    import warnings
+    # Planted: 8 blobs in 4-D of unequal sizes (3,000 rows), rounded to 4 decimals so the fixture holds the exact data
+    # scikit-learn saw. Two starts: "poor" puts three centres in blob 0 and two far from every row (they receive
+    # nothing until re-seeded), three on blobs 1-3; "kmeans++" is scikit-learn's own start (n_init=3). For each seed
+    # scikit-learn's MiniBatchKMeans runs with its defaults otherwise (reassignment_ratio 0.01, max_no_improvement 10,
+    # tol 0, max_iter 100) and with reassignment_ratio=0; inertia_ is on all rows (compute_labels=True). Our random
+    # generator is not NumPy's, so the tests compare distributions over the seeds, not single runs.
+    sizes = [600, 500, 450, 400, 350, 300, 250, 150]
+    rs = np.random.RandomState(41)
+    centers = rs.uniform(-10, 10, size=(8, 4))
+    X, y = blobs(42, sizes, centers.tolist(), 1.0)
+    perm = np.random.RandomState(43).permutation(len(X))
+    X, y = np.round(X[perm], 4), y[perm]
+    poor = np.vstack([X[y == 0][:3], np.full((2, 4), 40.0), centers[1:4]])
+    seeds = list(range(40))
+    batch = 256
+    cases = []
+    for start_name, init in [("poor", poor), ("kmeans++", "k-means++")]:
+        for ratio in [0.01, 0.0]:
+            inertias, steps = [], []
+            for seed in seeds:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    mb = MiniBatchKMeans(8, init=init, n_init=1 if start_name == "poor" else 3, batch_size=batch,
+                                         reassignment_ratio=ratio, random_state=seed).fit(X)
+                inertias.append(float(mb.inertia_))
+                steps.append(int(mb.n_steps_))
+            cases.append({"start": start_name, "reassignment_ratio": ratio, "batch_size": batch,
+                          "seeds": seeds, "inertia": inertias, "n_steps": steps})
+    lloyd = KMeans(8, init=np.array([X[y == c].mean(axis=0) for c in range(8)]), n_init=1).fit(X)
+    write("minibatch.json", {"provenance": provenance(
+        "sklearn.cluster.MiniBatchKMeans(8, init=<poor fixed array> with n_init=1 | 'k-means++' with n_init=3, "
+        "batch_size=256, reassignment_ratio in {0.01, 0}, random_state=seed, other parameters default).fit(X).inertia_ "
+        "and n_steps_ for seeds 0-39; planted_inertia: KMeans(8) Lloyd from the planted cluster means",
+        sizes=sizes, blob_seed=42, centers_seed=41, permutation_seed=43, scale=1.0, decimals=4),
+        "data": X.tolist(), "truth": y.tolist(), "poor_start": poor.tolist(),
+        "planted_inertia": float(lloyd.inertia_), "cases": cases}, indent=None)
+
+
 if __name__ == "__main__":
     which = set(sys.argv[1:])
-    for name, fn in [("kmeans", kmeans_fixture), ("metrics", metrics_fixture), ("hierarchy", hierarchy_fixture), ("dbscan", dbscan_fixture), ("gmm", gmm_fixture)]:
+    for name, fn in [("kmeans", kmeans_fixture), ("metrics", metrics_fixture), ("hierarchy", hierarchy_fixture), ("dbscan", dbscan_fixture), ("gmm", gmm_fixture), ("minibatch", minibatch_fixture)]:
         if not which or name in which:
             fn()
