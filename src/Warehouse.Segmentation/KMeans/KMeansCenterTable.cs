@@ -16,9 +16,13 @@ namespace Warehouse.Segmentation.KMeans;
 /// Padding lanes have a norm of +∞ and are never chosen.
 /// </summary>
 /// <remarks>
-/// When partial sums are requested, each row is added to its cluster's sums right after its label is chosen, while
-/// the row is still in L1: the matrix is read once per iteration. Each (cluster, dimension) sum receives the rows of
-/// the chunk in row order, exactly as the scalar loop of <see cref="LloydKernel"/> does, so the sums are identical too.
+/// When partial sums are requested, each block of four rows is added to its clusters' sums while the rows are still in
+/// L1: the matrix is read once per iteration. Each (cluster, dimension) sum receives the rows of the chunk in row
+/// order, exactly as the scalar loop of <see cref="LloydKernel"/> does, so the sums are identical too. One group of
+/// centres with 8 or 16 columns (the common case of customer features) runs <see cref="AssignOneGroupHeld"/>: the
+/// table in registers, the dot products unrolled, the sums added inline one block late (same-process A/B on 1M × 16,
+/// k = 8, two threads: CPU per iteration 9.5 – 10.9 ms against 12.5 – 16.9 ms). Adding the sums one block late in the
+/// other loops, where it is a call, made the two-group loop twice as slow (the call spills the live accumulators).
 /// </remarks>
 internal sealed class KMeansCenterTable
 {
@@ -97,6 +101,13 @@ internal sealed class KMeansCenterTable
     {
         return _groups switch
         {
+            // The held-table loops add the sums with Vector512 (inlined, so that the loop makes no call).
+            1 when d == 16 && _wideSums => acc is not null && acc.Weighted
+                ? AssignOneGroupHeld<TL, TV, Columns16, Weighted>(x, start, end, labels, acc)
+                : AssignOneGroupHeld<TL, TV, Columns16, Unweighted>(x, start, end, labels, acc),
+            1 when d == 8 && _wideSums => acc is not null && acc.Weighted
+                ? AssignOneGroupHeld<TL, TV, Columns8, Weighted>(x, start, end, labels, acc)
+                : AssignOneGroupHeld<TL, TV, Columns8, Unweighted>(x, start, end, labels, acc),
             1 => AssignOneGroup<TL, TV>(x, start, end, d, labels, acc),
             2 => AssignTwoGroups<TL, TV>(x, start, end, d, labels, acc),
             _ => AssignGeneral<TL, TV>(x, start, end, d, labels, acc),
@@ -158,6 +169,199 @@ internal sealed class KMeansCenterTable
             acc?.AddRows(labels, i, i + 1);
         }
         return changes;
+    }
+
+    /// <summary>
+    /// One group of centres and 8 or 16 columns (<typeparamref name="TC"/>): the table is held in registers for the
+    /// whole range (8 or 16 vectors, loaded once instead of once per block, which leaves the load ports to the row
+    /// coordinates), each dot product is unrolled, and a block's rows are added to the sums after the next block's dot
+    /// products are issued (the loads and stores of the sums then overlap that arithmetic instead of waiting behind the
+    /// block's argmin). Same products and additions in the same order as <see cref="AssignOneGroup"/>, except that each
+    /// dot product starts from its first product instead of 0 + that product: the two differ at most in the sign of a
+    /// zero, which ‖c‖² − 2·dot does not see, so the labels are those of the scalar loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private long AssignOneGroupHeld<TL, TV, TC, TW>(double[] x, int start, int end, int[] labels, RowSums? acc)
+        where TL : struct, ILanes<TV> where TV : struct where TC : struct, IColumns where TW : struct, IWeighting
+    {
+        int d = TC.Count;
+        ref double xr = ref MemoryMarshal.GetArrayDataReference(x);
+        ref double tr = ref MemoryMarshal.GetArrayDataReference(_table);
+        ref int lr = ref MemoryMarshal.GetArrayDataReference(labels);
+        var n0 = TL.Load(ref MemoryMarshal.GetArrayDataReference(_norms), 0);
+        nuint width = (nuint)TL.Width;
+        TV t0 = TL.Load(ref tr, 0), t1 = TL.Load(ref tr, width), t2 = TL.Load(ref tr, 2 * width), t3 = TL.Load(ref tr, 3 * width);
+        TV t4 = TL.Load(ref tr, 4 * width), t5 = TL.Load(ref tr, 5 * width), t6 = TL.Load(ref tr, 6 * width), t7 = TL.Load(ref tr, 7 * width);
+        TV t8 = default, t9 = default, t10 = default, t11 = default, t12 = default, t13 = default, t14 = default, t15 = default;
+        if (TC.Count == 16)
+        {
+            t8 = TL.Load(ref tr, 8 * width);
+            t9 = TL.Load(ref tr, 9 * width);
+            t10 = TL.Load(ref tr, 10 * width);
+            t11 = TL.Load(ref tr, 11 * width);
+            t12 = TL.Load(ref tr, 12 * width);
+            t13 = TL.Load(ref tr, 13 * width);
+            t14 = TL.Load(ref tr, 14 * width);
+            t15 = TL.Load(ref tr, 15 * width);
+        }
+        // The sums are added here rather than by RowSums (a call would make the loop spill the table).
+        ref double sr = ref Unsafe.NullRef<double>();
+        ref double cw = ref Unsafe.NullRef<double>();
+        ref double rw = ref Unsafe.NullRef<double>();
+        if (acc is not null)
+        {
+            sr = ref acc.SumsStart;
+            cw = ref acc.WeightsStart;
+            rw = ref acc.RowWeights;
+        }
+        long changes = 0;
+        int i = start;
+        int pending = -1, q0 = 0, q1 = 0, q2 = 0, q3 = 0; // the block whose sums are still to be added, and its labels
+        for (; i + 4 <= end; i += 4)
+        {
+            ref double p0 = ref Unsafe.Add(ref xr, (nuint)((long)i * d));
+            TV a0 = Dot<TL, TV, TC>(ref p0, t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15);
+            TV a1 = Dot<TL, TV, TC>(ref Unsafe.Add(ref p0, (nuint)d), t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15);
+            TV a2 = Dot<TL, TV, TC>(ref Unsafe.Add(ref p0, (nuint)(2 * d)), t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15);
+            TV a3 = Dot<TL, TV, TC>(ref Unsafe.Add(ref p0, (nuint)(3 * d)), t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15);
+            if (pending >= 0) AddBlockHeld<TC, TW>(ref xr, ref sr, ref cw, ref rw, pending, q0, q1, q2, q3);
+            q0 = ArgMin<TL, TV>(TL.Distance(n0, a0));
+            q1 = ArgMin<TL, TV>(TL.Distance(n0, a1));
+            q2 = ArgMin<TL, TV>(TL.Distance(n0, a2));
+            q3 = ArgMin<TL, TV>(TL.Distance(n0, a3));
+            changes += Relabel(ref lr, i, q0) + Relabel(ref lr, i + 1, q1) + Relabel(ref lr, i + 2, q2) + Relabel(ref lr, i + 3, q3);
+            if (acc is not null) pending = i;
+        }
+        if (pending >= 0) AddBlockHeld<TC, TW>(ref xr, ref sr, ref cw, ref rw, pending, q0, q1, q2, q3);
+        for (; i < end; i++)
+        {
+            TV a0 = Dot<TL, TV, TC>(ref Unsafe.Add(ref xr, (nuint)((long)i * d)), t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15);
+            changes += Relabel(ref lr, i, ArgMin<TL, TV>(TL.Distance(n0, a0)));
+            acc?.AddRows(labels, i, i + 1);
+        }
+        return changes;
+    }
+
+    /// <summary>
+    /// <see cref="RowSums.AddBlock"/> for 8 or 16 columns, with the block's labels passed in (held in registers by the
+    /// caller) and Vector512 adds: the four rows are loaded before the first sum is stored; each (cluster, column) sum
+    /// takes the rows in row order, so the bits are those of the scalar loop. <paramref name="sums"/> and
+    /// <paramref name="clusterWeights"/> are the chunk's slices, <paramref name="rowWeights"/> the row weights.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddBlockHeld<TC, TW>(ref double x, ref double sums, ref double clusterWeights, ref double rowWeights,
+        int from, int l0, int l1, int l2, int l3) where TC : struct, IColumns where TW : struct, IWeighting
+    {
+        int d = TC.Count;
+        ref double r = ref Unsafe.Add(ref x, (nuint)((long)from * d));
+        var v0 = Vector512.LoadUnsafe(ref r, 0);
+        var v2 = Vector512.LoadUnsafe(ref r, (nuint)d);
+        var v4 = Vector512.LoadUnsafe(ref r, (nuint)(2 * d));
+        var v6 = Vector512.LoadUnsafe(ref r, (nuint)(3 * d));
+        Vector512<double> v1 = default, v3 = default, v5 = default, v7 = default;
+        if (TC.Count == 16)
+        {
+            v1 = Vector512.LoadUnsafe(ref r, 8);
+            v3 = Vector512.LoadUnsafe(ref r, 24);
+            v5 = Vector512.LoadUnsafe(ref r, 40);
+            v7 = Vector512.LoadUnsafe(ref r, 56);
+        }
+        double w0 = 1.0, w1 = 1.0, w2 = 1.0, w3 = 1.0;
+        if (TW.Weighted)
+        {
+            ref double wi = ref Unsafe.Add(ref rowWeights, (nuint)from);
+            w0 = wi;
+            w1 = Unsafe.Add(ref wi, 1);
+            w2 = Unsafe.Add(ref wi, 2);
+            w3 = Unsafe.Add(ref wi, 3);
+            v0 *= Vector512.Create(w0);
+            v2 *= Vector512.Create(w1);
+            v4 *= Vector512.Create(w2);
+            v6 *= Vector512.Create(w3);
+            if (TC.Count == 16)
+            {
+                v1 *= Vector512.Create(w0);
+                v3 *= Vector512.Create(w1);
+                v5 *= Vector512.Create(w2);
+                v7 *= Vector512.Create(w3);
+            }
+        }
+        ref double s0 = ref Unsafe.Add(ref sums, (nuint)(l0 * d));
+        ref double s1 = ref Unsafe.Add(ref sums, (nuint)(l1 * d));
+        ref double s2 = ref Unsafe.Add(ref sums, (nuint)(l2 * d));
+        ref double s3 = ref Unsafe.Add(ref sums, (nuint)(l3 * d));
+        (Vector512.LoadUnsafe(ref s0) + v0).StoreUnsafe(ref s0);
+        if (TC.Count == 16) (Vector512.LoadUnsafe(ref s0, 8) + v1).StoreUnsafe(ref s0, 8);
+        (Vector512.LoadUnsafe(ref s1) + v2).StoreUnsafe(ref s1);
+        if (TC.Count == 16) (Vector512.LoadUnsafe(ref s1, 8) + v3).StoreUnsafe(ref s1, 8);
+        (Vector512.LoadUnsafe(ref s2) + v4).StoreUnsafe(ref s2);
+        if (TC.Count == 16) (Vector512.LoadUnsafe(ref s2, 8) + v5).StoreUnsafe(ref s2, 8);
+        (Vector512.LoadUnsafe(ref s3) + v6).StoreUnsafe(ref s3);
+        if (TC.Count == 16) (Vector512.LoadUnsafe(ref s3, 8) + v7).StoreUnsafe(ref s3, 8);
+        Unsafe.Add(ref clusterWeights, (nuint)l0) += w0;
+        Unsafe.Add(ref clusterWeights, (nuint)l1) += w1;
+        Unsafe.Add(ref clusterWeights, (nuint)l2) += w2;
+        Unsafe.Add(ref clusterWeights, (nuint)l3) += w3;
+    }
+
+    /// <summary>Σⱼ p[j]·tⱼ over the <typeparamref name="TC"/> columns, left to right, multiply then add.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Dot<TL, TV, TC>(ref double p, TV t0, TV t1, TV t2, TV t3, TV t4, TV t5, TV t6, TV t7,
+        TV t8, TV t9, TV t10, TV t11, TV t12, TV t13, TV t14, TV t15)
+        where TL : struct, ILanes<TV> where TV : struct where TC : struct, IColumns
+    {
+        TV a = TL.Multiply(p, t0);
+        a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 1), t1);
+        a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 2), t2);
+        a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 3), t3);
+        a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 4), t4);
+        a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 5), t5);
+        a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 6), t6);
+        a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 7), t7);
+        if (TC.Count == 16)
+        {
+            a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 8), t8);
+            a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 9), t9);
+            a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 10), t10);
+            a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 11), t11);
+            a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 12), t12);
+            a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 13), t13);
+            a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 14), t14);
+            a = TL.MultiplyAdd(a, Unsafe.Add(ref p, 15), t15);
+        }
+        return a;
+    }
+
+    /// <summary>The column counts with a held-table path.</summary>
+    private interface IColumns
+    {
+        static abstract int Count { get; }
+    }
+
+    private readonly struct Columns8 : IColumns
+    {
+        public static int Count => 8;
+    }
+
+    private readonly struct Columns16 : IColumns
+    {
+        public static int Count => 16;
+    }
+
+    /// <summary>Whether the rows carry weights (a type parameter, so that the unweighted loop holds no weight code).</summary>
+    private interface IWeighting
+    {
+        static abstract bool Weighted { get; }
+    }
+
+    private readonly struct Weighted : IWeighting
+    {
+        static bool IWeighting.Weighted => true;
+    }
+
+    private readonly struct Unweighted : IWeighting
+    {
+        static bool IWeighting.Weighted => false;
     }
 
     /// <summary>Two groups of centres: four rows at a time, each row coordinate used for both groups.</summary>
@@ -264,48 +468,25 @@ internal sealed class KMeansCenterTable
     }
 
     /// <summary>
-    /// Lowest lane holding the minimum, as the scalar loop's strict "&lt;" picks it. The vector minimum is checked:
-    /// when a NaN distance hides it (no lane equals it, or a lane is below it), the scalar loop decides.
+    /// Lowest lane holding the minimum, as the scalar loop's strict "&lt;" picks it: NaN lanes (never picked by the
+    /// scalar loop) become +∞ first, so the native minimum is exact and always equals at least one lane; when every
+    /// lane is +∞ or NaN that is lane 0, the scalar loop's answer too. No branch.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ArgMin<TL, TV>(TV dist) where TL : struct, ILanes<TV> where TV : struct
     {
-        double h = TL.Min(dist);
-        uint equal = TL.Equal(dist, h);
-        if (equal != 0 && !TL.AnyBelow(dist, h)) return BitOperations.TrailingZeroCount(equal);
-        int best = 0;
-        double bestDist = double.PositiveInfinity;
-        ArgMinScalar<TL, TV>(dist, 0, ref bestDist, ref best);
-        return best;
+        var c = TL.WithoutNaN(dist);
+        return BitOperations.TrailingZeroCount(TL.Equal(c, TL.Min(c)));
     }
 
     /// <summary>The same over two groups (lanes of <paramref name="d1"/> follow those of <paramref name="d0"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ArgMin<TL, TV>(TV d0, TV d1) where TL : struct, ILanes<TV> where TV : struct
     {
-        double h = Vector128.MinNative(Vector128.CreateScalarUnsafe(TL.Min(d0)), Vector128.CreateScalarUnsafe(TL.Min(d1))).ToScalar();
-        uint equal = TL.Equal(d0, h) | (TL.Equal(d1, h) << TL.Width);
-        if (equal != 0 && !TL.AnyBelow(d0, h) && !TL.AnyBelow(d1, h)) return BitOperations.TrailingZeroCount(equal);
-        int best = 0;
-        double bestDist = double.PositiveInfinity;
-        ArgMinScalar<TL, TV>(d0, 0, ref bestDist, ref best);
-        ArgMinScalar<TL, TV>(d1, TL.Width, ref bestDist, ref best);
-        return best;
-    }
-
-    /// <summary>The scalar rule over one vector's lanes, continuing from a best so far.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ArgMinScalar<TL, TV>(TV dist, int offset, ref double bestDist, ref int best) where TL : struct, ILanes<TV> where TV : struct
-    {
-        for (int lane = 0; lane < TL.Width; lane++)
-        {
-            double v = TL.Element(dist, lane);
-            if (v < bestDist)
-            {
-                bestDist = v;
-                best = offset + lane;
-            }
-        }
+        var c0 = TL.WithoutNaN(d0);
+        var c1 = TL.WithoutNaN(d1);
+        double h = Vector128.MinNative(Vector128.CreateScalarUnsafe(TL.Min(c0)), Vector128.CreateScalarUnsafe(TL.Min(c1))).ToScalar();
+        return BitOperations.TrailingZeroCount(TL.Equal(c0, h) | (TL.Equal(c1, h) << TL.Width));
     }
 
     /// <summary>
@@ -316,15 +497,18 @@ internal sealed class KMeansCenterTable
     {
         static abstract int Width { get; }
         static abstract TV Load(ref double source, nuint offset);
+        /// <summary>x·t lane by lane.</summary>
+        static abstract TV Multiply(double x, TV t);
         /// <summary>sum + x·t lane by lane, multiply then add (two roundings, as the scalar loop).</summary>
         static abstract TV MultiplyAdd(TV sum, double x, TV t);
         /// <summary>norms − 2·dot.</summary>
         static abstract TV Distance(TV norms, TV dot);
-        /// <summary>Smallest lane by the native minimum (a NaN lane may hide it).</summary>
+        /// <summary>The lanes with NaN replaced by +∞.</summary>
+        static abstract TV WithoutNaN(TV v);
+        /// <summary>Smallest lane by the native minimum (exact when no lane is NaN).</summary>
         static abstract double Min(TV v);
         /// <summary>Bit mask of the lanes equal to <paramref name="h"/>.</summary>
         static abstract uint Equal(TV v, double h);
-        static abstract bool AnyBelow(TV v, double h);
         static abstract double Element(TV v, int lane);
     }
 
@@ -334,7 +518,11 @@ internal sealed class KMeansCenterTable
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<double> Load(ref double source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> Multiply(double x, Vector256<double> t) => Vector256.Create(x) * t;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<double> MultiplyAdd(Vector256<double> sum, double x, Vector256<double> t) => sum + Vector256.Create(x) * t;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> WithoutNaN(Vector256<double> v) => Vector256.ConditionalSelect(Vector256.Equals(v, v), v, Vector256.Create(double.PositiveInfinity));
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<double> Distance(Vector256<double> norms, Vector256<double> dot) => norms - Vector256.Create(2.0) * dot;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -346,8 +534,6 @@ internal sealed class KMeansCenterTable
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static uint Equal(Vector256<double> v, double h) => Vector256.Equals(v, Vector256.Create(h)).ExtractMostSignificantBits();
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static bool AnyBelow(Vector256<double> v, double h) => Vector256.LessThanAny(v, Vector256.Create(h));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static double Element(Vector256<double> v, int lane) => v.GetElement(lane);
     }
 
@@ -357,15 +543,17 @@ internal sealed class KMeansCenterTable
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<double> Load(ref double source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> Multiply(double x, Vector512<double> t) => Vector512.Create(x) * t;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<double> MultiplyAdd(Vector512<double> sum, double x, Vector512<double> t) => sum + Vector512.Create(x) * t;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> WithoutNaN(Vector512<double> v) => Vector512.ConditionalSelect(Vector512.Equals(v, v), v, Vector512.Create(double.PositiveInfinity));
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<double> Distance(Vector512<double> norms, Vector512<double> dot) => norms - Vector512.Create(2.0) * dot;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static double Min(Vector512<double> v) => Lanes4.Min(Vector256.MinNative(v.GetLower(), v.GetUpper()));
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static uint Equal(Vector512<double> v, double h) => (uint)Vector512.Equals(v, Vector512.Create(h)).ExtractMostSignificantBits();
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static bool AnyBelow(Vector512<double> v, double h) => Vector512.LessThanAny(v, Vector512.Create(h));
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static double Element(Vector512<double> v, int lane) => v.GetElement(lane);
     }
@@ -381,6 +569,17 @@ internal sealed class KMeansCenterTable
         private readonly double[] _weights;
         private readonly long _wo;
         private readonly bool _wide;
+
+        internal bool Weighted => _w is not null;
+
+        /// <summary>The chunk's first cluster sum.</summary>
+        internal ref double SumsStart => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_sums), (nuint)_so);
+
+        /// <summary>The chunk's first cluster weight.</summary>
+        internal ref double WeightsStart => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_weights), (nuint)_wo);
+
+        /// <summary>The first row weight (a null reference when the rows carry none).</summary>
+        internal ref double RowWeights => ref _w is null ? ref Unsafe.NullRef<double>() : ref MemoryMarshal.GetArrayDataReference(_w);
 
         internal RowSums(double[] x, int d, double[]? w, double[] sums, long so, double[] weights, long wo, bool wide)
         {

@@ -27,6 +27,14 @@ public class LloydKernelTests
     [InlineData(8, 8, false)]
     [InlineData(11, 5, true)]
     [InlineData(16, 16, false)]
+    // One group and 8 or 16 columns: the held-table loops (Vector256 table for k ≤ 4, Vector512 for 5 ≤ k ≤ 8).
+    [InlineData(2, 16, false)]
+    [InlineData(3, 16, true)]
+    [InlineData(4, 8, false)]
+    [InlineData(4, 16, true)]
+    [InlineData(5, 8, true)]
+    [InlineData(7, 16, false)]
+    [InlineData(8, 8, true)]
     public void Simd_assignment_and_sums_equal_the_scalar_definition_bit_for_bit(int k, int d, bool weighted)
     {
         var rng = new Random(1000 * k + d);
@@ -54,13 +62,16 @@ public class LloydKernelTests
         Assert.All(labels, l => Assert.InRange(l, 0, 3));
     }
 
-    [Fact]
-    public void Overflowing_distances_fall_back_to_the_scalar_rule()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void Overflowing_distances_follow_the_scalar_rule(int d)
     {
         // For the huge centres ‖c‖² overflows to +∞ and so does 2·x·c when x·c > 0.9e308, giving ∞ − ∞ = NaN
-        // distances in varying lanes: the scalar loop never picks a NaN (strict "<"), so the vector minimum must
-        // not be trusted then.
-        const int k = 8, d = 2;
+        // distances in varying lanes: the scalar loop never picks a NaN (strict "<"), so a NaN lane must not win
+        // the vector minimum. Columns beyond the second are zero (8 and 16 take the held-table loops).
+        const int k = 8;
         var centers = new double[k * d];
         for (int c = 0; c < k; c++)
         {
@@ -70,9 +81,40 @@ public class LloydKernelTests
         }
         var rng = new Random(5);
         var x = new double[Rows * d];
-        for (int t = 0; t < x.Length; t++) x[t] = rng.NextDouble() * 20 - 10;
+        for (int i = 0; i < Rows; i++)
+            for (int j = 0; j < 2; j++) x[i * d + j] = rng.NextDouble() * 20 - 10;
 
         AssertSameAsScalar(x, d, null, centers, k);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void Rows_with_a_nan_coordinate_get_label_zero_as_in_the_scalar_loop(int d)
+    {
+        // Every distance of such a row is NaN; the scalar loop's strict "<" then keeps centre 0. (The trainers
+        // reject NaN input first; this pins the kernel rule the vector paths must share.)
+        const int k = 8;
+        var rng = new Random(11);
+        var x = new double[Rows * d];
+        for (int t = 0; t < x.Length; t++) x[t] = rng.NextDouble() * 8 - 4;
+        for (int i = 5; i < Rows; i += 97) x[i * d + i % d] = double.NaN;
+        var centers = new double[k * d];
+        for (int c = 0; c < k; c++) Array.Copy(x, (long)(4 * c) * d, centers, (long)c * d, d);
+        var cn = LloydKernel.SquaredNorms(centers, k, d);
+        var expected = Enumerable.Range(0, Rows).Select(i => LloydKernel.NearestScalar(x, (long)i * d, d, centers, cn, k)).ToArray();
+        Assert.All(Enumerable.Range(0, Rows).Where(i => i >= 5 && (i - 5) % 97 == 0), i => Assert.Equal(0, expected[i]));
+        Assert.Contains(expected, l => l != 0);
+        foreach (var simd in Widths())
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var labels = Enumerable.Repeat(-1, Rows).ToArray();
+                LloydKernel.AssignAndSum(x, Rows, d, null, centers, k, labels, null, null, threads, simd);
+                Assert.Equal(expected, labels);
+            }
+        }
     }
 
     private static int[] AssertSameAsScalar(double[] x, int d, double[]? w, double[] centers, int k)
