@@ -326,19 +326,19 @@ public sealed class MiniBatchKMeansState
     }
 
     /// <summary>The current centres as a model; inertia and weights are computed on <paramref name="evaluation"/>
-    /// when given (one pass), else inertia is NaN and the weights are those each centre has absorbed.</summary>
+    /// when given (one pass on all processors in the net10 build, same bits), else inertia is NaN and the weights are those each centre has absorbed.</summary>
     /// <param name="evaluation">Rows to label and measure (for example the training data), or null.</param>
     /// <param name="sampleWeights">Optional weight per evaluation row.</param>
     public KMeansModel ToModel(FeatureMatrix? evaluation = null, double[]? sampleWeights = null)
     {
         var centroids = new FeatureMatrix((double[])_centers.Clone(), _d) { ColumnNames = (string[]?)_names?.Clone() };
-        if (evaluation is null) return new KMeansModel(centroids, double.NaN, Steps, Converged, (double[])_counts.Clone(), _maxDop);
+        if (evaluation is null) return new KMeansModel(centroids, double.NaN, Steps, Converged, (double[])_counts.Clone(), -1);
         if (evaluation.Columns != _d) throw new ArgumentException($"evaluation has {evaluation.Columns} columns, the model {_d}", nameof(evaluation));
         var w = KMeansTrainer.CheckWeights(sampleWeights, evaluation.Rows);
         var labels = new int[evaluation.Rows];
         var weights = new double[_k];
         // One read: labels, exact inertia and weight per centre (the closing pass of a Lloyd run).
-        double inertia = LloydKernel.FinalPass(evaluation.Values, evaluation.Rows, _d, w, centroids.Values, _k, labels, true, weights, _maxDop);
-        return new KMeansModel(centroids, inertia, Steps, Converged, weights, _maxDop);
+        double inertia = LloydKernel.FinalPass(evaluation.Values, evaluation.Rows, _d, w, centroids.Values, _k, labels, true, weights, -1);
+        return new KMeansModel(centroids, inertia, Steps, Converged, weights, -1);
     }
 }

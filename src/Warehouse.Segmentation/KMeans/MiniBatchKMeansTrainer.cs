@@ -57,6 +57,8 @@ public sealed class MiniBatchKMeansTrainer
         /// <summary>k-means++ starts tried on samples (the best on a validation sample wins): 3 (scikit-learn 1.2;
         /// 1.4 changes its default to 1 for k-means++).</summary>
         public const int NumberOfInitializations = 3;
+        /// <summary>Threads per step: 1 (measured; see <see cref="Options.MaxDegreeOfParallelism"/>).</summary>
+        public const int MaxDegreeOfParallelism = 1;
     }
 
     /// <summary>Options of <see cref="MiniBatchKMeansTrainer"/>.</summary>
@@ -91,9 +93,11 @@ public sealed class MiniBatchKMeansTrainer
         /// <summary>Explicit starting centres (k × d) instead of k-means++ (as scikit-learn's <c>init=array</c>);
         /// used by <see cref="Fit"/> and <see cref="Start"/>.</summary>
         public FeatureMatrix? InitialCentroids { get; set; }
-        /// <summary>Threads of a step in the net10 build (≤ 0: all processors); the net48 build uses one. The result
-        /// is the same for any value.</summary>
-        public int MaxDegreeOfParallelism { get; set; } = -1;
+        /// <summary>Threads of a step in the net10 build (≤ 0: all processors; default 1); the net48 build uses one. The
+        /// result is the same for any value. One by default because a step is short (0.05 ms at batch 1,024 on 8 × 8,
+        /// 0.4 ms at 16,384) and on a busy machine waiting for the second thread costs more than it saves (bench/RESULTS.md,
+        /// mini-batch section). The closing pass over the data in <see cref="Fit"/> always uses all processors.</summary>
+        public int MaxDegreeOfParallelism { get; set; } = Defaults.MaxDegreeOfParallelism;
     }
 
     /// <summary>Creates a trainer; options are validated and copied.</summary>

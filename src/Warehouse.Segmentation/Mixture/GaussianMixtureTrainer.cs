@@ -74,7 +74,21 @@ public sealed class GaussianMixtureTrainer
         bool any = options.InitialWeights is not null || options.InitialMeans is not null || options.InitialCovariances is not null;
         bool all = options.InitialWeights is not null && options.InitialMeans is not null && options.InitialCovariances is not null;
         if (any && !all) throw new ArgumentException("give all of InitialWeights, InitialMeans and InitialCovariances, or none", nameof(options));
-        _options = options;
+        // A copy: changing the caller's options later must not change (or bypass the checks of) this trainer.
+        _options = new Options
+        {
+            NumberOfComponents = options.NumberOfComponents,
+            CovarianceType = options.CovarianceType,
+            RegularizationCovariance = options.RegularizationCovariance,
+            MaximumIterations = options.MaximumIterations,
+            Tolerance = options.Tolerance,
+            NumberOfInitializations = options.NumberOfInitializations,
+            Seed = options.Seed,
+            InitialWeights = (double[]?)options.InitialWeights?.Clone(),
+            InitialMeans = options.InitialMeans?.Clone(),
+            InitialCovariances = (double[]?)options.InitialCovariances?.Clone(),
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+        };
     }
 
     /// <summary>Fits the mixture.</summary>

@@ -76,7 +76,20 @@ public sealed class SelfOrganizingMapTrainer
         if (options.NumberOfSegments < 1 || options.NumberOfSegments > options.Width * options.Height)
             throw new ArgumentOutOfRangeException(nameof(options), options.NumberOfSegments, $"NumberOfSegments must be in [1, {options.Width * options.Height}] (the number of units)");
         if (!Enum.IsDefined(typeof(MapTopology), options.Topology)) throw new ArgumentOutOfRangeException(nameof(options), options.Topology, "unknown topology");
-        _options = options;
+        // A copy: changing the caller's options later must not change (or bypass the checks of) this trainer.
+        _options = new Options
+        {
+            Width = options.Width,
+            Height = options.Height,
+            Topology = options.Topology,
+            Epochs = options.Epochs,
+            InitialLearningRate = options.InitialLearningRate,
+            FinalLearningRate = options.FinalLearningRate,
+            InitialRadius = options.InitialRadius,
+            FinalRadius = options.FinalRadius,
+            NumberOfSegments = options.NumberOfSegments,
+            Seed = options.Seed,
+        };
     }
 
     /// <summary>Trains the map and groups its units into segments.</summary>
@@ -84,6 +97,8 @@ public sealed class SelfOrganizingMapTrainer
     {
         if (data is null) throw new ArgumentNullException(nameof(data));
         if (data.Rows == 0) throw new ArgumentException("cannot train on 0 rows", nameof(data));
+        if (_options.NumberOfSegments > data.Rows)
+            throw new ArgumentOutOfRangeException(nameof(data), data.Rows, $"NumberOfSegments k = {_options.NumberOfSegments} exceeds the number of rows n = {data.Rows}; choose k ≤ n");
         data.EnsureFinite(nameof(data));
         int n = data.Rows, d = data.Columns, w = _options.Width, h = _options.Height, units = w * h;
         var grid = SelfOrganizingMapModel.GridCoordinates(w, h, _options.Topology);
