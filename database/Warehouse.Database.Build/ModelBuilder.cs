@@ -61,6 +61,20 @@ public static class ModelBuilder
     /// </summary>
     private static readonly HashSet<string> WarningsTreatedAsErrors = new(StringComparer.Ordinal) { "SQL71502" };
 
+    /// <summary>
+    /// System stored procedures the procedures call that DacFx can resolve only through a reference to master.dacpac,
+    /// which is not available here (<c>sys.sp_getapplock</c> / <c>sys.sp_releaseapplock</c>, the application locks of
+    /// the load procedures). A reference to exactly one of them, or to one of its parameters, stays a warning; any other
+    /// name in <c>sys</c>, a misspelt one included, is still an error.
+    /// </summary>
+    public static IReadOnlySet<string> SystemProcedures { get; } = new HashSet<string>(StringComparer.Ordinal) { "sp_getapplock", "sp_releaseapplock" };
+
+    private static readonly System.Text.RegularExpressions.Regex SystemProcedureReference =
+        new(@"has an unresolved reference to object \[sys\]\.\[(?<name>[^\]]+)\](?:\.\[(?<parameter>@[A-Za-z]+)\])?\.$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>The documented parameters of <see cref="SystemProcedures"/>.</summary>
+    private static readonly HashSet<string> SystemProcedureParameters = new(StringComparer.OrdinalIgnoreCase) { "@Resource", "@LockMode", "@LockOwner", "@LockTimeout", "@DbPrincipal" };
+
     private static ModelMessage Convert(DacModelMessage message, ElementLocator locator)
     {
         var code = $"{message.Prefix}{message.Number}";
@@ -71,7 +85,14 @@ public static class ModelBuilder
             column,
             code,
             message.Message,
-            message.MessageType == DacMessageType.Error || WarningsTreatedAsErrors.Contains(code));
+            message.MessageType == DacMessageType.Error || (WarningsTreatedAsErrors.Contains(code) && !IsSystemProcedureReference(message.Message)));
+    }
+
+    private static bool IsSystemProcedureReference(string message)
+    {
+        var match = SystemProcedureReference.Match(message);
+        return match.Success && SystemProcedures.Contains(match.Groups["name"].Value)
+            && (!match.Groups["parameter"].Success || SystemProcedureParameters.Contains(match.Groups["parameter"].Value));
     }
 
     /// <summary>

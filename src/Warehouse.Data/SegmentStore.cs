@@ -217,17 +217,26 @@ public static class SegmentStore
         {
             call();
         }
-        catch (SqlException e) when (e.Number is 229 or 230 or 262 or 300)
+        catch (SqlException e) when (FromServerError(e.Number, e.Message, e) is { } mapped)
         {
-            throw new UnauthorizedAccessException($"SQL Server refused the call ({e.Message}); the login needs the role SegmentationOperator.", e);
-        }
-        catch (SqlException e) when (e.Number is 50071)
-        {
-            throw new ArgumentException(e.Message, "name", e);
-        }
-        catch (SqlException e) when (e.Number is 50070 or 50080 or 50081)
-        {
-            throw new InvalidOperationException(e.Message, e);
+            throw mapped;
         }
     }
+
+    /// <summary>
+    /// The host's exception for a SQL Server error met by <c>segment rename</c> or the rule store: a refused permission
+    /// (229 object, 230 column, 262 statement, 300 server permission) names the role the login needs,
+    /// SegmentationOperator; the procedures' own errors become an argument error (50071, a bad name) or an invalid
+    /// operation (50070, 50080, 50081). Null for any other error, which stays a <see cref="SqlException"/>.
+    /// </summary>
+    /// <param name="number">SqlException.Number.</param>
+    /// <param name="message">The server's message, kept in the host's.</param>
+    /// <param name="inner">The original exception.</param>
+    public static Exception? FromServerError(int number, string message, Exception? inner) => number switch
+    {
+        229 or 230 or 262 or 300 => new UnauthorizedAccessException($"SQL Server refused the call ({message}); the login needs the role SegmentationOperator.", inner),
+        50071 => new ArgumentException(message, "name", inner),
+        50070 or 50080 or 50081 => new InvalidOperationException(message, inner),
+        _ => null,
+    };
 }

@@ -55,6 +55,35 @@ public class ModelValidationTests
     }
 
     [Fact]
+    public void OnlyTheNamedSystemProceduresAreLeftToTheServerAndAMisspeltOneIsAnError()
+    {
+        // sys.sp_getapplock / sp_releaseapplock resolve only through master.dacpac (not available here): their references
+        // stay warnings, while a misspelt system procedure or parameter is an error like any unresolved name.
+        var copy = CopySource();
+        try
+        {
+            var file = Path.Combine(copy, "Application", "Stored Procedures", "ZzLock.sql");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllText(file, "CREATE PROCEDURE [Application].[ZzLock]\nAS\nBEGIN\n    DECLARE @r INT;\n" +
+                "    EXEC @r = [sys].[sp_getapplock] @Resource = N'x', @LockMode = N'Exclusive', @LockOwner = N'Session', @LockTimeout = 0;\n" +
+                "    EXEC [sys].[sp_releaseapplock] @Resource = N'x', @LockOwner = N'Session';\n" +
+                "    EXEC @r = [sys].[sp_getappluck] @Resource = N'x';\n" +
+                "    EXEC [sys].[sp_releaseapplock] @Resourse = N'x';\nEND;\nGO\n");
+
+            using var build = ModelBuilder.Build(DatabaseSource.Load(copy), SqlServerVersion.Sql150);
+
+            var errors = build.Errors.Where(e => e.File == "Application/Stored Procedures/ZzLock.sql").Select(e => e.Message).ToList();
+            Assert.Contains(errors, m => m.Contains("[sys].[sp_getappluck]", StringComparison.Ordinal));
+            Assert.Contains(errors, m => m.Contains("[sys].[sp_releaseapplock].[@Resourse]", StringComparison.Ordinal));
+            Assert.DoesNotContain(errors, m => m.Contains("[sys].[sp_getapplock]", StringComparison.Ordinal) || m.Contains("[@LockOwner]", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
     public void MisspeltTableInProcedureIsAnErrorNotOnlyAWarning()
     {
         var copy = CopySource();

@@ -32,6 +32,9 @@ public static class CrmLoader
         }
 
         using var session = SourceLoad.Begin(warehouse, StagingTarget.Customer, SourceSystem, sourceName, hash, checkpoint);
+        // SQL Server: no other CRM or purchase load creates customers from before the identities are read until the
+        // migration has committed (released before the session's cleanup on failure). DuckDB has one writer.
+        using var identityLock = warehouse is SqlServerWarehouse server ? CrmIdentityLock.Acquire(server) : null;
         var resolution = warehouse.Engine == WarehouseEngine.SqlServer ? CrmResolution.Begin(warehouse, SourceSystem) : null;
         long read = 0, accepted = 0;
         using (var stream = SourceFile.Open(path))

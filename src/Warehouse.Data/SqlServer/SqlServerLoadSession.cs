@@ -28,6 +28,16 @@ public sealed class SqlServerLoadSession : ISourceLoad
     public static IReadOnlyList<(string Name, int Length)> LineageKeyTextParameters { get; } =
         [("@SourceSystem", 50), ("@SourceName", 400), ("@TableName", 128), ("@SourceHash", 64)];
 
+    /// <summary>
+    /// The procedure that cleans up after loads whose connection was lost: their staged rows are deleted and their lineage
+    /// marked failed with a reason, for every incomplete lineage whose load lock (taken by GetLineageKey for the load's
+    /// session) it can take at once; a load still running holds its lock and is left alone.
+    /// </summary>
+    public const string CleanupAbandonedLoadsProcedure = "Integration.CleanupAbandonedLoads";
+
+    /// <summary>The procedure that ends the load's hold on its lock (the session's end would too).</summary>
+    public const string ReleaseLoadLockProcedure = "Integration.ReleaseLoadLock";
+
     /// <summary>The procedure that marks a load failed.</summary>
     public const string FailLineageProcedure = "Integration.FailLineage";
 
@@ -39,6 +49,7 @@ public sealed class SqlServerLoadSession : ISourceLoad
     private readonly Action<string>? _checkpoint;
     private readonly List<RejectedRow> _rejects = [];
     private bool _migrated;
+    private bool _disposed;
 
     private SqlServerLoadSession(SqlServerWarehouse warehouse, StagingTarget target, int lineageKey, string sourceName, Action<string>? checkpoint)
     {
@@ -74,7 +85,27 @@ public sealed class SqlServerLoadSession : ISourceLoad
             new { SourceSystem = sourceSystem, TableName = target.FactTable, SourceHash = sourceHash });
     }
 
-    /// <summary>Starts a load: a new lineage row via Integration.GetLineageKey.</summary>
+    /// <summary>
+    /// Runs <see cref="CleanupAbandonedLoadsProcedure"/>: removes the staged rows of loads whose session ended before they
+    /// completed or cleaned up and marks their lineage failed with a reason. Returns how many loads it cleaned.
+    /// </summary>
+    /// <param name="warehouse">The warehouse.</param>
+    public static int CleanupAbandonedLoads(SqlServerWarehouse warehouse)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        var parameters = new DynamicParameters();
+        parameters.Add("@Cleaned", dbType: DbType.Int32, direction: ParameterDirection.Output);
+        warehouse.Connection.Execute(CleanupAbandonedLoadsProcedure, parameters, commandType: CommandType.StoredProcedure, commandTimeout: 0);
+        return parameters.Get<int?>("@Cleaned") ?? 0;
+    }
+
+    /// <summary>Abandoned loads of other sessions cleaned up when this load began (see <see cref="CleanupAbandonedLoads"/>).</summary>
+    public int AbandonedLoadsCleaned { get; private init; }
+
+    /// <summary>
+    /// Starts a load: first cleans up after abandoned loads (<see cref="CleanupAbandonedLoads"/>), then a new lineage row
+    /// via Integration.GetLineageKey, which also takes the load's lock for this session until <see cref="Dispose"/>.
+    /// </summary>
     /// <param name="warehouse">The warehouse.</param>
     /// <param name="target">Load target.</param>
     /// <param name="sourceSystem">Source system, e.g. transactions.</param>
@@ -86,6 +117,7 @@ public sealed class SqlServerLoadSession : ISourceLoad
     {
         ArgumentNullException.ThrowIfNull(warehouse);
         ArgumentNullException.ThrowIfNull(target);
+        var cleaned = CleanupAbandonedLoads(warehouse);
         var parameters = new DynamicParameters();
         string?[] values = [sourceSystem, sourceName, target.FactTable, sourceHash];
         for (var i = 0; i < values.Length; i++)
@@ -95,7 +127,7 @@ public sealed class SqlServerLoadSession : ISourceLoad
 
         parameters.Add("@LineageKey", dbType: DbType.Int32, direction: ParameterDirection.Output);
         warehouse.Connection.Execute(GetLineageKeyProcedure, parameters, commandType: CommandType.StoredProcedure);
-        return new SqlServerLoadSession(warehouse, target, parameters.Get<int>("@LineageKey"), sourceName, checkpoint);
+        return new SqlServerLoadSession(warehouse, target, parameters.Get<int>("@LineageKey"), sourceName, checkpoint) { AbandonedLoadsCleaned = cleaned };
     }
 
     /// <inheritdoc />
@@ -179,26 +211,44 @@ public sealed class SqlServerLoadSession : ISourceLoad
     public static SqlBulkCopyOptions BulkCopyOptions => SqlBulkCopyOptions.CheckConstraints | SqlBulkCopyOptions.FireTriggers;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A load that did not migrate deletes its rows from the tables the host wrote and marks its lineage failed; then the
+    /// load's lock is released. When the connection is gone, the session's end released the lock and the next load's
+    /// <see cref="CleanupAbandonedLoads"/> removes the rows.
+    /// </remarks>
     public void Dispose()
     {
-        if (_migrated)
+        if (_disposed)
         {
             return;
         }
 
+        _disposed = true;
+        if (!_migrated)
+        {
+            try
+            {
+                foreach (var sql in Target.FailedLoadCleanupSql)
+                {
+                    _warehouse.Connection.Execute(sql, new { LineageKey });
+                }
+
+                _warehouse.Connection.Execute(FailLineageProcedure, new { LineageKey }, commandType: CommandType.StoredProcedure);
+            }
+            catch (SqlException)
+            {
+                // The connection may be gone; the staged rows carry the lineage key (only in staging tables), the lineage
+                // row stays incomplete and the next load's cleanup takes it.
+            }
+        }
+
         try
         {
-            foreach (var sql in Target.FailedLoadCleanupSql)
-            {
-                _warehouse.Connection.Execute(sql, new { LineageKey });
-            }
-
-            _warehouse.Connection.Execute(FailLineageProcedure, new { LineageKey }, commandType: CommandType.StoredProcedure);
+            _warehouse.Connection.Execute(ReleaseLoadLockProcedure, new { LineageKey }, commandType: CommandType.StoredProcedure);
         }
-        catch (SqlException)
+        catch (Exception e) when (e is SqlException or InvalidOperationException)
         {
-            // The connection may be gone; the staged rows carry the lineage key (only in staging tables) and the lineage
-            // row stays unsuccessful.
+            // No connection, no session: the lock ended with it.
         }
     }
 

@@ -158,7 +158,12 @@ public sealed class VerbPermissionTests
     private static IEnumerable<SentStatement> Load()
     {
         yield return Text(SqlServerLoadSession.FindSuccessfulLoadSql);
+        yield return Procedure(SqlServerLoadSession.CleanupAbandonedLoadsProcedure);
         yield return Procedure(SqlServerLoadSession.GetLineageKeyProcedure);
+        yield return Procedure(SqlServerLoadSession.ReleaseLoadLockProcedure);
+        // CRM loads hold the CRM identity lock from reading the known customers to the end of their migration.
+        yield return Procedure(CrmIdentityLock.AcquireProcedure);
+        yield return Procedure(CrmIdentityLock.ReleaseProcedure);
         yield return Text(SqlServerLoadSession.LineageCountsSql);
         yield return Procedure(SqlServerLoadSession.FailLineageProcedure);
         // CRM loads resolve identities in the host from what the loader may read.

@@ -3,6 +3,8 @@
 -- IdentityResolver as on DuckDB (CRM id, e-mail, phone, fuzzy name + city) over the latest row per CRM id newer than
 -- the CRM cutoff, and stages one row per resolved line in Integration.CustomerMatch_Staging; this procedure only
 -- applies those keys, with the rules of the host's CustomerMigration (src/Warehouse.Data/Loading/CustomerMigration.cs):
+--   0. the caller must hold the CRM identity lock (Integration.AcquireCrmIdentityLock, taken before the host read the
+--      known customers), so no other CRM or purchase load created a customer since that read;
 --   1. the rows applied are the staged lines the host resolved; the cutoff is checked again (a row the cutoff passed
 --      meanwhile is skipped); a load with rows to apply and no resolution is refused;
 --   2. missing geographies are added to Dimension.Geography and the calendar is extended to the birth and signup dates;
@@ -36,6 +38,11 @@ BEGIN
     END;
 
     BEGIN TRY
+        -- The keys in Integration.CustomerMatch_Staging were resolved against the customers the host read; they stay
+        -- right only while no other load creates customers, which the CRM identity lock ensures from that read to here.
+        IF APPLOCK_MODE(N'public', N'Warehouse.CrmIdentity', N'Session') <> N'Exclusive'
+            THROW 50091, N'Integration.MigrateStagedCustomerData: this session does not hold the CRM identity lock (Warehouse.CrmIdentity); take it with Integration.AcquireCrmIdentityLock before reading Integration.CustomerIdentity, then retry the load.', 1;
+
         BEGIN TRANSACTION;
 
         -- The rows the host rejected wait in Integration.Reject_Staging and join the reject table in this transaction,

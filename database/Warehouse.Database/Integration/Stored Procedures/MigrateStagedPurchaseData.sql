@@ -28,6 +28,14 @@ BEGIN
     BEGIN TRY
         BEGIN TRANSACTION;
 
+        -- Purchase loads create customers for CRM ids nobody knows yet; a CRM load holds the CRM identity lock from its
+        -- read of the known customers to its migration (Integration.AcquireCrmIdentityLock), so take it for this
+        -- transaction: neither load creates a customer the other has not seen.
+        DECLARE @identityLock INT;
+        EXEC @identityLock = [sys].[sp_getapplock] @Resource = N'Warehouse.CrmIdentity', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 600000;
+        IF @identityLock < 0
+            THROW 50090, N'Integration.MigrateStagedPurchaseData: a CRM load held the CRM identity lock (Warehouse.CrmIdentity) for 600 s; retry the load when it has finished.', 1;
+
         -- The rows the host rejected wait in Integration.Reject_Staging and join the reject table in this transaction,
         -- so a failed load leaves no rejected rows behind (the loader role cannot write the reject tables).
         INSERT [Integration].[RejectedPurchase] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])

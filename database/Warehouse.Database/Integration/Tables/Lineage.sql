@@ -11,6 +11,7 @@ CREATE TABLE [Integration].[Lineage] (
     [RowsLoaded] BIGINT NOT NULL CONSTRAINT [DF_Integration_Lineage_RowsLoaded] DEFAULT (0),
     [RowsRejected] BIGINT NOT NULL CONSTRAINT [DF_Integration_Lineage_RowsRejected] DEFAULT (0),
     [SourceCutoff] DATETIME2(7) NULL,
+    [FailureReason] NVARCHAR(400) NULL,
     CONSTRAINT [PK_Integration_Lineage] PRIMARY KEY CLUSTERED ([LineageKey] ASC)
 );
 GO
@@ -65,4 +66,8 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Latest source timestamp included in this load.',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Lineage', @level2type = N'COLUMN', @level2name = N'SourceCutoff';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Why a load that did not complete was marked failed by Integration.CleanupAbandonedLoads (its connection was lost before it cleaned up); NULL otherwise.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Lineage', @level2type = N'COLUMN', @level2name = N'FailureReason';
 GO
