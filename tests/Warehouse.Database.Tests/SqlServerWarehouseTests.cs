@@ -107,8 +107,8 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
 
         // segment run --connection: the procedures and the parameter names the host sends.
         string[] Names(string procedure) => procedures[procedure].GetReferenced(Procedure.Parameters).Select(p => p.Name.Parts[^1]).ToArray();
-        Assert.Equal(["@ConfigurationName", "@ModelRunKey"], Names(SqlServerSegmentation.RunProcedure));
-        Assert.True(procedures[SqlServerSegmentation.RunProcedure].GetReferenced(Procedure.Parameters).Last().GetProperty<bool>(Parameter.IsOutput));
+        Assert.Equal(["@ConfigurationName", "@ModelRunKey", "@K", "@FeatureList", "@RandomSeed", "@Restarts"], Names(SqlServerSegmentation.RunProcedure));
+        Assert.True(procedures[SqlServerSegmentation.RunProcedure].GetReferenced(Procedure.Parameters).ElementAt(1).GetProperty<bool>(Parameter.IsOutput));
         Assert.Equal(["@ConfigurationName", "@ModelRunKey"], Names(SqlServerSegmentation.QualityProcedure));
         Assert.Equal(["@ConfigurationName", "@ModelRunKey"], Names(SqlServerSegmentation.PublishProcedure));
     }

@@ -23,8 +23,8 @@ internal static partial class WarehouseCli
             Description = $"Features to cluster on, comma-separated (default {string.Join(",", FeatureCatalog.Defaults)}; known: {string.Join(",", FeatureCatalog.All.Select(f => f.Name))}).",
             AllowMultipleArgumentsPerToken = true,
         };
-        var seed = new Option<int>("--seed") { Description = "Random seed (k-means++ and sampling).", DefaultValueFactory = _ => 42 };
-        var restarts = new Option<int>("--restarts") { Description = "k-means restarts; the lowest inertia wins.", DefaultValueFactory = _ => 10 };
+        var seed = new Option<int?>("--seed") { Description = "Random seed (k-means++ and sampling; default 42)." };
+        var restarts = new Option<int?>("--restarts") { Description = "k-means restarts; the lowest inertia wins (default 10)." };
         var configuration = new Option<string>("--configuration", "-c") { Description = "Configuration name: segments and history are kept per configuration.", DefaultValueFactory = _ => "default" };
         var noExplain = new Option<bool>("--no-explain") { Description = "Do not learn the segments' SQL rules (Segmentation.SegmentRule) after the run." };
 
@@ -41,22 +41,35 @@ internal static partial class WarehouseCli
                 ConfigurationName = parse.GetValue(configuration)!,
                 K = parse.GetValue(k) ?? 5,
                 KRange = parse.GetValue(kRange) is { } range ? SegmentationOptions.ParseRange(range) : null,
-                Seed = parse.GetValue(seed),
-                Restarts = parse.GetValue(restarts),
+                Seed = parse.GetValue(seed) ?? 42,
+                Restarts = parse.GetValue(restarts) ?? 10,
             };
-            if (parse.GetValue(features) is { Length: > 0 } names)
+            var featureNames = parse.GetValue(features) is { Length: > 0 } given
+                ? given.SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray()
+                : null;
+            if (featureNames is { Length: > 0 })
             {
-                options.Features = names;
+                options.Features = featureNames;
             }
 
             using var warehouse = OpenWarehouse(parse);
+            SqlServerSegmentation.RunOverrides? overrides = null;
             if (warehouse is SqlServerWarehouse)
             {
-                ConsoleUi.Line("SQL Server runs the configuration in the database (SQL CLR): algorithm, features, k and seed come from its Segmentation.Configuration row.");
+                if (options.KRange is not null)
+                {
+                    throw new ArgumentException("--k-range is not available with --connection: SQL Server runs one k per run (give --k, or set k in the configuration's Options).");
+                }
+
+                // Only what the user gave replaces the configuration's row, for this run (recorded on the run).
+                overrides = new SqlServerSegmentation.RunOverrides(parse.GetValue(k), featureNames, parse.GetValue(seed), parse.GetValue(restarts));
+                ConsoleUi.Line(overrides == SqlServerSegmentation.RunOverrides.None
+                    ? "SQL Server runs the configuration in the database (SQL CLR): algorithm, features, k and seed come from its Segmentation.Configuration row."
+                    : "SQL Server runs the configuration in the database (SQL CLR), with the k, features, seed and restarts given here in place of its row's.");
             }
 
             SegmentationResult? result = null;
-            ConsoleUi.RunSteps([("Segmenting customers", () => result = EngineSegmentation.Run(warehouse, options))]);
+            ConsoleUi.RunSteps([("Segmenting customers", () => result = EngineSegmentation.Run(warehouse, options, overrides))]);
             PrintSegmentation(result!);
             if (!parse.GetValue(noExplain))
             {

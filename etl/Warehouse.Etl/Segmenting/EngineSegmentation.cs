@@ -18,13 +18,14 @@ public static class EngineSegmentation
     /// <summary>Runs the configuration named in <paramref name="options"/>.</summary>
     /// <param name="warehouse">Either engine.</param>
     /// <param name="options">On SQL Server only the configuration name is used (algorithm, features, k and seed come from Segmentation.Configuration).</param>
-    public static SegmentationResult Run(IWarehouse warehouse, SegmentationOptions options)
+    /// <param name="serverOverrides">On SQL Server, what the user gave explicitly (k, features, seed, restarts) to replace the configuration's values for this run.</param>
+    public static SegmentationResult Run(IWarehouse warehouse, SegmentationOptions options, SqlServerSegmentation.RunOverrides? serverOverrides = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return warehouse switch
         {
             DuckDbWarehouse duckDb => SegmentationRunner.Run(duckDb, options),
-            SqlServerWarehouse sqlServer => RunInDatabase(sqlServer, options.ConfigurationName),
+            SqlServerWarehouse sqlServer => RunInDatabase(sqlServer, options.ConfigurationName, serverOverrides),
             _ => throw new NotSupportedException($"No segmentation path for the warehouse engine {warehouse?.Engine.ToString() ?? "(null)"}."),
         };
     }
@@ -38,10 +39,10 @@ public static class EngineSegmentation
             profile.MeanFrequency, profile.MeanAverageOrderValue, profile.MeanMonetaryValue);
     }
 
-    private static SegmentationResult RunInDatabase(SqlServerWarehouse warehouse, string configurationName)
+    private static SegmentationResult RunInDatabase(SqlServerWarehouse warehouse, string configurationName, SqlServerSegmentation.RunOverrides? overrides)
     {
         var clock = Stopwatch.StartNew();
-        var run = SqlServerSegmentation.Run(warehouse, configurationName);
+        var run = SqlServerSegmentation.Run(warehouse, configurationName, overrides: overrides);
         var segments = SegmentProfiles.Read(warehouse, configurationName).Where(p => p.ModelRunKey == run.ModelRunKey).Select(Summary).ToList();
         // Refusals are left out in the database (Segmentation.RunConfiguration); their count is not on the Reports surface.
         return new SegmentationResult(run.ModelRunKey, run.ConfigurationName, run.NumberOfSegments, run.NumberOfCustomers, NotReported, run.AsOfDateKey,

@@ -9,6 +9,10 @@
 --      configuration's previous run by centroid distance in the new run's scaled space (greedy, nearest first, at most
 --      1.0 apart: Warehouse.Segmentation.SegmentMatcher, the host's rule), so SegmentKey survives retraining and
 --      ModelRunSegment.MatchDistance says how far the segment moved; an unmatched cluster becomes a new segment.
+-- Optional overrides for one run (segment run --k/--features/--seed/--restarts on SQL Server): @K replaces the option k,
+-- @Restarts the option nInit (other options kept in their order), @FeatureList the configured features (validated the
+-- same way), @RandomSeed the seed; the run records what it used (ModelRun.Parameters, Features, Seed). An option the
+-- algorithm does not take (k for dbscan, nInit for ward or som) is refused by the CLR procedure, naming it.
 -- Publishing memberships is a separate step (Segmentation.PublishRun), so a quality gate can run in between.
 -- Customers who refused profiling (Dimension.Customer.ConsentProfiling = 0) are not clustered.
 -- On error the run is marked failed, the job log says why, and the error is raised again.
@@ -17,7 +21,11 @@
 -- without SELECT on the feature and customer tables. The query it sends is built from validated column names only.
 CREATE PROCEDURE [Segmentation].[RunConfiguration]
     @ConfigurationName NVARCHAR(100),
-    @ModelRunKey INT = NULL OUTPUT
+    @ModelRunKey INT = NULL OUTPUT,
+    @K INT = NULL,
+    @FeatureList NVARCHAR(1000) = NULL,
+    @RandomSeed INT = NULL,
+    @Restarts INT = NULL
 WITH EXECUTE AS OWNER
 AS
 BEGIN
@@ -41,6 +49,48 @@ BEGIN
     BEGIN
         SET @message = CONCAT(N'Segmentation.RunConfiguration: configuration ''', @ConfigurationName, N''' is disabled (IsEnabled = 0).');
         THROW 50042, @message, 1;
+    END;
+
+    IF @K IS NOT NULL AND (@K < 1 OR @K > 1000)
+    BEGIN
+        SET @message = CONCAT(N'Segmentation.RunConfiguration: @K = ', @K, N' is outside 1..1000.');
+        THROW 50046, @message, 1;
+    END;
+
+    IF @Restarts IS NOT NULL AND (@Restarts < 1 OR @Restarts > 1000)
+    BEGIN
+        SET @message = CONCAT(N'Segmentation.RunConfiguration: @Restarts = ', @Restarts, N' is outside 1..1000.');
+        THROW 50047, @message, 1;
+    END;
+
+    IF @FeatureList IS NOT NULL
+        SET @Features = @FeatureList;
+    IF @RandomSeed IS NOT NULL
+        SET @Seed = @RandomSeed;
+
+    -- k and nInit overridden: the configured pairs without them, in their order, then the overrides.
+    IF @K IS NOT NULL OR @Restarts IS NOT NULL
+    BEGIN
+        DECLARE @Option TABLE ([Ordinal] INT NOT NULL PRIMARY KEY, [Pair] NVARCHAR(4000) NOT NULL);
+        DECLARE @pairs NVARCHAR(4000) = @Options + N';', @pair NVARCHAR(4000), @pairName NVARCHAR(4000), @pairOrdinal INT = 0, @cut INT;
+        WHILE LEN(@pairs) > 0
+        BEGIN
+            SET @cut = CHARINDEX(N';', @pairs);
+            SET @pair = LTRIM(RTRIM(LEFT(@pairs, @cut - 1)));
+            SET @pairs = SUBSTRING(@pairs, @cut + 1, 4000);
+            SET @pairName = LOWER(LTRIM(RTRIM(CASE WHEN CHARINDEX(N'=', @pair) > 0 THEN LEFT(@pair, CHARINDEX(N'=', @pair) - 1) ELSE @pair END)));
+            IF @pair <> N'' AND NOT (@pairName = N'k' AND @K IS NOT NULL) AND NOT (@pairName = N'ninit' AND @Restarts IS NOT NULL)
+            BEGIN
+                INSERT @Option ([Ordinal], [Pair]) VALUES (@pairOrdinal, @pair);
+                SET @pairOrdinal += 1;
+            END;
+        END;
+
+        IF @K IS NOT NULL
+            INSERT @Option ([Ordinal], [Pair]) VALUES (@pairOrdinal, CONCAT(N'k=', @K));
+        IF @Restarts IS NOT NULL
+            INSERT @Option ([Ordinal], [Pair]) VALUES (@pairOrdinal + 1, CONCAT(N'nInit=', @Restarts));
+        SET @Options = (SELECT STRING_AGG(o.[Pair], N';') WITHIN GROUP (ORDER BY o.[Ordinal]) FROM @Option AS o);
     END;
 
     -- Feature names in their configured order (STRING_SPLIT gives no order guarantee before SQL Server 2022).
