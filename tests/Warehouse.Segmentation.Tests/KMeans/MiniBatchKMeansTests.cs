@@ -42,6 +42,13 @@ public class MiniBatchKMeansTests
         Assert.Equal(3, state.RowsSeen);
         Assert.True(double.IsNaN(model.Inertia));
         Assert.Throws<ArgumentException>(() => state.Update(FeatureMatrix.FromRows(new[] { new[] { 1.0, 2.0 } })));
+        // Weighted rows: the centre is the weighted running mean, its weight the sum of weights. After the three unit
+        // rows (mean 3, weight 3), rows 0 and 10 with weights 3 and 1: (3·3 + 0·3 + 10·1) / (3 + 4) = 19 / 7.
+        double inertia = state.Update(Column(0, 10), new[] { 3.0, 1.0 });
+        Assert.Equal(3 * 9.0 + 1 * 49.0, inertia); // Σ w·(x − 3)² against the centre before the step
+        var weighted = state.ToModel();
+        Assert.Equal(19.0 / 7.0, weighted.Centroids[0, 0], 14);
+        Assert.Equal(new[] { 7.0 }, weighted.ClusterWeights);
     }
 
     [Fact]
