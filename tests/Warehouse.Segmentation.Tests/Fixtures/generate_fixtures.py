@@ -209,13 +209,25 @@ def minibatch_fixture():
                                          reassignment_ratio=ratio, random_state=seed).fit(X)
                 inertias.append(float(mb.inertia_))
                 steps.append(int(mb.n_steps_))
-            cases.append({"start": start_name, "reassignment_ratio": ratio, "batch_size": batch,
+            cases.append({"start": start_name, "reassignment_ratio": ratio, "batch_size": batch, "weights": None,
                           "seeds": seeds, "inertia": inertias, "n_steps": steps})
+    # Weighted rows (uniform 0.5-3), poor start, with reassignment: weights enter the running means, the centre
+    # weights that decide reassignment, and the (weighted) inertia.
+    w = np.round(np.random.RandomState(44).uniform(0.5, 3.0, size=len(X)), 3)
+    inertias, steps = [], []
+    for seed in seeds:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            mb = MiniBatchKMeans(8, init=poor, n_init=1, batch_size=batch, random_state=seed).fit(X, sample_weight=w)
+        inertias.append(float(mb.inertia_))
+        steps.append(int(mb.n_steps_))
+    cases.append({"start": "poor", "reassignment_ratio": 0.01, "batch_size": batch, "weights": w.tolist(),
+                  "seeds": seeds, "inertia": inertias, "n_steps": steps})
     lloyd = KMeans(8, init=np.array([X[y == c].mean(axis=0) for c in range(8)]), n_init=1).fit(X)
     write("minibatch.json", {"provenance": provenance(
         "sklearn.cluster.MiniBatchKMeans(8, init=<poor fixed array> with n_init=1 | 'k-means++' with n_init=3, "
         "batch_size=256, reassignment_ratio in {0.01, 0}, random_state=seed, other parameters default).fit(X).inertia_ "
-        "and n_steps_ for seeds 0-39; planted_inertia: KMeans(8) Lloyd from the planted cluster means",
+        "and n_steps_ for seeds 0-39 (one weighted case: fit(X, sample_weight=weights), weighted inertia_); planted_inertia: KMeans(8) Lloyd from the planted cluster means",
         sizes=sizes, blob_seed=42, centers_seed=41, permutation_seed=43, scale=1.0, decimals=4),
         "data": X.tolist(), "truth": y.tolist(), "poor_start": poor.tolist(),
         "planted_inertia": float(lloyd.inertia_), "cases": cases}, indent=None)

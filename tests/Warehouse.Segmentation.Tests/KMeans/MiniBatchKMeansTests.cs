@@ -238,14 +238,15 @@ public class MiniBatchKMeansTests
     }
 
     [Theory]
-    [InlineData("poor", 0.01, 0.15, 0.20)]
-    [InlineData("poor", 0.0, 0.03, 0.03)]
-    [InlineData("kmeans++", 0.01, 0.05, 0.01)]
-    [InlineData("kmeans++", 0.0, 0.05, 0.01)]
-    public void Inertia_over_seeds_matches_scikit_learn(string start, double ratio, double meanMargin, double medianMargin)
+    [InlineData("poor", 0.01, false, 0.15, 0.20)]
+    [InlineData("poor", 0.0, false, 0.03, 0.03)]
+    [InlineData("kmeans++", 0.01, false, 0.05, 0.01)]
+    [InlineData("kmeans++", 0.0, false, 0.05, 0.01)]
+    [InlineData("poor", 0.01, true, 0.15, 0.20)]
+    public void Inertia_over_seeds_matches_scikit_learn(string start, double ratio, bool weighted, double meanMargin, double medianMargin)
     {
         // minibatch.json: scikit-learn's MiniBatchKMeans inertia on 3,000 planted rows (8 blobs, 4-D) for seeds 0–39,
-        // batch 256, defaults otherwise. The generators differ (ours is not NumPy's), so single runs cannot agree:
+        // batch 256, defaults otherwise; one case with row weights (0.5–3, weighted inertia). The generators differ (ours is not NumPy's), so single runs cannot agree:
         // compare the distributions over the same 40 seeds, mean and median within a relative margin per case. The
         // margins follow the spread: from the poor start with reassignment scikit-learn's inertias range 17k–47k
         // (standard error of the mean ≈ 4 %), so 15 % on the mean is ≈ 2.5 standard errors of the difference; without
@@ -254,16 +255,18 @@ public class MiniBatchKMeansTests
         var f = Fixture.Load("minibatch.json");
         var data = Fixture.Matrix(f.GetProperty("data"));
         var poor = Fixture.Matrix(f.GetProperty("poor_start"));
-        var c = f.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("start").GetString() == start && e.GetProperty("reassignment_ratio").GetDouble() == ratio);
+        var c = f.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("start").GetString() == start && e.GetProperty("reassignment_ratio").GetDouble() == ratio
+            && (e.GetProperty("weights").ValueKind != System.Text.Json.JsonValueKind.Null) == weighted);
+        var weights = weighted ? Fixture.Doubles(c.GetProperty("weights")) : null;
         var seeds = Fixture.Ints(c.GetProperty("seeds"));
         var reference = Fixture.Doubles(c.GetProperty("inertia"));
         double[] Ours(double r) => seeds.Select(s => new MiniBatchKMeansTrainer(new MiniBatchKMeansTrainer.Options
         {
             NumberOfClusters = 8, BatchSize = c.GetProperty("batch_size").GetInt32(), ReassignmentRatio = r, Seed = s,
             InitialCentroids = start == "poor" ? poor : null,
-        }).Fit(data).Inertia).ToArray();
+        }).Fit(data, weights).Inertia).ToArray();
         var mine = Ours(ratio);
-        _output.WriteLine($"{start} ratio {ratio}: ours mean {mine.Average():F0} median {Median(mine):F0} [{mine.Min():F0}, {mine.Max():F0}]; " +
+        _output.WriteLine($"{start} ratio {ratio} weighted {weighted}: ours mean {mine.Average():F0} median {Median(mine):F0} [{mine.Min():F0}, {mine.Max():F0}]; " +
                           $"scikit-learn mean {reference.Average():F0} median {Median(reference):F0} [{reference.Min():F0}, {reference.Max():F0}]");
         Assert.InRange(mine.Average(), reference.Average() * (1 - meanMargin), reference.Average() * (1 + meanMargin));
         Assert.InRange(Median(mine), Median(reference) * (1 - medianMargin), Median(reference) * (1 + medianMargin));
