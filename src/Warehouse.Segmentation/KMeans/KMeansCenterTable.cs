@@ -476,7 +476,7 @@ internal sealed class KMeansCenterTable
     private static int ArgMin<TL, TV>(TV dist) where TL : struct, ILanes<TV> where TV : struct
     {
         var c = TL.WithoutNaN(dist);
-        return BitOperations.TrailingZeroCount(TL.Equal(c, TL.Min(c)));
+        return BitOperations.TrailingZeroCount(TL.Equal(c, TL.MinAll(c)));
     }
 
     /// <summary>The same over two groups (lanes of <paramref name="d1"/> follow those of <paramref name="d0"/>).</summary>
@@ -485,7 +485,7 @@ internal sealed class KMeansCenterTable
     {
         var c0 = TL.WithoutNaN(d0);
         var c1 = TL.WithoutNaN(d1);
-        double h = Vector128.MinNative(Vector128.CreateScalarUnsafe(TL.Min(c0)), Vector128.CreateScalarUnsafe(TL.Min(c1))).ToScalar();
+        var h = TL.MinAll(TL.MinNative(c0, c1));
         return BitOperations.TrailingZeroCount(TL.Equal(c0, h) | (TL.Equal(c1, h) << TL.Width));
     }
 
@@ -505,10 +505,15 @@ internal sealed class KMeansCenterTable
         static abstract TV Distance(TV norms, TV dot);
         /// <summary>The lanes with NaN replaced by +∞.</summary>
         static abstract TV WithoutNaN(TV v);
-        /// <summary>Smallest lane by the native minimum (exact when no lane is NaN).</summary>
-        static abstract double Min(TV v);
-        /// <summary>Bit mask of the lanes equal to <paramref name="h"/>.</summary>
-        static abstract uint Equal(TV v, double h);
+        /// <summary>Native minimum lane by lane (exact when no lane is NaN).</summary>
+        static abstract TV MinNative(TV a, TV b);
+        /// <summary>
+        /// The smallest lane by the native minimum (exact when no lane is NaN) in every lane: three shuffle-and-minimum
+        /// steps that stay in the vector register (a reduction through the lower halves then needed a broadcast).
+        /// </summary>
+        static abstract TV MinAll(TV v);
+        /// <summary>Bit mask of the lanes of <paramref name="v"/> equal to those of <paramref name="h"/>.</summary>
+        static abstract uint Equal(TV v, TV h);
         static abstract double Element(TV v, int lane);
     }
 
@@ -526,13 +531,15 @@ internal sealed class KMeansCenterTable
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<double> Distance(Vector256<double> norms, Vector256<double> dot) => norms - Vector256.Create(2.0) * dot;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static double Min(Vector256<double> v)
+        public static Vector256<double> MinNative(Vector256<double> a, Vector256<double> b) => Vector256.MinNative(a, b);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> MinAll(Vector256<double> v)
         {
-            var m2 = Vector128.MinNative(v.GetLower(), v.GetUpper());
-            return Vector128.MinNative(m2, Vector128.Shuffle(m2, Vector128.Create(1L, 0L))).ToScalar();
+            var m = Vector256.MinNative(v, Vector256.Shuffle(v, Vector256.Create(2L, 3, 0, 1)));
+            return Vector256.MinNative(m, Vector256.Shuffle(m, Vector256.Create(1L, 0, 3, 2)));
         }
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static uint Equal(Vector256<double> v, double h) => Vector256.Equals(v, Vector256.Create(h)).ExtractMostSignificantBits();
+        public static uint Equal(Vector256<double> v, Vector256<double> h) => Vector256.Equals(v, h).ExtractMostSignificantBits();
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static double Element(Vector256<double> v, int lane) => v.GetElement(lane);
     }
@@ -551,9 +558,16 @@ internal sealed class KMeansCenterTable
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<double> Distance(Vector512<double> norms, Vector512<double> dot) => norms - Vector512.Create(2.0) * dot;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static double Min(Vector512<double> v) => Lanes4.Min(Vector256.MinNative(v.GetLower(), v.GetUpper()));
+        public static Vector512<double> MinNative(Vector512<double> a, Vector512<double> b) => Vector512.MinNative(a, b);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static uint Equal(Vector512<double> v, double h) => (uint)Vector512.Equals(v, Vector512.Create(h)).ExtractMostSignificantBits();
+        public static Vector512<double> MinAll(Vector512<double> v)
+        {
+            var m = Vector512.MinNative(v, Vector512.Shuffle(v, Vector512.Create(4L, 5, 6, 7, 0, 1, 2, 3)));
+            m = Vector512.MinNative(m, Vector512.Shuffle(m, Vector512.Create(2L, 3, 0, 1, 6, 7, 4, 5)));
+            return Vector512.MinNative(m, Vector512.Shuffle(m, Vector512.Create(1L, 0, 3, 2, 5, 4, 7, 6)));
+        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static uint Equal(Vector512<double> v, Vector512<double> h) => (uint)Vector512.Equals(v, h).ExtractMostSignificantBits();
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static double Element(Vector512<double> v, int lane) => v.GetElement(lane);
     }
