@@ -52,6 +52,25 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         Assert.Equal(columns, selected);
     }
 
+    [Theory]
+    [MemberData(nameof(Procedures))]
+    public void A_failed_migration_records_its_error_as_the_lineages_failure_reason(string procedure)
+    {
+        // The CATCH block rolls back, then Integration.FailLineage gets @Reason = the error message (ERROR_MESSAGE()).
+        var body = ((TSqlScript)Parse(procedure)).Batches.SelectMany(b => b.Statements).OfType<CreateProcedureStatement>().Single()
+            .StatementList.Statements.OfType<BeginEndBlockStatement>().Single().StatementList.Statements;
+        var catchBlock = body.OfType<TryCatchStatement>().Single().CatchStatements.Statements.ToList();
+        var fail = Assert.Single(catchBlock.OfType<ExecuteStatement>(), e => ExecName(e) == "Integration.FailLineage");
+        var reason = ((ExecutableProcedureReference)fail.ExecuteSpecification.ExecutableEntity).Parameters.Single(p => p.Variable?.Name == "@Reason");
+        var variable = ((VariableReference)reason.ParameterValue).Name;
+        var declared = catchBlock.OfType<DeclareVariableStatement>().SelectMany(d => d.Declarations).Single(d => d.VariableName.Value == variable);
+        var message = new FunctionNames();
+        declared.Value.Accept(message);
+        Assert.Contains("ERROR_MESSAGE", message.Names);
+        Assert.True(catchBlock.FindIndex(s => s is ExecuteStatement e && ExecName(e) == "Integration.FailLineage")
+            > catchBlock.FindIndex(s => s is IfStatement), $"{procedure} marks the lineage failed before it rolls back");
+    }
+
     [Fact]
     public void The_reject_check_sees_a_move_outside_the_transaction()
     {
@@ -365,6 +384,13 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
                 }
             }
         }
+    }
+
+    private sealed class FunctionNames : TSqlFragmentVisitor
+    {
+        public List<string> Names { get; } = [];
+
+        public override void Visit(FunctionCall node) => Names.Add(node.FunctionName.Value.ToUpperInvariant());
     }
 
     private sealed class DeclareVisitor : TSqlFragmentVisitor

@@ -103,7 +103,9 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
         {
             ["@SourceSystem"] = false, ["@SourceName"] = false, ["@TableName"] = false, ["@SourceHash"] = false, ["@SourceCutoff"] = false, ["@LineageKey"] = true,
         }, start);
-        Assert.Single(procedures[SqlServerLoadSession.FailLineageProcedure].GetReferenced(Procedure.Parameters));
+        var fail = procedures[SqlServerLoadSession.FailLineageProcedure].GetReferenced(Procedure.Parameters).ToList();
+        Assert.Equal(["@LineageKey", "@Reason"], fail.Select(p => p.Name.Parts[^1]));
+        Assert.True(fail[1].GetProperty<int>(Parameter.Length) >= SqlServerLoadSession.EndedBeforeMigrationReason.Length, "the host's reason would be cut");
 
         // segment run --connection: the procedures and the parameter names the host sends.
         string[] Names(string procedure) => procedures[procedure].GetReferenced(Procedure.Parameters).Select(p => p.Name.Parts[^1]).ToArray();

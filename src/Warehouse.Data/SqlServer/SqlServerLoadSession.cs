@@ -38,8 +38,11 @@ public sealed class SqlServerLoadSession : ISourceLoad
     /// <summary>The procedure that ends the load's hold on its lock (the session's end would too).</summary>
     public const string ReleaseLoadLockProcedure = "Integration.ReleaseLoadLock";
 
-    /// <summary>The procedure that marks a load failed.</summary>
+    /// <summary>The procedure that marks a load failed (with a reason in Integration.Lineage.FailureReason).</summary>
     public const string FailLineageProcedure = "Integration.FailLineage";
+
+    /// <summary>The FailureReason the host records for a load that ended before its migration ran.</summary>
+    public const string EndedBeforeMigrationReason = "the load ended before its migration (an error in the host or a cancellation); its staged rows were removed";
 
     /// <summary>Reads the counts the Integration procedure recorded for the load.</summary>
     public const string LineageCountsSql =
@@ -233,7 +236,7 @@ public sealed class SqlServerLoadSession : ISourceLoad
                     _warehouse.Connection.Execute(sql, new { LineageKey });
                 }
 
-                _warehouse.Connection.Execute(FailLineageProcedure, new { LineageKey }, commandType: CommandType.StoredProcedure);
+                _warehouse.Connection.Execute(FailLineageProcedure, new { LineageKey, Reason = EndedBeforeMigrationReason }, commandType: CommandType.StoredProcedure);
             }
             catch (SqlException)
             {

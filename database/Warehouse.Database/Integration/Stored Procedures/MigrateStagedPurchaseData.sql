@@ -148,7 +148,8 @@ BEGIN
     BEGIN CATCH
         IF XACT_STATE() <> 0
             ROLLBACK;
-        EXEC [Integration].[FailLineage] @LineageKey = @LineageKey;
+        DECLARE @failure NVARCHAR(400) = LEFT(ERROR_MESSAGE(), 400);
+        EXEC [Integration].[FailLineage] @LineageKey = @LineageKey, @Reason = @failure;
         THROW;
     END CATCH;
 

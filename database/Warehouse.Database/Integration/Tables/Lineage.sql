@@ -68,6 +68,6 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Latest source 
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Lineage', @level2type = N'COLUMN', @level2name = N'SourceCutoff';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Why a load that did not complete was marked failed by Integration.CleanupAbandonedLoads (its connection was lost before it cleaned up); NULL otherwise.',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Why the load failed: the error that rolled its migration back, the host''s note for a load that ended before its migration, or Integration.CleanupAbandonedLoads''s for a load whose connection was lost; NULL for a successful or running load and for failures recorded before this column existed.',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Lineage', @level2type = N'COLUMN', @level2name = N'FailureReason';
 GO
