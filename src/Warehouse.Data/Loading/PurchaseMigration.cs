@@ -143,6 +143,7 @@ public static class PurchaseMigration
         var key = new { session.LineageKey };
         DimensionMaintenance.EnsureUnknownMembers(session);
         var range = session.Query<(DateTime? First, DateTime? Last)>($"SELECT min(\"InvoiceDateTime\"), max(\"InvoiceDateTime\") FROM {staging}")[0];
+        var lines = session.Query<(long First, long Last)>($"SELECT COALESCE(min(\"SourceLineNumber\"), 0), COALESCE(max(\"SourceLineNumber\"), 0) FROM {staging}")[0];
         if (range.First is null || range.Last is null)
         {
             session.Checkpoint("facts");
@@ -197,8 +198,8 @@ public static class PurchaseMigration
             LEFT JOIN "Dimension"."Geography" AS g ON g."Country" = t."Value" AND g."City" = ''
             LEFT JOIN {CustomerKeyMap.ByCrmId} AS c ON c."CrmCustomerId" = t."Value"
             """);
-        session.Execute($"""
-            CREATE TEMP TABLE purchase_resolved_{k} AS
+        // The lines with their keys, as a query (not materialised: writing 400k lines into a table cost more than the joins).
+        var resolved = $"""
             SELECT COALESCE(kc."CustomerKey", 0) AS "CustomerKey",
                    CAST(year(s."InvoiceDateTime") * 10000 + month(s."InvoiceDateTime") * 100 + day(s."InvoiceDateTime") AS INTEGER) AS "DateKey",
                    COALESCE(kp."ProductKey", 0) AS "ProductKey",
@@ -212,35 +213,64 @@ public static class PurchaseMigration
             LEFT JOIN purchase_keys_{k} AS kp ON kp."Id" = s."StockId"
             LEFT JOIN purchase_keys_{k} AS kg ON kg."Id" = s."CountryId"
             LEFT JOIN purchase_keys_{k} AS kc ON kc."Id" = s."CustomerId"
+            """;
+
+        // Fact lines of the staged invoices already in the warehouse (none on a first load): the only ones a line can replace
+        // or leave alone. Found through the distinct invoice numbers, so the fact table is read once, for one column.
+        session.Execute($"""
+            CREATE TEMP TABLE purchase_existing_{k} AS
+            SELECT f."PurchaseKey", f."InvoiceNo", f."InvoiceLineNumber", f."CustomerKey", f."DateKey", f."ProductKey", f."GeographyKey",
+                   f."InvoiceDateTime", f."Quantity", f."UnitPrice", f."CurrencyCode", f."IsCancellation"
+            FROM "Fact"."Purchase" AS f
+            WHERE f."InvoiceNo" IN (SELECT t."Value" FROM {text} AS t WHERE t."Id" IN (SELECT DISTINCT "InvoiceId" FROM {staging}))
             """);
-        // The staged and grouped rows are not needed any more: free their memory before the fact insert.
-        session.Execute($"DROP TABLE {staging}");
-        session.Execute($"DROP TABLE {text}");
-        session.Execute($"DROP TABLE purchase_keys_{k}");
-        session.Execute($"DROP TABLE purchase_products_{k}");
-        var replaced = session.Execute($"""
-            DELETE FROM "Fact"."Purchase" AS f
-            USING purchase_resolved_{k} AS r
-            WHERE f."InvoiceNo" = r."InvoiceNo" AND f."InvoiceLineNumber" = r."InvoiceLineNumber"
-              AND (f."CustomerKey" IS DISTINCT FROM r."CustomerKey" OR f."DateKey" IS DISTINCT FROM r."DateKey"
-                   OR f."ProductKey" IS DISTINCT FROM r."ProductKey" OR f."GeographyKey" IS DISTINCT FROM r."GeographyKey"
-                   OR f."InvoiceDateTime" IS DISTINCT FROM r."InvoiceDateTime" OR f."Quantity" IS DISTINCT FROM r."Quantity"
-                   OR f."UnitPrice" IS DISTINCT FROM r."UnitPrice" OR f."CurrencyCode" IS DISTINCT FROM r."CurrencyCode"
-                   OR f."IsCancellation" IS DISTINCT FROM r."IsCancellation")
-            """);
-        // Keys are handed out in file order (one integer sort key), so the same file always gives the same keys.
+        long replaced = 0;
+        var keep = string.Empty;
+        if (session.Scalar<long>($"SELECT count(*) FROM purchase_existing_{k}") > 0)
+        {
+            session.Execute($"""
+                CREATE TEMP TABLE purchase_matched_{k} AS
+                SELECT e."PurchaseKey", e."InvoiceNo", e."InvoiceLineNumber",
+                       (e."CustomerKey" IS DISTINCT FROM r."CustomerKey" OR e."DateKey" IS DISTINCT FROM r."DateKey"
+                        OR e."ProductKey" IS DISTINCT FROM r."ProductKey" OR e."GeographyKey" IS DISTINCT FROM r."GeographyKey"
+                        OR e."InvoiceDateTime" IS DISTINCT FROM r."InvoiceDateTime" OR e."Quantity" IS DISTINCT FROM r."Quantity"
+                        OR e."UnitPrice" IS DISTINCT FROM r."UnitPrice" OR e."CurrencyCode" IS DISTINCT FROM r."CurrencyCode"
+                        OR e."IsCancellation" IS DISTINCT FROM r."IsCancellation") AS "Changed"
+                FROM purchase_existing_{k} AS e
+                JOIN ({resolved}) AS r ON r."InvoiceNo" = e."InvoiceNo" AND r."InvoiceLineNumber" = e."InvoiceLineNumber"
+                """);
+            replaced = session.Execute($"""
+                DELETE FROM "Fact"."Purchase" WHERE "PurchaseKey" IN (SELECT "PurchaseKey" FROM purchase_matched_{k} WHERE "Changed")
+                """);
+            keep = $"""
+                WHERE NOT EXISTS (SELECT 1 FROM purchase_matched_{k} AS m
+                                  WHERE NOT m."Changed" AND m."InvoiceNo" = r."InvoiceNo" AND m."InvoiceLineNumber" = r."InvoiceLineNumber")
+                """;
+        }
+
+        // Keys follow file order without a sort: line l of the file gets first + l - (first staged line); the sequence moves past
+        // the whole range (rejected lines leave gaps), so the same file on the same warehouse always gives the same keys.
+        var first = session.Scalar<long>("SELECT nextval('Sequences.PurchaseKey')");
+        if (lines.Last > lines.First)
+        {
+            session.Scalar<long>($"SELECT max(nextval('Sequences.PurchaseKey')) FROM range({lines.Last - lines.First})");
+        }
+
         var inserted = session.Execute($"""
-            INSERT INTO "Fact"."Purchase" ("CustomerKey", "DateKey", "ProductKey", "GeographyKey", "ChannelKey", "InvoiceNo", "InvoiceLineNumber",
-                "InvoiceDateTime", "Quantity", "UnitPrice", "Amount", "CurrencyCode", "IsCancellation", "LineageKey")
-            SELECT r."CustomerKey", r."DateKey", r."ProductKey", r."GeographyKey", 0, r."InvoiceNo", r."InvoiceLineNumber",
-                   r."InvoiceDateTime", r."Quantity", r."UnitPrice", r."Amount", r."CurrencyCode", r."IsCancellation", @LineageKey
-            FROM purchase_resolved_{k} AS r
-            WHERE NOT EXISTS (SELECT 1 FROM "Fact"."Purchase" AS f
-                              WHERE f."InvoiceNo" = r."InvoiceNo" AND f."InvoiceLineNumber" = r."InvoiceLineNumber")
-            ORDER BY r."SourceLineNumber"
-            """, key);
+            INSERT INTO "Fact"."Purchase" ("PurchaseKey", "CustomerKey", "DateKey", "ProductKey", "GeographyKey", "ChannelKey", "InvoiceNo",
+                "InvoiceLineNumber", "InvoiceDateTime", "Quantity", "UnitPrice", "Amount", "CurrencyCode", "IsCancellation", "LineageKey")
+            SELECT CAST(r."SourceLineNumber" + @offset AS BIGINT), r."CustomerKey", r."DateKey", r."ProductKey", r."GeographyKey", 0, r."InvoiceNo",
+                   r."InvoiceLineNumber", r."InvoiceDateTime", r."Quantity", r."UnitPrice", r."Amount", r."CurrencyCode", r."IsCancellation", @LineageKey
+            FROM ({resolved}) AS r
+            {keep}
+            """, new { offset = first - lines.First, session.LineageKey });
         session.Checkpoint("facts");
-        session.Execute($"DROP TABLE purchase_resolved_{k}");
+        foreach (var table in new[] { staging, text, $"purchase_keys_{k}", $"purchase_products_{k}", $"purchase_existing_{k}" })
+        {
+            session.Execute($"DROP TABLE {table}");
+        }
+
+        session.Execute($"DROP TABLE IF EXISTS purchase_matched_{k}");
         return new Result(inserted, replaced, newCustomers, newProducts, range.Last);
     }
 

@@ -18,6 +18,38 @@ public sealed class DuckDbSchemaTranslatorTests
     }
 
     [Fact]
+    public void A_nonclustered_primary_key_on_a_sequence_numbered_column_gets_no_index_and_other_keys_stay()
+    {
+        const string tsql = """
+            CREATE TABLE [F].[Fact] (
+                [FactKey] BIGINT NOT NULL CONSTRAINT [DF_F_Fact_FactKey] DEFAULT (NEXT VALUE FOR [Sequences].[FactKey]),
+                [Code] NVARCHAR(20) NOT NULL,
+                CONSTRAINT [PK_F_Fact] PRIMARY KEY NONCLUSTERED ([FactKey] ASC)
+            );
+            GO
+            CREATE TABLE [F].[Pair] (
+                [A] INT NOT NULL,
+                [B] INT NOT NULL,
+                CONSTRAINT [PK_F_Pair] PRIMARY KEY NONCLUSTERED ([A] ASC, [B] ASC)
+            );
+            GO
+            CREATE TABLE [F].[Numbered] (
+                [NumberedKey] INT NOT NULL CONSTRAINT [DF_F_Numbered_NumberedKey] DEFAULT (NEXT VALUE FOR [Sequences].[NumberedKey]),
+                CONSTRAINT [PK_F_Numbered] PRIMARY KEY CLUSTERED ([NumberedKey] ASC)
+            );
+            """;
+        var schema = DuckDbSchemaTranslator.Translate([new SchemaScript("F/Tables/Fact.sql", tsql)]);
+
+        var creates = schema.Statements.Where(s => s.StartsWith("CREATE TABLE", StringComparison.Ordinal)).ToList();
+        var fact = Assert.Single(creates, s => s.Contains("\"Fact\" (", StringComparison.Ordinal));
+        Assert.DoesNotContain("PRIMARY KEY", fact);
+        Assert.Contains("\"FactKey\" BIGINT NOT NULL DEFAULT nextval('Sequences.FactKey')", fact);
+        Assert.Contains(schema.Skipped, s => s.Contains("PK_F_Fact", StringComparison.Ordinal));
+        Assert.Contains("PRIMARY KEY (\"A\", \"B\")", Assert.Single(creates, s => s.Contains("\"Pair\" (", StringComparison.Ordinal)));
+        Assert.Contains("PRIMARY KEY (\"NumberedKey\")", Assert.Single(creates, s => s.Contains("\"Numbered\" (", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Types_defaults_keys_and_descriptions_are_translated()
     {
         const string tsql = """
