@@ -141,9 +141,32 @@ public sealed class DuckDbLoadSession : IDisposable
         return sink;
     }
 
+    /// <summary>Receives each statement of <see cref="Execute"/> with its time (benchmarks: where a migration spends it).</summary>
+    internal Action<string, TimeSpan>? StatementTimer { get; set; }
+
+    /// <summary>With <see cref="StatementTimer"/>: runs statements as EXPLAIN ANALYZE and hands the plan to the timer.</summary>
+    internal bool ExplainAnalyze { get; set; }
+
     /// <summary>Runs a statement inside the session; failure marks the session failed.</summary>
-    public int Execute(string sql, object? parameters = null) =>
-        Guard(() => Connection.Execute(_warehouse.Sql(sql), parameters, _transaction, commandTimeout: 0));
+    public int Execute(string sql, object? parameters = null)
+    {
+        if (StatementTimer is not { } timer)
+        {
+            return Guard(() => Connection.Execute(_warehouse.Sql(sql), parameters, _transaction, commandTimeout: 0));
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        if (ExplainAnalyze && !sql.StartsWith("DROP", StringComparison.Ordinal))
+        {
+            var plan = Guard(() => Connection.Query<(string, string)>(_warehouse.Sql("EXPLAIN ANALYZE " + sql), parameters, _transaction).AsList());
+            timer(sql + "\n" + string.Join("\n", plan.Select(p => p.Item2)), watch.Elapsed);
+            return 0;
+        }
+
+        var result = Guard(() => Connection.Execute(_warehouse.Sql(sql), parameters, _transaction, commandTimeout: 0));
+        timer(sql, watch.Elapsed);
+        return result;
+    }
 
     /// <summary>Runs a scalar query inside the session.</summary>
     public T? Scalar<T>(string sql, object? parameters = null) =>
@@ -250,25 +273,45 @@ public sealed class DuckDbLoadSession : IDisposable
     }
 
     /// <summary>
-    /// Appends rejected rows to a reject table as they come, through one column-wise appender held for the load
-    /// (see <see cref="DuckDbChunkAppender"/>), so memory stays flat and a reject costs a few native calls.
+    /// Stages rejected rows as they come and writes them into a reject table on <see cref="Flush"/>. A reject costs DuckDB three
+    /// values (line, reason id, raw record) in a temporary table of the load, through one column-wise appender held for the
+    /// load (see <see cref="DuckDbChunkAppender"/>); each distinct (column, reason) goes once into a second temporary table.
+    /// <see cref="Flush"/> moves them into the keyed reject table with one INSERT … SELECT. Memory stays flat: the reason map
+    /// starts over when it holds <see cref="MaxReasons"/> entries (a reason seen again then gets a second id).
     /// </summary>
+    /// <remarks>
+    /// Why: the reject table's four strings per row and its primary key cost ≈ 2.5 µs per reject through the appender
+    /// (Online Retail: 135,080 rejects, 0.34 s of a 0.63 s file → staging on a quiet machine); the staged form is one string.
+    /// </remarks>
     public sealed class RejectSink : IDisposable
     {
-        private static readonly DuckDbChunkAppender.Column[] Columns =
-        [
-            DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.BigInt,
-            DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar,
-        ];
+        /// <summary>Distinct (column, reason) pairs the sink keeps ids for before it starts over.</summary>
+        public const int MaxReasons = 4096;
+
+        private static readonly DuckDbChunkAppender.Column[] LineColumns =
+            [DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Varchar];
+
+        private static readonly DuckDbChunkAppender.Column[] ReasonColumns =
+            [DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar];
 
         private readonly DuckDbLoadSession _session;
         private readonly string _table;
-        private DuckDbChunkAppender? _appender;
+        private readonly string _lineTable;
+        private readonly string _reasonTable;
+        private readonly Dictionary<(string? Column, string Reason), int> _reasonIds = [];
+        private DuckDbChunkAppender? _lines;
+        private DuckDbChunkAppender? _reasons;
+        private int _nextReason = 1;
+        private string? _lastColumn;
+        private string? _lastReason;
+        private int _lastReasonId;
 
         internal RejectSink(DuckDbLoadSession session, string table)
         {
             _session = session;
             _table = table;
+            _lineTable = $"rejected_lines_{session.LineageKey}_{table}";
+            _reasonTable = $"rejected_reasons_{session.LineageKey}_{table}";
         }
 
         /// <summary>Rows rejected so far.</summary>
@@ -277,50 +320,114 @@ public sealed class DuckDbLoadSession : IDisposable
         /// <summary>Rejects one row.</summary>
         /// <param name="sourceLineNumber">Line in the source.</param>
         /// <param name="columnName">Column at fault, or null.</param>
-        /// <param name="reason">Why.</param>
+        /// <param name="reason">Why (cut to 400 characters).</param>
         /// <param name="rawRecord">The record as read.</param>
         public void Add(long sourceLineNumber, string? columnName, string reason, string? rawRecord)
         {
             ArgumentNullException.ThrowIfNull(reason);
-            _session.Guard(() =>
+            if (_session._failed)
             {
-                var a = _appender ??= new DuckDbChunkAppender(_session.Connection, null, "Integration", _table, Columns);
-                a.SetInt32(0, _session.LineageKey);
-                a.SetString(1, _session.SourceName);
-                a.SetInt64(2, sourceLineNumber);
-                a.SetString(3, columnName);
-                a.SetString(4, reason.Length > 400 ? reason[..400] : reason);
-                a.SetString(5, rawRecord);
-                a.EndRow();
-                return 0;
-            });
+                throw new InvalidOperationException("The load failed earlier; it will be rolled back.");
+            }
+
+            try
+            {
+                var lines = _lines ?? Open();
+                lines.SetInt64(0, sourceLineNumber);
+                lines.SetInt32(1, ReasonId(columnName, reason));
+                lines.SetString(2, rawRecord);
+                lines.EndRow();
+            }
+            catch
+            {
+                _session._failed = true;
+                throw;
+            }
+
             Count++;
         }
 
-        /// <summary>Writes the rows rejected so far into the table (call before the migration reads it).</summary>
+        /// <summary>Writes the rows rejected so far into the reject table (the migration calls it before it reads the table).</summary>
         public void Flush()
         {
-            if (_appender is not { } appender)
+            if (_lines is not { } lines || _reasons is not { } reasons)
             {
                 return;
             }
 
-            _appender = null;
-            using (appender)
+            _lines = null;
+            _reasons = null;
+            _reasonIds.Clear();
+            _lastReason = null;
+            using (lines)
+            using (reasons)
             {
                 _session.Guard(() =>
                 {
-                    appender.Close();
+                    reasons.Close();
+                    lines.Close();
                     return 0;
                 });
             }
+
+            _session.Execute($"""
+                INSERT INTO "Integration"."{_table}" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
+                SELECT @LineageKey, @SourceName, l."SourceLineNumber", r."ColumnName", r."Reason", l."RawRecord"
+                FROM {_lineTable} AS l JOIN {_reasonTable} AS r ON r."Id" = l."ReasonId"
+                """, new { _session.LineageKey, _session.SourceName });
+            _session.Execute($"DROP TABLE {_lineTable}");
+            _session.Execute($"DROP TABLE {_reasonTable}");
         }
 
         /// <summary>Discards rows not yet flushed (a load that fails writes nothing).</summary>
         public void Dispose()
         {
-            _appender?.Dispose();
-            _appender = null;
+            _lines?.Dispose();
+            _reasons?.Dispose();
+            _lines = null;
+            _reasons = null;
+        }
+
+        private DuckDbChunkAppender Open()
+        {
+            _session.Execute($"""CREATE TEMP TABLE {_lineTable} ("SourceLineNumber" BIGINT NOT NULL, "ReasonId" INTEGER NOT NULL, "RawRecord" VARCHAR)""");
+            _session.Execute($"""CREATE TEMP TABLE {_reasonTable} ("Id" INTEGER NOT NULL, "ColumnName" VARCHAR, "Reason" VARCHAR NOT NULL)""");
+            _reasons = new DuckDbChunkAppender(_session.Connection, "temp", "main", _reasonTable, ReasonColumns);
+            return _lines = new DuckDbChunkAppender(_session.Connection, "temp", "main", _lineTable, LineColumns);
+        }
+
+        private int ReasonId(string? column, string reason)
+        {
+            // Parsers hand the same column and reason instances for a run of like rejects (e.g. a missing customer id).
+            if (ReferenceEquals(reason, _lastReason) && ReferenceEquals(column, _lastColumn))
+            {
+                return _lastReasonId;
+            }
+
+            if (reason.Length > 400)
+            {
+                reason = reason[..400];
+            }
+
+            if (!_reasonIds.TryGetValue((column, reason), out var id))
+            {
+                if (_reasonIds.Count >= MaxReasons)
+                {
+                    _reasonIds.Clear();
+                }
+
+                id = _nextReason++;
+                _reasonIds.Add((column, reason), id);
+                _reasons!.SetInt32(0, id);
+                _reasons.SetString(1, column);
+                _reasons.SetString(2, reason);
+                _reasons.EndRow();
+            }
+
+            _lastColumn = column;
+            _lastReason = reason;
+            _lastReasonId = id;
+            return id;
         }
     }
 }

@@ -58,8 +58,7 @@ public sealed class DuckDbSourceLoad : ISourceLoad
             _ => throw new NotSupportedException($"{typeof(T).Name} is not a staging row type."),
         };
 
-        // The rejects met while staging are written now, so staging ends with every read row in a table.
-        _rejects.Flush();
+        // The rejects met while staging are in the sink's temporary tables of the load; Migrate writes them into the reject table.
         return staged;
     }
 
