@@ -8,7 +8,7 @@ using Warehouse.Etl.Transactions;
 namespace Warehouse.Benchmarks.Etl;
 
 /// <summary>
-/// <c>transaction-load --file f.csv [--case parse|stage|full] [--repeats N]</c>: stopwatch runner for the transaction load
+/// <c>transaction-load --file f.csv [--case parse|stage|full|parts] [--repeats N]</c>: stopwatch runner for the transaction load
 /// on any file (BenchmarkDotNet's harness is too slow for multi-million-line files): one JSON line with every repeat's
 /// seconds (and process CPU seconds: the machine is shared), the median, rows/s and the peak working set of this process.
 /// Run one case per process to read its peak RSS. Each repeat loads into a fresh warehouse, in memory or, with
@@ -42,6 +42,10 @@ public static class TransactionLoadRun
         var path = Path.GetFullPath(Arg("--file", "online_retail.csv"));
         var caseName = Arg("--case", "full");
         var repeats = int.Parse(Arg("--repeats", "3"), System.Globalization.CultureInfo.InvariantCulture);
+        if (caseName == "parts") // piece by piece, see StageParts
+        {
+            return StageParts.Run(path, repeats);
+        }
         var times = new List<double>();
         var cpu = new List<double>();
         long rows = 0;
