@@ -27,7 +27,7 @@ namespace Warehouse.SqlClr
         /// </summary>
         /// <param name="featureQuery">SELECT returning the customer key, then the features; may use @AsOfDateKey.</param>
         /// <param name="asOfDateKey">Value of @AsOfDateKey.</param>
-        /// <param name="algorithm">kmeans, gmm, dbscan, ward or som.</param>
+        /// <param name="algorithm">kmeans, minibatch, gmm, dbscan, ward or som.</param>
         /// <param name="options">Algorithm options, name=value;….</param>
         /// <param name="scalingMethod">One scaling method, or one per feature (comma-separated).</param>
         /// <param name="seed">Random seed.</param>

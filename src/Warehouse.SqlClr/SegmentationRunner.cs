@@ -151,6 +151,34 @@ namespace Warehouse.SqlClr
                     break;
                 }
 
+                case "minibatch":
+                {
+                    // Mini-batch k-means (scikit-learn's MiniBatchKMeans rules): for many customers where a full Lloyd
+                    // run costs too much; one thread in SQL Server (SAFE) and by default in the host too.
+                    var noImprovement = options.Int("maxNoImprovement", MiniBatchKMeansTrainer.Defaults.MaximumNoImprovement);
+                    var trainer = new MiniBatchKMeansTrainer(new MiniBatchKMeansTrainer.Options
+                    {
+                        NumberOfClusters = Math.Min(options.Int("k", KMeansTrainer.Defaults.NumberOfClusters), scaled.Rows),
+                        Seed = request.Seed,
+                        BatchSize = options.Int("batchSize", MiniBatchKMeansTrainer.Defaults.BatchSize),
+                        MaximumIterations = options.Int("maxIterations", MiniBatchKMeansTrainer.Defaults.MaximumIterations),
+                        MaximumNoImprovement = noImprovement == 0 ? (int?)null : noImprovement,
+                        Tolerance = options.Double("tolerance", MiniBatchKMeansTrainer.Defaults.Tolerance),
+                        ReassignmentRatio = options.Double("reassignmentRatio", MiniBatchKMeansTrainer.Defaults.ReassignmentRatio),
+                        NumberOfInitializations = options.Int("nInit", MiniBatchKMeansTrainer.Defaults.NumberOfInitializations),
+                    });
+                    options.EnsureAllUsed(algorithm);
+                    var miniBatch = trainer.Fit(scaled);
+                    labels = miniBatch.Predict(scaled);
+                    for (var r = 0; r < scaled.Rows; r++)
+                    {
+                        distances[r] = Math.Sqrt(miniBatch.SquaredDistances(scaled.GetRow(r))[labels[r]]);
+                    }
+
+                    model = miniBatch;
+                    break;
+                }
+
                 case "dbscan":
                 {
                     var minPoints = options.Int("minPoints", DbscanTrainer.Defaults.MinPoints);
@@ -279,7 +307,7 @@ namespace Warehouse.SqlClr
                     break;
                 }
                 default:
-                    throw new ArgumentException("unknown algorithm '" + request.Algorithm + "': use kmeans, gmm, dbscan, ward or som", "algorithm");
+                    throw new ArgumentException("unknown algorithm '" + request.Algorithm + "': use kmeans, minibatch, gmm, dbscan, ward or som", "algorithm");
             }
 
             result.Labels = labels;

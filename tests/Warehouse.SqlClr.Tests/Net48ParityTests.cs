@@ -91,6 +91,7 @@ public class Net48ParityTests
     [InlineData("kmeans", "k=3;nInit=4")]
     [InlineData("gmm", "k=3;covariance=full")]
     [InlineData("som", "width=3;height=3;epochs=15;k=3")]
+    [InlineData("minibatch", "k=3;batchSize=16;nInit=2")]
     public async Task Net48UnderMonoMatchesNet10BitForBit(string algorithm, string options)
     {
         var table = Features();

@@ -226,6 +226,8 @@ public class SegmentationRunnerTests
     [InlineData("gmm", "covariance=tied", "option covariance=tied must be full, diagonal or spherical")]
     [InlineData("som", "topology=triangular", "option topology=triangular must be rectangular or hexagonal")]
     [InlineData("dbscan", "eps=wide", "option eps=wide is not a number or auto")]
+    [InlineData("minibatch", "k=2;linkage=ward", "option 'linkage' is not known to algorithm minibatch")]
+    [InlineData("minibatch", "k=2;reassignmentRatio=1.5", "ReassignmentRatio must be in [0, 1]")]
     [InlineData("spectral", "", "unknown algorithm 'spectral'")]
     public void BadRequestsFailWithAMessageNamingTheProblem(string algorithm, string options, string message)
     {
@@ -263,6 +265,7 @@ public class SegmentationRunnerTests
     [InlineData("ward", "k=3")]
     [InlineData("som", "width=4;height=4;epochs=30;k=3")]
     [InlineData("dbscan", "eps=auto;minPoints=5")]
+    [InlineData("minibatch", "k=3;batchSize=64;nInit=2")]
     public void EveryAlgorithmRecoversThePlantedProfilesAndScoresConsistently(string algorithm, string options)
     {
         var (warehouse, truth) = Planted();
@@ -281,7 +284,7 @@ public class SegmentationRunnerTests
 
             // Scoring a stored model assigns by the model's prediction rule: nearest unit/centre for SOM and Ward
             // (a Ward tree cut can put a training customer in a cluster whose centroid is not the nearest), core-point
-            // reach for DBSCAN. SOM must agree exactly; Ward and DBSCAN on at least 95 % of the customers.
+            // reach for DBSCAN. SOM and mini-batch k-means must agree exactly; Ward and DBSCAN on at least 95 % of the customers.
             var rows = warehouse.Connection.Query(warehouse.Sql(FeatureQuery('@')), new { AsOfDateKey }).Select(r => (IDictionary<string, object?>)r).ToList();
             var complete = Enumerable.Range(0, rows.Count).Where(i => Features.All(f => rows[i][f] is not null)).ToList();
             var agree = 0;
@@ -301,7 +304,7 @@ public class SegmentationRunnerTests
                 }
             }
 
-            var required = algorithm == "som" ? complete.Count : (int)Math.Ceiling(0.95 * complete.Count);
+            var required = algorithm is "som" or "minibatch" ? complete.Count : (int)Math.Ceiling(0.95 * complete.Count);
             Assert.True(agree >= required, $"{algorithm}: scoring agrees with training on {agree} of {complete.Count} customers");
         }
     }

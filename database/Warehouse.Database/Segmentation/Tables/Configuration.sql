@@ -12,7 +12,7 @@ CREATE TABLE [Segmentation].[Configuration] (
     [Description] NVARCHAR(400) NULL,
     [ModifiedAt] DATETIME2(7) NOT NULL CONSTRAINT [DF_Segmentation_Configuration_ModifiedAt] DEFAULT (SYSUTCDATETIME()),
     CONSTRAINT [PK_Segmentation_Configuration] PRIMARY KEY CLUSTERED ([ConfigurationName] ASC),
-    CONSTRAINT [CK_Segmentation_Configuration_Algorithm] CHECK ([Algorithm] IN (N'kmeans', N'gmm', N'dbscan', N'ward', N'som')),
+    CONSTRAINT [CK_Segmentation_Configuration_Algorithm] CHECK ([Algorithm] IN (N'kmeans', N'minibatch', N'gmm', N'dbscan', N'ward', N'som')),
     CONSTRAINT [CK_Segmentation_Configuration_ScalingMethod] CHECK ([ScalingMethod] IN (N'PerFeature', N'None', N'ZScore', N'Robust', N'Log1pZScore', N'MinMax'))
 );
 GO
@@ -25,7 +25,7 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Name of the co
     @level0type = N'SCHEMA', @level0name = N'Segmentation', @level1type = N'TABLE', @level1name = N'Configuration', @level2type = N'COLUMN', @level2name = N'ConfigurationName';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Clustering algorithm: kmeans, gmm, dbscan, ward or som.',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Clustering algorithm: kmeans, minibatch (mini-batch k-means), gmm, dbscan, ward or som.',
     @level0type = N'SCHEMA', @level0name = N'Segmentation', @level1type = N'TABLE', @level1name = N'Configuration', @level2type = N'COLUMN', @level2name = N'Algorithm';
 GO
 

@@ -37,7 +37,7 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Named configur
     @level0type = N'SCHEMA', @level0name = N'Segmentation', @level1type = N'TABLE', @level1name = N'ModelRun', @level2type = N'COLUMN', @level2name = N'ConfigurationName';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'kmeans, minibatch-kmeans, gmm, dbscan, ward, som.',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'kmeans, minibatch, gmm, dbscan, ward, som.',
     @level0type = N'SCHEMA', @level0name = N'Segmentation', @level1type = N'TABLE', @level1name = N'ModelRun', @level2type = N'COLUMN', @level2name = N'Algorithm';
 GO
 
