@@ -4,7 +4,7 @@ namespace Warehouse.Etl.Sources;
 /// <param name="VisitorId">Cookie / device visitor id (required, ≤ 100).</param>
 /// <param name="CrmCustomerId">CRM id when the visitor was logged in.</param>
 /// <param name="EmailHash">Lower-case hex SHA-256 of the normalised e-mail, when known.</param>
-/// <param name="SessionId">Session id from the tracker (required, ≤ 100).</param>
+/// <param name="SessionId">Session id from the tracker (required, ≤ 83 characters, no '#': see <see cref="WebEventReader.MaximumSessionIdLength"/>).</param>
 /// <param name="Timestamp">Event time, UTC.</param>
 /// <param name="Page">Page path or URL as given, trimmed (≤ 400).</param>
 /// <param name="EventType">One of <see cref="WebEventReader.EventTypes"/>.</param>

@@ -31,6 +31,25 @@ public static class WebEventReader
         return SourceReader.ReadJson(stream, sourceName, Schema, o, maxRecordBytes, (f, c, _) => Map(f, c, o));
     }
 
+    /// <summary>
+    /// Longest tracker session id: a later part of a session is stored as id + '#' + its UTC start
+    /// (<c>yyyyMMddTHHmmssZ</c>, 17 characters; <see cref="WebSessionizer"/> and the migrations on both engines), and
+    /// <c>Fact.WebSession.SessionId</c> holds 100.
+    /// </summary>
+    internal const int MaximumSessionIdLength = 100 - 17;
+
+    /// <summary>
+    /// A tracker session id: trimmed, at most <see cref="MaximumSessionIdLength"/> characters and without '#', which
+    /// the warehouse reserves for naming the later parts of a session (the migrations tell parts apart by it).
+    /// </summary>
+    internal static RuleResult<string> TrackerSessionId(string? value)
+    {
+        var t = TextRules.Trimmed(value, MaximumSessionIdLength);
+        if (t.IsValid && t.Value!.Contains('#', StringComparison.Ordinal))
+            return RuleResult<string>.Invalid("contains '#', which the warehouse reserves for the later parts of a session (id#start)");
+        return t;
+    }
+
     private static RuleResult<string> EventType(string? value)
     {
         var t = TextRules.Trimmed(value);
@@ -45,7 +64,7 @@ public static class WebEventReader
         var visitor = c.Take("visitor_id", f.Apply(0, v => TextRules.Trimmed(v, 100)), MissingValuePolicy.Reject);
         var customer = c.Take("customer_id", f.Apply(1, v => TextRules.Trimmed(v, 50)));
         var hash = c.Take("email_hash", f.Apply(2, EmailRules.NormalizeHash));
-        var session = c.Take("session_id", f.Apply(3, v => TextRules.Trimmed(v, 100)), MissingValuePolicy.Reject);
+        var session = c.Take("session_id", f.Apply(3, TrackerSessionId), MissingValuePolicy.Reject);
         var time = c.TakeValue("timestamp", f.Apply(4, v => DateTimeRules.ParseTimestamp(v, o.Culture, o.TimeZone)), MissingValuePolicy.Reject);
         var page = c.Take("page", f.Apply(5, v => TextRules.Trimmed(v, 400)));
         var type = c.Take("event_type", f.Apply(6, EventType), MissingValuePolicy.Reject);

@@ -266,6 +266,27 @@ public sealed class SourceReaderTests
         Assert.Equal("event_type", items[2].Reject!.ColumnName);
         Assert.Equal("email_hash", items[3].Reject!.ColumnName);
     }
+
+    [Fact]
+    public void Tracker_session_ids_leave_room_for_the_later_part_suffix_and_may_not_contain_it()
+    {
+        // Fact.WebSession.SessionId holds 100 characters; a later part of a session is stored as id + '#' + its UTC start
+        // (17 characters, e.g. "#20240501T110000Z"), so a tracker id may have 100 - 17 = 83.
+        var longest = new string('s', 83);
+        string Line(string session, string time) =>
+            $$"""{"visitor_id":"v1","session_id":"{{session}}","timestamp":"2024-05-01T{{time}}Z","event_type":"page_view"}""";
+        var lines = string.Join("\n", Line(longest, "10:00:00"), Line(longest, "11:00:00"), Line(new string('s', 84), "11:01:00"), Line("s#1", "11:02:00"));
+        var items = WebEventReader.ReadJsonLines(Utf8(lines), "web.jsonl").ToList();
+        Assert.Equal([false, false, true, true], items.Select(i => i.IsRejected));
+        Assert.Equal((3L, "session_id", "longer than 83 characters (84)"), (items[2].Reject!.LineNumber, items[2].Reject!.ColumnName, items[2].Reject!.Reason));
+        Assert.Equal((4L, "session_id"), (items[3].Reject!.LineNumber, items[3].Reject!.ColumnName));
+        Assert.Contains("contains '#'", items[3].Reject!.Reason, StringComparison.Ordinal);
+
+        // The longest accepted id, split by an hour's gap: its later part's stored id is exactly 100 characters.
+        var sessions = new WebSessionizer().Sessionize(items.Take(2), "web.jsonl").Select(s => s.Record!.SessionId).ToList();
+        Assert.Equal([longest, longest + "#20240501T110000Z"], sessions);
+        Assert.Equal(100, sessions[1].Length);
+    }
 }
 
 public sealed class DuplicateFilterTests
