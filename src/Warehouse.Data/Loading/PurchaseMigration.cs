@@ -81,6 +81,7 @@ public static class PurchaseMigration
     /// gets a second id; the migration groups by value, so ids only need to be unique).
     /// </summary>
     /// <returns>Lines staged.</returns>
+    /// <exception cref="ArgumentException">The line numbers are not strictly increasing (the session is marked failed).</exception>
     public static long Stage(DuckDbLoadSession session, IEnumerable<PurchaseStagingRow> rows) => Stage(session, rows, MaxTextEntries);
 
     /// <summary><see cref="Stage(DuckDbLoadSession, IEnumerable{PurchaseStagingRow})"/> with another bound of the value → id map (tests).</summary>
@@ -95,8 +96,17 @@ public static class PurchaseMigration
             using var texts = new DuckDbChunkAppender(session.Connection, "temp", "main", textTable, TextColumns);
             using var lines = new DuckDbChunkAppender(session.Connection, "temp", "main", table, StagedColumns);
             var codes = new TextCodes(texts, maxTextEntries);
+            var previous = long.MinValue;
             foreach (var r in rows)
             {
+                // The fact keys follow the line numbers (see Run): they must be unique, as a file's are, in file order.
+                if (r.SourceLineNumber <= previous)
+                {
+                    throw new ArgumentException(
+                        $"Purchase lines must be staged in file order with distinct line numbers: line {r.SourceLineNumber} follows line {previous}.", nameof(rows));
+                }
+
+                previous = r.SourceLineNumber;
                 lines.SetInt64(0, r.SourceLineNumber);
                 lines.SetInt32(1, codes.Id(0, r.InvoiceNo));
                 lines.SetInt32(2, r.InvoiceLineNumber);

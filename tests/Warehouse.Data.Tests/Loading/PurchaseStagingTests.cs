@@ -44,6 +44,24 @@ public sealed class PurchaseStagingTests
     }
 
     [Fact]
+    public void Lines_out_of_file_order_are_refused_and_the_load_writes_nothing()
+    {
+        // Fact keys are first + line - first line, so a repeated line number would give two facts one key.
+        var lines = Lines(seed: 3, count: 20);
+        lines[10].SourceLineNumber = lines[9].SourceLineNumber;
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        using (var session = DuckDbLoadSession.Begin(warehouse, "transactions", "lines.csv", null, "Fact.Purchase"))
+        {
+            var error = Assert.Throws<ArgumentException>(() => PurchaseMigration.Stage(session, lines));
+            Assert.Contains($"line {lines[9].SourceLineNumber} follows line {lines[9].SourceLineNumber}", error.Message, StringComparison.Ordinal);
+            Assert.Throws<InvalidOperationException>(() => session.Complete(20, 20, 0, null, null));
+        }
+
+        Assert.Equal(0, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Fact\".\"Purchase\""));
+        Assert.Equal(0, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Integration\".\"Lineage\""));
+    }
+
+    [Fact]
     public void A_value_map_that_starts_over_every_two_values_gives_the_same_warehouse()
     {
         var lines = Lines(seed: 11, count: 900);
