@@ -5,6 +5,8 @@ namespace Warehouse.Data.Loading;
 /// <summary>
 /// <see cref="ISourceLoad"/> on the embedded engine: a <see cref="DuckDbLoadSession"/> (one transaction, the mapped
 /// appender; purchases and rejects: the column-wise <see cref="DuckDb.DuckDbChunkAppender"/>) with the target's reject sink; the migration runs in the host and the session completes the lineage.
+/// CRM and survey rows go to their Integration staging tables; purchases, web sessions and social comments to temporary
+/// tables of the load (no index to maintain, gone with the transaction).
 /// </summary>
 public sealed class DuckDbSourceLoad : ISourceLoad
 {
@@ -53,8 +55,9 @@ public sealed class DuckDbSourceLoad : ISourceLoad
             IEnumerable<DemographicsStagingRow> r => Session.Append<DemographicsStagingRow, DemographicsStagingRowMap>(schema, table, r),
             // Purchases are staged dictionary-coded in temporary tables of the load (no index to maintain; see PurchaseMigration).
             IEnumerable<PurchaseStagingRow> r => PurchaseMigration.Stage(Session, r),
-            IEnumerable<WebSessionStagingRow> r => Session.Append<WebSessionStagingRow, WebSessionStagingRowMap>(schema, table, r),
-            IEnumerable<SocialStagingRow> r => Session.Append<SocialStagingRow, SocialStagingRowMap>(schema, table, r),
+            // Web sessions and comments too, in a temporary table with the staging table's columns (see InteractionMigration).
+            IEnumerable<WebSessionStagingRow> r => InteractionMigration.StageWeb(Session, r),
+            IEnumerable<SocialStagingRow> r => InteractionMigration.StageSocial(Session, r),
             _ => throw new NotSupportedException($"{typeof(T).Name} is not a staging row type."),
         };
 

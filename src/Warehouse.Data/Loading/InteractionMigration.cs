@@ -24,6 +24,11 @@ namespace Warehouse.Data.Loading;
 /// file, rows of the same tracker session are merged into one session; a tracker session continued in a later file is
 /// merged with its stored part (counts added; overlapping parts, i.e. repeated events, keep the larger count); the last
 /// row of a comment id wins.
+/// <para>On DuckDB the sessions and comments of a load are staged in a temporary table of the load's transaction
+/// (<see cref="StageWeb"/>, <see cref="StageSocial"/>; the columns of <c>Integration.WebSession_Staging</c> /
+/// <c>Integration.SocialInteraction_Staging</c>, no key, index or constraint), as purchases are: staging is transient, the
+/// key's index made appending and the closing DELETE cost more than the rows were worth, and the table vanishes with a
+/// rollback or is dropped once its rows are resolved. SQL Server still stages into the Integration tables (SqlBulkCopy).</para>
 /// </summary>
 public static class InteractionMigration
 {
@@ -52,12 +57,56 @@ public static class InteractionMigration
         public string RulesText => string.Join(", ", ByRule.Select(r => $"{r.Key} {r.Value:N0}"));
     }
 
-    /// <summary>Migrates the session's staged web sessions.</summary>
+    /// <summary>Name of the session's temporary staging table of web sessions (catalog temp, schema main).</summary>
+    public static string WebStagingTable(DuckDbLoadSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return $"web_staging_{session.LineageKey}";
+    }
+
+    /// <summary>Name of the session's temporary staging table of social comments (catalog temp, schema main).</summary>
+    public static string SocialStagingTable(DuckDbLoadSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return $"social_staging_{session.LineageKey}";
+    }
+
+    /// <summary>
+    /// Stages web sessions into the session's temporary table <see cref="WebStagingTable"/> (created on first use with the
+    /// columns of <c>Integration.WebSession_Staging</c>) through the mapped appender, streaming; returns the rows staged.
+    /// </summary>
+    public static long StageWeb(DuckDbLoadSession session, IEnumerable<WebSessionStagingRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var table = WebStagingTable(session);
+        CreateStaging(session, table, "WebSession_Staging");
+        return session.AppendTemporary<WebSessionStagingRow, WebSessionStagingRowMap>(table, rows);
+    }
+
+    /// <summary>
+    /// Stages social comments into the session's temporary table <see cref="SocialStagingTable"/> (created on first use with
+    /// the columns of <c>Integration.SocialInteraction_Staging</c>) through the mapped appender, streaming; returns the rows staged.
+    /// </summary>
+    public static long StageSocial(DuckDbLoadSession session, IEnumerable<SocialStagingRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var table = SocialStagingTable(session);
+        CreateStaging(session, table, "SocialInteraction_Staging");
+        return session.AppendTemporary<SocialStagingRow, SocialStagingRowMap>(table, rows);
+    }
+
+    /// <summary>A temporary table with the columns (names, types, order) of an Integration staging table, no key or index.</summary>
+    private static void CreateStaging(DuckDbLoadSession session, string table, string integrationTable) =>
+        session.Execute($"CREATE TEMP TABLE IF NOT EXISTS {table} AS SELECT * FROM \"Integration\".\"{integrationTable}\" LIMIT 0");
+
+    /// <summary>Migrates the session's staged web sessions (<see cref="StageWeb"/>), then drops the staging table.</summary>
     public static Result RunWeb(DuckDbLoadSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
-        var range = PrepareDimensions(session, "web", "Web shop", "WebSession_Staging", "StartTime");
+        var staging = WebStagingTable(session);
+        CreateStaging(session, staging, "WebSession_Staging");
+        var range = PrepareDimensions(session, "web", "Web shop", staging, "StartTime");
 
         // Rows of one tracker session (same SessionId and visitor) are one session: merged, never dropped.
         session.Execute($"""
@@ -68,7 +117,7 @@ public static class InteractionMigration
                    arg_min("Device", "StartTime") AS "Device", arg_min("Referrer", "StartTime") AS "Referrer",
                    arg_min("CrmCustomerId", "StartTime") FILTER (WHERE "CrmCustomerId" IS NOT NULL) AS "CrmCustomerId",
                    arg_min("EmailHash", "StartTime") FILTER (WHERE "EmailHash" IS NOT NULL) AS "EmailHash"
-            FROM "Integration"."WebSession_Staging" WHERE "LineageKey" = {k}
+            FROM {staging}
             GROUP BY "SessionId", "WebVisitorId"
             """);
 
@@ -146,15 +195,17 @@ public static class InteractionMigration
             WHERE NOT EXISTS (SELECT 1 FROM "Fact"."WebSession" AS f WHERE f."SessionId" = r."SessionId" AND f."WebVisitorId" = r."WebVisitorId")
             ORDER BY r."StartTime", r."SessionId"
             """);
-        return Finish(session, Web, $"web_resolved_{k}", inserted, conflicts, range.Last, "WebSession_Staging");
+        return Finish(session, Web, $"web_resolved_{k}", inserted, conflicts, range.Last, staging);
     }
 
-    /// <summary>Migrates the session's staged comments.</summary>
+    /// <summary>Migrates the session's staged comments (<see cref="StageSocial"/>), then drops the staging table.</summary>
     public static Result RunSocial(DuckDbLoadSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
-        var range = PrepareDimensions(session, "social", "Social media", "SocialInteraction_Staging", "CommentTime");
+        var staging = SocialStagingTable(session);
+        CreateStaging(session, staging, "SocialInteraction_Staging");
+        var range = PrepareDimensions(session, "social", "Social media", staging, "CommentTime");
 
         session.Execute($"""
             CREATE TEMP TABLE social_resolved_{k} AS
@@ -164,10 +215,9 @@ public static class InteractionMigration
                    (SELECT "ChannelKey" FROM "Dimension"."Channel" WHERE "ChannelCode" = 'social') AS "ChannelKey",
                    s."Platform", s."CommentId", s."SocialHandle", s."ReplyToCommentId", s."CommentTime", s."CommentText", s."Likes",
                    s."SentimentScore", s."SentimentLabel", s."Keywords"
-            FROM "Integration"."SocialInteraction_Staging" AS s
+            FROM {staging} AS s
             LEFT JOIN (SELECT "Email", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
                        WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1) AS byEmail ON byEmail."Email" = s."Email"
-            WHERE s."LineageKey" = {k}
             QUALIFY row_number() OVER (PARTITION BY s."Platform", s."CommentId" ORDER BY s."SourceLineNumber" DESC) = 1
             """);
         var conflicts = Stitch(session, Social, $"social_resolved_{k}");
@@ -188,7 +238,7 @@ public static class InteractionMigration
             WHERE NOT EXISTS (SELECT 1 FROM "Fact"."SocialInteraction" AS f WHERE f."Platform" = r."Platform" AND f."CommentId" = r."CommentId")
             ORDER BY r."CommentTime", r."Platform", r."CommentId"
             """);
-        return Finish(session, Social, $"social_resolved_{k}", inserted, conflicts, range.Last, "SocialInteraction_Staging");
+        return Finish(session, Social, $"social_resolved_{k}", inserted, conflicts, range.Last, staging);
     }
 
     /// <summary>
@@ -223,7 +273,7 @@ public static class InteractionMigration
 
     /// <summary>
     /// After the facts of the load are written: re-links the earlier rows of the touched visitors/handles, fills the
-    /// customers' visitor id / handle, counts, and clears the temporary tables and the staging rows.
+    /// customers' visitor id / handle, counts, and drops the temporary tables, the load's staging table among them.
     /// </summary>
     private static Result Finish(DuckDbLoadSession session, Stitching s, string resolved, long inserted, long conflicts, DateTime? last, string staging)
     {
@@ -258,20 +308,21 @@ public static class InteractionMigration
         session.Checkpoint("facts");
         session.Execute($"DROP TABLE {identities}");
         session.Execute($"DROP TABLE {resolved}");
-        session.Execute($"DELETE FROM \"Integration\".\"{staging}\" WHERE \"LineageKey\" = {k}");
+        session.Execute($"DROP TABLE {staging}");
         return new Result(inserted, matched, byRule, relinked, conflicts, last);
     }
 
     /// <summary>
     /// The dimension rows every interaction load needs before resolving keys: the Unknown members, the channel, and the
-    /// calendar over the staged rows' days. Returns the first and last time of <paramref name="timeColumn"/> in staging.
+    /// calendar over the staged rows' days. Returns the first and last time of <paramref name="timeColumn"/> in the load's
+    /// staging table <paramref name="staging"/>.
     /// </summary>
     private static (DateTime? First, DateTime? Last) PrepareDimensions(DuckDbLoadSession session, string channelCode, string channelName, string staging, string timeColumn)
     {
         DimensionMaintenance.EnsureUnknownMembers(session);
         EnsureChannel(session, channelCode, channelName);
         var range = session.Query<(DateTime? First, DateTime? Last)>(
-            $"SELECT min(\"{timeColumn}\"), max(\"{timeColumn}\") FROM \"Integration\".\"{staging}\" WHERE \"LineageKey\" = {session.LineageKey}")[0];
+            $"SELECT min(\"{timeColumn}\"), max(\"{timeColumn}\") FROM {staging}")[0];
         if (range.First is { } first && range.Last is { } last)
         {
             DimensionMaintenance.EnsureDates(session, DateOnly.FromDateTime(first), DateOnly.FromDateTime(last));

@@ -124,14 +124,91 @@ public sealed class InteractionLoaderTests : CustomerSeededTests
         }
     }
 
-    [Fact]
-    public void A_failed_web_load_leaves_the_warehouse_as_it_was()
+    [Theory]
+    [InlineData("staged")]
+    [InlineData("facts")]
+    [InlineData("before-commit")]
+    public void A_failed_web_load_leaves_the_warehouse_as_it_was(string failAt)
     {
         using var warehouse = WithCustomers();
         var before = WarehouseSnapshot.Counts(warehouse);
-        var path = Write("web.jsonl", """{"visitor_id":"v1","customer_id":"C1","session_id":"s1","timestamp":"2024-05-01T10:00:00Z","page":"/","event_type":"page_view"}""" + "\n");
-        Assert.Throws<IOException>(() => InteractionLoaders.LoadWeb(warehouse, path, checkpoint: n => { if (n == "facts") throw new IOException("injected"); }));
+        var prints = before.Keys.ToDictionary(t => t, t => WarehouseSnapshot.Fingerprint(warehouse, t.Split('.')[0], t.Split('.')[1]));
+        var path = Write("web.jsonl", string.Join("\n",
+            """{"visitor_id":"v1","customer_id":"C1","session_id":"s1","timestamp":"2024-05-01T10:00:00Z","page":"/","event_type":"page_view"}""",
+            """{"visitor_id":"v2","session_id":"s2","timestamp":"2024-05-01T10:01:00Z","page":"/","event_type":"teleport"}""") + "\n");
+        var staged = -1L;
+        var e = Assert.Throws<IOException>(() => InteractionLoaders.LoadWeb(warehouse, path, checkpoint: n =>
+        {
+            if (n == "staged")
+            {
+                // The load's rows are in its temporary staging table (one session) when the failure hits.
+                var k = warehouse.Connection.ExecuteScalar<int>("SELECT max(\"LineageKey\") FROM \"Integration\".\"Lineage\"");
+                staged = warehouse.Connection.ExecuteScalar<long>($"SELECT count(*) FROM temp.main.web_staging_{k}");
+            }
+
+            if (n == failAt)
+            {
+                throw new IOException("injected at " + n);
+            }
+        }));
+
+        Assert.Contains(failAt, e.Message, StringComparison.Ordinal);
+        Assert.Equal(1, staged);
         Assert.Equal(before, WarehouseSnapshot.Counts(warehouse));
-        Assert.Equal(1, InteractionLoaders.LoadWeb(warehouse, path).RowsLoaded);
+        foreach (var (table, print) in prints)
+        {
+            Assert.Equal(print, WarehouseSnapshot.Fingerprint(warehouse, table.Split('.')[0], table.Split('.')[1]));
+        }
+
+        // The staging and work tables of the failed load went with its transaction.
+        Assert.Equal(0, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM duckdb_tables() WHERE temporary"));
+        var retry = InteractionLoaders.LoadWeb(warehouse, path);
+        Assert.Equal((2L, 1L, 1L), (retry.RowsRead, retry.RowsLoaded, retry.RowsRejected));
+        Assert.Equal(1, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Fact\".\"WebSession\""));
+        Assert.Equal(0, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM duckdb_tables() WHERE temporary"));
+    }
+
+    [Theory]
+    [InlineData("staged")]
+    [InlineData("facts")]
+    [InlineData("before-commit")]
+    public void A_failed_social_load_leaves_the_warehouse_as_it_was(string failAt)
+    {
+        using var warehouse = WithCustomers();
+        var before = WarehouseSnapshot.Counts(warehouse);
+        var prints = before.Keys.ToDictionary(t => t, t => WarehouseSnapshot.Fingerprint(warehouse, t.Split('.')[0], t.Split('.')[1]));
+        var path = Write("social.json", """
+            [{"platform":"x","comment_id":"a","handle":"@a","email":"anna.smith@example.com","timestamp":"2024-05-02T18:22:00Z","text":"Love it"},
+             {"platform":"x","comment_id":"b","handle":"@b","timestamp":"2024-05-02T18:23:00Z","text":"Hate it"},
+             {"platform":"x","handle":"@c","timestamp":"2024-05-02T18:24:00Z","text":"no id"}]
+            """);
+        var staged = -1L;
+        var e = Assert.Throws<IOException>(() => InteractionLoaders.LoadSocial(warehouse, path, checkpoint: n =>
+        {
+            if (n == "staged")
+            {
+                var k = warehouse.Connection.ExecuteScalar<int>("SELECT max(\"LineageKey\") FROM \"Integration\".\"Lineage\"");
+                staged = warehouse.Connection.ExecuteScalar<long>($"SELECT count(*) FROM temp.main.social_staging_{k}");
+            }
+
+            if (n == failAt)
+            {
+                throw new IOException("injected at " + n);
+            }
+        }));
+
+        Assert.Contains(failAt, e.Message, StringComparison.Ordinal);
+        Assert.Equal(2, staged);
+        Assert.Equal(before, WarehouseSnapshot.Counts(warehouse));
+        foreach (var (table, print) in prints)
+        {
+            Assert.Equal(print, WarehouseSnapshot.Fingerprint(warehouse, table.Split('.')[0], table.Split('.')[1]));
+        }
+
+        Assert.Equal(0, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM duckdb_tables() WHERE temporary"));
+        var retry = InteractionLoaders.LoadSocial(warehouse, path);
+        Assert.Equal((3L, 2L, 1L), (retry.RowsRead, retry.RowsLoaded, retry.RowsRejected));
+        Assert.Equal(2, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Fact\".\"SocialInteraction\""));
+        Assert.Equal(0, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM duckdb_tables() WHERE temporary"));
     }
 }

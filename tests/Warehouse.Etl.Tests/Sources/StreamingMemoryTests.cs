@@ -1,12 +1,17 @@
+using System.Globalization;
 using System.Text;
 using Warehouse.Etl.Sources;
+using Warehouse.Etl.Transactions;
 
 namespace Warehouse.Etl.Tests.Sources;
 
 /// <summary>
 /// Memory stays flat as files grow: files far larger than the asserted heap bound are generated on the fly by a
 /// non-seekable stream and read to the end; the managed heap is sampled while reading. The heap is process-wide,
-/// so these tests run alone (no other test allocating in parallel).
+/// so these tests run alone (no other test allocating in parallel). Where the generated lines have a fixed width, the
+/// tests also check that a reader never reads further ahead of the record it yields than its buffers: the bytes the
+/// stream produced when record n comes out are at most the bytes of lines 1..n plus a bound (a reader that loaded the
+/// file, or a large part of it, first would fail this whatever the garbage collector does).
 /// </summary>
 [Collection(StreamingMemoryCollection.Name)]
 public sealed class StreamingMemoryTests
@@ -109,6 +114,83 @@ public sealed class StreamingMemoryTests
         Assert.Equal(100 * 400, sessions);
         // ~30 MB of events; live state is 400 open sessions plus the recent-session names: 4 MB bound.
         Assert.True(peak - baseline < 4_000_000, $"heap grew by {peak - baseline} bytes reading {stream.BytesProduced} bytes");
+    }
+
+    [Fact]
+    public void Social_json_array_reader_memory_is_flat_and_reads_ahead_at_most_a_buffer()
+    {
+        // One JSON array of 150 000 comments (~30 MB), one element per line, every element line the same width: a reader
+        // that parsed the array as one document would hold all of it.
+        const long comments = 150_000;
+        static string Element(long i) =>
+            $"{{\"platform\":\"x\",\"comment_id\":\"c{i:D7}\",\"handle\":\"@h{i % 5000:D4}\",\"timestamp\":\"2024-05-02T18:22:00Z\"," +
+            $"\"text\":\"Comment {i:D7}: love the mugs, delivery was quick and the box was well packed.\",\"likes\":{i % 10}}}";
+        var elementLine = Encoding.UTF8.GetByteCount(Element(0) + ",\n");
+        var stream = new GeneratedStream(i => i == 0 ? "[\n" : i <= comments ? Element(i - 1) + (i < comments ? ",\n" : "\n") : "]\n", comments + 2);
+        GC.Collect();
+        var baseline = GC.GetTotalMemory(true);
+        long peak = baseline, count = 0, furthestAhead = 0;
+        foreach (var item in SocialCommentReader.ReadJson(stream, "big.json"))
+        {
+            Assert.False(item.IsRejected, item.Reject?.ToString());
+            Assert.Equal($"c{count:D7}", item.Record!.CommentId);
+            // Element n (0-based) sits on line n + 2 and ends at byte 2 + (n + 1) × elementLine.
+            furthestAhead = Math.Max(furthestAhead, stream.BytesProduced - (2 + (count + 1) * elementLine));
+            if (++count % 25_000 == 0)
+                Sample(ref peak);
+        }
+        Assert.Equal(comments, count);
+        Assert.True(stream.BytesProduced > 25_000_000, $"{stream.BytesProduced} bytes");
+        // The scanner's read buffer is 64 KiB; records are read as they are yielded.
+        Assert.True(furthestAhead <= 1 << 17, $"read {furthestAhead} bytes ahead of the record yielded");
+        Assert.True(peak - baseline < 4_000_000, $"heap grew by {peak - baseline} bytes reading {stream.BytesProduced} bytes");
+    }
+
+    [Fact]
+    public void Transaction_parser_holds_a_counter_per_invoice_not_the_file()
+    {
+        // 300 000 purchase lines (~60 MB), 3 lines per invoice, 1 000 products, 5 000 customers, every line the same width.
+        // The parser keeps, by design, one line counter per invoice number (InvoiceLineNumber counts an invoice's lines in
+        // file order, wherever they are) and a bounded cache of repeated strings; it must not hold the lines themselves.
+        const long lines = 300_000;
+        const long invoices = lines / 3;
+        const string header = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
+        static string Line(long i)
+        {
+            var product = i * 7 % 1000;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{500000 + i / 3:D6},P{product:D4},{$"DECORATIVE ITEM NUMBER {product:D4} WITH A LONG CATALOGUE DESCRIPTION",-120},{1 + i % 9},2011-01-0{1 + i % 9} 10:{i % 60:D2}:00,{1 + i % 7}.50,{10000 + i * 13 % 5000:D5},United Kingdom\n");
+        }
+
+        var lineBytes = Encoding.UTF8.GetByteCount(Line(0));
+        var stream = new GeneratedStream(i => i == 0 ? header : Line(i - 1), lines + 1);
+        GC.Collect();
+        var baseline = GC.GetTotalMemory(true);
+        long peak = baseline, count = 0, furthestAhead = 0;
+        var parser = new TransactionCsvParser(new TransactionMapping());
+        using (var reader = new CsvRecordReader(stream, "big.csv"))
+        {
+            foreach (var row in parser.Parse(reader, "big.csv", 1, (line, column, reason, _) => Assert.Fail($"line {line} {column}: {reason}")))
+            {
+                Assert.Equal(count + 2, row.SourceLineNumber);
+                Assert.Equal((int)(count % 3) + 1, row.InvoiceLineNumber);
+                furthestAhead = Math.Max(furthestAhead, stream.BytesProduced - (header.Length + (count + 1) * lineBytes));
+                if (++count % 50_000 == 0)
+                    Sample(ref peak);
+            }
+        }
+
+        Assert.Equal(lines, count);
+        var fileBytes = stream.BytesProduced;
+        Assert.True(fileBytes > 50_000_000, $"{fileBytes} bytes");
+        // The CSV reader's buffers: 64 KiB for the decoder, 64 KiB (growing only for a longer record) for records.
+        Assert.True(furthestAhead <= 1 << 18, $"read {furthestAhead} bytes ahead of the record yielded");
+        // Per invoice: its number (≈ 40 B), its dictionary entry (≈ 24-60 B with growth) and, up to the cache's bound, a string
+        // cache entry; the file is ≈ 550 B per invoice.
+        var bound = 4_000_000 + 160 * invoices;
+        // Measured: ≈ 12.5 MB for these 100 000 invoices (≈ 125 B each, the string cache's entries included); the file as bytes is 55 MB.
+        Assert.True(bound < fileBytes / 2, "the bound must be far below the file for the test to mean anything");
+        Assert.True(peak - baseline < bound, $"heap grew by {peak - baseline} bytes reading {fileBytes} bytes ({invoices} invoices)");
     }
 }
 
