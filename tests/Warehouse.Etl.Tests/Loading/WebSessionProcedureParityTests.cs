@@ -123,10 +123,17 @@ public sealed class WebSessionProcedureParityTests : CustomerSeededTests
             }
 
             var lineageKey = warehouse.Connection.ExecuteScalar<int>("SELECT max(\"LineageKey\") FROM \"Integration\".\"Lineage\"");
+            // The DuckDB load stages in its own temporary table (InteractionMigration.StageWeb) with the columns of
+            // Integration.WebSession_Staging; SqlBulkCopy would put the same rows into that table, which the procedure reads.
+            Assert.Equal(0, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Integration\".\"WebSession_Staging\""));
+            var staged = warehouse.Connection.Execute($"INSERT INTO \"Integration\".\"WebSession_Staging\" SELECT * FROM temp.main.web_staging_{lineageKey}");
+            Assert.True(staged > 0);
             foreach (var sql in statements)
             {
                 warehouse.Connection.Execute(sql, new { LineageKey = lineageKey });
             }
+
+            warehouse.Connection.Execute("DELETE FROM \"Integration\".\"WebSession_Staging\" WHERE \"LineageKey\" = $LineageKey", new { LineageKey = lineageKey });
 
             merged = Read(warehouse, """
                 SELECT "SessionId", "WebVisitorId", "StartTime", "EndTime", "PageViews", "ProductViews", "AddToCarts", "Conversions", "Device", "Referrer"
