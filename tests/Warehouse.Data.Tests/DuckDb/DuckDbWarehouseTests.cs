@@ -28,6 +28,28 @@ public sealed class DuckDbWarehouseTests : IDisposable
     }
 
     [Fact]
+    public void Without_the_variable_duckdb_memory_is_capped_at_1_gb_unless_its_own_default_is_lower()
+    {
+        using var connection = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        var duckDbDefault = connection.ExecuteScalar<string>("SELECT current_setting('memory_limit')");
+
+        // A machine with 24 GB: DuckDB's default would be 80 % of it; the host caps it at 1 GB (= 953.6 MiB).
+        DuckDbWarehouse.ApplySettings(connection, null, null, 24L << 30);
+        Assert.Equal("953.6 MiB", connection.ExecuteScalar<string>("SELECT current_setting('memory_limit')"));
+
+        // A machine with 1 GB: 80 % of it is below the cap, so DuckDB's default stays (here: what this machine's was).
+        using var small = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:");
+        small.Open();
+        DuckDbWarehouse.ApplySettings(small, null, null, 1L << 30);
+        Assert.Equal(duckDbDefault, small.ExecuteScalar<string>("SELECT current_setting('memory_limit')"));
+
+        // The variable wins over the cap, in both directions.
+        DuckDbWarehouse.ApplySettings(connection, "1536MiB", null, 24L << 30);
+        Assert.Equal("1.5 GiB", connection.ExecuteScalar<string>("SELECT current_setting('memory_limit')"));
+    }
+
+    [Fact]
     public void A_new_file_gets_every_table_and_view_of_the_t_sql_source()
     {
         using var warehouse = DuckDbWarehouse.Open(Path.Combine(_folder, "w.duckdb"));
