@@ -141,12 +141,7 @@ namespace Warehouse.SqlClr
                     });
                     options.EnsureAllUsed(algorithm);
                     var kmeans = trainer.Fit(scaled);
-                    labels = kmeans.Predict(scaled);
-                    for (var r = 0; r < scaled.Rows; r++)
-                    {
-                        distances[r] = Math.Sqrt(kmeans.SquaredDistances(scaled.GetRow(r))[labels[r]]);
-                    }
-
+                    labels = CentreDistances(kmeans, scaled, distances);
                     model = kmeans;
                     break;
                 }
@@ -169,12 +164,7 @@ namespace Warehouse.SqlClr
                     });
                     options.EnsureAllUsed(algorithm);
                     var miniBatch = trainer.Fit(scaled);
-                    labels = miniBatch.Predict(scaled);
-                    for (var r = 0; r < scaled.Rows; r++)
-                    {
-                        distances[r] = Math.Sqrt(miniBatch.SquaredDistances(scaled.GetRow(r))[labels[r]]);
-                    }
-
+                    labels = CentreDistances(miniBatch, scaled, distances);
                     model = miniBatch;
                     break;
                 }
@@ -361,6 +351,18 @@ namespace Warehouse.SqlClr
         {
             int ignored;
             return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out ignored);
+        }
+
+        /// <summary>Labels of a k-means model (Lloyd or mini-batch) for every row, and each row's distance to its centre.</summary>
+        private static int[] CentreDistances(KMeansModel model, FeatureMatrix scaled, double?[] distances)
+        {
+            var labels = model.Predict(scaled);
+            for (var r = 0; r < scaled.Rows; r++)
+            {
+                distances[r] = Math.Sqrt(model.SquaredDistances(scaled.GetRow(r))[labels[r]]);
+            }
+
+            return labels;
         }
 
         private static double Distance(FeatureMatrix data, int row, FeatureMatrix centroids, int cluster)
