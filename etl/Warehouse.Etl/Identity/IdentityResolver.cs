@@ -20,7 +20,8 @@ namespace Warehouse.Etl.Identity;
 /// <para>Known customers (current <c>Dimension.Customer</c> rows) keep their keys: a later row for a known person
 /// joins the existing key and never creates a new customer.</para>
 /// <para>Cost: O(n log n) for the deterministic rules; the fuzzy rule compares pairs within blocks, O(Σ b²) for block
-/// sizes b (blocks above <see cref="IdentityResolverOptions.MaxBlockSize"/> are skipped).</para>
+/// sizes b (blocks above <see cref="IdentityResolverOptions.MaxBlockSize"/> are skipped), memory O(n): each pair is scored once
+/// without being remembered.</para>
 /// </remarks>
 public sealed class IdentityResolver
 {
@@ -207,7 +208,11 @@ public sealed class IdentityResolver
 
     private List<(double Score, int A, int B)> FuzzyEdges(Node[] nodes, DisjointSets sets)
     {
-        var blocks = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        // Blocks by key (two-letter city prefix | three-letter name-token prefix), numbered in order of creation; a row is
+        // listed once per token, so a row whose two tokens share a prefix appears twice in a row (adjacent) in one block.
+        var blockIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var blocks = new List<List<int>>();
+        var rowBlocks = new List<int>?[nodes.Length];
         for (var n = 0; n < nodes.Length; n++)
         {
             var node = nodes[n];
@@ -217,37 +222,61 @@ public sealed class IdentityResolver
             foreach (var token in node.Name.Distinct())
             {
                 var key = city + "|" + (token.Length <= 3 ? token : token[..3]);
-                if (!blocks.TryGetValue(key, out var list))
-                    blocks[key] = list = [];
-                list.Add(n);
+                if (!blockIds.TryGetValue(key, out var id))
+                {
+                    blockIds[key] = id = blocks.Count;
+                    blocks.Add([]);
+                }
+                blocks[id].Add(n);
+                var mine = rowBlocks[n] ??= new List<int>(2);
+                if (!mine.Contains(id))
+                    mine.Add(id);
             }
         }
-        var seen = new HashSet<(int, int)>();
-        var edges = new List<(double Score, int A, int B)>();
-        foreach (var block in blocks.Values)
+        var compared = new bool[blocks.Count];
+        for (var id = 0; id < blocks.Count; id++)
+            compared[id] = blocks[id].Count >= 2 && blocks[id].Count <= _options.MaxBlockSize;
+
+        // A pair is scored once: in the first compared block the two rows share, and from the lower row's side when both
+        // rows may look for the other (the checks after that are symmetric). Nothing is kept per pair, so memory stays
+        // O(rows) however large the blocks are (a set of the pairs seen took 2.3 GB for 100,000 CRM rows).
+        int FirstSharedBlock(int a, int b)
         {
-            if (block.Count < 2 || block.Count > _options.MaxBlockSize)
-                continue;
-            foreach (var a in block)
+            var first = int.MaxValue;
+            foreach (var id in rowBlocks[a]!)
             {
-                var na = nodes[a];
-                // Rows of known customers never look for partners (their key is settled); rows tied to a new CRM id look
-                // only when CRM duplicates may be merged.
-                var anchoredA = sets.Crm(sets.Find(a)) is not null;
-                if (na.KnownKey is not null || sets.KnownKey(sets.Find(a)) is not null || (anchoredA && !_options.MergeCrmDuplicates))
+                if (id < first && compared[id] && rowBlocks[b]!.Contains(id))
+                    first = id;
+            }
+            return first;
+        }
+
+        var edges = new List<(double Score, int A, int B)>();
+        for (var blockId = 0; blockId < blocks.Count; blockId++)
+        {
+            if (!compared[blockId])
+                continue;
+            var block = blocks[blockId];
+            for (var i = 0; i < block.Count; i++)
+            {
+                var a = block[i];
+                if (i > 0 && block[i - 1] == a)
                     continue;
-                foreach (var b in block)
+                if (!MayLook(a))
+                    continue;
+                var na = nodes[a];
+                for (var j = 0; j < block.Count; j++)
                 {
-                    if (a == b || sets.Find(a) == sets.Find(b))
+                    var b = block[j];
+                    if (j > 0 && block[j - 1] == b)
                         continue;
+                    if (!LooksAt(a, b))
+                        continue;
+                    if (b < a && MayLook(b) && LooksAt(b, a))
+                        continue; // scored from b's side
+                    if (FirstSharedBlock(a, b) != blockId)
+                        continue; // scored in an earlier block
                     var nb = nodes[b];
-                    // A row tied to a CRM id looks only for other CRM ids (a duplicate registration), which need the same
-                    // known birth date on both rows; its pairs with rows without a CRM id are found from their side.
-                    if (anchoredA && (sets.Crm(sets.Find(b)) is null || na.BirthDate is null || nb.BirthDate is null))
-                        continue;
-                    var pair = a < b ? (a, b) : (b, a);
-                    if (!seen.Add(pair))
-                        continue;
                     if (na.BirthDate is { } da && nb.BirthDate is { } db && da != db)
                         continue;
                     var city = JaroWinkler.Similarity(na.City, nb.City);
@@ -255,10 +284,30 @@ public sealed class IdentityResolver
                         continue;
                     var score = _options.NameWeight * NameNormalizer.Similarity(na.Name, nb.Name) + (1 - _options.NameWeight) * city;
                     if (score >= _options.FuzzyThreshold)
-                        edges.Add((score, pair.Item1, pair.Item2));
+                        edges.Add((score, Math.Min(a, b), Math.Max(a, b)));
                 }
             }
         }
+
+        // Rows of known customers never look for partners (their key is settled); rows tied to a new CRM id look only
+        // when CRM duplicates may be merged.
+        bool MayLook(int x)
+        {
+            var root = sets.Find(x);
+            return nodes[x].KnownKey is null && sets.KnownKey(root) is null && (sets.Crm(root) is null || _options.MergeCrmDuplicates);
+        }
+
+        // A row tied to a CRM id looks only for other CRM ids (a duplicate registration), which need the same known birth
+        // date on both rows; its pairs with rows without a CRM id are found from their side.
+        bool LooksAt(int x, int y)
+        {
+            var rootX = sets.Find(x);
+            var rootY = sets.Find(y);
+            if (x == y || rootX == rootY)
+                return false;
+            return sets.Crm(rootX) is null || (sets.Crm(rootY) is not null && nodes[x].BirthDate is not null && nodes[y].BirthDate is not null);
+        }
+
         // Ambiguity: a row whose best partners belong to two different CRM customers with nearly the same score is
         // left alone (namesakes in one city); linking it to either would be a guess.
         var ambiguous = new HashSet<int>();
