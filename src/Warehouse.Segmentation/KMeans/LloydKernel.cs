@@ -71,17 +71,9 @@ internal static class LloydKernel
         double[]? partialWeights = sums is null ? null : new double[(long)chunks * k];
 #if NET
         var ct = KMeansCenterTable.Create(centers, cn, k, d, simd);
-        if (UseParallel(n, maxDegreeOfParallelism))
-        {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = DegreeOf(maxDegreeOfParallelism) },
-                c => changes[c] = AssignChunk(c, x, n, d, w, centers, cn, ct, k, labels, partialSums, partialWeights));
-        }
-        else
-        {
-            for (int c = 0; c < chunks; c++) changes[c] = AssignChunk(c, x, n, d, w, centers, cn, ct, k, labels, partialSums, partialWeights);
-        }
+        ForEachChunk(n, maxDegreeOfParallelism, c => changes[c] = AssignChunk(c, x, n, d, w, centers, cn, ct, k, labels, partialSums, partialWeights));
 #else
-        for (int c = 0; c < chunks; c++) changes[c] = AssignChunk(c, x, n, d, w, centers, cn, k, labels, partialSums, partialWeights);
+        ForEachChunk(n, maxDegreeOfParallelism, c => changes[c] = AssignChunk(c, x, n, d, w, centers, cn, k, labels, partialSums, partialWeights));
 #endif
         long total = 0;
         for (int c = 0; c < chunks; c++) total += changes[c];
@@ -172,12 +164,7 @@ internal static class LloydKernel
             int start = chunk * ChunkRows, end = Math.Min(n, start + ChunkRows);
             partial[chunk] = ChunkInertia(x, start, end, d, w, centers, labels);
         }
-#if NET
-        if (UseParallel(n, maxDegreeOfParallelism))
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = DegreeOf(maxDegreeOfParallelism) }, Chunk);
-        else
-#endif
-            for (int c = 0; c < chunks; c++) Chunk(c);
+        ForEachChunk(n, maxDegreeOfParallelism, Chunk);
         double total = 0;
         for (int c = 0; c < chunks; c++) total += partial[c];
         return total;
@@ -215,12 +202,7 @@ internal static class LloydKernel
             long co = (long)chunk * k;
             for (int i = start; i < end; i++) counts[co + labels[i]]++;
         }
-#if NET
-        if (UseParallel(n, maxDegreeOfParallelism))
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = DegreeOf(maxDegreeOfParallelism) }, Chunk);
-        else
-#endif
-            for (int c = 0; c < chunks; c++) Chunk(c);
+        ForEachChunk(n, maxDegreeOfParallelism, Chunk);
         double total = 0;
         for (int c = 0; c < chunks; c++) total += partial[c];
         Array.Clear(clusterWeights, 0, k);
@@ -255,6 +237,24 @@ internal static class LloydKernel
             s += w is null ? r : r * w[i];
         }
         return s;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="chunk"/> for every chunk of <paramref name="n"/> rows: in parallel on net10 when
+    /// <c>UseParallel</c> allows it, else one chunk after another (always on net48). Each chunk writes only its own
+    /// partial results, which the caller adds in chunk order.
+    /// </summary>
+    private static void ForEachChunk(int n, int maxDegreeOfParallelism, Action<int> chunk)
+    {
+        int chunks = ChunkCount(n);
+#if NET
+        if (UseParallel(n, maxDegreeOfParallelism))
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = DegreeOf(maxDegreeOfParallelism) }, chunk);
+            return;
+        }
+#endif
+        for (int c = 0; c < chunks; c++) chunk(c);
     }
 
 #if NET
