@@ -20,36 +20,19 @@ public sealed class WebSessionProcedureParityTests : CustomerSeededTests
     private static readonly string Procedure = File.ReadAllText(
         RepositoryPaths.Of("database/Warehouse.Database/Integration/Stored Procedures/MigrateStagedWebSessionData.sql"));
 
-    private static string E(string visitor, string session, string time, string type, string? customer = null, string device = "mobile", string referrer = "search") =>
-        $$"""{"visitor_id":"{{visitor}}",{{(customer is null ? "" : $"\"customer_id\":\"{customer}\",")}}"session_id":"{{session}}","timestamp":"2024-05-01T{{time}}:00Z","page":"/","event_type":"{{type}}","device":"{{device}}","referrer":"{{referrer}}"}""";
+    private static readonly string[] FileA = WebSessionSplitTests.FileA;
 
-    // v1/s1: 10:00 page, 10:05 product (a) | 10:20 cart, 10:25 purchase (b): one session 10:00-10:25, device of a.
-    // v2/s2: 11:00, 11:10 pages (a) | b repeats both and adds an 11:15 purchase: overlapping parts keep the larger counts.
-    // v1/s1 14:00 (b): its own part s1#20240501T140000Z (sessionizer). v1/s1 18:00 (c): no stored s1 within 30 minutes
-    // and the name s1 is taken, so it becomes s1#20240501T180000Z; 18:20 of v3/s9 (c) is new.
-    private static readonly string[] FileA =
-    [
-        E("v1", "s1", "10:00", "page_view", device: "desktop", referrer: "mail"),
-        E("v1", "s1", "10:05", "product_view", device: "desktop", referrer: "mail"),
-        E("v2", "s2", "11:00", "page_view"),
-        E("v2", "s2", "11:10", "page_view"),
-    ];
+    private static readonly string[] FileB = WebSessionSplitTests.FileB;
 
-    private static readonly string[] FileB =
-    [
-        E("v1", "s1", "10:20", "add_to_cart"),
-        E("v1", "s1", "10:25", "purchase", customer: "C1"),
-        E("v2", "s2", "11:00", "page_view"),
-        E("v2", "s2", "11:10", "page_view"),
-        E("v2", "s2", "11:15", "purchase"),
-        E("v1", "s1", "14:00", "page_view"),
-    ];
-
+    // Files a and b (WebSessionSplitTests): v1/s1 10:00-10:05 (a) and 10:20-10:25 (b) are one session with the device
+    // of a; v2/s2's parts overlap (b repeats a's events and adds an 11:15 purchase), so the larger counts are kept; v1/s1
+    // 14:00 (b) is its own part s1#20240501T140000Z (sessionizer). v1/s1 18:00 (c): no stored s1 within 30 minutes and
+    // the name s1 is taken, so it becomes s1#20240501T180000Z; 18:20 of v3/s9 (c) is new.
     private static readonly string[] FileC =
     [
-        E("v1", "s1", "18:00", "page_view"),
-        E("v1", "s1", "18:02", "add_to_cart"),
-        E("v3", "s9", "18:20", "page_view"),
+        WebSessionSplitTests.E("v1", "s1", "18:00", "page_view"),
+        WebSessionSplitTests.E("v1", "s1", "18:02", "add_to_cart"),
+        WebSessionSplitTests.E("v3", "s9", "18:20", "page_view"),
     ];
 
     private static string Jsonl(IEnumerable<string> lines) =>

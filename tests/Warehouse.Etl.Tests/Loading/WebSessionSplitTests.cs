@@ -11,14 +11,15 @@ namespace Warehouse.Etl.Tests.Loading;
 /// </summary>
 public sealed class WebSessionSplitTests : CustomerSeededTests
 {
-    private static string E(string visitor, string session, string time, string type, string? customer = null, string device = "mobile", string referrer = "search") =>
+    /// <summary>One web event as a JSON line (2024-05-01, <paramref name="time"/> UTC).</summary>
+    internal static string E(string visitor, string session, string time, string type, string? customer = null, string device = "mobile", string referrer = "search") =>
         $$"""{"visitor_id":"{{visitor}}",{{(customer is null ? "" : $"\"customer_id\":\"{customer}\",")}}"session_id":"{{session}}","timestamp":"2024-05-01T{{time}}:00Z","page":"/","event_type":"{{type}}","device":"{{device}}","referrer":"{{referrer}}"}""";
 
     // v1/s1: 10:00 page, 10:05 product (file a) | 10:20 cart, 10:25 purchase by C1 (file b) → one session 10:00-10:25.
     //        14:00 page (file b): more than 30 minutes later → its own session s1#20240501T140000Z, as in one file.
     // v2/s2: 11:00 page, 11:10 page (file a) | file b repeats both and adds 11:15 purchase (a superset export):
     //        one session 11:00-11:15 with 2 pages and 1 conversion, nothing counted twice.
-    private static readonly string[] FileA =
+    internal static readonly string[] FileA =
     [
         E("v1", "s1", "10:00", "page_view", device: "desktop", referrer: "mail"),
         E("v1", "s1", "10:05", "product_view", device: "desktop", referrer: "mail"),
@@ -26,7 +27,7 @@ public sealed class WebSessionSplitTests : CustomerSeededTests
         E("v2", "s2", "11:10", "page_view"),
     ];
 
-    private static readonly string[] FileB =
+    internal static readonly string[] FileB =
     [
         E("v1", "s1", "10:20", "add_to_cart"),
         E("v1", "s1", "10:25", "purchase", customer: "C1"),
