@@ -8,18 +8,10 @@ public class DeploymentScriptTests
 {
     private static readonly DatabaseSource Source = DatabaseSource.Load(RepositoryPaths.DatabaseSource(RepositoryPaths.FindRoot(AppContext.BaseDirectory)));
 
-    private static TSqlScript Parse(string text)
-    {
-        using var reader = new StringReader(text);
-        var script = (TSqlScript)new TSql160Parser(true).Parse(reader, out var errors);
-        Assert.Empty(errors);
-        return script;
-    }
-
     [Fact]
     public void PostDeploymentInsertsOnlyWhatIsMissing()
     {
-        var script = Parse(Source.PostDeploymentScript());
+        var script = TSqlText.Parse(Source.PostDeploymentScript());
         var visitor = new RerunVisitor();
         script.Accept(visitor);
 
@@ -31,7 +23,7 @@ public class DeploymentScriptTests
     [Fact]
     public void RerunCheckCatchesAnUnguardedInsert()
     {
-        var script = Parse("INSERT [Dimension].[Channel] ([ChannelKey], [ChannelCode], [ChannelName]) VALUES (9, N'x', N'y');");
+        var script = TSqlText.Parse("INSERT [Dimension].[Channel] ([ChannelKey], [ChannelCode], [ChannelName]) VALUES (9, N'x', N'y');");
         var visitor = new RerunVisitor();
         script.Accept(visitor);
         Assert.Single(visitor.Problems);
@@ -53,7 +45,7 @@ public class DeploymentScriptTests
     public void AgentJobChecksMsdbBeforeTouchingItAndHasTheFourSteps()
     {
         var job = Source.AgentFiles.Single(f => f.Name == "Agent/SegmentationJob.sql");
-        var script = Parse(job.Text);
+        var script = TSqlText.Parse(job.Text);
         var statements = script.Batches.SelectMany(b => b.Statements).ToList();
 
         // Parameters first: the leading statements are DECLAREs with defaults.
@@ -87,7 +79,7 @@ public class DeploymentScriptTests
         var grants = new List<(string Role, string Permission, string Securable)>();
         foreach (var file in Source.ObjectFiles.Where(f => f.Name.StartsWith("Security/", StringComparison.Ordinal)))
         {
-            foreach (var grant in Parse(file.Text).Batches.SelectMany(b => b.Statements).OfType<GrantStatement>())
+            foreach (var grant in TSqlText.Parse(file.Text).Batches.SelectMany(b => b.Statements).OfType<GrantStatement>())
             {
                 var securable = grant.SecurityTargetObject.ObjectKind == SecurityObjectKind.Schema
                     ? "SCHEMA::" + grant.SecurityTargetObject.ObjectName.MultiPartIdentifier.Identifiers[^1].Value

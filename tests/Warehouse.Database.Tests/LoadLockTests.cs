@@ -38,20 +38,20 @@ public class LoadLockTests(ModelFixture fixture) : IClassFixture<ModelFixture>
     [Fact]
     public void The_crm_identity_lock_is_exclusive_owned_by_the_session_and_named_as_the_host_names_it()
     {
-        var acquire = Single(Calls(Parse(CrmIdentityLock.AcquireProcedure)), "sys.sp_getapplock");
+        var acquire = Single(Calls(fixture.ParseProcedure(CrmIdentityLock.AcquireProcedure)), "sys.sp_getapplock");
         Assert.Equal(CrmIdentityLock.Resource, acquire.Parameters["@Resource"]);
         Assert.Equal("Exclusive", acquire.Parameters["@LockMode"]);
         Assert.Equal("Session", acquire.Parameters["@LockOwner"]);
         Assert.Equal("@timeout", acquire.Parameters["@LockTimeout"]);
 
-        var release = Single(Calls(Parse(CrmIdentityLock.ReleaseProcedure)), "sys.sp_releaseapplock");
+        var release = Single(Calls(fixture.ParseProcedure(CrmIdentityLock.ReleaseProcedure)), "sys.sp_releaseapplock");
         Assert.Equal((CrmIdentityLock.Resource, "Session"), (release.Parameters["@Resource"], release.Parameters["@LockOwner"]));
     }
 
     [Fact]
     public void The_crm_migration_refuses_to_run_without_the_lock_before_its_transaction()
     {
-        var guards = LockGuards(Parse(StagingTarget.Customer.MigrateProcedure));
+        var guards = LockGuards(fixture.ParseProcedure(StagingTarget.Customer.MigrateProcedure));
 
         var guard = Assert.Single(guards);
         Assert.Equal($"APPLOCK_MODE(public, {CrmIdentityLock.Resource}, Session) <> Exclusive", guard.Condition);
@@ -62,17 +62,17 @@ public class LoadLockTests(ModelFixture fixture) : IClassFixture<ModelFixture>
     [Fact]
     public void The_lock_check_sees_a_migration_without_it()
     {
-        var text = File.ReadAllText(PathOf(StagingTarget.Customer.MigrateProcedure));
+        var text = File.ReadAllText(fixture.ProcedurePath(StagingTarget.Customer.MigrateProcedure));
         var check = "IF APPLOCK_MODE(N'public', N'Warehouse.CrmIdentity', N'Session') <> N'Exclusive'";
         Assert.Contains(check, text, StringComparison.Ordinal);
 
-        Assert.Empty(LockGuards(ParseText(text.Replace(check, "IF APPLOCK_MODE(N'public', N'Warehouse.Other', N'Session') <> N'Exclusive'", StringComparison.Ordinal))));
+        Assert.Empty(LockGuards(TSqlText.Parse(text.Replace(check, "IF APPLOCK_MODE(N'public', N'Warehouse.Other', N'Session') <> N'Exclusive'", StringComparison.Ordinal))));
     }
 
     [Fact]
     public void Purchase_loads_take_the_crm_identity_lock_before_they_read_or_create_customers()
     {
-        var script = Parse(StagingTarget.Purchase.MigrateProcedure);
+        var script = fixture.ParseProcedure(StagingTarget.Purchase.MigrateProcedure);
         var calls = Calls(script);
         var take = Single(calls, "sys.sp_getapplock");
         Assert.Equal((CrmIdentityLock.Resource, "Exclusive", "Transaction"), (take.Parameters["@Resource"], take.Parameters["@LockMode"], take.Parameters["@LockOwner"]));
@@ -88,7 +88,7 @@ public class LoadLockTests(ModelFixture fixture) : IClassFixture<ModelFixture>
     [Fact]
     public void Each_load_locks_its_lineage_in_the_transaction_that_creates_it()
     {
-        var script = Parse(SqlServerLoadSession.GetLineageKeyProcedure);
+        var script = fixture.ParseProcedure(SqlServerLoadSession.GetLineageKeyProcedure);
         var body = ((TSqlScript)script).Batches.SelectMany(b => b.Statements).OfType<CreateProcedureStatement>().Single()
             .StatementList.Statements.OfType<BeginEndBlockStatement>().Single().StatementList.Statements.ToList();
 
@@ -108,13 +108,13 @@ public class LoadLockTests(ModelFixture fixture) : IClassFixture<ModelFixture>
     public void The_load_lock_has_one_name(string procedure)
     {
         // GetLineageKey takes it, ReleaseLoadLock releases it, the cleanup tries it: the same resource for the same load.
-        Assert.Equal(ResourceOf(Parse(SqlServerLoadSession.GetLineageKeyProcedure)), ResourceOf(Parse(procedure)));
+        Assert.Equal(ResourceOf(fixture.ParseProcedure(SqlServerLoadSession.GetLineageKeyProcedure)), ResourceOf(fixture.ParseProcedure(procedure)));
     }
 
     [Fact]
     public void The_cleanup_takes_only_loads_whose_lock_it_gets_and_deletes_exactly_what_the_host_writes()
     {
-        var script = Parse(SqlServerLoadSession.CleanupAbandonedLoadsProcedure);
+        var script = fixture.ParseProcedure(SqlServerLoadSession.CleanupAbandonedLoadsProcedure);
         var take = Single(Calls(script), "sys.sp_getapplock");
         Assert.Equal(("Exclusive", "Session", "0", "@locked"), (take.Parameters["@LockMode"], take.Parameters["@LockOwner"], take.Parameters["@LockTimeout"], take.Result));
 
@@ -137,14 +137,14 @@ public class LoadLockTests(ModelFixture fixture) : IClassFixture<ModelFixture>
     [Fact]
     public void The_cleanup_check_sees_a_delete_made_without_the_lock()
     {
-        var text = File.ReadAllText(PathOf(SqlServerLoadSession.CleanupAbandonedLoadsProcedure));
+        var text = File.ReadAllText(fixture.ProcedurePath(SqlServerLoadSession.CleanupAbandonedLoadsProcedure));
         var delete = "DELETE FROM [Integration].[Purchase_Staging] WHERE [LineageKey] = @LineageKey;";
         Assert.Contains(delete, text, StringComparison.Ordinal);
         var moved = text.Replace(delete, string.Empty, StringComparison.Ordinal)
             .Replace("    WHILE @LineageKey IS NOT NULL", "    " + delete + "\n    WHILE @LineageKey IS NOT NULL", StringComparison.Ordinal);
 
         var visitor = new CleanupVisitor();
-        ParseText(moved).Accept(visitor);
+        TSqlText.Parse(moved).Accept(visitor);
 
         Assert.NotEqual(visitor.AllDeletes, visitor.DeletesWhenLocked);
     }
@@ -217,19 +217,6 @@ public class LoadLockTests(ModelFixture fixture) : IClassFixture<ModelFixture>
 
     private static string? ProcedureName(ExecuteStatement exec) =>
         exec.ExecuteSpecification.ExecutableEntity is ExecutableProcedureReference { ProcedureReference.ProcedureReference.Name: { } name } ? Name(name) : null;
-
-    private string PathOf(string procedure) =>
-        Path.Combine(fixture.Root, "database", "Warehouse.Database", "Integration", "Stored Procedures", procedure.Split('.')[1] + ".sql");
-
-    private TSqlFragment Parse(string procedure) => ParseText(File.ReadAllText(PathOf(procedure)));
-
-    private static TSqlFragment ParseText(string text)
-    {
-        using var reader = new StringReader(text);
-        var script = new TSql160Parser(true).Parse(reader, out var errors);
-        Assert.Empty(errors.Select(e => e.Message));
-        return script;
-    }
 
     private sealed class ExecVisitor : TSqlFragmentVisitor
     {

@@ -28,7 +28,7 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
     public void Staged_rejects_move_into_the_reject_table_inside_the_migration_transaction(string procedure)
     {
         var target = StagingTarget.All.Single(t => t.MigrateProcedure == procedure);
-        var steps = TransactionSteps(Parse(procedure));
+        var steps = TransactionSteps(fixture.ParseProcedure(procedure));
 
         var move = steps.FindIndex(s => s.Statement is InsertStatement insert && Target(insert.InsertSpecification.Target) == target.RejectTable
             && insert.InsertSpecification.InsertSource is SelectInsertSource { Select: QuerySpecification query }
@@ -57,7 +57,7 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
     public void A_failed_migration_records_its_error_as_the_lineages_failure_reason(string procedure)
     {
         // The CATCH block rolls back, then Integration.FailLineage gets @Reason = the error message (ERROR_MESSAGE()).
-        var body = ((TSqlScript)Parse(procedure)).Batches.SelectMany(b => b.Statements).OfType<CreateProcedureStatement>().Single()
+        var body = fixture.ParseProcedure(procedure).Batches.SelectMany(b => b.Statements).OfType<CreateProcedureStatement>().Single()
             .StatementList.Statements.OfType<BeginEndBlockStatement>().Single().StatementList.Statements;
         var catchBlock = body.OfType<TryCatchStatement>().Single().CatchStatements.Statements.ToList();
         var fail = Assert.Single(catchBlock.OfType<ExecuteStatement>(), e => ExecName(e) == "Integration.FailLineage");
@@ -75,7 +75,7 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
     public void The_reject_check_sees_a_move_outside_the_transaction()
     {
         // Guards the reader: the same procedure with the move placed before BEGIN TRANSACTION fails the check.
-        var path = PathOf(StagingTarget.WebSession.MigrateProcedure);
+        var path = fixture.ProcedurePath(StagingTarget.WebSession.MigrateProcedure);
         var text = File.ReadAllText(path);
         var start = text.IndexOf("        -- The rows the host rejected", StringComparison.Ordinal);
         var end = text.IndexOf("WHERE [LineageKey] = @LineageKey;", start, StringComparison.Ordinal) + "WHERE [LineageKey] = @LineageKey;".Length;
@@ -83,7 +83,7 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         var moved = text.Remove(start, block.Length).Replace("    BEGIN TRY\n", block + "\n    BEGIN TRY\n", StringComparison.Ordinal);
         Assert.NotEqual(text, moved);
 
-        var steps = TransactionSteps(ParseText(moved));
+        var steps = TransactionSteps(TSqlText.Parse(moved));
 
         Assert.DoesNotContain(steps, s => s.Statement is InsertStatement insert && Target(insert.InsertSpecification.Target) == StagingTarget.WebSession.RejectTable);
     }
@@ -93,7 +93,7 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
     {
         // The host counts web events (read = events in loaded sessions + rejected events); the procedure must record
         // the same unit: @RowsLoaded = SUM(EventCount) of the load's staged sessions, not the number of sessions.
-        var script = Parse(StagingTarget.WebSession.MigrateProcedure);
+        var script = fixture.ParseProcedure(StagingTarget.WebSession.MigrateProcedure);
         var loaded = Declared(script, "@RowsLoaded");
 
         var visitor = new SumVisitor();
@@ -106,11 +106,11 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
     [Fact]
     public void The_unit_check_sees_a_count_of_sessions()
     {
-        var text = File.ReadAllText(PathOf(StagingTarget.WebSession.MigrateProcedure));
+        var text = File.ReadAllText(fixture.ProcedurePath(StagingTarget.WebSession.MigrateProcedure));
         var old = "COALESCE(SUM(CAST(ws.[EventCount] AS BIGINT)), 0)";
         Assert.Contains(old, text, StringComparison.Ordinal);
         var visitor = new SumVisitor();
-        Declared(ParseText(text.Replace(old, "COUNT_BIG(*)", StringComparison.Ordinal)), "@RowsLoaded").Accept(visitor);
+        Declared(TSqlText.Parse(text.Replace(old, "COUNT_BIG(*)", StringComparison.Ordinal)), "@RowsLoaded").Accept(visitor);
 
         Assert.Empty(visitor.Summed);
         Assert.Equal(["COUNT_BIG"], visitor.Counted);
@@ -123,7 +123,7 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         // host stages its answer (Integration.CustomerMatch_Staging, by staged line) and the procedure only applies it:
         // Dimension.Customer is joined on CustomerKey alone (no CRM id, e-mail or phone rule in T-SQL), the staged rows
         // are joined to the resolution by line, and the CRM cutoff is checked again.
-        var script = Parse(StagingTarget.Customer.MigrateProcedure);
+        var script = fixture.ParseProcedure(StagingTarget.Customer.MigrateProcedure);
         var joins = new JoinVisitor();
         script.Accept(joins);
 
@@ -147,7 +147,7 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         // NewCustomerOrdinal; purchase-source customers: CRM id); the procedures draw them from the same sequence in
         // that order (NEXT VALUE FOR … OVER (ORDER BY …)), so the same input gives the same keys on both engines.
         var visitor = new SequenceVisitor();
-        Parse(procedure).Accept(visitor);
+        fixture.ParseProcedure(procedure).Accept(visitor);
 
         var draw = Assert.Single(visitor.Draws);
         Assert.Equal("Sequences.CustomerKey", draw.Sequence);
@@ -164,7 +164,7 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         // CustomerKeyMap.ByCrmId, the procedures resolve through its twin view and never compare a staged CRM id with
         // Dimension.Customer.CrmCustomerId (which holds only the customer's primary id).
         var visitor = new CrmIdVisitor();
-        Parse(procedure).Accept(visitor);
+        fixture.ParseProcedure(procedure).Accept(visitor);
 
         Assert.Contains("Integration.CustomerKeyByCrmId", visitor.Tables);
         Expect.None(visitor.CustomerCrmIdReads, $"{procedure} reads Dimension.Customer.CrmCustomerId");
@@ -173,11 +173,11 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
     [Fact]
     public void The_source_key_map_check_sees_a_lookup_in_the_dimension()
     {
-        var text = File.ReadAllText(PathOf(StagingTarget.Demographics.MigrateProcedure));
+        var text = File.ReadAllText(fixture.ProcedurePath(StagingTarget.Demographics.MigrateProcedure));
         var map = "FROM [Integration].[CustomerKeyByCrmId] AS k";
         Assert.Contains(map, text, StringComparison.Ordinal);
         var visitor = new CrmIdVisitor();
-        ParseText(text.Replace(map, "FROM [Dimension].[Customer] AS k", StringComparison.Ordinal)).Accept(visitor);
+        TSqlText.Parse(text.Replace(map, "FROM [Dimension].[Customer] AS k", StringComparison.Ordinal)).Accept(visitor);
 
         Assert.NotEmpty(visitor.CustomerCrmIdReads);
     }
@@ -188,7 +188,7 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
     public void Loads_that_create_customers_write_the_source_key_map_in_their_transaction(string procedure, int inserts)
     {
         // CRM loads backfill current ids, then map every new CRM id once; purchase loads map the customers they create.
-        var steps = TransactionSteps(Parse(procedure));
+        var steps = TransactionSteps(fixture.ParseProcedure(procedure));
         var mapped = steps.Where(s => s.Statement is InsertStatement insert && Target(insert.InsertSpecification.Target) == "Integration.CustomerKeyMap").ToList();
         var commit = steps.FindIndex(s => s.Statement is CommitTransactionStatement);
 
@@ -207,24 +207,24 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         foreach (var file in fixture.Source.ObjectFiles.Where(f => f.Name.Contains("/Stored Procedures/", StringComparison.Ordinal)))
         {
             var visitor = new TempTableVisitor();
-            ParseText(file.Text).Accept(visitor);
+            TSqlText.Parse(file.Text).Accept(visitor);
             offenders.AddRange(visitor.Offenders.Select(o => $"{file.Name}: {o}"));
         }
 
         Expect.None(offenders, "text columns of temporary tables are COLLATE DATABASE_DEFAULT");
         var guard = new TempTableVisitor();
-        ParseText("CREATE PROCEDURE dbo.P AS BEGIN CREATE TABLE #T ([Id] NVARCHAR(50) NOT NULL); END;").Accept(guard);
+        TSqlText.Parse("CREATE PROCEDURE dbo.P AS BEGIN CREATE TABLE #T ([Id] NVARCHAR(50) NOT NULL); END;").Accept(guard);
         Assert.Equal(["#T.Id"], guard.Offenders);
     }
 
     [Fact]
     public void The_key_order_check_sees_an_unordered_draw()
     {
-        var text = File.ReadAllText(PathOf(StagingTarget.Purchase.MigrateProcedure));
+        var text = File.ReadAllText(fixture.ProcedurePath(StagingTarget.Purchase.MigrateProcedure));
         var ordered = "NEXT VALUE FOR [Sequences].[CustomerKey] OVER (ORDER BY n.[CrmCustomerId] COLLATE Latin1_General_100_BIN2)";
         Assert.Contains(ordered, text, StringComparison.Ordinal);
         var visitor = new SequenceVisitor();
-        ParseText(text.Replace(ordered, "NEXT VALUE FOR [Sequences].[CustomerKey]", StringComparison.Ordinal)).Accept(visitor);
+        TSqlText.Parse(text.Replace(ordered, "NEXT VALUE FOR [Sequences].[CustomerKey]", StringComparison.Ordinal)).Accept(visitor);
 
         Assert.Empty(Assert.Single(visitor.Draws).OrderBy);
     }
@@ -265,19 +265,6 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         var visitor = new DeclareVisitor();
         script.Accept(visitor);
         return Assert.Single(visitor.Declarations, d => d.VariableName.Value == variable);
-    }
-
-    private string PathOf(string procedure) =>
-        Path.Combine(fixture.Root, "database", "Warehouse.Database", "Integration", "Stored Procedures", procedure.Split('.')[1] + ".sql");
-
-    private TSqlFragment Parse(string procedure) => ParseText(File.ReadAllText(PathOf(procedure)));
-
-    private static TSqlFragment ParseText(string text)
-    {
-        using var reader = new StringReader(text);
-        var script = new TSql160Parser(true).Parse(reader, out var errors);
-        Assert.Empty(errors.Select(e => e.Message));
-        return script;
     }
 
     private sealed class JoinVisitor : TSqlFragmentVisitor

@@ -81,14 +81,12 @@ public class RunOverrideTests(ModelFixture fixture) : IClassFixture<ModelFixture
             > steps.FindIndex(s => s.Statement is InsertStatement { InsertSpecification.Target: NamedTableReference t } && t.SchemaObject.BaseIdentifier.Value == "ModelRun"));
     }
 
-    private string PathOf() => Path.Combine(fixture.Root, "database", "Warehouse.Database", "Segmentation", "Stored Procedures", "RunConfiguration.sql");
+    private string PathOf() => fixture.ProcedurePath("Segmentation.RunConfiguration");
 
     /// <summary>The procedure body's statements in order, IF bodies flattened, each with its text.</summary>
     private static List<(TSqlStatement Statement, string Text)> Steps(string text)
     {
-        using var reader = new StringReader(text);
-        var script = (TSqlScript)new TSql160Parser(true).Parse(reader, out var errors);
-        Assert.Empty(errors.Select(e => e.Message));
+        var script = TSqlText.Parse(text);
         var body = script.Batches.SelectMany(b => b.Statements).OfType<CreateProcedureStatement>().Single()
             .StatementList.Statements.OfType<BeginEndBlockStatement>().Single().StatementList.Statements;
         var steps = new List<(TSqlStatement, string)>();

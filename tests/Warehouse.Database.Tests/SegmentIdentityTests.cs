@@ -9,14 +9,7 @@ namespace Warehouse.Database.Tests;
 /// </summary>
 public class SegmentIdentityTests(ModelFixture fixture) : IClassFixture<ModelFixture>
 {
-    private TSqlFragment RunConfiguration()
-    {
-        var path = Path.Combine(fixture.Root, "database", "Warehouse.Database", "Segmentation", "Stored Procedures", "RunConfiguration.sql");
-        using var reader = new StringReader(File.ReadAllText(path));
-        var script = new TSql160Parser(true).Parse(reader, out var errors);
-        Assert.Empty(errors.Select(e => e.Message));
-        return script;
-    }
+    private TSqlFragment RunConfiguration() => fixture.ParseProcedure("Segmentation.RunConfiguration");
 
     [Fact]
     public void The_clr_procedure_gets_the_previous_segments_and_match_distance_is_stored()

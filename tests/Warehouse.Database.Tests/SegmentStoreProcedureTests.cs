@@ -90,7 +90,7 @@ public class SegmentStoreProcedureTests(ModelFixture fixture) : IClassFixture<Mo
         var replace = Statements("ReplaceSegmentRules.sql");
         Assert.Equal(Canonical(SegmentStore.DeleteRulesSql), Canonical(Assert.Single(replace.OfType<DeleteStatement>())));
         var insert = Assert.Single(replace.OfType<InsertStatement>());
-        var hostInsert = Assert.Single(Parse(SegmentStore.InsertRuleSql).Batches.SelectMany(b => b.Statements).OfType<InsertStatement>());
+        var hostInsert = Assert.Single(TSqlText.Parse(SegmentStore.InsertRuleSql).Batches.SelectMany(b => b.Statements).OfType<InsertStatement>());
         Assert.Equal(Columns(hostInsert), Columns(insert));
         Assert.Equal("Segmentation.SegmentRule", Target(insert));
         Assert.Equal("Segmentation.SegmentRule", Target(hostInsert));
@@ -116,20 +116,12 @@ public class SegmentStoreProcedureTests(ModelFixture fixture) : IClassFixture<Mo
     {
         var path = Path.Combine(fixture.Root, "database", "Warehouse.Database", "Segmentation", "Stored Procedures", file);
         var collector = new StatementCollector();
-        Parse(File.ReadAllText(path)).Accept(collector);
+        TSqlText.Parse(File.ReadAllText(path)).Accept(collector);
         return collector.Statements;
     }
 
-    private static TSqlScript Parse(string sql)
-    {
-        using var reader = new StringReader(sql);
-        var script = new TSql160Parser(true).Parse(reader, out var errors);
-        Assert.Empty(errors.Select(e => e.Message));
-        return (TSqlScript)script;
-    }
-
     /// <summary>The statement as ScriptDom writes it, without brackets (the host writes names unquoted for DuckDB).</summary>
-    private static string Canonical(string sql) => Canonical(Parse(sql).Batches.Single().Statements.Single());
+    private static string Canonical(string sql) => Canonical(TSqlText.Parse(sql).Batches.Single().Statements.Single());
 
     private static string Canonical(TSqlFragment statement)
     {
