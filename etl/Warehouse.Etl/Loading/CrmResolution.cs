@@ -9,7 +9,8 @@ namespace Warehouse.Etl.Loading;
 /// The host half of a CRM load on SQL Server: the same identity resolution the DuckDB migration runs
 /// (<see cref="CustomerMigration"/> with a <see cref="CustomerMatcher"/>), done in the host because the server has no
 /// IdentityResolver. While the file streams into staging, <see cref="Observe"/> keeps the latest row per CRM id newer
-/// than the CRM cutoff (update time, then line, as the DuckDB migration picks it); <see cref="Resolve"/> then reads the
+/// than the CRM cutoff (update time; of a repeated version the first line, the one the duplicate rule keeps, as the
+/// DuckDB migration picks it); <see cref="Resolve"/> then reads the
 /// known identities through <c>Integration.CustomerIdentity</c> (a view the loader role may read), runs the matcher
 /// over both in the DuckDB migration's order, and returns one <see cref="CustomerMatchStagingRow"/> per row to apply:
 /// the known customer, or the new customer's ordinal in key order and whether the row gives its attributes.
@@ -45,7 +46,7 @@ public sealed class CrmResolution
             return;
         }
 
-        // Latest per CRM id: update time descending with unknown times last, then the later line.
+        // Latest per CRM id: update time descending with unknown times last; a repeated version keeps its first line.
         if (_latest.TryGetValue(row.CrmCustomerId, out var kept) && !Later(row, kept))
         {
             return;
@@ -156,12 +157,12 @@ public sealed class CrmResolution
         }
     }
 
+    // The same update time twice (NULL = NULL) is a repeated version: the procedure rejects the later line, the first stays.
     private static bool Later(CustomerStagingRow row, Candidate kept) => (row.SourceUpdatedAt, kept.UpdatedAt) switch
     {
-        (null, null) => row.SourceLineNumber > kept.LineNumber,
         (null, _) => false,
         (_, null) => true,
-        var (a, b) => a > b || (a == b && row.SourceLineNumber > kept.LineNumber),
+        var (a, b) => a > b,
     };
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Warehouse.Etl.Sources;
 
@@ -15,6 +16,10 @@ namespace Warehouse.Etl.Sources;
 /// merged. Output order is deterministic for a given input: a session is emitted when it closes, and sessions
 /// closing together are ordered by (start, visitor, session id). Session contents do not depend on the order of
 /// simultaneous events. Cost O(n log a) for n events and a concurrently active visitors.
+/// <para>An event repeated exactly (every field equal: visitor, customer id, e-mail hash, session, timestamp, page, type,
+/// product, referrer, device) is rejected as "duplicate of line N" (N = its first line) and counted in no session. The
+/// check needs only the events of the last <see cref="AllowedLateness"/>: a repeat of an older event is older than that
+/// relative to the newest event, so it is rejected as out of time order anyway. Memory: the events of that window.</para>
 /// </remarks>
 public sealed class WebSessionizer
 {
@@ -40,6 +45,8 @@ public sealed class WebSessionizer
     private DateTime _lastSweep = DateTime.MinValue;
     private readonly TimeSpan _sweepInterval;
     private DateTime _lastRecentSweep = DateTime.MinValue;
+    private readonly Dictionary<WebEvent, long> _windowLines = [];
+    private readonly Queue<WebEvent> _window = new();
 
     /// <summary>Creates a sessionizer.</summary>
     /// <param name="inactivity">Gap that ends a session; default 30 minutes (the web analytics convention).</param>
@@ -82,11 +89,22 @@ public sealed class WebSessionizer
                     null));
                 continue;
             }
+            if (_windowLines.TryGetValue(e, out var firstLine))
+            {
+                yield return SourceItem<WebSession>.Rejected(new SourceReject(sourceName, item.LineNumber, null,
+                    "duplicate of line " + firstLine.ToString(CultureInfo.InvariantCulture), Raw(e)));
+                continue;
+            }
+            _windowLines.Add(e, item.LineNumber);
+            _window.Enqueue(e);
             foreach (var done in Add(e, item.LineNumber))
                 yield return SourceItem<WebSession>.Accepted(done.FirstLineNumber, done);
             if (e.Timestamp > _watermark)
             {
                 _watermark = e.Timestamp;
+                // Events older than the lateness window cannot be repeated without being rejected as late: forget them.
+                while (_window.TryPeek(out var oldest) && _watermark - oldest.Timestamp > AllowedLateness)
+                    _windowLines.Remove(_window.Dequeue());
                 // Sweeping idle sessions costs O(open sessions): do it when the clock has moved on a little, not per
                 // event. A session closed a little later has the same content (a later event of its visitor opens
                 // a new session either way, because the gap already exceeds the inactivity limit).
@@ -101,6 +119,27 @@ public sealed class WebSessionizer
         foreach (var done in CloseAll())
             yield return SourceItem<WebSession>.Accepted(done.FirstLineNumber, done);
     }
+
+    /// <summary>Events held for duplicate detection (those within <see cref="AllowedLateness"/> of the newest, plus stragglers
+    /// queued behind one of them); bounded by the event rate, not the file's length.</summary>
+    internal int DuplicateWindowCount => _windowLines.Count;
+
+    /// <summary>The cleaned event as a JSON object with the format's field names (a duplicate's raw record).</summary>
+    private static string Raw(WebEvent e) => JsonSerializer.Serialize(new Dictionary<string, string?>
+    {
+        ["visitor_id"] = e.VisitorId,
+        ["customer_id"] = e.CrmCustomerId,
+        ["email_hash"] = e.EmailHash,
+        ["session_id"] = e.SessionId,
+        ["timestamp"] = e.Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
+        ["page"] = e.Page,
+        ["event_type"] = e.EventType,
+        ["product"] = e.Product,
+        ["referrer"] = e.Referrer,
+        ["device"] = e.Device,
+    }, RawOptions);
+
+    private static readonly JsonSerializerOptions RawOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private List<WebSession> Add(WebEvent e, long line)
     {

@@ -16,7 +16,12 @@ namespace Warehouse.Data.Loading;
 /// already are never merged, so no fact is ever moved to another key.
 /// Incremental: rows whose source update time is not after the source's cutoff are skipped (they were applied
 /// before). A matched customer whose attributes differ gets a new version (the current one is closed at the load
-/// time); an unchanged one gets none. Within one file the latest row per CRM id wins (update time, then line).
+/// time); an unchanged one gets none. Within one file the latest row per CRM id wins (update time; its earlier versions
+/// are counted as superseded: a type 2 version is valid from the load, so they would be versions of no duration), and a
+/// version repeated (same CRM id and update time, NULL = NULL) is rejected as a duplicate of its first line
+/// (<see cref="StagingDuplicates"/>).
+/// <para>On DuckDB the rows of a load are staged in a temporary table of the load's transaction (<see cref="Stage"/>, the
+/// columns of <c>Integration.Customer_Staging</c>, no key or index), dropped once resolved and gone with a rollback.</para>
 /// </summary>
 public static class CustomerMigration
 {
@@ -29,7 +34,41 @@ public static class CustomerMigration
     /// <param name="SkippedByCutoff">Rows not newer than the cutoff.</param>
     /// <param name="LastUpdate">Latest source update time in the load.</param>
     /// <param name="MergedIds">CRM ids seen for the first time and tied to a customer whose primary CRM id is another one (duplicates merged).</param>
-    public sealed record Result(long NewCustomers, long NewVersions, long Unchanged, long SkippedByCutoff, DateTime? LastUpdate, long MergedIds = 0);
+    public sealed record Result(long NewCustomers, long NewVersions, long Unchanged, long SkippedByCutoff, DateTime? LastUpdate, long MergedIds = 0)
+    {
+        /// <summary>Rows newer than the cutoff that an id's later version in the same file replaced (only the latest version is applied).</summary>
+        public long Superseded { get; init; }
+
+        /// <summary>Rows rejected as repeats of an earlier line (same CRM id and update time); not counted in the other figures.</summary>
+        public long Duplicates { get; init; }
+    }
+
+    /// <summary>Staging columns written, as JSON, into a duplicate's reject.</summary>
+    private static readonly string[] RecordColumns =
+        ["CrmCustomerId", "FullName", "Email", "Phone", "BirthDate", "Gender", "City", "Country", "SignupDate", "ConsentMarketing", "ConsentProfiling", "SourceUpdatedAt"];
+
+    /// <summary>Name of the session's temporary staging table of CRM rows (catalog temp, schema main).</summary>
+    public static string StagingTable(DuckDbLoadSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return $"customer_staging_{session.LineageKey}";
+    }
+
+    /// <summary>
+    /// Stages CRM rows into the session's temporary table <see cref="StagingTable"/> (created on first use with the columns of
+    /// <c>Integration.Customer_Staging</c>, no key or index) through the mapped appender, streaming; returns the rows staged.
+    /// </summary>
+    public static long Stage(DuckDbLoadSession session, IEnumerable<CustomerStagingRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var table = StagingTable(session);
+        CreateStaging(session, table, "Customer_Staging");
+        return session.AppendTemporary<CustomerStagingRow, CustomerStagingRowMap>(table, rows);
+    }
+
+    /// <summary>A temporary table with the columns (names, types, order) of an Integration staging table, no key or index.</summary>
+    internal static void CreateStaging(DuckDbLoadSession session, string table, string integrationTable) =>
+        session.Execute($"CREATE TEMP TABLE IF NOT EXISTS {table} AS SELECT * FROM \"Integration\".\"{integrationTable}\" LIMIT 0");
 
     /// <summary>Runs the migration of the session's staged customers.</summary>
     /// <param name="session">The load.</param>
@@ -43,18 +82,25 @@ public static class CustomerMigration
         var now = session.Scalar<DateTime>("SELECT CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP)");
         CustomerKeyMap.Backfill(session, now);
         var cutoff = session.Scalar<DateTime?>("SELECT max(\"CutoffTime\") FROM \"Integration\".\"EtlCutoff\" WHERE \"SourceSystem\" = @cutoffSystem", new { cutoffSystem });
-        var staged = session.Scalar<long>($"SELECT count(*) FROM \"Integration\".\"Customer_Staging\" WHERE \"LineageKey\" = {k}");
-        var lastUpdate = session.Scalar<DateTime?>($"SELECT max(\"SourceUpdatedAt\") FROM \"Integration\".\"Customer_Staging\" WHERE \"LineageKey\" = {k}");
+        var staging = StagingTable(session);
+        CreateStaging(session, staging, "Customer_Staging");
 
-        // Latest row per CRM id, newer than the cutoff.
+        // A version repeated in the file (same CRM id and update time, NULL = NULL) is rejected, naming the first line, which stays.
+        var duplicates = StagingDuplicates.Reject(session, staging, ["CrmCustomerId", "SourceUpdatedAt"], "RejectedCustomer", "crm_customer_id", RecordColumns);
+        var staged = session.Scalar<long>($"SELECT count(*) FROM {staging}");
+        var lastUpdate = session.Scalar<DateTime?>($"SELECT max(\"SourceUpdatedAt\") FROM {staging}");
+
+        // Latest row per CRM id, newer than the cutoff; the id's earlier versions in the file are superseded.
         session.Execute($"""
-            CREATE TEMP TABLE customer_incoming_{k} AS
-            SELECT * EXCLUDE (rn) FROM (
-                SELECT s.*, row_number() OVER (PARTITION BY s."CrmCustomerId" ORDER BY s."SourceUpdatedAt" DESC NULLS LAST, s."SourceLineNumber" DESC) AS rn
-                FROM "Integration"."Customer_Staging" AS s
-                WHERE s."LineageKey" = {k} AND (s."SourceUpdatedAt" IS NULL OR @cutoff IS NULL OR s."SourceUpdatedAt" > @cutoff))
-            WHERE rn = 1
+            CREATE TEMP TABLE customer_ranked_{k} AS
+            SELECT s.*, row_number() OVER (PARTITION BY s."CrmCustomerId" ORDER BY s."SourceUpdatedAt" DESC NULLS LAST, s."SourceLineNumber" DESC) AS rn
+            FROM {staging} AS s
+            WHERE s."SourceUpdatedAt" IS NULL OR @cutoff IS NULL OR s."SourceUpdatedAt" > @cutoff
             """, new { cutoff });
+        session.Execute($"DROP TABLE {staging}");
+        session.Execute($"CREATE TEMP TABLE customer_incoming_{k} AS SELECT * EXCLUDE (rn) FROM customer_ranked_{k} WHERE rn = 1");
+        var newer = session.Scalar<long>($"SELECT count(*) FROM customer_ranked_{k}");
+        session.Execute($"DROP TABLE customer_ranked_{k}");
         var incoming = session.Scalar<long>($"SELECT count(*) FROM customer_incoming_{k}");
 
         // Identity: the plugged-in resolver, or crm-id (through the map), then e-mail, then phone against current versions.
@@ -189,8 +235,11 @@ public static class CustomerMigration
             session.Execute($"DROP TABLE {table}_{k}");
         }
 
-        session.Execute($"DELETE FROM \"Integration\".\"Customer_Staging\" WHERE \"LineageKey\" = {k}");
-        return new Result(fresh, changed, incoming - freshRows - changed - merged.IntoExisting, staged - incoming, lastUpdate, merged.All);
+        return new Result(fresh, changed, incoming - freshRows - changed - merged.IntoExisting, staged - newer, lastUpdate, merged.All)
+        {
+            Superseded = newer - incoming,
+            Duplicates = duplicates,
+        };
     }
 
     private static void Match(DuckDbLoadSession session, CustomerMatcher matcher)

@@ -65,27 +65,57 @@ public sealed class DemographicsStagingRowMap : DuckDBAppenderMap<DemographicsSt
 
 /// <summary>
 /// Joins staged survey answers to customers by CRM id (current version) into <c>Fact.SurveyResponse</c>, one row per
-/// customer and survey date (the latest line of the file wins; a stored answer is replaced only when it changed). An
-/// answer for a CRM id the warehouse does not know is moved to <c>Integration.RejectedCustomer</c> with the reason.
+/// customer and survey date (a stored answer is replaced only when it changed). The natural key of an answer is
+/// (CRM id, survey date): a line repeating an earlier line's key (NULL date = NULL date) is rejected into
+/// <c>Integration.RejectedCustomer</c> as a duplicate of that line, which wins (<see cref="StagingDuplicates"/>); two CRM
+/// ids of one customer answering on one date: the later line wins. An answer for a CRM id the warehouse does not know is
+/// moved to <c>Integration.RejectedCustomer</c> with the reason.
+/// <para>On DuckDB the answers of a load are staged in a temporary table of the load's transaction (<see cref="Stage"/>,
+/// the columns of <c>Integration.Demographics_Staging</c>, no key or index), dropped once migrated.</para>
 /// </summary>
 public static class DemographicsMigration
 {
-    /// <summary>Runs the migration; returns (rows written, rows rejected for an unknown customer).</summary>
-    public static (long Written, long UnknownCustomer) Run(DuckDbLoadSession session)
+    private static readonly string[] RecordColumns =
+        ["CrmCustomerId", "SurveyDate", "HouseholdSize", "Children", "IncomeBand", "Education", "Occupation", "MaritalStatus", "Satisfaction"];
+
+    /// <summary>Name of the session's temporary staging table of survey answers (catalog temp, schema main).</summary>
+    public static string StagingTable(DuckDbLoadSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return $"survey_staging_{session.LineageKey}";
+    }
+
+    /// <summary>
+    /// Stages survey answers into the session's temporary table <see cref="StagingTable"/> (created on first use with the
+    /// columns of <c>Integration.Demographics_Staging</c>) through the mapped appender, streaming; returns the rows staged.
+    /// </summary>
+    public static long Stage(DuckDbLoadSession session, IEnumerable<DemographicsStagingRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var table = StagingTable(session);
+        CustomerMigration.CreateStaging(session, table, "Demographics_Staging");
+        return session.AppendTemporary<DemographicsStagingRow, DemographicsStagingRowMap>(table, rows);
+    }
+
+    /// <summary>Runs the migration; returns (rows written, rows rejected for an unknown customer, rows rejected as duplicates).</summary>
+    public static (long Written, long UnknownCustomer, long Duplicates) Run(DuckDbLoadSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
+        var staging = StagingTable(session);
+        CustomerMigration.CreateStaging(session, staging, "Demographics_Staging");
         DimensionMaintenance.EnsureUnknownMembers(session);
+        var duplicates = StagingDuplicates.Reject(session, staging, ["CrmCustomerId", "SurveyDate"], "RejectedCustomer", "crm_customer_id", RecordColumns);
         const string CurrentById = CustomerKeyMap.ByCrmId;
         var unknown = session.Execute($"""
             INSERT INTO "Integration"."RejectedCustomer" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
             SELECT s."LineageKey", s."SourceName", s."SourceLineNumber", 'crm_customer_id', 'unknown customer: no customer with this CRM id (load the CRM file first)',
                    s."CrmCustomerId"
-            FROM "Integration"."Demographics_Staging" AS s
-            WHERE s."LineageKey" = {k} AND NOT EXISTS (SELECT 1 FROM {CurrentById} AS c WHERE c."CrmCustomerId" = s."CrmCustomerId")
+            FROM {staging} AS s
+            WHERE NOT EXISTS (SELECT 1 FROM {CurrentById} AS c WHERE c."CrmCustomerId" = s."CrmCustomerId")
             """);
         var dates = session.Query<(DateTime? First, DateTime? Last)>($"""
-            SELECT CAST(min("SurveyDate") AS TIMESTAMP), CAST(max("SurveyDate") AS TIMESTAMP) FROM "Integration"."Demographics_Staging" WHERE "LineageKey" = {k}
+            SELECT CAST(min("SurveyDate") AS TIMESTAMP), CAST(max("SurveyDate") AS TIMESTAMP) FROM {staging}
             """)[0];
         if (dates.First is { } first && dates.Last is { } last)
         {
@@ -96,9 +126,8 @@ public static class DemographicsMigration
             CREATE TEMP TABLE survey_latest_{k} AS
             SELECT c."CustomerKey", COALESCE(CAST(strftime(s."SurveyDate", '%Y%m%d') AS INTEGER), 0) AS "DateKey",
                    s."HouseholdSize", s."Children", s."IncomeBand", s."Education", s."Occupation", s."MaritalStatus", s."Satisfaction"
-            FROM "Integration"."Demographics_Staging" AS s
+            FROM {staging} AS s
             JOIN {CurrentById} AS c ON c."CrmCustomerId" = s."CrmCustomerId"
-            WHERE s."LineageKey" = {k}
             QUALIFY row_number() OVER (PARTITION BY c."CustomerKey", "DateKey" ORDER BY s."SourceLineNumber" DESC) = 1
             """);
         session.Execute($"""
@@ -117,7 +146,7 @@ public static class DemographicsMigration
             """);
         session.Checkpoint("demographics");
         session.Execute($"DROP TABLE survey_latest_{k}");
-        session.Execute($"DELETE FROM \"Integration\".\"Demographics_Staging\" WHERE \"LineageKey\" = {k}");
-        return (written, unknown);
+        session.Execute($"DROP TABLE {staging}");
+        return (written, unknown, duplicates);
     }
 }

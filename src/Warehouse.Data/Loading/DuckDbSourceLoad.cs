@@ -5,8 +5,8 @@ namespace Warehouse.Data.Loading;
 /// <summary>
 /// <see cref="ISourceLoad"/> on the embedded engine: a <see cref="DuckDbLoadSession"/> (one transaction, the mapped
 /// appender; purchases and rejects: the column-wise <see cref="DuckDb.DuckDbChunkAppender"/>) with the target's reject sink; the migration runs in the host and the session completes the lineage.
-/// CRM and survey rows go to their Integration staging tables; purchases, web sessions and social comments to temporary
-/// tables of the load (no index to maintain, gone with the transaction).
+/// Every source stages into temporary tables of the load (no key or index to maintain, gone with the transaction):
+/// CRM rows, survey answers, purchases, web sessions and social comments.
 /// </summary>
 public sealed class DuckDbSourceLoad : ISourceLoad
 {
@@ -47,12 +47,12 @@ public sealed class DuckDbSourceLoad : ISourceLoad
     public long Stage<T>(IEnumerable<T> rows)
         where T : class
     {
-        var parts = Target.StagingTable.Split('.');
-        var (schema, table) = (parts[0], parts[1]);
         var staged = rows switch
         {
-            IEnumerable<CustomerStagingRow> r => Session.Append<CustomerStagingRow, CustomerStagingRowMap>(schema, table, r),
-            IEnumerable<DemographicsStagingRow> r => Session.Append<DemographicsStagingRow, DemographicsStagingRowMap>(schema, table, r),
+            // CRM rows and survey answers go into temporary tables of the load with their staging table's columns
+            // (see CustomerMigration, DemographicsMigration).
+            IEnumerable<CustomerStagingRow> r => CustomerMigration.Stage(Session, r),
+            IEnumerable<DemographicsStagingRow> r => DemographicsMigration.Stage(Session, r),
             // Purchases are staged dictionary-coded in temporary tables of the load (no index to maintain; see PurchaseMigration).
             IEnumerable<PurchaseStagingRow> r => PurchaseMigration.Stage(Session, r),
             // Web sessions and comments too, in a temporary table with the staging table's columns (see InteractionMigration).

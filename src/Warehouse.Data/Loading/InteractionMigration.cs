@@ -22,8 +22,9 @@ namespace Warehouse.Data.Loading;
 /// characters skipped). Rows are replaced by business
 /// key (SessionId + WebVisitorId; Platform + CommentId) only when they changed, so a rerun changes nothing. Within one
 /// file, rows of the same tracker session are merged into one session; a tracker session continued in a later file is
-/// merged with its stored part (counts added; overlapping parts, i.e. repeated events, keep the larger count); the last
-/// row of a comment id wins.
+/// merged with its stored part (counts added; overlapping parts, i.e. repeated events, keep the larger count). A comment
+/// id repeated in one file is rejected before this migration runs (<see cref="StagingDuplicates"/>, called by the loader),
+/// so each comment id has one staged row.
 /// <para>On DuckDB the sessions and comments of a load are staged in a temporary table of the load's transaction
 /// (<see cref="StageWeb"/>, <see cref="StageSocial"/>; the columns of <c>Integration.WebSession_Staging</c> /
 /// <c>Integration.SocialInteraction_Staging</c>, no key, index or constraint), as purchases are: staging is transient, the

@@ -208,19 +208,6 @@ public sealed class CleaningRulesTests
     }
 
     [Fact]
-    public void Duplicate_keys_are_length_prefixed_and_null_aware()
-    {
-        Assert.NotEqual(DuplicateDetector.Key("ab", "c"), DuplicateDetector.Key("a", "bc"));
-        Assert.NotEqual(DuplicateDetector.Key(null, "x"), DuplicateDetector.Key("", "x"));
-        Assert.Equal(DuplicateDetector.Key("a", null), DuplicateDetector.Key("a", null));
-        var d = new DuplicateDetector();
-        Assert.True(d.Check(2, "C1", "anna@example.com").IsValid);
-        Assert.True(d.Check(3, "C2", "anna@example.com").IsValid);
-        Assert.Equal("duplicate of line 2", d.Check(9, "C1", "anna@example.com").Reason);
-        Assert.Equal(2, d.Count);
-    }
-
-    [Fact]
     public void Robust_z_hand_calculated()
     {
         // median 3; |x − 3| = 2,1,0,1,97 → MAD 1; M = 0.6745 (x − 3).

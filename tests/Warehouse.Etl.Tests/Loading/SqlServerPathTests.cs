@@ -138,18 +138,22 @@ public sealed class SqlServerPathTests : CustomerSeededTests
     }
 
     [Fact]
-    public void The_latest_row_per_crm_id_wins_by_update_time_then_line_with_unknown_times_last()
+    public void The_latest_row_per_crm_id_wins_by_update_time_and_a_repeated_version_keeps_its_first_line()
     {
+        // A repeated version (same id and update time, NULL = NULL) is rejected by the procedure's duplicate rule, naming
+        // its first line: the host must resolve that first line, the one left in staging (FORMATS.md, "Duplicate rows").
         using var warehouse = WithCustomers();
 
         var staged = ResolveAsOnSqlServer(warehouse, Write("order.csv", CrmHeader +
-            "C7,A,,,,,,,,,,2024-08-01 00:00:00\n" +   // line 2
+            "C7,A,,,,,,,,,,2024-08-01 00:00:00\n" +   // line 2: wins
             "C7,B,,,,,,,,,,\n" +                       // line 3: no update time → below any time
-            "C7,C,,,,,,,,,,2024-08-01 00:00:00\n" +   // line 4: same time, later line → wins
-            "C8,D,,,,,,,,,,\n" +                       // line 5
-            "C8,E,,,,,,,,,,\n"));                      // line 6: no times at all → the later line
+            "C7,C,,,,,,,,,,2024-08-01 00:00:00\n" +   // line 4: same time as line 2 → a duplicate of line 2
+            "C8,D,,,,,,,,,,\n" +                       // line 5: wins
+            "C8,E,,,,,,,,,,\n" +                       // line 6: no time again → a duplicate of line 5
+            "C9,F,,,,,,,,,,\n" +                       // line 7
+            "C9,G,,,,,,,,,,2024-07-01 00:00:00\n"));  // line 8: a time beats none → wins
 
-        Assert.Equal([("C7", 4L), ("C8", 6L)], staged.Select(r => (r.CrmCustomerId, r.SourceLineNumber)));
+        Assert.Equal([("C7", 2L), ("C8", 5L), ("C9", 8L)], staged.Select(r => (r.CrmCustomerId, r.SourceLineNumber)));
     }
 
     private static IReadOnlyList<CustomerMatchStagingRow> ResolveAsOnSqlServer(DuckDbWarehouse warehouse, string path)

@@ -288,20 +288,3 @@ public sealed class SourceReaderTests
         Assert.Equal(100, sessions[1].Length);
     }
 }
-
-public sealed class DuplicateFilterTests
-{
-    [Fact]
-    public void Repeated_rows_become_rejects_naming_the_first_line()
-    {
-        var csv = "id,full_name,updated_at\nC1,Ann,2024-01-01\nC2,Bo,2024-01-01\nC1,Ann,2024-01-01\nC1,Ann,2024-02-01\nC2,\"Bo\",2024-01-01\n";
-        var items = CrmCustomerReader.ReadCsv(SourceReaderTests.Utf8(csv), "crm.csv")
-            .RejectDuplicates("crm.csv", c => [c.CrmCustomerId, c.SourceUpdatedAt?.ToString("O")])
-            .ToList();
-        Assert.Equal(5, items.Count);
-        Assert.Equal([false, false, true, false, true], items.Select(i => i.IsRejected));
-        Assert.Equal(("crm.csv", 4L, "duplicate of line 2"), (items[2].Reject!.SourceName, items[2].Reject!.LineNumber, items[2].Reject!.Reason));
-        Assert.Equal("duplicate of line 3", items[4].Reject!.Reason);
-        Assert.Contains("C2", items[4].Reject!.RawRecord);
-    }
-}

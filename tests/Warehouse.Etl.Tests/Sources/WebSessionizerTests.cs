@@ -78,4 +78,49 @@ public sealed class WebSessionizerTests
             new WebSessionizer().Sessionize(e, "w").Select(i => i.Record! with { FirstLineNumber = 0 }).ToList();
         Assert.Equal(Run(a), Run(b));
     }
+
+    [Fact]
+    public void A_repeated_event_is_rejected_within_the_lateness_window_and_the_window_stays_bounded()
+    {
+        // 20,000 events 10 s apart (one per visitor, 55 hours of stream time). Each 1,000th is repeated 4 minutes of
+        // stream time later (24 events on, within the 5-minute lateness): a duplicate naming its first line. The 500th
+        // is repeated 6 minutes later (36 events on): older than the lateness, rejected as out of order, never counted.
+        const int n = 20_000;
+        var sizes = new List<int>();
+        var sessionizer = new WebSessionizer();
+        var output = sessionizer.Sessionize(Stream(), "web.jsonl").ToList();
+
+        IEnumerable<SourceItem<WebEvent>> Stream()
+        {
+            var line = 0L;
+            var pending = new List<(int Due, SourceItem<WebEvent> Item)>();
+            for (var i = 0; i < n; i++)
+            {
+                var e = new WebEvent("v" + i, null, null, "s" + i, T0.AddSeconds(10 * i), "/p", "page_view", null, null, null);
+                var item = SourceItem<WebEvent>.Accepted(++line, e);
+                yield return item;
+                if (i % 1000 == 0)
+                    pending.Add((i + 24, item));
+                if (i == 500)
+                    pending.Add((i + 36, item));
+                foreach (var p in pending.Where(p => p.Due == i).ToList())
+                {
+                    pending.Remove(p);
+                    yield return SourceItem<WebEvent>.Accepted(++line, p.Item.Record!);
+                }
+
+                sizes.Add(sessionizer.DuplicateWindowCount);
+            }
+        }
+
+        var rejects = output.Where(o => o.IsRejected).Select(o => o.Reject!).ToList();
+        Assert.Equal(n / 1000 + 1, rejects.Count);
+        Assert.Equal(n / 1000, rejects.Count(r => r.Reason.StartsWith("duplicate of line ", StringComparison.Ordinal)));
+        Assert.Single(rejects, r => r.ColumnName == "timestamp");
+        // The first repeat: event 0 (line 1) again after event 24 (line 25) → line 26.
+        Assert.Equal((26L, "duplicate of line 1"), (rejects[0].LineNumber, rejects[0].Reason));
+        Assert.Equal(n, output.Where(o => !o.IsRejected).Sum(o => o.Record!.EventCount));
+        // The window holds the events of the last 5 minutes of stream time (31 at 10 s apart, plus a repeat), not the file.
+        Assert.InRange(sizes.Max(), 31, 33);
+    }
 }

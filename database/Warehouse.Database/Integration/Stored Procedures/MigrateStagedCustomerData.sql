@@ -5,7 +5,8 @@
 -- applies those keys, with the rules of the host's CustomerMigration (src/Warehouse.Data/Loading/CustomerMigration.cs):
 --   0. the caller must hold the CRM identity lock (Integration.AcquireCrmIdentityLock, taken before the host read the
 --      known customers), so no other CRM or purchase load created a customer since that read;
---   1. the rows applied are the staged lines the host resolved; the cutoff is checked again (a row the cutoff passed
+--   1. a version repeated in the file (same CrmCustomerId and SourceUpdatedAt) is rejected into Integration.RejectedCustomer
+--      as "duplicate of line N" (the first line stays); the rows applied are the staged lines the host resolved; the cutoff is checked again (a row the cutoff passed
 --      meanwhile is skipped); a load with rows to apply and no resolution is refused;
 --   2. missing geographies are added to Dimension.Geography and the calendar is extended to the birth and signup dates;
 --   3. a known customer (a staged CustomerKey) whose current attributes differ from the row of its CRM id (any row when
@@ -53,6 +54,30 @@ BEGIN
         WHERE r.[LineageKey] = @LineageKey;
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
+
+        -- A version repeated in the file (same CrmCustomerId and SourceUpdatedAt, NULL = NULL) is rejected naming its first line,
+        -- which stays (the host resolved that line: CrmResolution keeps the first line of a repeated version).
+        -- The same rule as the host's StagingDuplicates on DuckDB (src/Warehouse.Data/Loading/StagingDuplicates.cs); RawRecord holds
+        -- the staged values as JSON (the file's raw text is not staged).
+        SELECT d.[SourceLineNumber], d.[FirstLine]
+        INTO #Duplicate
+        FROM (
+            SELECT s.[SourceLineNumber], MIN(s.[SourceLineNumber]) OVER (PARTITION BY s.[CrmCustomerId], s.[SourceUpdatedAt]) AS [FirstLine]
+            FROM [Integration].[Customer_Staging] AS s
+            WHERE s.[LineageKey] = @LineageKey
+        ) AS d
+        WHERE d.[SourceLineNumber] > d.[FirstLine];
+
+        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], N'crm_customer_id', CONCAT(N'duplicate of line ', d.[FirstLine]),
+               (SELECT s.[CrmCustomerId], s.[FullName], s.[Email], s.[Phone], s.[BirthDate], s.[Gender], s.[City], s.[Country], s.[SignupDate], s.[ConsentMarketing], s.[ConsentProfiling], s.[SourceUpdatedAt] FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES)
+        FROM #Duplicate AS d
+        INNER JOIN [Integration].[Customer_Staging] AS s ON s.[LineageKey] = @LineageKey AND s.[SourceLineNumber] = d.[SourceLineNumber];
+
+        DELETE s
+        FROM [Integration].[Customer_Staging] AS s
+        INNER JOIN #Duplicate AS d ON d.[SourceLineNumber] = s.[SourceLineNumber]
+        WHERE s.[LineageKey] = @LineageKey;
 
         -- The source-key map covers every current customer's own CRM id (a warehouse written before the map existed).
         INSERT [Integration].[CustomerKeyMap] ([CrmCustomerId], [CustomerKey], [MatchRule], [MappedAt], [LineageKey])

@@ -1,11 +1,13 @@
 -- Migrates the survey answers staged under @LineageKey into Fact.SurveyResponse, in one transaction, with the rules of
 -- the host's DemographicsMigration (src/Warehouse.Data/Loading/DemographicsStagingRow.cs):
+--   0. an answer repeating an earlier line's (CrmCustomerId, SurveyDate) is rejected into Integration.RejectedCustomer as
+--      "duplicate of line N" (the first line stays);
 --   1. an answer whose CrmCustomerId resolves to no customer (Integration.CustomerKeyByCrmId) is moved to
 --      Integration.RejectedCustomer with the reason;
 --   2. the calendar is extended to the answers' days (Application.PopulateDateDimension, as the host's
 --      DimensionMaintenance.EnsureDates), so only an answer without a date gets DateKey 0;
---   3. the others are joined to the customer's durable key, one row per customer and survey date (the latest line of
---      the file wins);
+--   3. the others are joined to the customer's durable key, one row per customer and survey date (two CRM ids of one
+--      customer on one date: the later line wins);
 --   4. a stored answer is replaced only when it changed, so a rerun changes nothing;
 --   5. lineage completed (read = loaded + rejected, rejected counting the unknown customers), staged rows removed.
 -- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedCustomer in the same transaction.
@@ -36,6 +38,30 @@ BEGIN
         WHERE r.[LineageKey] = @LineageKey;
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
+
+        -- An answer repeating an earlier line's natural key (CrmCustomerId and SurveyDate, NULL = NULL) is rejected naming that
+        -- line, which stays.
+        -- The same rule as the host's StagingDuplicates on DuckDB (src/Warehouse.Data/Loading/StagingDuplicates.cs); RawRecord holds
+        -- the staged values as JSON (the file's raw text is not staged).
+        SELECT d.[SourceLineNumber], d.[FirstLine]
+        INTO #Duplicate
+        FROM (
+            SELECT s.[SourceLineNumber], MIN(s.[SourceLineNumber]) OVER (PARTITION BY s.[CrmCustomerId], s.[SurveyDate]) AS [FirstLine]
+            FROM [Integration].[Demographics_Staging] AS s
+            WHERE s.[LineageKey] = @LineageKey
+        ) AS d
+        WHERE d.[SourceLineNumber] > d.[FirstLine];
+
+        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], N'crm_customer_id', CONCAT(N'duplicate of line ', d.[FirstLine]),
+               (SELECT s.[CrmCustomerId], s.[SurveyDate], s.[HouseholdSize], s.[Children], s.[IncomeBand], s.[Education], s.[Occupation], s.[MaritalStatus], s.[Satisfaction] FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES)
+        FROM #Duplicate AS d
+        INNER JOIN [Integration].[Demographics_Staging] AS s ON s.[LineageKey] = @LineageKey AND s.[SourceLineNumber] = d.[SourceLineNumber];
+
+        DELETE s
+        FROM [Integration].[Demographics_Staging] AS s
+        INNER JOIN #Duplicate AS d ON d.[SourceLineNumber] = s.[SourceLineNumber]
+        WHERE s.[LineageKey] = @LineageKey;
 
         -- CRM ids resolve through the source-key map (several ids may share one customer), as on DuckDB.
         SELECT k.[CrmCustomerId], MIN(k.[CustomerKey]) AS [CustomerKey]

@@ -1,7 +1,8 @@
 -- Migrates the social comments staged under @LineageKey into Fact.SocialInteraction, in one transaction, with the rules
 -- of the host's InteractionMigration.RunSocial (src/Warehouse.Data/Loading/InteractionMigration.cs), so both engines
 -- link the same comments to the same customers:
---   1. the last staged row per (Platform, CommentId) wins;
+--   1. one row per (Platform, CommentId): a repeated comment id is rejected into Integration.RejectedSocialInteraction as
+--      "duplicate of line N" (its first line, which stays);
 --   2. the customer: the current customer with the e-mail given with the comment (MatchRule email; the lowest
 --      CustomerKey wins a tie), else stitching: the customer of the direct links of the same platform and handle
 --      (handle without case; this load and earlier facts) when they name exactly one customer (handle-stitch); a handle
@@ -39,6 +40,29 @@ BEGIN
         WHERE r.[LineageKey] = @LineageKey;
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
+
+        -- A comment id repeated on its platform is one comment: the first line stays, later lines are rejected naming it.
+        -- The same rule as the host's StagingDuplicates on DuckDB (src/Warehouse.Data/Loading/StagingDuplicates.cs); RawRecord holds
+        -- the staged values as JSON (the file's raw text is not staged).
+        SELECT d.[SourceLineNumber], d.[FirstLine]
+        INTO #Duplicate
+        FROM (
+            SELECT s.[SourceLineNumber], MIN(s.[SourceLineNumber]) OVER (PARTITION BY s.[Platform], s.[CommentId]) AS [FirstLine]
+            FROM [Integration].[SocialInteraction_Staging] AS s
+            WHERE s.[LineageKey] = @LineageKey
+        ) AS d
+        WHERE d.[SourceLineNumber] > d.[FirstLine];
+
+        INSERT [Integration].[RejectedSocialInteraction] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], N'comment_id', CONCAT(N'duplicate of line ', d.[FirstLine]),
+               (SELECT s.[Platform], s.[CommentId], s.[SocialHandle], s.[Email], s.[ReplyToCommentId], s.[CommentTime], s.[CommentText], s.[Likes] FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES)
+        FROM #Duplicate AS d
+        INNER JOIN [Integration].[SocialInteraction_Staging] AS s ON s.[LineageKey] = @LineageKey AND s.[SourceLineNumber] = d.[SourceLineNumber];
+
+        DELETE s
+        FROM [Integration].[SocialInteraction_Staging] AS s
+        INNER JOIN #Duplicate AS d ON d.[SourceLineNumber] = s.[SourceLineNumber]
+        WHERE s.[LineageKey] = @LineageKey;
 
         SELECT s.[Platform], s.[CommentId], s.[SocialHandle], s.[Email], s.[ReplyToCommentId], s.[CommentTime], s.[CommentText],
                s.[Likes], s.[SentimentScore], s.[SentimentLabel], s.[Keywords]

@@ -1,0 +1,64 @@
+namespace Warehouse.Data.Loading;
+
+/// <summary>
+/// Rejects the repeated rows of one load's staging, set-based inside the load's transaction: among the staged rows that
+/// share a natural key (e.g. CRM id + update time), the first line of the file is kept and every later one moves to the
+/// source's reject table with the reason <c>duplicate of line N</c> (N = the first line) and the staged values as JSON
+/// in <c>RawRecord</c> (the file's raw text is not staged). Key columns compare as values, two NULLs as equal.
+/// The same rule runs on SQL Server in the Integration procedures (<c>#Duplicate</c>).
+/// </summary>
+/// <remarks>
+/// Memory: nothing per row in the host; DuckDB partitions the staged rows by the key (its memory limit applies, and it
+/// spills beyond it). Cost: one window over the load's staged rows, then a delete of the repeated lines.
+/// </remarks>
+public static class StagingDuplicates
+{
+    /// <summary>The reason of a duplicate's reject, as both engines write it.</summary>
+    public const string ReasonPrefix = "duplicate of line ";
+
+    /// <summary>
+    /// Moves the repeated rows of <paramref name="staging"/> into <c>Integration.<paramref name="rejectTable"/></c> and
+    /// deletes them from the staging; returns the rows rejected.
+    /// </summary>
+    /// <param name="session">The load.</param>
+    /// <param name="staging">The load's staging table (a temporary table of the session holding only this load's rows).</param>
+    /// <param name="key">The natural key's staging columns, e.g. <c>["CrmCustomerId", "SourceUpdatedAt"]</c>.</param>
+    /// <param name="rejectTable">Reject table in the Integration schema, e.g. RejectedCustomer.</param>
+    /// <param name="columnName">Source column named in the reject (the key's leading field).</param>
+    /// <param name="recordColumns">Staging columns written, as a JSON object, into the reject's RawRecord.</param>
+    public static long Reject(DuckDbLoadSession session, string staging, IReadOnlyList<string> key, string rejectTable, string columnName,
+        IReadOnlyList<string> recordColumns)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentException.ThrowIfNullOrEmpty(staging);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(recordColumns);
+        if (key.Count == 0)
+        {
+            throw new ArgumentException("must name at least one column", nameof(key));
+        }
+
+        var k = session.LineageKey;
+        var duplicates = $"staging_duplicate_{k}";
+        var partition = string.Join(", ", key.Select(c => $"s.\"{c}\""));
+        session.Execute($"""
+            CREATE TEMP TABLE {duplicates} AS
+            SELECT d."SourceLineNumber", d."FirstLine"
+            FROM (SELECT s."SourceLineNumber", min(s."SourceLineNumber") OVER (PARTITION BY {partition}) AS "FirstLine" FROM {staging} AS s) AS d
+            WHERE d."SourceLineNumber" > d."FirstLine"
+            """);
+        var record = string.Join(", ", recordColumns.Select(c => $"'{c}', s.\"{c}\""));
+        var rejected = session.Execute($"""
+            INSERT INTO "Integration"."{rejectTable}" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
+            SELECT {k}, @SourceName, d."SourceLineNumber", @columnName, '{ReasonPrefix}' || CAST(d."FirstLine" AS VARCHAR), CAST(json_object({record}) AS VARCHAR)
+            FROM {duplicates} AS d JOIN {staging} AS s ON s."SourceLineNumber" = d."SourceLineNumber"
+            """, new { session.SourceName, columnName });
+        if (rejected > 0)
+        {
+            session.Execute($"DELETE FROM {staging} WHERE \"SourceLineNumber\" IN (SELECT \"SourceLineNumber\" FROM {duplicates})");
+        }
+
+        session.Execute($"DROP TABLE {duplicates}");
+        return rejected;
+    }
+}
