@@ -8,6 +8,7 @@ namespace Warehouse.Benchmarks;
 /// <c>stream-sum [--mib M] [--threads T]</c>: the machine's memory-read bandwidth (the floor of a Lloyd iteration).
 /// <c>transaction-load --file f.csv [--case parse|stage|full] [--repeats N]</c>: transaction load throughput (rows/s, peak RSS).
 /// <c>source-load --source web|social|transactions --file f [--crm c.csv]</c>: one load's time and memory (host vs DuckDB).
+/// <c>web-parts --file events.jsonl [--crm c.csv] [--before earlier.jsonl]</c>: a web migration's statements with their times.
 /// <c>identity [--people 20000] [--seed 9] [--crm-duplicates 0.05]</c>: identity resolver precision/recall and cost.
 /// Anything else goes to BenchmarkDotNet (e.g. <c>--filter *Lloyd*</c>); data from SEGBENCH_DIR (gen_data.py).
 /// </summary>
@@ -21,6 +22,7 @@ public static class Program
         if (args.Length > 0 && args[0] == "transaction-load") return Etl.TransactionLoadRun.Run(args);
         if (args.Length > 0 && args[0] == "source-load") return Etl.SourceLoadRun.Run(args);
         if (args.Length > 0 && args[0] == "identity") return Etl.IdentityRun.Run(args);
+        if (args.Length > 0 && args[0] == "web-parts") return Etl.WebParts.Run(args);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -109,59 +109,62 @@ public static class InteractionMigration
         CreateStaging(session, staging, "WebSession_Staging");
         var range = PrepareDimensions(session, "web", "Web shop", staging, "StartTime");
 
-        // Rows of one tracker session (same SessionId and visitor) are one session: merged, never dropped.
-        session.Execute($"""
-            CREATE TEMP TABLE web_parts_{k} AS
-            SELECT "SessionId", "WebVisitorId", min("StartTime") AS "StartTime", max("EndTime") AS "EndTime",
-                   CAST(sum("PageViews") AS INTEGER) AS "PageViews", CAST(sum("ProductViews") AS INTEGER) AS "ProductViews",
-                   CAST(sum("AddToCarts") AS INTEGER) AS "AddToCarts", CAST(sum("Conversions") AS INTEGER) AS "Conversions",
-                   arg_min("Device", "StartTime") AS "Device", arg_min("Referrer", "StartTime") AS "Referrer",
-                   arg_min("CrmCustomerId", "StartTime") FILTER (WHERE "CrmCustomerId" IS NOT NULL) AS "CrmCustomerId",
-                   arg_min("EmailHash", "StartTime") FILTER (WHERE "EmailHash" IS NOT NULL) AS "EmailHash"
-            FROM {staging}
-            GROUP BY "SessionId", "WebVisitorId"
-            """);
-
-        // A tracker session split across files (events in this load and in an earlier one) is one session. The first
-        // part of a tracker session in this file (no '#' suffix) continues the visitor's stored session of the same
-        // tracker session that lies within the inactivity gap (30 minutes) of it; a later part ('#' + start time) is
-        // the stored session of the same name. Continuations add up their counts; parts whose time ranges overlap are
-        // the same events exported twice (a file that repeats earlier events, a superset export) and keep the larger
-        // count of each. A first part with no stored session near it, whose name is taken by a stored session at
-        // another time, is named as the sessionizer names a later part (tracker id + '#' + UTC start).
-        session.Execute($"""
-            CREATE TEMP TABLE web_merged_{k} AS
-            SELECT CASE WHEN f."SessionId" IS NOT NULL THEN f."SessionId"
-                        WHEN taken."SessionId" IS NOT NULL THEN p."SessionId" || '#' || strftime(p."StartTime", '%Y%m%dT%H%M%SZ')
-                        ELSE p."SessionId" END AS "SessionId",
-                   p."WebVisitorId",
-                   CASE WHEN f."SessionId" IS NULL THEN p."StartTime" ELSE least(p."StartTime", f."StartTime") END AS "StartTime",
-                   CASE WHEN f."SessionId" IS NULL THEN p."EndTime" ELSE greatest(p."EndTime", f."EndTime") END AS "EndTime",
-                   CASE WHEN f."SessionId" IS NULL THEN p."PageViews" WHEN o.overlap THEN greatest(p."PageViews", f."PageViews") ELSE p."PageViews" + f."PageViews" END AS "PageViews",
-                   CASE WHEN f."SessionId" IS NULL THEN p."ProductViews" WHEN o.overlap THEN greatest(p."ProductViews", f."ProductViews") ELSE p."ProductViews" + f."ProductViews" END AS "ProductViews",
-                   CASE WHEN f."SessionId" IS NULL THEN p."AddToCarts" WHEN o.overlap THEN greatest(p."AddToCarts", f."AddToCarts") ELSE p."AddToCarts" + f."AddToCarts" END AS "AddToCarts",
-                   CASE WHEN f."SessionId" IS NULL THEN p."Conversions" WHEN o.overlap THEN greatest(p."Conversions", f."Conversions") ELSE p."Conversions" + f."Conversions" END AS "Conversions",
-                   CASE WHEN f."SessionId" IS NOT NULL AND f."StartTime" <= p."StartTime" THEN f."Device" ELSE p."Device" END AS "Device",
-                   CASE WHEN f."SessionId" IS NOT NULL AND f."StartTime" <= p."StartTime" THEN f."Referrer" ELSE p."Referrer" END AS "Referrer",
-                   p."CrmCustomerId", p."EmailHash",
-                   CASE WHEN f."MatchRule" IN ('crm-id', 'email-hash') THEN f."CustomerKey" END AS "StoredKey",
-                   CASE WHEN f."MatchRule" IN ('crm-id', 'email-hash') THEN f."MatchRule" END AS "StoredRule"
-            FROM web_parts_{k} AS p
-            LEFT JOIN LATERAL (
-                SELECT x.* FROM "Fact"."WebSession" AS x
-                WHERE x."WebVisitorId" = p."WebVisitorId"
-                  AND CASE WHEN position('#' IN p."SessionId") = 0
-                           THEN split_part(x."SessionId", '#', 1) = p."SessionId"
-                                AND x."StartTime" <= p."EndTime" + INTERVAL 30 MINUTE AND x."EndTime" >= p."StartTime" - INTERVAL 30 MINUTE
-                           ELSE x."SessionId" = p."SessionId" END
-                ORDER BY x."StartTime" DESC, x."SessionId" LIMIT 1) AS f ON true
-            LEFT JOIN (SELECT "SessionId", "WebVisitorId" FROM "Fact"."WebSession") AS taken
-                   ON f."SessionId" IS NULL AND taken."SessionId" = p."SessionId" AND taken."WebVisitorId" = p."WebVisitorId"
-            CROSS JOIN LATERAL (SELECT f."SessionId" IS NOT NULL AND p."StartTime" <= f."EndTime" AND p."EndTime" >= f."StartTime" AS overlap) AS o
-            """);
-
+        // One statement from the staged rows to the resolved sessions (the intermediate results are not materialised):
+        // 1. parts: rows of one tracker session (same SessionId and visitor) are one session: merged, never dropped.
+        // 2. continued: a tracker session split across files (events in this load and in an earlier one) is one session.
+        //    The first part of a tracker session in this file (no '#' suffix) continues the visitor's stored session of the
+        //    same tracker session (the id itself or id + '#' + start) that lies within the inactivity gap (30 minutes) of
+        //    it, the latest such; a later part ('#' + start time) is the stored session of the same name. Both are an
+        //    equi-join on the visitor and the tracker id (the id before any '#'), so the stored sessions are read once
+        //    through a hash join whatever their number.
+        // 3. merged: continuations add up their counts; parts whose time ranges overlap are the same events exported
+        //    twice (a file that repeats earlier events, a superset export) and keep the larger count of each. A first part
+        //    with no stored session near it, whose name is taken by a stored session at another time, is named as the
+        //    sessionizer names a later part (tracker id + '#' + UTC start). The name check is a plain equi-join (at most
+        //    one stored row per name and visitor): with "no continuation" in its ON clause DuckDB joined it by nested loops,
+        //    stored sessions × staged sessions (bench/LOAD.md, "Web migration").
+        // 4. the customer: CRM id, else e-mail hash, else the stored part's direct link.
         session.Execute($"""
             CREATE TEMP TABLE web_resolved_{k} AS
+            WITH parts AS (
+                SELECT "SessionId", "WebVisitorId", min("StartTime") AS "StartTime", max("EndTime") AS "EndTime",
+                       CAST(sum("PageViews") AS INTEGER) AS "PageViews", CAST(sum("ProductViews") AS INTEGER) AS "ProductViews",
+                       CAST(sum("AddToCarts") AS INTEGER) AS "AddToCarts", CAST(sum("Conversions") AS INTEGER) AS "Conversions",
+                       arg_min("Device", "StartTime") AS "Device", arg_min("Referrer", "StartTime") AS "Referrer",
+                       arg_min("CrmCustomerId", "StartTime") FILTER (WHERE "CrmCustomerId" IS NOT NULL) AS "CrmCustomerId",
+                       arg_min("EmailHash", "StartTime") FILTER (WHERE "EmailHash" IS NOT NULL) AS "EmailHash"
+                FROM {staging}
+                GROUP BY "SessionId", "WebVisitorId"),
+            continued AS (
+                SELECT p."SessionId" AS "PartSessionId", p."WebVisitorId", x."SessionId", x."StartTime", x."EndTime", x."PageViews",
+                       x."ProductViews", x."AddToCarts", x."Conversions", x."Device", x."Referrer", x."CustomerKey", x."MatchRule",
+                       p."StartTime" <= x."EndTime" AND p."EndTime" >= x."StartTime" AS "Overlaps"
+                FROM parts AS p
+                JOIN "Fact"."WebSession" AS x
+                  ON x."WebVisitorId" = p."WebVisitorId" AND split_part(x."SessionId", '#', 1) = split_part(p."SessionId", '#', 1)
+                WHERE CASE WHEN position('#' IN p."SessionId") = 0
+                           THEN x."StartTime" <= p."EndTime" + INTERVAL 30 MINUTE AND x."EndTime" >= p."StartTime" - INTERVAL 30 MINUTE
+                           ELSE x."SessionId" = p."SessionId" END
+                QUALIFY row_number() OVER (PARTITION BY p."SessionId", p."WebVisitorId" ORDER BY x."StartTime" DESC, x."SessionId") = 1),
+            merged AS (
+                SELECT CASE WHEN f."SessionId" IS NOT NULL THEN f."SessionId"
+                            WHEN taken."SessionId" IS NOT NULL THEN p."SessionId" || '#' || strftime(p."StartTime", '%Y%m%dT%H%M%SZ')
+                            ELSE p."SessionId" END AS "SessionId",
+                       p."WebVisitorId",
+                       CASE WHEN f."SessionId" IS NULL THEN p."StartTime" ELSE least(p."StartTime", f."StartTime") END AS "StartTime",
+                       CASE WHEN f."SessionId" IS NULL THEN p."EndTime" ELSE greatest(p."EndTime", f."EndTime") END AS "EndTime",
+                       CASE WHEN f."SessionId" IS NULL THEN p."PageViews" WHEN f."Overlaps" THEN greatest(p."PageViews", f."PageViews") ELSE p."PageViews" + f."PageViews" END AS "PageViews",
+                       CASE WHEN f."SessionId" IS NULL THEN p."ProductViews" WHEN f."Overlaps" THEN greatest(p."ProductViews", f."ProductViews") ELSE p."ProductViews" + f."ProductViews" END AS "ProductViews",
+                       CASE WHEN f."SessionId" IS NULL THEN p."AddToCarts" WHEN f."Overlaps" THEN greatest(p."AddToCarts", f."AddToCarts") ELSE p."AddToCarts" + f."AddToCarts" END AS "AddToCarts",
+                       CASE WHEN f."SessionId" IS NULL THEN p."Conversions" WHEN f."Overlaps" THEN greatest(p."Conversions", f."Conversions") ELSE p."Conversions" + f."Conversions" END AS "Conversions",
+                       CASE WHEN f."SessionId" IS NOT NULL AND f."StartTime" <= p."StartTime" THEN f."Device" ELSE p."Device" END AS "Device",
+                       CASE WHEN f."SessionId" IS NOT NULL AND f."StartTime" <= p."StartTime" THEN f."Referrer" ELSE p."Referrer" END AS "Referrer",
+                       p."CrmCustomerId", p."EmailHash",
+                       CASE WHEN f."MatchRule" IN ('crm-id', 'email-hash') THEN f."CustomerKey" END AS "StoredKey",
+                       CASE WHEN f."MatchRule" IN ('crm-id', 'email-hash') THEN f."MatchRule" END AS "StoredRule"
+                FROM parts AS p
+                LEFT JOIN continued AS f ON f."PartSessionId" = p."SessionId" AND f."WebVisitorId" = p."WebVisitorId"
+                LEFT JOIN "Fact"."WebSession" AS taken ON taken."SessionId" = p."SessionId" AND taken."WebVisitorId" = p."WebVisitorId")
             SELECT COALESCE(byId."CustomerKey", byEmail."CustomerKey", s."StoredKey", 0) AS "CustomerKey",
                    CASE WHEN byId."CustomerKey" IS NOT NULL THEN 'crm-id' WHEN byEmail."CustomerKey" IS NOT NULL THEN 'email-hash'
                         ELSE COALESCE(s."StoredRule", 'none') END AS "MatchRule",
@@ -170,13 +173,11 @@ public static class InteractionMigration
                    s."SessionId", s."WebVisitorId", s."StartTime", s."EndTime",
                    CAST(datediff('second', s."StartTime", s."EndTime") AS INTEGER) AS "DurationSeconds",
                    s."PageViews", s."ProductViews", s."AddToCarts", s."Conversions", s."Device", s."Referrer"
-            FROM web_merged_{k} AS s
+            FROM merged AS s
             LEFT JOIN {CustomerKeyMap.ByCrmId} AS byId ON byId."CrmCustomerId" = s."CrmCustomerId"
             LEFT JOIN (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
                        WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1) AS byEmail ON byEmail."EmailHash" = s."EmailHash"
             """);
-        session.Execute($"DROP TABLE web_merged_{k}");
-        session.Execute($"DROP TABLE web_parts_{k}");
         var conflicts = Stitch(session, Web, $"web_resolved_{k}");
         session.Execute($"""
             DELETE FROM "Fact"."WebSession" AS f USING web_resolved_{k} AS r
@@ -194,7 +195,7 @@ public static class InteractionMigration
                    r."PageViews", r."ProductViews", r."AddToCarts", r."Conversions", r."Device", r."Referrer", r."MatchRule", {k}
             FROM web_resolved_{k} AS r
             WHERE NOT EXISTS (SELECT 1 FROM "Fact"."WebSession" AS f WHERE f."SessionId" = r."SessionId" AND f."WebVisitorId" = r."WebVisitorId")
-            ORDER BY r."StartTime", r."SessionId"
+            ORDER BY r."StartTime", r."SessionId", r."WebVisitorId"
             """);
         return Finish(session, Web, $"web_resolved_{k}", inserted, conflicts, range.Last, staging);
     }
