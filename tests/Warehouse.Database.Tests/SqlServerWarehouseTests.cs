@@ -197,7 +197,7 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
             SqlServerLoadSession.FindSuccessfulLoadSql, SqlServerLoadSession.LineageCountsSql, SqlServerWarehouse.SchemaCheckSql,
             SqlServerSegmentation.RunSummarySql, Warehouse.Data.SegmentProfiles.Sql, CustomerIdentitySql.Cutoff, CustomerIdentitySql.Identities,
             Warehouse.Data.SegmentStore.RenameSql, Warehouse.Data.SegmentStore.SucceededRunSql, Warehouse.Data.SegmentStore.RunSegmentsSql,
-            Warehouse.Data.SegmentStore.DeleteRulesSql, Warehouse.Data.SegmentStore.InsertRuleSql,
+            Warehouse.Data.SegmentStore.DeleteRulesSql, Warehouse.Data.SegmentStore.InsertRuleSql, Warehouse.Data.Loading.OutlierFlagging.ReadSql,
         };
         foreach (var target in StagingTarget.All)
         {

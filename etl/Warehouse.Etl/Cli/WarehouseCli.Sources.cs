@@ -34,7 +34,9 @@ internal static partial class WarehouseCli
         web.SetAction(parse => Run(() =>
         {
             using var warehouse = OpenWarehouse(parse);
-            PrintLoad(InteractionLoaders.LoadWeb(warehouse, parse.GetValue(file)!.FullName));
+            var result = InteractionLoaders.LoadWeb(warehouse, parse.GetValue(file)!.FullName);
+            PrintLoad(result);
+            PrintOutliers(warehouse, result.LineageKey, result.Skipped);
             return 0;
         }));
         load.Subcommands.Add(web);
@@ -44,7 +46,9 @@ internal static partial class WarehouseCli
         social.SetAction(parse => Run(() =>
         {
             using var warehouse = OpenWarehouse(parse);
-            PrintLoad(InteractionLoaders.LoadSocial(warehouse, parse.GetValue(file)!.FullName));
+            var result = InteractionLoaders.LoadSocial(warehouse, parse.GetValue(file)!.FullName);
+            PrintLoad(result);
+            PrintOutliers(warehouse, result.LineageKey, result.Skipped);
             return 0;
         }));
         load.Subcommands.Add(social);
@@ -62,5 +66,14 @@ internal static partial class WarehouseCli
         ConsoleUi.Line(string.Create(CultureInfo.InvariantCulture,
             $"{result.SourceName}: read {result.RowsRead:N0}, loaded {result.RowsLoaded:N0}, rejected {result.RowsRejected:N0} (lineage {result.LineageKey}; {result.Elapsed.TotalSeconds:0.00} s)."));
         ConsoleUi.Line("  " + result.Detail);
+    }
+
+    /// <summary>Prints the outliers a completed load flagged per measure (Integration.OutlierStatistic), nothing for a skipped load.</summary>
+    internal static void PrintOutliers(Warehouse.Data.IWarehouse warehouse, int lineageKey, bool skipped)
+    {
+        if (!skipped)
+        {
+            ConsoleUi.Line("  " + Warehouse.Data.Loading.OutlierFlagging.Describe(Warehouse.Data.Loading.OutlierFlagging.Read(warehouse, lineageKey)));
+        }
     }
 }

@@ -65,6 +65,7 @@ internal static partial class WarehouseCli
             using var warehouse = OpenWarehouse(parse);
             var result = TransactionLoader.Load(warehouse, parse.GetValue(file)!.FullName, map);
             PrintLoad(result);
+            PrintOutliers(warehouse, result.LineageKey, result.Skipped);
             return 0;
         }));
         load.Subcommands.Add(transactions);

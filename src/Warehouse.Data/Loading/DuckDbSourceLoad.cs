@@ -75,6 +75,9 @@ public sealed class DuckDbSourceLoad : ISourceLoad
         _rejects.Flush();
         Session.Checkpoint("staged");
         var outcome = hostMigration(Session);
+        // The last step of every migration: flag the load's unusual fact rows (kept, never dropped) and record why.
+        OutlierFlagging.Run(Session, Target.FactTable);
+        Session.Checkpoint("outliers");
         var loaded = rowsAccepted - outcome.UnknownRejected;
         var rejected = _rejects.Count + outcome.UnknownRejected;
         Session.Complete(rowsRead, loaded, rejected, outcome.Cutoff, cutoffSystem);

@@ -8,8 +8,10 @@ namespace Warehouse.Etl.Tests.Support;
 /// by their temporary table, translated token by token into <c>CREATE TEMP TABLE "#Name" AS SELECT …</c>. The procedure
 /// writes those statements in the SQL both engines accept; this translation maps only what cannot be common:
 /// <c>[name]</c> → <c>"name"</c>, <c>N'…'</c> → <c>'…'</c>, <c>@name</c> → <c>$name</c>, <c>#Temp</c> → <c>"#Temp"</c>,
-/// <c>DATEADD(MINUTE, n, t)</c> → <c>(t + to_minutes(n))</c>, <c>LEN(s)</c> → <c>length(s)</c>, and
-/// <c>CONVERT(NCHAR(8), t, 112 | 108)</c> → <c>strftime(t, '%Y%m%d' | '%H:%M:%S')</c>. Anything else a statement uses
+/// <c>DATEADD(MINUTE, n, t)</c> → <c>(t + to_minutes(n))</c>, <c>LEN(s)</c> → <c>length(s)</c>,
+/// <c>CONVERT(NCHAR(8), t, 112 | 108)</c> → <c>strftime(t, '%Y%m%d' | '%H:%M:%S')</c>, and
+/// <c>PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY e) OVER (…)</c> → <c>quantile_cont(e, p) OVER (…)</c> (SQL Server has the
+/// percentile only as a window function, DuckDB's <c>percentile_cont</c> only as an aggregate). Anything else a statement uses
 /// is sent as written, so a construct outside the common subset fails on DuckDB instead of being silently changed.
 /// </summary>
 internal static class ProcedureOnDuckDb
@@ -68,6 +70,12 @@ internal static class ProcedureOnDuckDb
                     }
 
                     replacements[call.FirstTokenIndex] = (call.LastTokenIndex, () => $"({Range(time, tokens, replacements)} + to_minutes(CAST({Range(amount, tokens, replacements)} AS BIGINT)))");
+                    break;
+                case FunctionCall { FunctionName.Value: var name, Parameters: [var fraction], WithinGroupClause.OrderByClause.OrderByElements: [var order], OverClause: { } over }
+                    when name.Equals("PERCENTILE_CONT", StringComparison.OrdinalIgnoreCase):
+                    // The continuous percentile of the partition: DuckDB's quantile_cont as a window function.
+                    replacements[call.FirstTokenIndex] = (call.LastTokenIndex,
+                        () => $"quantile_cont({Range(order.Expression, tokens, replacements)}, {Range(fraction, tokens, replacements)}) {Range(over, tokens, replacements)}");
                     break;
                 case FunctionCall { FunctionName: var name }
                     when name.Value.Equals("LEN", StringComparison.OrdinalIgnoreCase):

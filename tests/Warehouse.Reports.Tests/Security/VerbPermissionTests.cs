@@ -165,6 +165,8 @@ public sealed class VerbPermissionTests
         yield return Procedure(CrmIdentityLock.AcquireProcedure);
         yield return Procedure(CrmIdentityLock.ReleaseProcedure);
         yield return Text(SqlServerLoadSession.LineageCountsSql);
+        // The load summary's outlier line (transactions, web, social).
+        yield return Text(OutlierFlagging.ReadSql);
         yield return Procedure(SqlServerLoadSession.FailLineageProcedure);
         // CRM loads resolve identities in the host from what the loader may read.
         yield return Text(CustomerIdentitySql.Cutoff);

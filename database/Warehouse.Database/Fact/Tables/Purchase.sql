@@ -14,6 +14,7 @@ CREATE TABLE [Fact].[Purchase] (
     [CurrencyCode] NCHAR(3) NOT NULL CONSTRAINT [DF_Fact_Purchase_CurrencyCode] DEFAULT (N'GBP'),
     [IsCancellation] BIT NOT NULL,
     [LineageKey] INT NOT NULL,
+    [OutlierFlags] TINYINT NOT NULL CONSTRAINT [DF_Fact_Purchase_OutlierFlags] DEFAULT (0),
     CONSTRAINT [PK_Fact_Purchase] PRIMARY KEY NONCLUSTERED ([PurchaseKey] ASC),
     CONSTRAINT [FK_Fact_Purchase_DateKey_Dimension_Date] FOREIGN KEY ([DateKey]) REFERENCES [Dimension].[Date] ([DateKey]),
     CONSTRAINT [FK_Fact_Purchase_ProductKey_Dimension_Product] FOREIGN KEY ([ProductKey]) REFERENCES [Dimension].[Product] ([ProductKey]),
@@ -102,4 +103,8 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Load (Integration.Lineage) that wrote or last changed this row.',
     @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'Purchase', @level2type = N'COLUMN', @level2name = N'LineageKey';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Outlier flags set by the load that wrote the line (Integration.OutlierStatistic has the statistics and bounds used): bit 1 Quantity, bit 2 UnitPrice, bit 4 Amount; a bit is set when |value| exceeds the upper bound of the modified z-score (Iglewicz and Hoaglin) of log10(1 + |value|) over all stored lines. 0: not unusual. Flagged lines stay loaded and count in every feature.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'Purchase', @level2type = N'COLUMN', @level2name = N'OutlierFlags';
 GO

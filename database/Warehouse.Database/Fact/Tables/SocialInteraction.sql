@@ -15,6 +15,7 @@ CREATE TABLE [Fact].[SocialInteraction] (
     [Keywords] NVARCHAR(400) NULL,
     [MatchRule] NVARCHAR(32) NULL,
     [LineageKey] INT NOT NULL,
+    [OutlierFlags] TINYINT NOT NULL CONSTRAINT [DF_Fact_SocialInteraction_OutlierFlags] DEFAULT (0),
     CONSTRAINT [PK_Fact_SocialInteraction] PRIMARY KEY NONCLUSTERED ([SocialInteractionKey] ASC),
     CONSTRAINT [FK_Fact_SocialInteraction_DateKey_Dimension_Date] FOREIGN KEY ([DateKey]) REFERENCES [Dimension].[Date] ([DateKey]),
     CONSTRAINT [FK_Fact_SocialInteraction_ChannelKey_Dimension_Channel] FOREIGN KEY ([ChannelKey]) REFERENCES [Dimension].[Channel] ([ChannelKey])
@@ -99,4 +100,8 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Load (Integration.Lineage) that wrote or last changed this row.',
     @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'SocialInteraction', @level2type = N'COLUMN', @level2name = N'LineageKey';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Outlier flags set by the load that wrote the comment (Integration.OutlierStatistic has the statistics and bounds used): bit 1 Likes; set when Likes exceeds the upper bound of the modified z-score (Iglewicz and Hoaglin) of log10(1 + Likes) over all stored comments. 0: not unusual. Flagged comments stay loaded and count in every feature.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'SocialInteraction', @level2type = N'COLUMN', @level2name = N'OutlierFlags';
 GO

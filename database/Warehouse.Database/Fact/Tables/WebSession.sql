@@ -16,6 +16,7 @@ CREATE TABLE [Fact].[WebSession] (
     [Referrer] NVARCHAR(400) NULL,
     [MatchRule] NVARCHAR(32) NULL,
     [LineageKey] INT NOT NULL,
+    [OutlierFlags] TINYINT NOT NULL CONSTRAINT [DF_Fact_WebSession_OutlierFlags] DEFAULT (0),
     CONSTRAINT [PK_Fact_WebSession] PRIMARY KEY NONCLUSTERED ([WebSessionKey] ASC),
     CONSTRAINT [FK_Fact_WebSession_DateKey_Dimension_Date] FOREIGN KEY ([DateKey]) REFERENCES [Dimension].[Date] ([DateKey]),
     CONSTRAINT [FK_Fact_WebSession_ChannelKey_Dimension_Channel] FOREIGN KEY ([ChannelKey]) REFERENCES [Dimension].[Channel] ([ChannelKey])
@@ -104,4 +105,8 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Load (Integration.Lineage) that wrote or last changed this row.',
     @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'LineageKey';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Outlier flags set by the load that wrote the session (Integration.OutlierStatistic has the statistics and bounds used): bit 1 DurationSeconds, bit 2 PageViews (bot-like sessions); a bit is set when the value exceeds the upper bound of the modified z-score (Iglewicz and Hoaglin) of log10(1 + value) over all stored sessions. 0: not unusual. Flagged sessions stay loaded and count in every feature.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'OutlierFlags';
 GO

@@ -136,6 +136,7 @@ BEGIN
         LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = s.[Country] AND g.[City] = N''
         LEFT OUTER JOIN [Dimension].[Channel] AS ch ON ch.[ChannelCode] = N'store';
 
+        EXEC [Integration].[FlagPurchaseOutliers] @LineageKey = @LineageKey;
         DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[Purchase_Staging] AS ps WHERE ps.[LineageKey] = @LineageKey);
         DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedPurchase] AS r WHERE r.[LineageKey] = @LineageKey);
         DECLARE @Cutoff DATETIME2(7) = COALESCE((SELECT MAX(s.[InvoiceDateTime]) FROM #Staged AS s), @LoadStarted);

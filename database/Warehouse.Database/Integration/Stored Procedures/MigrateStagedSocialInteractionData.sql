@@ -162,6 +162,7 @@ BEGIN
         LEFT OUTER JOIN [Earliest] AS e ON e.[CustomerKey] = t.[CustomerKey] AND e.[Position] = 1
         WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[SocialHandle] EXCEPT SELECT e.[SocialHandle]);
 
+        EXEC [Integration].[FlagSocialInteractionOutliers] @LineageKey = @LineageKey;
         DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[SocialInteraction_Staging] AS si WHERE si.[LineageKey] = @LineageKey);
         DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedSocialInteraction] AS r WHERE r.[LineageKey] = @LineageKey);
         DECLARE @Cutoff DATETIME2(7) = COALESCE((SELECT MAX(s.[CommentTime]) FROM #Staged AS s), @LoadStarted);

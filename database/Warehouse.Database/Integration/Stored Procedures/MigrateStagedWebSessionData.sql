@@ -219,6 +219,7 @@ BEGIN
         LEFT OUTER JOIN [Earliest] AS e ON e.[CustomerKey] = t.[CustomerKey] AND e.[Position] = 1
         WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[WebVisitorId] EXCEPT SELECT e.[WebVisitorId]);
 
+        EXEC [Integration].[FlagWebSessionOutliers] @LineageKey = @LineageKey;
         -- The lineage counts events, as the host on DuckDB: the events of the staged sessions are loaded, each rejected event is rejected.
         DECLARE @RowsLoaded BIGINT = (SELECT COALESCE(SUM(CAST(ws.[EventCount] AS BIGINT)), 0) FROM [Integration].[WebSession_Staging] AS ws WHERE ws.[LineageKey] = @LineageKey);
         DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedWebEvent] AS r WHERE r.[LineageKey] = @LineageKey);

@@ -51,3 +51,7 @@ GO
 
 GRANT SELECT ON [Integration].[EtlCutoff] TO [EtlLoader];
 GO
+
+-- The load summary prints the outliers each load flagged (per measure, with the bound used).
+GRANT SELECT ON [Integration].[OutlierStatistic] TO [EtlLoader];
+GO
