@@ -154,6 +154,11 @@ public sealed class DuckDbWarehouse : IWarehouse
 
         using (var transaction = connection.BeginTransaction())
         {
+            if (applied is not null)
+            {
+                AddMissingColumns(connection, transaction, schema, location);
+            }
+
             foreach (var statement in schema.Statements)
             {
                 try
@@ -177,7 +182,41 @@ public sealed class DuckDbWarehouse : IWarehouse
         }
     }
 
-    /// <summary>An older file got new tables and views; a changed column cannot be migrated in place.</summary>
+    /// <summary>
+    /// An older file's existing tables get the columns this version added when each has a default (e.g. a flag column
+    /// <c>NOT NULL DEFAULT (0)</c>) or allows NULL: <c>ALTER TABLE … ADD COLUMN</c> fills the stored rows with the default,
+    /// then <c>SET NOT NULL</c> where the schema says so. Other missing columns are left to <see cref="CheckColumns"/>.
+    /// </summary>
+    private static void AddMissingColumns(DuckDBConnection connection, System.Data.IDbTransaction transaction, DuckDbSchema schema, string location)
+    {
+        var actual = connection.Query<(string Schema, string Table, string Column)>(
+                "SELECT table_schema, table_name, column_name FROM information_schema.columns", transaction: transaction)
+            .ToList();
+        var tables = actual.Select(c => $"{c.Schema}.{c.Table}").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var columns = actual.Select(c => $"{c.Schema}.{c.Table}.{c.Column}").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var table in schema.Tables.Where(t => tables.Contains($"{t.Schema}.{t.Name}")))
+        {
+            foreach (var column in table.Columns.Where(c => !columns.Contains($"{table.Schema}.{table.Name}.{c.Name}") && (c.Default is not null || c.IsNullable)))
+            {
+                var name = $"\"{table.Schema}\".\"{table.Name}\"";
+                var sql = $"ALTER TABLE {name} ADD COLUMN \"{column.Name}\" {column.DuckDbType}" + (column.Default is null ? string.Empty : $" DEFAULT {column.Default}");
+                try
+                {
+                    connection.Execute(sql, transaction: transaction);
+                    if (!column.IsNullable)
+                    {
+                        connection.Execute($"ALTER TABLE {name} ALTER COLUMN \"{column.Name}\" SET NOT NULL", transaction: transaction);
+                    }
+                }
+                catch (DuckDBException e)
+                {
+                    throw new InvalidOperationException($"Adding the column {table.Schema}.{table.Name}.{column.Name} to the older warehouse file {location} failed: {e.Message}", e);
+                }
+            }
+        }
+    }
+
+    /// <summary>An older file got new tables, views and the columns <see cref="AddMissingColumns"/> could add; another changed column cannot be migrated in place.</summary>
     private static void CheckColumns(DuckDBConnection connection, DuckDbSchema schema, string location)
     {
         var actual = connection.Query<(string Schema, string Table, string Column)>(

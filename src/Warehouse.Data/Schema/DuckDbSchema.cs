@@ -20,4 +20,5 @@ public sealed record DuckDbTable(string Schema, string Name, IReadOnlyList<DuckD
 /// <param name="SqlServerType">The type as declared in T-SQL, e.g. <c>NVARCHAR(50)</c>.</param>
 /// <param name="DuckDbType">The DuckDB type it maps to, e.g. <c>VARCHAR</c>.</param>
 /// <param name="IsNullable">Whether NULL is allowed.</param>
-public sealed record DuckDbColumn(string Name, string SqlServerType, string DuckDbType, bool IsNullable);
+/// <param name="Default">The DuckDB default expression, or null (lets an older file get the column in place).</param>
+public sealed record DuckDbColumn(string Name, string SqlServerType, string DuckDbType, bool IsNullable, string? Default = null);

@@ -220,9 +220,11 @@ public static class DuckDbSchemaTranslator
                 line.Append(" NOT NULL");
             }
 
+            string? defaultValue = null;
             if (column.DefaultConstraint is not null)
             {
-                line.Append(" DEFAULT ").Append(TranslateDefault(column.DefaultConstraint.Expression, where));
+                defaultValue = TranslateDefault(column.DefaultConstraint.Expression, where);
+                line.Append(" DEFAULT ").Append(defaultValue);
             }
 
             foreach (var constraint in column.Constraints)
@@ -234,7 +236,7 @@ public static class DuckDbSchemaTranslator
             }
 
             lines.Add(line.ToString());
-            columns.Add(new DuckDbColumn(column.ColumnIdentifier.Value, sqlServerType, duckType, nullable));
+            columns.Add(new DuckDbColumn(column.ColumnIdentifier.Value, sqlServerType, duckType, nullable, defaultValue));
         }
 
         foreach (var constraint in table.Definition.TableConstraints)

@@ -111,4 +111,34 @@ public sealed class DuckDbWarehouseTests : IDisposable
         var keys = warehouse.Connection.Query<int>("SELECT \"ProductKey\" FROM \"Dimension\".\"Product\" ORDER BY \"StockCode\"").ToList();
         Assert.Equal([1, 2], keys);
     }
+
+    [Fact]
+    public void An_older_file_gets_a_new_defaulted_column_in_place_with_its_rows_kept()
+    {
+        // A file written before Fact.Purchase had OutlierFlags (NOT NULL DEFAULT (0)): the column is dropped from a new file
+        // and the schema hash made stale, as an older version would have left them.
+        var path = Path.Combine(_folder, "old.duckdb");
+        using (var warehouse = DuckDbWarehouse.Open(path))
+        {
+            warehouse.Connection.Execute("""
+                INSERT INTO "Fact"."Purchase" ("PurchaseKey", "CustomerKey", "DateKey", "ProductKey", "GeographyKey", "InvoiceNo", "InvoiceLineNumber",
+                    "InvoiceDateTime", "Quantity", "UnitPrice", "Amount", "IsCancellation", "LineageKey")
+                VALUES (1, 0, 20101201, 0, 0, '536365', 1, TIMESTAMP '2010-12-01 08:26:00', 6, 2.55, 15.30, false, 1)
+                """);
+            warehouse.Connection.Execute("ALTER TABLE \"Fact\".\"Purchase\" DROP COLUMN \"OutlierFlags\"");
+            warehouse.Connection.Execute("UPDATE main.warehouse_schema SET SchemaHash = 'older'");
+        }
+
+        using (var warehouse = DuckDbWarehouse.Open(path))
+        {
+            Assert.Equal(("536365", 0), warehouse.Connection.QuerySingle<(string, int)>(
+                "SELECT \"InvoiceNo\", CAST(\"OutlierFlags\" AS INTEGER) FROM \"Fact\".\"Purchase\""));
+            Assert.Equal(("UTINYINT", "NO"), warehouse.Connection.QuerySingle<(string, string)>("""
+                SELECT data_type, is_nullable FROM information_schema.columns
+                WHERE table_schema = 'Fact' AND table_name = 'Purchase' AND column_name = 'OutlierFlags'
+                """));
+            Assert.StartsWith("Outlier flags", warehouse.Connection.ExecuteScalar<string>(
+                "SELECT comment FROM duckdb_columns() WHERE schema_name = 'Fact' AND table_name = 'Purchase' AND column_name = 'OutlierFlags'"), StringComparison.Ordinal);
+        }
+    }
 }
