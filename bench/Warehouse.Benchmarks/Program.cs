@@ -7,7 +7,7 @@ namespace Warehouse.Benchmarks;
 /// <c>minibatch-steps --data D [--batch B] [--steps N] [--rounds R]</c>: single mini-batch steps, one thread against two.
 /// <c>stream-sum [--mib M] [--threads T]</c>: the machine's memory-read bandwidth (the floor of a Lloyd iteration).
 /// <c>transaction-load --file f.csv [--case parse|stage|full] [--repeats N]</c>: transaction load throughput (rows/s, peak RSS).
-/// <c>source-load --source web|social|transactions --file f [--crm c.csv]</c>: one load's time and memory (host vs DuckDB).
+/// <c>source-load --source web|social|transactions|crm|demographics --file f [--crm c.csv]</c>: one load's time and memory (host vs DuckDB).
 /// <c>web-parts --file events.jsonl [--crm c.csv] [--before earlier.jsonl]</c>: a web migration's statements with their times.
 /// <c>identity [--people 20000] [--seed 9] [--crm-duplicates 0.05]</c>: identity resolver precision/recall and cost.
 /// Anything else goes to BenchmarkDotNet (e.g. <c>--filter *Lloyd*</c>); data from SEGBENCH_DIR (gen_data.py).

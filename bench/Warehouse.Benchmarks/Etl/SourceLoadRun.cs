@@ -10,7 +10,7 @@ using Warehouse.Etl.Transactions;
 namespace Warehouse.Benchmarks.Etl;
 
 /// <summary>
-/// <c>source-load --source web|social|transactions --file f [--crm customers.csv] [--warehouse-dir d] [--repeats N]</c>:
+/// <c>source-load --source web|social|transactions|crm|demographics --file f [--crm customers.csv] [--warehouse-dir d] [--repeats N]</c>:
 /// wall/CPU time and memory of one source load as <c>etl load</c> runs it, one JSON line per repeat. Each repeat opens a
 /// fresh warehouse (a new file in d, default the temp folder), loads the CRM file first when given (outside the clock and
 /// outside the memory figures: web and social rows link to its customers), then resets the process's peak RSS
@@ -36,7 +36,7 @@ public static class SourceLoadRun
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         }
 
-        var source = Arg("--source") ?? throw new ArgumentException("--source web|social|transactions is required");
+        var source = Arg("--source") ?? throw new ArgumentException("--source web|social|transactions|crm|demographics is required");
         var path = Path.GetFullPath(Arg("--file") ?? throw new ArgumentException("--file is required"));
         var crm = Arg("--crm") is { } c ? Path.GetFullPath(c) : null;
         var repeats = int.Parse(Arg("--repeats") ?? "1", CultureInfo.InvariantCulture);
@@ -68,7 +68,9 @@ public static class SourceLoadRun
                     "web" => Counts(InteractionLoaders.LoadWeb(warehouse, path, checkpoint: Mark)),
                     "social" => Counts(InteractionLoaders.LoadSocial(warehouse, path, checkpoint: Mark)),
                     "transactions" => Counts(TransactionLoader.Load(warehouse, path, checkpoint: Mark)),
-                    _ => throw new ArgumentException($"unknown source '{source}' (web, social, transactions)"),
+                    "crm" => Counts(CrmLoader.Load(warehouse, path, checkpoint: Mark)),
+                    "demographics" => Counts(DemographicsLoader.Load(warehouse, path, checkpoint: Mark)),
+                    _ => throw new ArgumentException($"unknown source '{source}' (web, social, transactions, crm, demographics)"),
                 };
                 watch.Stop();
                 var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;

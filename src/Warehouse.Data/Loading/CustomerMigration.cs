@@ -91,16 +91,17 @@ public static class CustomerMigration
         var lastUpdate = session.Scalar<DateTime?>($"SELECT max(\"SourceUpdatedAt\") FROM {staging}");
 
         // Latest row per CRM id, newer than the cutoff; the id's earlier versions in the file are superseded.
+        const string Newer = "(s.\"SourceUpdatedAt\" IS NULL OR @cutoff IS NULL OR s.\"SourceUpdatedAt\" > @cutoff)";
+        var newer = session.Scalar<long>($"SELECT count(*) FROM {staging} AS s WHERE {Newer}", new { cutoff });
         session.Execute($"""
-            CREATE TEMP TABLE customer_ranked_{k} AS
-            SELECT s.*, row_number() OVER (PARTITION BY s."CrmCustomerId" ORDER BY s."SourceUpdatedAt" DESC NULLS LAST, s."SourceLineNumber" DESC) AS rn
-            FROM {staging} AS s
-            WHERE s."SourceUpdatedAt" IS NULL OR @cutoff IS NULL OR s."SourceUpdatedAt" > @cutoff
+            CREATE TEMP TABLE customer_incoming_{k} AS
+            SELECT * EXCLUDE (rn) FROM (
+                SELECT s.*, row_number() OVER (PARTITION BY s."CrmCustomerId" ORDER BY s."SourceUpdatedAt" DESC NULLS LAST, s."SourceLineNumber" DESC) AS rn
+                FROM {staging} AS s
+                WHERE {Newer})
+            WHERE rn = 1
             """, new { cutoff });
         session.Execute($"DROP TABLE {staging}");
-        session.Execute($"CREATE TEMP TABLE customer_incoming_{k} AS SELECT * EXCLUDE (rn) FROM customer_ranked_{k} WHERE rn = 1");
-        var newer = session.Scalar<long>($"SELECT count(*) FROM customer_ranked_{k}");
-        session.Execute($"DROP TABLE customer_ranked_{k}");
         var incoming = session.Scalar<long>($"SELECT count(*) FROM customer_incoming_{k}");
 
         // Identity: the plugged-in resolver, or crm-id (through the map), then e-mail, then phone against current versions.
