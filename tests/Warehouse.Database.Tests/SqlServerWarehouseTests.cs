@@ -92,9 +92,13 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
             Assert.Contains(target.RejectTable, tables);
             Assert.Contains(target.FactTable, tables);
             var procedure = procedures[target.MigrateProcedure];
-            var parameter = Assert.Single(procedure.GetReferenced(Procedure.Parameters));
-            Assert.Equal("@LineageKey", parameter.Name.Parts[^1]);
-            Assert.Equal("int", parameter.GetReferenced(Parameter.DataType).Single().Name.Parts[^1]);
+            var parameters = procedure.GetReferenced(Procedure.Parameters).ToList();
+            Assert.Equal("@LineageKey", parameters[0].Name.Parts[^1]);
+            Assert.Equal("int", parameters[0].GetReferenced(Parameter.DataType).Single().Name.Parts[^1]);
+            // The only other argument the host sends: the purchase mapping's Duplicates option (SqlServerLoadSession.ProcedureArguments).
+            string[] others = target == StagingTarget.Purchase ? ["@" + PurchaseMigration.RejectDuplicatesArgument] : [];
+            Assert.Equal(others, parameters.Skip(1).Select(p => p.Name.Parts[^1]));
+            Assert.All(parameters.Skip(1), p => Assert.Equal("bit", p.GetReferenced(Parameter.DataType).Single().Name.Parts[^1]));
         }
 
         var start = procedures[SqlServerLoadSession.GetLineageKeyProcedure].GetReferenced(Procedure.Parameters)

@@ -123,7 +123,6 @@ internal static class PipelinedStaging
         to.SourceName = from.SourceName;
         to.SourceLineNumber = from.SourceLineNumber;
         to.InvoiceNo = from.InvoiceNo;
-        to.InvoiceLineNumber = from.InvoiceLineNumber;
         to.StockCode = from.StockCode;
         to.Description = from.Description;
         to.Quantity = from.Quantity;
@@ -134,5 +133,6 @@ internal static class PipelinedStaging
         to.CurrencyCode = from.CurrencyCode;
         to.IsCancellation = from.IsCancellation;
         to.LineageKey = from.LineageKey;
+        to.IsRejected = from.IsRejected;
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Warehouse.Data.Loading;
 using Warehouse.Etl.Sources.Csv;
 
@@ -20,7 +19,10 @@ namespace Warehouse.Etl.Transactions;
 /// <item>Description, Country: optional, stored exactly as given (Description keeps trailing spaces); Country trimmed.</item>
 /// </list>
 /// InvoiceLineNumber counts every record of the invoice in file order, rejected ones included, so a line keeps its
-/// number when a neighbouring line is fixed and reloaded.
+/// number when a neighbouring line is fixed and reloaded. The engine numbers the lines when it migrates them (the parser
+/// keeps nothing per invoice, so its memory does not grow with the file): besides the accepted lines, the parser yields
+/// a placeholder (<see cref="PurchaseStagingRow.IsRejected"/>) for every rejected record whose invoice number could be
+/// read (a record with the wrong number of fields or a missing or too long invoice number counts for no invoice).
 /// </summary>
 public sealed class TransactionCsvParser
 {
@@ -29,7 +31,6 @@ public sealed class TransactionCsvParser
 
     private readonly TransactionMapping _mapping;
     private readonly CultureInfo _culture;
-    private readonly Dictionary<string, int> _invoiceLines = new(StringComparer.Ordinal);
     private readonly StringCache _strings = new();
     private readonly bool _invariant;
     private readonly bool _isoDate;
@@ -56,10 +57,14 @@ public sealed class TransactionCsvParser
     /// <summary>Rows handed to the reject callback so far.</summary>
     public long RowsRejected { get; private set; }
 
-    /// <summary>Rows yielded so far.</summary>
+    /// <summary>Accepted rows yielded so far (placeholders of rejected rows not counted).</summary>
     public long RowsAccepted { get; private set; }
 
-    /// <summary>Reads the file and yields accepted rows; the same row instance is reused, consume it before moving on.</summary>
+    /// <summary>
+    /// Reads the file and yields accepted rows and, after its reject callback, the placeholder
+    /// (<see cref="PurchaseStagingRow.IsRejected"/>) of every rejected row whose invoice number could be read, in file order;
+    /// the same row instance is reused, consume it before moving on.
+    /// </summary>
     /// <param name="reader">The CSV reader, positioned before the header.</param>
     /// <param name="sourceName">File name stored with the rows.</param>
     /// <param name="lineageKey">The load.</param>
@@ -85,12 +90,33 @@ public sealed class TransactionCsvParser
             {
                 RowsRejected++;
                 reject(reader.LineNumber, f.Column, f.Reason, reader.RawRecord);
+                if (f.InvoiceRead)
+                {
+                    yield return Placeholder(row, reader.LineNumber);
+                }
+
                 continue;
             }
 
             RowsAccepted++;
             yield return row;
         }
+    }
+
+    /// <summary>Turns <paramref name="row"/> (its invoice number and cancellation flag already set) into a rejected line's placeholder.</summary>
+    private PurchaseStagingRow Placeholder(PurchaseStagingRow row, long line)
+    {
+        row.IsRejected = true;
+        row.SourceLineNumber = line;
+        row.StockCode = string.Empty;
+        row.Description = null;
+        row.Quantity = 0;
+        row.UnitPrice = 0;
+        row.InvoiceDateTime = default;
+        row.CrmCustomerId = string.Empty;
+        row.Country = null;
+        row.CurrencyCode = _mapping.Currency;
+        return row;
     }
 
     private Columns ResolveHeader(CsvRecordReader reader, string sourceName)
@@ -154,11 +180,20 @@ public sealed class TransactionCsvParser
         }
 
         var invoiceNo = reader.NeedsUnescape(c.InvoiceNo) ? reader.GetString(c.InvoiceNo).Trim() : _strings.Get(invoice);
-        ref var lineCount = ref CollectionsMarshal.GetValueRefOrAddDefault(_invoiceLines, invoiceNo, out _);
-        lineCount++;
         row.InvoiceNo = invoiceNo;
-        row.InvoiceLineNumber = lineCount;
         row.IsCancellation = invoiceNo[0] is 'C' or 'c';
+        if (Validate(reader, c, row) is { } failure)
+        {
+            return failure with { InvoiceRead = true };
+        }
+
+        return null;
+    }
+
+    /// <summary>Checks and sets the fields after the invoice number; null when the row is accepted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Failure? Validate(CsvRecordReader reader, Columns c, PurchaseStagingRow row)
+    {
 
         var customer = reader.GetSpan(c.CustomerId).Trim();
         if (customer.EndsWith(".0", StringComparison.Ordinal))
@@ -254,6 +289,7 @@ public sealed class TransactionCsvParser
             row.CurrencyCode = _strings.Get(currency);
         }
 
+        row.IsRejected = false;
         row.SourceLineNumber = reader.LineNumber;
         row.CrmCustomerId = reader.NeedsUnescape(c.CustomerId) ? reader.GetString(c.CustomerId).Trim() : _strings.Get(customer);
         row.StockCode = reader.NeedsUnescape(c.StockCode) ? reader.GetString(c.StockCode).Trim() : _strings.Get(stock);
@@ -285,7 +321,8 @@ public sealed class TransactionCsvParser
 
     private static string Clip(ReadOnlySpan<char> text) => text.Length <= 60 ? text.ToString() : string.Concat(text[..60], "…");
 
-    private readonly record struct Failure(string? Column, string Reason);
+    /// <summary>Why a row is rejected; <paramref name="InvoiceRead"/>: its invoice number was read (it holds a line of the invoice).</summary>
+    private readonly record struct Failure(string? Column, string Reason, bool InvoiceRead = false);
 
     private sealed record Columns(int Count, int InvoiceNo, int StockCode, int Description, int Quantity, int InvoiceDate, int UnitPrice,
         int CustomerId, int Country, int Currency, TransactionMapping Names);

@@ -24,8 +24,8 @@ public static class TransactionLoader
     /// <param name="LineageKey">The load (or the earlier load of the same content when skipped).</param>
     /// <param name="Skipped">True when the same content had been loaded before; nothing changed.</param>
     /// <param name="RowsRead">Data rows read.</param>
-    /// <param name="RowsLoaded">Rows accepted.</param>
-    /// <param name="RowsRejected">Rows rejected (see Integration.RejectedPurchase).</param>
+    /// <param name="RowsLoaded">Rows loaded (accepted and not rejected as duplicates).</param>
+    /// <param name="RowsRejected">Rows rejected, duplicates included (see Integration.RejectedPurchase).</param>
     /// <param name="FactRowsInserted">Fact.Purchase rows inserted (new or changed lines).</param>
     /// <param name="StagingElapsed">Time to read, validate and stage the file.</param>
     /// <param name="TotalElapsed">Time of the whole load.</param>
@@ -54,15 +54,20 @@ public static class TransactionLoader
         }
 
         using var session = SourceLoad.Begin(warehouse, StagingTarget.Purchase, SourceSystem, sourceName, hash, checkpoint);
+        if (session is SqlServerLoadSession sqlServer)
+        {
+            sqlServer.ProcedureArguments = new Dictionary<string, object?> { [PurchaseMigration.RejectDuplicatesArgument] = mapping.RejectDuplicates };
+        }
+
         var staging = Stopwatch.StartNew();
         var parser = StageFile(session, path, mapping);
         staging.Stop();
         long? inserted = null;
         var counts = session.Migrate(parser.RowsRead, parser.RowsAccepted, SourceSystem, duckDb =>
         {
-            var migration = PurchaseMigration.Run(duckDb);
+            var migration = PurchaseMigration.Run(duckDb, mapping.RejectDuplicates);
             inserted = migration.Inserted;
-            return new MigrationOutcome(0, migration.LastInvoiceTime, string.Empty);
+            return new MigrationOutcome(migration.DuplicatesRejected, migration.LastInvoiceTime, string.Empty);
         });
 
         // SQL Server's procedure replaces every staged line (delete, then insert by business key).

@@ -8,7 +8,7 @@ namespace Warehouse.Etl.Transactions;
 /// Which source column feeds which purchase field, and how values are written. The defaults fit the Online Retail
 /// layout (<c>InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country</c>). A mapping file
 /// is JSON with the same property names (case-insensitive); properties left out keep their defaults, e.g.
-/// <c>{ "CustomerId": "Customer Number", "DateFormats": ["dd/MM/yyyy HH:mm"], "Currency": "EUR" }</c>.
+/// <c>{ "CustomerId": "Customer Number", "DateFormats": ["dd/MM/yyyy HH:mm"], "Currency": "EUR", "Duplicates": "keep" }</c>.
 /// </summary>
 public sealed class TransactionMapping
 {
@@ -50,6 +50,16 @@ public sealed class TransactionMapping
 
     /// <summary>Field delimiter (one character).</summary>
     public string Delimiter { get; set; } = ",";
+
+    /// <summary>
+    /// What happens to a line whose every mapped value (after trimming and parsing) equals an earlier line's of the same file:
+    /// <c>reject</c> (the default: rejected with the reason "duplicate of line N") or <c>keep</c> (loaded as a line of its own).
+    /// </summary>
+    public string Duplicates { get; set; } = "reject";
+
+    /// <summary>True when <see cref="Duplicates"/> is <c>reject</c>.</summary>
+    [JsonIgnore]
+    public bool RejectDuplicates => string.Equals(Duplicates, "reject", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The culture to parse with.</summary>
     [JsonIgnore]
@@ -98,6 +108,11 @@ public sealed class TransactionMapping
         if (Currency.Length != 3 || !Currency.All(char.IsAsciiLetterUpper))
         {
             throw new InvalidDataException($"{where}: Currency must be an ISO 4217 code of three capital letters, not '{Currency}'.");
+        }
+
+        if (!string.Equals(Duplicates, "reject", StringComparison.OrdinalIgnoreCase) && !string.Equals(Duplicates, "keep", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"{where}: Duplicates must be 'reject' or 'keep', not '{Duplicates}'.");
         }
 
         if (DateFormats.Length == 0)

@@ -29,15 +29,19 @@ public static class PurchaseMigration
     /// <param name="NewCustomers">Customers created from purchase customer ids.</param>
     /// <param name="NewProducts">Products created.</param>
     /// <param name="LastInvoiceTime">Latest invoice time of the load, or null when nothing was staged.</param>
-    public sealed record Result(long Inserted, long Replaced, long NewCustomers, long NewProducts, DateTime? LastInvoiceTime);
+    /// <param name="DuplicatesRejected">Accepted lines rejected as duplicates of an earlier line of the file (written to
+    /// Integration.RejectedPurchase by the migration; they move from loaded to rejected).</param>
+    public sealed record Result(long Inserted, long Replaced, long NewCustomers, long NewProducts, DateTime? LastInvoiceTime, long DuplicatesRejected = 0);
 
     private static readonly DuckDbChunkAppender.Column[] StagedColumns =
     [
-        DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Integer,
+        DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Integer,
         DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Integer,
         DuckDbChunkAppender.Column.Timestamp, DuckDbChunkAppender.Column.Decimal, DuckDbChunkAppender.Column.Integer,
         DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Boolean,
     ];
+
+    private static readonly DuckDbChunkAppender.Column[] RejectedColumns = [DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Integer];
 
     private static readonly DuckDbChunkAppender.Column[] TextColumns = [DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Varchar];
 
@@ -55,19 +59,28 @@ public static class PurchaseMigration
         return $"purchase_text_{session.LineageKey}";
     }
 
+    /// <summary>Name of the session's table of rejected lines' invoices (SourceLineNumber, InvoiceId), created by <see cref="CreateStaging"/>.</summary>
+    public static string RejectedTable(DuckDbLoadSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return $"purchase_rejected_{session.LineageKey}";
+    }
+
     /// <summary>
-    /// Creates the session's staging tables: the text table (Id, Value) and the coded lines, one column per varying column
+    /// Creates the session's staging tables: the text table (Id, Value), the coded lines, one column per varying column
     /// of <c>Integration.Purchase_Staging</c> with its type, or an id into the text table for its text columns
-    /// (InvoiceId, StockId, DescriptionId, CustomerId, CountryId, CurrencyId; SourceName and LineageKey are the load's).
+    /// (InvoiceId, StockId, DescriptionId, CustomerId, CountryId, CurrencyId; SourceName and LineageKey are the load's), and
+    /// the rejected lines' invoices (SourceLineNumber, InvoiceId): they hold their place in the invoice's numbering.
     /// </summary>
     /// <returns>The staging table's name.</returns>
     public static string CreateStaging(DuckDbLoadSession session)
     {
         var table = StagingTable(session);
         session.Execute($"""CREATE TEMP TABLE IF NOT EXISTS {TextTable(session)} ("Id" INTEGER NOT NULL, "Value" VARCHAR NOT NULL)""");
+        session.Execute($"""CREATE TEMP TABLE IF NOT EXISTS {RejectedTable(session)} ("SourceLineNumber" BIGINT NOT NULL, "InvoiceId" INTEGER NOT NULL)""");
         session.Execute($"""
             CREATE TEMP TABLE IF NOT EXISTS {table} (
-                "SourceLineNumber" BIGINT NOT NULL, "InvoiceId" INTEGER NOT NULL, "InvoiceLineNumber" INTEGER NOT NULL, "StockId" INTEGER NOT NULL,
+                "SourceLineNumber" BIGINT NOT NULL, "InvoiceId" INTEGER NOT NULL, "StockId" INTEGER NOT NULL,
                 "DescriptionId" INTEGER, "Quantity" INTEGER NOT NULL, "InvoiceDateTime" TIMESTAMP NOT NULL, "UnitPrice" DECIMAL(18, 4) NOT NULL,
                 "CustomerId" INTEGER NOT NULL, "CountryId" INTEGER, "CurrencyId" INTEGER NOT NULL, "IsCancellation" BOOLEAN NOT NULL)
             """);
@@ -76,11 +89,12 @@ public static class PurchaseMigration
 
     /// <summary>
     /// Stages purchase lines into the session's staging tables (see <see cref="CreateStaging"/>) with the column-wise
-    /// appender (<see cref="DuckDbChunkAppender"/>): per line six integer ids and six numbers; each distinct text once.
+    /// appender (<see cref="DuckDbChunkAppender"/>): per line six integer ids and five numbers; each distinct text once; a
+    /// rejected line's placeholder (<see cref="PurchaseStagingRow.IsRejected"/>) as its line and invoice id.
     /// Memory stays flat: the value → id map is emptied when it reaches <see cref="MaxTextEntries"/> (a value seen again then
     /// gets a second id; the migration groups by value, so ids only need to be unique).
     /// </summary>
-    /// <returns>Lines staged.</returns>
+    /// <returns>Accepted lines staged (placeholders not counted).</returns>
     /// <exception cref="ArgumentException">The line numbers are not strictly increasing (the session is marked failed).</exception>
     public static long Stage(DuckDbLoadSession session, IEnumerable<PurchaseStagingRow> rows) => Stage(session, rows, MaxTextEntries);
 
@@ -91,10 +105,12 @@ public static class PurchaseMigration
         ArgumentNullException.ThrowIfNull(rows);
         var table = CreateStaging(session);
         var textTable = TextTable(session);
+        var rejectedTable = RejectedTable(session);
         return session.Guard(() =>
         {
             using var texts = new DuckDbChunkAppender(session.Connection, "temp", "main", textTable, TextColumns);
             using var lines = new DuckDbChunkAppender(session.Connection, "temp", "main", table, StagedColumns);
+            using var rejected = new DuckDbChunkAppender(session.Connection, "temp", "main", rejectedTable, RejectedColumns);
             var codes = new TextCodes(texts, maxTextEntries);
             var previous = long.MinValue;
             foreach (var r in rows)
@@ -107,26 +123,40 @@ public static class PurchaseMigration
                 }
 
                 previous = r.SourceLineNumber;
+                if (r.IsRejected)
+                {
+                    rejected.SetInt64(0, r.SourceLineNumber);
+                    rejected.SetInt32(1, codes.Id(0, r.InvoiceNo));
+                    rejected.EndRow();
+                    continue;
+                }
+
                 lines.SetInt64(0, r.SourceLineNumber);
                 lines.SetInt32(1, codes.Id(0, r.InvoiceNo));
-                lines.SetInt32(2, r.InvoiceLineNumber);
-                lines.SetInt32(3, codes.Id(1, r.StockCode));
-                SetOptional(lines, 4, codes, 2, r.Description);
-                lines.SetInt32(5, r.Quantity);
-                lines.SetTimestamp(6, r.InvoiceDateTime);
-                lines.SetDecimal(7, r.UnitPrice);
-                lines.SetInt32(8, codes.Id(3, r.CrmCustomerId));
-                SetOptional(lines, 9, codes, 4, r.Country);
-                lines.SetInt32(10, codes.Id(5, r.CurrencyCode));
-                lines.SetBoolean(11, r.IsCancellation);
+                lines.SetInt32(2, codes.Id(1, r.StockCode));
+                SetOptional(lines, 3, codes, 2, r.Description);
+                lines.SetInt32(4, r.Quantity);
+                lines.SetTimestamp(5, r.InvoiceDateTime);
+                lines.SetDecimal(6, r.UnitPrice);
+                lines.SetInt32(7, codes.Id(3, r.CrmCustomerId));
+                SetOptional(lines, 8, codes, 4, r.Country);
+                lines.SetInt32(9, codes.Id(5, r.CurrencyCode));
+                lines.SetBoolean(10, r.IsCancellation);
                 lines.EndRow();
             }
 
             texts.Close();
             lines.Close();
+            rejected.Close();
             return lines.RowCount;
         });
     }
+
+    /// <summary>
+    /// Name (without @) of the BIT argument of Integration.MigrateStagedPurchaseData that the host sends on SQL Server: 1 rejects
+    /// duplicate lines (the default, as <see cref="Run"/>'s rejectDuplicates), 0 loads them.
+    /// </summary>
+    public const string RejectDuplicatesArgument = "RejectDuplicates";
 
     /// <summary>Distinct text values the staging keeps ids for before it starts over (bounds memory on huge files).</summary>
     public const int MaxTextEntries = 1 << 18;
@@ -144,7 +174,10 @@ public static class PurchaseMigration
     }
 
     /// <summary>Runs the migration of the rows staged in <see cref="StagingTable"/>, then drops the staging tables.</summary>
-    public static Result Run(DuckDbLoadSession session)
+    /// <param name="session">The load.</param>
+    /// <param name="rejectDuplicates">True (the default): an accepted line whose values all equal an earlier line's of the
+    /// load is rejected with the reason "duplicate of line N" (see <see cref="NumberAndFindDuplicates"/>); false: it is loaded.</param>
+    public static Result Run(DuckDbLoadSession session, bool rejectDuplicates = true)
     {
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
@@ -159,8 +192,11 @@ public static class PurchaseMigration
             session.Checkpoint("facts");
             session.Execute($"DROP TABLE {staging}");
             session.Execute($"DROP TABLE {text}");
+            session.Execute($"DROP TABLE {RejectedTable(session)}");
             return new Result(0, 0, 0, 0, null);
         }
+
+        var duplicates = NumberAndFindDuplicates(session, rejectDuplicates);
 
         // The day after the last invoice too: the feature view measures recency as of that day.
         DimensionMaintenance.EnsureDates(session, DateOnly.FromDateTime(range.First.Value), DateOnly.FromDateTime(range.Last.Value).AddDays(1));
@@ -214,10 +250,11 @@ public static class PurchaseMigration
                    CAST(year(s."InvoiceDateTime") * 10000 + month(s."InvoiceDateTime") * 100 + day(s."InvoiceDateTime") AS INTEGER) AS "DateKey",
                    COALESCE(kp."ProductKey", 0) AS "ProductKey",
                    COALESCE(kg."GeographyKey", 0) AS "GeographyKey",
-                   s."SourceLineNumber", inv."Value" AS "InvoiceNo", s."InvoiceLineNumber", s."InvoiceDateTime", s."Quantity", s."UnitPrice",
+                   s."SourceLineNumber", inv."Value" AS "InvoiceNo", n."InvoiceLineNumber", s."InvoiceDateTime", s."Quantity", s."UnitPrice",
                    CAST(s."Quantity" * s."UnitPrice" AS DECIMAL(18, 4)) AS "Amount",
                    cur."Value" AS "CurrencyCode", s."IsCancellation"
             FROM {staging} AS s
+            JOIN purchase_lines_{k} AS n ON n."SourceLineNumber" = s."SourceLineNumber"
             JOIN {text} AS inv ON inv."Id" = s."InvoiceId"
             JOIN {text} AS cur ON cur."Id" = s."CurrencyId"
             LEFT JOIN purchase_keys_{k} AS kp ON kp."Id" = s."StockId"
@@ -275,13 +312,100 @@ public static class PurchaseMigration
             {keep}
             """, new { offset = first - lines.First, session.LineageKey });
         session.Checkpoint("facts");
-        foreach (var table in new[] { staging, text, $"purchase_keys_{k}", $"purchase_products_{k}", $"purchase_existing_{k}" })
+        foreach (var table in new[] { staging, text, RejectedTable(session), $"purchase_lines_{k}", $"purchase_keys_{k}", $"purchase_products_{k}", $"purchase_existing_{k}" })
         {
             session.Execute($"DROP TABLE {table}");
         }
 
         session.Execute($"DROP TABLE IF EXISTS purchase_matched_{k}");
-        return new Result(inserted, replaced, newCustomers, newProducts, range.Last);
+        return new Result(inserted, replaced, newCustomers, newProducts, range.Last, duplicates);
+    }
+
+    /// <summary>
+    /// Numbers the lines of every invoice and, when <paramref name="rejectDuplicates"/>, rejects duplicate lines; set-based, in
+    /// DuckDB (the host keeps nothing per invoice or per line, so its memory does not grow with the file).
+    /// <list type="bullet">
+    /// <item>InvoiceLineNumber = the line's position among all lines of its invoice number in file order, accepted and
+    /// rejected (<see cref="RejectedTable"/>) alike: <c>row_number() OVER (PARTITION BY invoice ORDER BY SourceLineNumber)</c>,
+    /// into <c>purchase_lines_k</c> (SourceLineNumber, InvoiceLineNumber) for the accepted lines.</item>
+    /// <item>A duplicate is an accepted line whose every value (invoice, stock code, description, quantity, date/time, unit
+    /// price, customer id, country, currency; a missing description or country equals a missing one) equals an earlier
+    /// accepted line's: it is written to Integration.RejectedPurchase with the reason "duplicate of line N" (N = the first
+    /// such line; column and raw record null: the raw text of accepted lines is not staged) and deleted from the staging,
+    /// after it took its InvoiceLineNumber slot.</item>
+    /// </list>
+    /// Text values are compared by value: ids of one value differ only when the staging's map started over
+    /// (<see cref="MaxTextEntries"/>), and then each such id is first mapped to the value's smallest id.
+    /// </summary>
+    /// <returns>Lines rejected as duplicates.</returns>
+    private static long NumberAndFindDuplicates(DuckDbLoadSession session, bool rejectDuplicates)
+    {
+        var k = session.LineageKey;
+        var staging = StagingTable(session);
+        var text = TextTable(session);
+        var recoded = session.Scalar<long>($"SELECT count(*) - count(DISTINCT \"Value\") FROM {text}") > 0;
+        if (recoded)
+        {
+            session.Execute($"""
+                CREATE TEMP TABLE purchase_canon_{k} AS
+                SELECT "Id", "Canon" FROM (SELECT "Id", min("Id") OVER (PARTITION BY "Value") AS "Canon" FROM {text}) WHERE "Id" <> "Canon"
+                """);
+        }
+
+        // One text id column of alias a as the value's canonical id, with the join it needs (none when no value has two ids).
+        var joins = new List<string>();
+        string Canon(string alias, string column)
+        {
+            if (!recoded)
+            {
+                return $"{alias}.\"{column}\"";
+            }
+
+            var c = $"c{joins.Count}";
+            joins.Add($"LEFT JOIN purchase_canon_{k} AS {c} ON {c}.\"Id\" = {alias}.\"{column}\"");
+            return $"COALESCE({c}.\"Canon\", {alias}.\"{column}\")";
+        }
+
+        var invoice = Canon("u", "InvoiceId");
+        session.Execute($"""
+            CREATE TEMP TABLE purchase_lines_{k} AS
+            SELECT n."SourceLineNumber", CAST(n."InvoiceLineNumber" AS INTEGER) AS "InvoiceLineNumber"
+            FROM (SELECT u."SourceLineNumber", u."Accepted", row_number() OVER (PARTITION BY {invoice} ORDER BY u."SourceLineNumber") AS "InvoiceLineNumber"
+                  FROM (SELECT "SourceLineNumber", "InvoiceId", true AS "Accepted" FROM {staging}
+                        UNION ALL SELECT "SourceLineNumber", "InvoiceId", false FROM {RejectedTable(session)}) AS u
+                  {string.Join('\n', joins)}) AS n
+            WHERE n."Accepted"
+            """);
+        if (!rejectDuplicates)
+        {
+            session.Execute($"DROP TABLE IF EXISTS purchase_canon_{k}");
+            return 0;
+        }
+
+        joins.Clear();
+        string[] ids = ["InvoiceId", "StockId", "DescriptionId", "CustomerId", "CountryId", "CurrencyId"];
+        var partition = string.Join(", ", ids.Select(id => Canon("s", id)).Concat(["s.\"Quantity\"", "s.\"InvoiceDateTime\"", "s.\"UnitPrice\""]));
+        session.Execute($"""
+            CREATE TEMP TABLE purchase_duplicates_{k} AS
+            SELECT d."SourceLineNumber", d."First"
+            FROM (SELECT s."SourceLineNumber", min(s."SourceLineNumber") OVER (PARTITION BY {partition}) AS "First"
+                  FROM {staging} AS s
+                  {string.Join('\n', joins)}) AS d
+            WHERE d."First" < d."SourceLineNumber"
+            """);
+        var rejected = session.Execute($"""
+            INSERT INTO "Integration"."RejectedPurchase" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
+            SELECT @LineageKey, @SourceName, d."SourceLineNumber", NULL, 'duplicate of line ' || CAST(d."First" AS VARCHAR), NULL
+            FROM purchase_duplicates_{k} AS d
+            """, new { session.LineageKey, session.SourceName });
+        if (rejected > 0)
+        {
+            session.Execute($"DELETE FROM {staging} WHERE \"SourceLineNumber\" IN (SELECT \"SourceLineNumber\" FROM purchase_duplicates_{k})");
+        }
+
+        session.Execute($"DROP TABLE purchase_duplicates_{k}");
+        session.Execute($"DROP TABLE IF EXISTS purchase_canon_{k}");
+        return rejected;
     }
 
     /// <summary>Gives each distinct text value of a staging an id, appending new values to the text table.</summary>

@@ -2,7 +2,11 @@ using DuckDB.NET.Data.Mapping;
 
 namespace Warehouse.Data.Loading;
 
-/// <summary>One accepted purchase line on its way into <c>Integration.Purchase_Staging</c> (same columns, same order).</summary>
+/// <summary>
+/// One purchase line on its way into <c>Integration.Purchase_Staging</c> (same columns, same order): an accepted line, or,
+/// with <see cref="IsRejected"/>, the placeholder of a rejected line whose invoice number could be read (its reason is in the
+/// reject table). Placeholders hold the line's place in its invoice: the migration numbers an invoice's lines over both.
+/// </summary>
 public sealed class PurchaseStagingRow
 {
     /// <summary>File name of the source.</summary>
@@ -13,9 +17,6 @@ public sealed class PurchaseStagingRow
 
     /// <summary>Invoice number; a leading C marks a cancellation.</summary>
     public string InvoiceNo { get; set; } = string.Empty;
-
-    /// <summary>Position of the line within its invoice in source order (1-based).</summary>
-    public int InvoiceLineNumber { get; set; }
 
     /// <summary>Product code.</summary>
     public string StockCode { get; set; } = string.Empty;
@@ -46,6 +47,12 @@ public sealed class PurchaseStagingRow
 
     /// <summary>The load.</summary>
     public int LineageKey { get; set; }
+
+    /// <summary>
+    /// True for the placeholder of a rejected line: only <see cref="SourceLineNumber"/>, <see cref="InvoiceNo"/> and
+    /// <see cref="IsCancellation"/> are the line's; the other values are placeholders (empty codes, zero numbers).
+    /// </summary>
+    public bool IsRejected { get; set; }
 }
 
 /// <summary>
@@ -60,7 +67,6 @@ public sealed class PurchaseStagingRowMap : DuckDBAppenderMap<PurchaseStagingRow
         Map(r => r.SourceName);
         Map(r => r.SourceLineNumber);
         Map(r => r.InvoiceNo);
-        Map(r => r.InvoiceLineNumber);
         Map(r => r.StockCode);
         Map(r => r.Description);
         Map(r => r.Quantity);
@@ -71,5 +77,6 @@ public sealed class PurchaseStagingRowMap : DuckDBAppenderMap<PurchaseStagingRow
         Map(r => r.CurrencyCode);
         Map(r => r.IsCancellation);
         Map(r => r.LineageKey);
+        Map(r => r.IsRejected);
     }
 }

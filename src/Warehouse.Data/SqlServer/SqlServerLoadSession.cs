@@ -203,10 +203,22 @@ public sealed class SqlServerLoadSession : ISourceLoad
     /// <returns>Rows copied.</returns>
     public long CopyRejected<T>(IEnumerable<T> rows) => Copy(StagingTarget.RejectStagingTable, rows);
 
+    /// <summary>
+    /// Arguments of <see cref="StagingTarget.MigrateProcedure"/> besides @LineageKey (name without @ → value), e.g.
+    /// RejectDuplicates for purchases; null or empty: the procedure's defaults.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? ProcedureArguments { get; set; }
+
     /// <summary>Runs the target's Integration procedure: migration, lineage completion and cutoff in one transaction.</summary>
     public void Migrate()
     {
-        _warehouse.Connection.Execute(Target.MigrateProcedure, new { LineageKey }, commandType: CommandType.StoredProcedure, commandTimeout: 0);
+        var parameters = new DynamicParameters(new { LineageKey });
+        foreach (var (name, value) in ProcedureArguments ?? new Dictionary<string, object?>())
+        {
+            parameters.Add(name, value);
+        }
+
+        _warehouse.Connection.Execute(Target.MigrateProcedure, parameters, commandType: CommandType.StoredProcedure, commandTimeout: 0);
         _migrated = true;
     }
 

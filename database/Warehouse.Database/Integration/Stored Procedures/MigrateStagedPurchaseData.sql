@@ -1,5 +1,9 @@
 -- Migrates the invoice lines staged under @LineageKey into Fact.Purchase, in one transaction:
---   1. the latest staged row per invoice line (InvoiceNo, InvoiceLineNumber);
+--   1. each line's InvoiceLineNumber = its position among all lines of its invoice number in file order, accepted and
+--      rejected (the host stages a placeholder, IsRejected = 1, for each rejected line whose invoice number it could read),
+--      as the host's PurchaseMigration numbers them on DuckDB; with @RejectDuplicates = 1 (the default; the mapping's
+--      "Duplicates": "reject") an accepted line whose values all equal an earlier accepted line's is rejected with the
+--      reason 'duplicate of line N' (N = the first such line) after it took its number, and is not loaded;
 --   2. missing products (type 1: descriptions updated in place) and geographies are added;
 --   3. purchase-source customers whose id is not known (Integration.CustomerKeyByCrmId) get a Dimension.Customer row
 --      (MatchRule crm-id, valid from the first invoice, keys in CRM id order, as the host's PurchaseMigration) and a
@@ -11,7 +15,8 @@
 -- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedPurchase in the same transaction.
 -- Cancellations (IsCancellation = 1) are kept as negative lines. On error everything is rolled back.
 CREATE PROCEDURE [Integration].[MigrateStagedPurchaseData]
-    @LineageKey INT
+    @LineageKey INT,
+    @RejectDuplicates BIT = 1
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -45,15 +50,31 @@ BEGIN
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
 
-        SELECT s.[InvoiceNo], s.[InvoiceLineNumber], s.[StockCode], s.[Description], s.[Quantity], s.[InvoiceDateTime],
-               s.[UnitPrice], s.[CrmCustomerId], s.[Country], s.[CurrencyCode], s.[IsCancellation], s.[SourceLineNumber]
+        -- Texts compare by code point (BIN2), and DATALENGTH keeps a description's trailing spaces significant (= ignores
+        -- them), as DuckDB compares; the other texts were trimmed by the host. A missing description or country equals a
+        -- missing one (PARTITION BY groups NULLs), as on DuckDB. Placeholders (IsRejected = 1) are never duplicates of lines.
+        SELECT ps.[SourceName], ps.[SourceLineNumber], ps.[InvoiceNo], ps.[StockCode], ps.[Description], ps.[Quantity], ps.[InvoiceDateTime],
+               ps.[UnitPrice], ps.[CrmCustomerId], ps.[Country], ps.[CurrencyCode], ps.[IsCancellation], ps.[IsRejected],
+               CAST(ROW_NUMBER() OVER (PARTITION BY ps.[InvoiceNo] COLLATE Latin1_General_100_BIN2 ORDER BY ps.[SourceLineNumber]) AS INT) AS [InvoiceLineNumber],
+               MIN(ps.[SourceLineNumber]) OVER (PARTITION BY ps.[IsRejected], ps.[InvoiceNo] COLLATE Latin1_General_100_BIN2,
+                   ps.[StockCode] COLLATE Latin1_General_100_BIN2, ps.[Description] COLLATE Latin1_General_100_BIN2, DATALENGTH(ps.[Description]),
+                   ps.[Quantity], ps.[InvoiceDateTime], ps.[UnitPrice], ps.[CrmCustomerId] COLLATE Latin1_General_100_BIN2,
+                   ps.[Country] COLLATE Latin1_General_100_BIN2, ps.[CurrencyCode] COLLATE Latin1_General_100_BIN2) AS [FirstLine]
+        INTO #Line
+        FROM [Integration].[Purchase_Staging] AS ps
+        WHERE ps.[LineageKey] = @LineageKey;
+
+        IF @RejectDuplicates = 1
+            INSERT [Integration].[RejectedPurchase] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
+            SELECT @LineageKey, l.[SourceName], l.[SourceLineNumber], NULL, CONCAT(N'duplicate of line ', l.[FirstLine]), NULL
+            FROM #Line AS l
+            WHERE l.[IsRejected] = 0 AND l.[FirstLine] < l.[SourceLineNumber];
+
+        SELECT l.[InvoiceNo], l.[InvoiceLineNumber], l.[StockCode], l.[Description], l.[Quantity], l.[InvoiceDateTime],
+               l.[UnitPrice], l.[CrmCustomerId], l.[Country], l.[CurrencyCode], l.[IsCancellation], l.[SourceLineNumber]
         INTO #Staged
-        FROM (
-            SELECT ps.*, ROW_NUMBER() OVER (PARTITION BY ps.[InvoiceNo], ps.[InvoiceLineNumber] ORDER BY ps.[SourceLineNumber] DESC) AS [RowNumber]
-            FROM [Integration].[Purchase_Staging] AS ps
-            WHERE ps.[LineageKey] = @LineageKey
-        ) AS s
-        WHERE s.[RowNumber] = 1;
+        FROM #Line AS l
+        WHERE l.[IsRejected] = 0 AND (@RejectDuplicates = 0 OR l.[FirstLine] = l.[SourceLineNumber]);
 
         INSERT [Dimension].[Geography] ([Country], [City], [LineageKey])
         SELECT DISTINCT s.[Country], N'', @LineageKey
@@ -137,7 +158,7 @@ BEGIN
         LEFT OUTER JOIN [Dimension].[Channel] AS ch ON ch.[ChannelCode] = N'store';
 
         EXEC [Integration].[FlagPurchaseOutliers] @LineageKey = @LineageKey;
-        DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[Purchase_Staging] AS ps WHERE ps.[LineageKey] = @LineageKey);
+        DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM #Staged AS s);
         DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedPurchase] AS r WHERE r.[LineageKey] = @LineageKey);
         DECLARE @Cutoff DATETIME2(7) = COALESCE((SELECT MAX(s.[InvoiceDateTime]) FROM #Staged AS s), @LoadStarted);
         EXEC [Integration].[CompleteLineage] @LineageKey = @LineageKey, @RowsLoaded = @RowsLoaded, @RowsRejected = @RowsRejected, @CutoffTime = @Cutoff;

@@ -2,7 +2,6 @@ CREATE TABLE [Integration].[Purchase_Staging] (
     [SourceName] NVARCHAR(400) NOT NULL,
     [SourceLineNumber] BIGINT NOT NULL,
     [InvoiceNo] NVARCHAR(20) NOT NULL,
-    [InvoiceLineNumber] INT NOT NULL,
     [StockCode] NVARCHAR(50) NOT NULL,
     [Description] NVARCHAR(400) NULL,
     [Quantity] INT NOT NULL,
@@ -13,11 +12,12 @@ CREATE TABLE [Integration].[Purchase_Staging] (
     [CurrencyCode] NCHAR(3) NOT NULL,
     [IsCancellation] BIT NOT NULL,
     [LineageKey] INT NOT NULL,
+    [IsRejected] BIT NOT NULL,
     CONSTRAINT [PK_Integration_Purchase_Staging] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceLineNumber] ASC)
 );
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Purchase lines as read from a transaction file, typed and validated, before key resolution.',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Purchase lines as read from a transaction file, typed and validated, before key resolution; and one placeholder row (IsRejected = 1) per rejected line whose invoice number could be read, so that the migration numbers the lines of each invoice in file order over accepted and rejected lines alike.',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging';
 GO
 
@@ -31,10 +31,6 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Invoice number.',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'InvoiceNo';
-GO
-
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Position of the line within its invoice, in source order.',
-    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'InvoiceLineNumber';
 GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Product code.',
@@ -75,4 +71,8 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Load (Integration.Lineage) that wrote or last changed this row.',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'LineageKey';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'1: placeholder of a rejected line (its reason is in Integration.RejectedPurchase); only SourceLineNumber, InvoiceNo and IsCancellation are the line''s, the other columns hold placeholders. It takes its InvoiceLineNumber slot and is never loaded.',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Purchase_Staging', @level2type = N'COLUMN', @level2name = N'IsRejected';
 GO
