@@ -8,7 +8,9 @@ namespace Warehouse.Etl.Tests.Support;
 /// by their temporary table, translated token by token into <c>CREATE TEMP TABLE "#Name" AS SELECT …</c>. The procedure
 /// writes those statements in the SQL both engines accept; this translation maps only what cannot be common:
 /// <c>[name]</c> → <c>"name"</c>, <c>N'…'</c> → <c>'…'</c>, <c>@name</c> → <c>$name</c>, <c>#Temp</c> → <c>"#Temp"</c>,
-/// <c>DATEADD(MINUTE, n, t)</c> → <c>(t + to_minutes(n))</c>, <c>LEN(s)</c> → <c>length(s)</c>,
+/// <c>DATEADD(MINUTE, n, t)</c> → <c>(t + to_minutes(n))</c>, <c>LEN(s)</c> → <c>length(s)</c>, <c>DATALENGTH(s)</c> →
+/// <c>strlen(s)</c> (bytes in both, trailing spaces included), <c>s COLLATE Latin1_General_100_BIN2</c> → <c>s</c> (DuckDB
+/// compares text by code point, as that collation does; any other collation is refused),
 /// <c>CONVERT(NCHAR(8), t, 112 | 108)</c> → <c>strftime(t, '%Y%m%d' | '%H:%M:%S')</c>, and
 /// <c>PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY e) OVER (…)</c> → <c>quantile_cont(e, p) OVER (…)</c> (SQL Server has the
 /// percentile only as a window function, DuckDB's <c>percentile_cont</c> only as an aggregate). Anything else a statement uses
@@ -55,6 +57,26 @@ internal static class ProcedureOnDuckDb
         }
 
         replacements[intoKeyword] = (into.LastTokenIndex, () => string.Empty);
+        for (var i = statement.FirstTokenIndex; i <= statement.LastTokenIndex; i++)
+        {
+            if (tokens[i].TokenType != TSqlTokenType.Collate)
+            {
+                continue;
+            }
+
+            var name = i + 1;
+            while (tokens[name].TokenType == TSqlTokenType.WhiteSpace)
+            {
+                name++;
+            }
+
+            if (tokens[name].Text != "Latin1_General_100_BIN2")
+            {
+                throw new InvalidDataException($"COLLATE {tokens[name].Text} has no mapping here.");
+            }
+
+            replacements[i] = (name, () => string.Empty);
+        }
         var functions = new FunctionCollector();
         statement.Accept(functions);
         foreach (var call in functions.Calls)
@@ -80,6 +102,10 @@ internal static class ProcedureOnDuckDb
                 case FunctionCall { FunctionName: var name }
                     when name.Value.Equals("LEN", StringComparison.OrdinalIgnoreCase):
                     replacements[name.FirstTokenIndex] = (name.LastTokenIndex, () => "length");
+                    break;
+                case FunctionCall { FunctionName: var name }
+                    when name.Value.Equals("DATALENGTH", StringComparison.OrdinalIgnoreCase):
+                    replacements[name.FirstTokenIndex] = (name.LastTokenIndex, () => "strlen");
                     break;
                 case ConvertCall { Style: IntegerLiteral { Value: var style }, Parameter: var value }:
                     var format = style switch
