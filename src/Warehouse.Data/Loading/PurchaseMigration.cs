@@ -332,7 +332,8 @@ public static class PurchaseMigration
     /// <item>A duplicate is an accepted line whose every value (invoice, stock code, description, quantity, date/time, unit
     /// price, customer id, country, currency; a missing description or country equals a missing one) equals an earlier
     /// accepted line's: it is written to Integration.RejectedPurchase with the reason "duplicate of line N" (N = the first
-    /// such line; column and raw record null: the raw text of accepted lines is not staged) and deleted from the staging,
+    /// such line; column null; RawRecord the staged values as a JSON object, as <see cref="StagingDuplicates"/> writes them:
+    /// the raw text of accepted lines is not staged) and deleted from the staging,
     /// after it took its InvoiceLineNumber slot.</item>
     /// </list>
     /// Text values are compared by value: ids of one value differ only when the staging's map started over
@@ -405,8 +406,18 @@ public static class PurchaseMigration
         session.Execute($"DROP TABLE purchase_hashes_{k}");
         var rejected = session.Execute($"""
             INSERT INTO "Integration"."RejectedPurchase" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
-            SELECT @LineageKey, @SourceName, d."SourceLineNumber", NULL, 'duplicate of line ' || CAST(d."First" AS VARCHAR), NULL
+            SELECT @LineageKey, @SourceName, d."SourceLineNumber", NULL, '{StagingDuplicates.ReasonPrefix}' || CAST(d."First" AS VARCHAR),
+                   CAST(json_object('InvoiceNo', inv."Value", 'StockCode', st."Value", 'Description', de."Value", 'Quantity', s."Quantity",
+                                    'InvoiceDateTime', s."InvoiceDateTime", 'UnitPrice', s."UnitPrice", 'CrmCustomerId', cu."Value",
+                                    'Country', co."Value", 'CurrencyCode', cur."Value") AS VARCHAR)
             FROM purchase_duplicates_{k} AS d
+            JOIN {staging} AS s ON s."SourceLineNumber" = d."SourceLineNumber"
+            JOIN {text} AS inv ON inv."Id" = s."InvoiceId"
+            JOIN {text} AS st ON st."Id" = s."StockId"
+            LEFT JOIN {text} AS de ON de."Id" = s."DescriptionId"
+            JOIN {text} AS cu ON cu."Id" = s."CustomerId"
+            LEFT JOIN {text} AS co ON co."Id" = s."CountryId"
+            JOIN {text} AS cur ON cur."Id" = s."CurrencyId"
             """, new { session.LineageKey, session.SourceName });
         if (rejected > 0)
         {

@@ -66,7 +66,9 @@ BEGIN
 
         IF @RejectDuplicates = 1
             INSERT [Integration].[RejectedPurchase] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
-            SELECT @LineageKey, l.[SourceName], l.[SourceLineNumber], NULL, CONCAT(N'duplicate of line ', l.[FirstLine]), NULL
+            SELECT @LineageKey, l.[SourceName], l.[SourceLineNumber], NULL, CONCAT(N'duplicate of line ', l.[FirstLine]),
+                   (SELECT l.[InvoiceNo], l.[StockCode], l.[Description], l.[Quantity], l.[InvoiceDateTime], l.[UnitPrice], l.[CrmCustomerId],
+                           l.[Country], l.[CurrencyCode] FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES)
             FROM #Line AS l
             WHERE l.[IsRejected] = 0 AND l.[FirstLine] < l.[SourceLineNumber];
 
