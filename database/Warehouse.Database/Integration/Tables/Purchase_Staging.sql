@@ -12,7 +12,7 @@ CREATE TABLE [Integration].[Purchase_Staging] (
     [CurrencyCode] NCHAR(3) NOT NULL,
     [IsCancellation] BIT NOT NULL,
     [LineageKey] INT NOT NULL,
-    [IsRejected] BIT NOT NULL,
+    [IsRejected] BIT NOT NULL CONSTRAINT [DF_Integration_Purchase_Staging_IsRejected] DEFAULT (0),
     CONSTRAINT [PK_Integration_Purchase_Staging] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceLineNumber] ASC)
 );
 GO
