@@ -40,8 +40,11 @@ internal static partial class WarehouseCli
             PrintLoad(result!.Customers);
             PrintLoad(result.Demographics);
             PrintLoad(result.Transactions);
+            PrintOutliers(warehouse, result.Transactions.LineageKey, result.Transactions.Skipped);
             PrintLoad(result.Web);
+            PrintOutliers(warehouse, result.Web.LineageKey, result.Web.Skipped);
             PrintLoad(result.Social);
+            PrintOutliers(warehouse, result.Social.LineageKey, result.Social.Skipped);
             PrintSegmentation(result.Segmentation);
             ConsoleUi.Line(string.Create(CultureInfo.InvariantCulture, $"Demo finished in {result.Elapsed.TotalSeconds:0.0} s. Warehouse: {warehouse.Location}"));
             return 0;
