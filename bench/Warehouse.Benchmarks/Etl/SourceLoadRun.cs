@@ -52,6 +52,12 @@ public static class SourceLoadRun
                     CrmLoader.Load(warehouse, crm);
                 }
 
+                // DUCKDB_SET="name=value;…": DuckDB settings for an experiment (e.g. allocator_background_threads=true).
+                foreach (var setting in (Environment.GetEnvironmentVariable("DUCKDB_SET") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    warehouse.Connection.Execute("SET " + setting);
+                }
+
                 var limit = warehouse.Connection.ExecuteScalar<string>("SELECT current_setting('memory_limit')");
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
@@ -92,6 +98,8 @@ public static class SourceLoadRun
                     ["peak_managed_mib"] = Mib(peak.Managed),
                     ["peak_duckdb_mib"] = Mib(peak.DuckDb),
                     ["peak_duckdb_temp_mib"] = Mib(peak.DuckDbTemp),
+                    ["at_peak_rss_mib"] = sampler.AtPeak,
+                    ["after_load_mib"] = Sampler.Breakdown(0, 0),
                     ["duckdb_memory_limit"] = limit ?? "",
                     ["load_average"] = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "",
                 }));
@@ -158,6 +166,10 @@ public static class SourceLoadRun
         private long _gcCommitted;
         private long _duckDb;
         private long _duckDbTemp;
+        private long _peakRss;
+
+        /// <summary>The sample with the highest resident set: where its bytes were (MiB).</summary>
+        public Dictionary<string, double> AtPeak { get; private set; } = [];
 
         public Sampler(DuckDBConnection connection)
         {
@@ -192,8 +204,72 @@ public static class SourceLoadRun
                 "SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT, coalesce(sum(temporary_storage_bytes), 0)::BIGINT FROM duckdb_memory()");
             _duckDb = Math.Max(_duckDb, used);
             _duckDbTemp = Math.Max(_duckDbTemp, temp);
+            var rss = Status("VmRSS");
+            if (rss > _peakRss)
+            {
+                _peakRss = rss;
+                AtPeak = Breakdown(GC.GetGCMemoryInfo().TotalCommittedBytes, used);
+            }
         }
 
         public void Dispose() => _connection.Dispose();
+
+        /// <summary>
+        /// The resident set split by kind (/proc/self/status: anonymous memory vs mapped files such as libduckdb.so and the
+        /// runtime) and the anonymous part by owner: the GC's committed bytes, DuckDB's buffer-managed memory, and the C
+        /// allocator (glibc <c>mallinfo2</c>: bytes in use by malloc — DuckDB's own allocations included, as this DuckDB
+        /// build has no jemalloc — and bytes freed but kept in its arenas).
+        /// </summary>
+        public static Dictionary<string, double> Breakdown(long gcCommitted, long duckDb)
+        {
+            var info = MallInfo2();
+            return new Dictionary<string, double>
+            {
+                ["rss"] = Mib(Status("VmRSS")),
+                ["rss_anon"] = Mib(Status("RssAnon")),
+                ["rss_file"] = Mib(Status("RssFile")),
+                ["gc_committed"] = Mib(gcCommitted > 0 ? gcCommitted : GC.GetGCMemoryInfo().TotalCommittedBytes),
+                ["duckdb_buffers"] = Mib(duckDb),
+                ["malloc_in_use"] = Mib((long)(info.Uordblks + info.Hblkhd)),
+                ["malloc_mmapped"] = Mib((long)info.Hblkhd),
+                ["malloc_free_kept"] = Mib((long)info.Fordblks),
+                ["malloc_arena_bytes"] = Mib((long)info.Arena),
+            };
+        }
+
+        private static MallInfo MallInfo2()
+        {
+            try
+            {
+                return OperatingSystem.IsLinux() ? NativeMallInfo2() : default;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                return default;
+            }
+            catch (DllNotFoundException)
+            {
+                return default;
+            }
+        }
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallinfo2")]
+        private static extern MallInfo NativeMallInfo2();
+
+        /// <summary>glibc's struct mallinfo2 (all size_t).</summary>
+        [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+        private struct MallInfo
+        {
+            public nuint Arena;
+            public nuint Ordblks;
+            public nuint Smblks;
+            public nuint Hblks;
+            public nuint Hblkhd;
+            public nuint Usmblks;
+            public nuint Fsmblks;
+            public nuint Uordblks;
+            public nuint Fordblks;
+            public nuint Keepcost;
+        }
     }
 }
