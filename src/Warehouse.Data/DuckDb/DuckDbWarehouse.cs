@@ -103,7 +103,8 @@ public sealed class DuckDbWarehouse : IWarehouse
     /// <summary>
     /// Applies the host's DuckDB settings (from <see cref="MemoryLimitVariable"/> and <see cref="ThreadsVariable"/>). Unset
     /// memory: <see cref="DefaultMemoryLimitBytes"/>, or DuckDB's default (80 % of RAM) when that is lower; unset threads:
-    /// DuckDB's default (one per core). Measured in README ("DuckDB memory") and bench/LOAD.md ("Memory as files grow").
+    /// DuckDB's default (one per core). Always: the allocator's background threads, which return freed memory to the system.
+    /// Measured in README ("DuckDB memory") and bench/LOAD.md ("Memory as files grow", "Memory outside the heap").
     /// </summary>
     internal static void ApplySettings(DuckDBConnection connection, string? memory, string? threads) =>
         ApplySettings(connection, memory, threads, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
@@ -111,6 +112,11 @@ public sealed class DuckDbWarehouse : IWarehouse
     /// <summary><see cref="ApplySettings(DuckDBConnection, string?, string?)"/> with the machine's memory given (tests).</summary>
     internal static void ApplySettings(DuckDBConnection connection, string? memory, string? threads, long totalMemoryBytes)
     {
+        // DuckDB allocates through the jemalloc built into libduckdb, which keeps freed pages until a later allocation purges
+        // them: after a 10× transaction load (512MB limit) ≈ 500 MiB of resident memory was neither the GC's nor DuckDB's
+        // buffers. Its background threads return them on jemalloc's decay timer (peak 1,026 → 895 MiB, after the load
+        // 886 → 411 MiB; CPU 78 → 83 s at load average 18 – 37; bench/LOAD.md "Memory outside the heap").
+        connection.Execute("SET allocator_background_threads = true");
         if (string.IsNullOrWhiteSpace(memory))
         {
             // DuckDB's own default is 80 % of the memory it sees; keep it when it is below the host's cap.

@@ -18,6 +18,8 @@ public sealed class DuckDbWarehouseTests : IDisposable
         // DuckDB reports the limit in its own units (300 MB = 286.1 MiB).
         Assert.Equal("286.1 MiB", connection.ExecuteScalar<string>("SELECT current_setting('memory_limit')"));
         Assert.Equal(1L, connection.ExecuteScalar<long>("SELECT current_setting('threads')"));
+        // Always on (DuckDB's default is off): jemalloc's background threads return freed pages (bench/LOAD.md).
+        Assert.True(connection.ExecuteScalar<bool>("SELECT current_setting('allocator_background_threads')"));
         DuckDbWarehouse.ApplySettings(connection, null, " ");
         Assert.Equal(1L, connection.ExecuteScalar<long>("SELECT current_setting('threads')"));
 
