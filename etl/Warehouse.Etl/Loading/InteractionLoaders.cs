@@ -15,9 +15,6 @@ namespace Warehouse.Etl.Loading;
 /// </summary>
 public static class InteractionLoaders
 {
-    private static readonly string[] SocialRecordColumns =
-        ["Platform", "CommentId", "SocialHandle", "Email", "ReplyToCommentId", "CommentTime", "CommentText", "Likes"];
-
     /// <summary>Loads a web events file.</summary>
     /// <exception cref="SourceFormatException">The file cannot be read as a whole; nothing was loaded.</exception>
     public static LoadResult LoadWeb(IWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
@@ -131,12 +128,9 @@ public static class InteractionLoaders
 
         var counts = session.Migrate(read, accepted, "social", duckDb =>
         {
-            // A comment id repeated on its platform is one comment: the first line is kept, later ones are rejected.
-            var duplicates = StagingDuplicates.Reject(duckDb, InteractionMigration.SocialStagingTable(duckDb), ["Platform", "CommentId"],
-                "RejectedSocialInteraction", "comment_id", SocialRecordColumns);
             var migrated = InteractionMigration.RunSocial(duckDb);
-            return new MigrationOutcome(duplicates, migrated.Last,
-                $"{migrated.Inserted:N0} comments new or changed, {duplicates:N0} repeated comment ids rejected, {Linked(migrated, "handles")}");
+            return new MigrationOutcome(migrated.Duplicates, migrated.Last,
+                $"{migrated.Inserted:N0} comments new or changed, {migrated.Duplicates:N0} repeated comment ids rejected, {Linked(migrated, "handles")}");
         });
         return LoadResult.From("social", sourceName, session.LineageKey, counts, clock.Elapsed);
     }

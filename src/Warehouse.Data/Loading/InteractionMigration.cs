@@ -23,8 +23,8 @@ namespace Warehouse.Data.Loading;
 /// key (SessionId + WebVisitorId; Platform + CommentId) only when they changed, so a rerun changes nothing. Within one
 /// file, rows of the same tracker session are merged into one session; a tracker session continued in a later file is
 /// merged with its stored part (counts added; overlapping parts, i.e. repeated events, keep the larger count). A comment
-/// id repeated in one file is rejected before this migration runs (<see cref="StagingDuplicates"/>, called by the loader),
-/// so each comment id has one staged row.
+/// id repeated on its platform in one file is rejected by <see cref="RunSocial"/> first (<see cref="StagingDuplicates"/>:
+/// the first line stays), as SQL Server's procedure does, so each comment id has one staged row.
 /// <para>On DuckDB the sessions and comments of a load are staged in a temporary table of the load's transaction
 /// (<see cref="StageWeb"/>, <see cref="StageSocial"/>; the columns of <c>Integration.WebSession_Staging</c> /
 /// <c>Integration.SocialInteraction_Staging</c>, no key, index or constraint), as purchases are: staging is transient, the
@@ -56,7 +56,14 @@ public static class InteractionMigration
     {
         /// <summary>The per-rule counts as text, e.g. "crm-id 10, visitor-stitch 3, none 2".</summary>
         public string RulesText => string.Join(", ", ByRule.Select(r => $"{r.Key} {r.Value:N0}"));
+
+        /// <summary>Staged rows rejected as repeats of an earlier line (social: same platform and comment id); not counted in the other figures.</summary>
+        public long Duplicates { get; init; }
     }
+
+    /// <summary>Staging columns written, as JSON, into a repeated comment's reject.</summary>
+    private static readonly string[] SocialRecordColumns =
+        ["Platform", "CommentId", "SocialHandle", "Email", "ReplyToCommentId", "CommentTime", "CommentText", "Likes"];
 
     /// <summary>Name of the session's temporary staging table of web sessions (catalog temp, schema main).</summary>
     public static string WebStagingTable(DuckDbLoadSession session)
@@ -200,13 +207,18 @@ public static class InteractionMigration
         return Finish(session, Web, $"web_resolved_{k}", inserted, conflicts, range.Last, staging);
     }
 
-    /// <summary>Migrates the session's staged comments (<see cref="StageSocial"/>), then drops the staging table.</summary>
+    /// <summary>
+    /// Migrates the session's staged comments (<see cref="StageSocial"/>), then drops the staging table. A comment id repeated on
+    /// its platform is rejected first into Integration.RejectedSocialInteraction, naming its first line, which stays
+    /// (<see cref="Result.Duplicates"/>).
+    /// </summary>
     public static Result RunSocial(DuckDbLoadSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
         var staging = SocialStagingTable(session);
         CreateStaging(session, staging, "SocialInteraction_Staging");
+        var duplicates = StagingDuplicates.Reject(session, staging, ["Platform", "CommentId"], "RejectedSocialInteraction", "comment_id", SocialRecordColumns);
         var range = PrepareDimensions(session, "social", "Social media", staging, "CommentTime");
 
         session.Execute($"""
@@ -220,7 +232,6 @@ public static class InteractionMigration
             FROM {staging} AS s
             LEFT JOIN (SELECT "Email", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
                        WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1) AS byEmail ON byEmail."Email" = s."Email"
-            QUALIFY row_number() OVER (PARTITION BY s."Platform", s."CommentId" ORDER BY s."SourceLineNumber" DESC) = 1
             """);
         var conflicts = Stitch(session, Social, $"social_resolved_{k}");
         session.Execute($"""
@@ -240,7 +251,7 @@ public static class InteractionMigration
             WHERE NOT EXISTS (SELECT 1 FROM "Fact"."SocialInteraction" AS f WHERE f."Platform" = r."Platform" AND f."CommentId" = r."CommentId")
             ORDER BY r."CommentTime", r."Platform", r."CommentId"
             """);
-        return Finish(session, Social, $"social_resolved_{k}", inserted, conflicts, range.Last, staging);
+        return Finish(session, Social, $"social_resolved_{k}", inserted, conflicts, range.Last, staging) with { Duplicates = duplicates };
     }
 
     /// <summary>
