@@ -194,7 +194,6 @@ public sealed class TransactionCsvParser
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Failure? Validate(CsvRecordReader reader, Columns c, PurchaseStagingRow row)
     {
-
         var customer = reader.GetSpan(c.CustomerId).Trim();
         if (customer.EndsWith(".0", StringComparison.Ordinal))
         {

@@ -62,13 +62,10 @@ public static class CustomerMigration
     {
         ArgumentNullException.ThrowIfNull(session);
         var table = StagingTable(session);
-        CreateStaging(session, table, "Customer_Staging");
+        session.CreateTemporaryStaging(table, "Customer_Staging");
         return session.AppendTemporary<CustomerStagingRow, CustomerStagingRowMap>(table, rows);
     }
 
-    /// <summary>A temporary table with the columns (names, types, order) of an Integration staging table, no key or index.</summary>
-    internal static void CreateStaging(DuckDbLoadSession session, string table, string integrationTable) =>
-        session.Execute($"CREATE TEMP TABLE IF NOT EXISTS {table} AS SELECT * FROM \"Integration\".\"{integrationTable}\" LIMIT 0");
 
     /// <summary>Runs the migration of the session's staged customers.</summary>
     /// <param name="session">The load.</param>
@@ -83,7 +80,7 @@ public static class CustomerMigration
         CustomerKeyMap.Backfill(session, now);
         var cutoff = session.Scalar<DateTime?>("SELECT max(\"CutoffTime\") FROM \"Integration\".\"EtlCutoff\" WHERE \"SourceSystem\" = @cutoffSystem", new { cutoffSystem });
         var staging = StagingTable(session);
-        CreateStaging(session, staging, "Customer_Staging");
+        session.CreateTemporaryStaging(staging, "Customer_Staging");
 
         // A version repeated in the file (same CRM id and update time, NULL = NULL) is rejected, naming the first line, which stays.
         var duplicates = StagingDuplicates.Reject(session, staging, ["CrmCustomerId", "SourceUpdatedAt"], "RejectedCustomer", "crm_customer_id", RecordColumns);

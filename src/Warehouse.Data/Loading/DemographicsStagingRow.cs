@@ -93,7 +93,7 @@ public static class DemographicsMigration
     {
         ArgumentNullException.ThrowIfNull(session);
         var table = StagingTable(session);
-        CustomerMigration.CreateStaging(session, table, "Demographics_Staging");
+        session.CreateTemporaryStaging(table, "Demographics_Staging");
         return session.AppendTemporary<DemographicsStagingRow, DemographicsStagingRowMap>(table, rows);
     }
 
@@ -103,7 +103,7 @@ public static class DemographicsMigration
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
         var staging = StagingTable(session);
-        CustomerMigration.CreateStaging(session, staging, "Demographics_Staging");
+        session.CreateTemporaryStaging(staging, "Demographics_Staging");
         DimensionMaintenance.EnsureUnknownMembers(session);
         var duplicates = StagingDuplicates.Reject(session, staging, ["CrmCustomerId", "SurveyDate"], "RejectedCustomer", "crm_customer_id", RecordColumns);
         const string CurrentById = CustomerKeyMap.ByCrmId;

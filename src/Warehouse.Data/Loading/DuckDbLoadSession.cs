@@ -101,6 +101,15 @@ public sealed class DuckDbLoadSession : IDisposable
         where TMap : DuckDBAppenderMap<T>, new() =>
         AppendTo<T, TMap>(null, schema, table, rows);
 
+    /// <summary>
+    /// Creates, unless it exists, a temporary table of the session with the columns (names, types, order) of the Integration
+    /// staging table <paramref name="integrationTable"/>, without its key or index.
+    /// </summary>
+    /// <param name="table">Temporary table name.</param>
+    /// <param name="integrationTable">Staging table in the Integration schema, e.g. Customer_Staging.</param>
+    public void CreateTemporaryStaging(string table, string integrationTable) =>
+        Execute($"CREATE TEMP TABLE IF NOT EXISTS {table} AS SELECT * FROM \"Integration\".\"{integrationTable}\" LIMIT 0");
+
     /// <summary>Bulk-appends rows to a temporary table of the session (catalog temp, schema main); returns the rows appended.</summary>
     /// <param name="table">Temporary table name.</param>
     /// <param name="rows">Rows, consumed once, streaming.</param>

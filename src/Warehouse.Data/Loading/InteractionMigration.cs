@@ -87,7 +87,7 @@ public static class InteractionMigration
     {
         ArgumentNullException.ThrowIfNull(session);
         var table = WebStagingTable(session);
-        CreateStaging(session, table, "WebSession_Staging");
+        session.CreateTemporaryStaging(table, "WebSession_Staging");
         return session.AppendTemporary<WebSessionStagingRow, WebSessionStagingRowMap>(table, rows);
     }
 
@@ -99,13 +99,9 @@ public static class InteractionMigration
     {
         ArgumentNullException.ThrowIfNull(session);
         var table = SocialStagingTable(session);
-        CreateStaging(session, table, "SocialInteraction_Staging");
+        session.CreateTemporaryStaging(table, "SocialInteraction_Staging");
         return session.AppendTemporary<SocialStagingRow, SocialStagingRowMap>(table, rows);
     }
-
-    /// <summary>A temporary table with the columns (names, types, order) of an Integration staging table, no key or index.</summary>
-    private static void CreateStaging(DuckDbLoadSession session, string table, string integrationTable) =>
-        session.Execute($"CREATE TEMP TABLE IF NOT EXISTS {table} AS SELECT * FROM \"Integration\".\"{integrationTable}\" LIMIT 0");
 
     /// <summary>Migrates the session's staged web sessions (<see cref="StageWeb"/>), then drops the staging table.</summary>
     public static Result RunWeb(DuckDbLoadSession session)
@@ -113,7 +109,7 @@ public static class InteractionMigration
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
         var staging = WebStagingTable(session);
-        CreateStaging(session, staging, "WebSession_Staging");
+        session.CreateTemporaryStaging(staging, "WebSession_Staging");
         var range = PrepareDimensions(session, "web", "Web shop", staging, "StartTime");
 
         // One statement from the staged rows to the resolved sessions (the intermediate results are not materialised):
@@ -217,7 +213,7 @@ public static class InteractionMigration
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
         var staging = SocialStagingTable(session);
-        CreateStaging(session, staging, "SocialInteraction_Staging");
+        session.CreateTemporaryStaging(staging, "SocialInteraction_Staging");
         var duplicates = StagingDuplicates.Reject(session, staging, ["Platform", "CommentId"], "RejectedSocialInteraction", "comment_id", SocialRecordColumns);
         var range = PrepareDimensions(session, "social", "Social media", staging, "CommentTime");
 
