@@ -12,8 +12,10 @@ namespace Warehouse.Data.SqlServer;
 /// lineage. Rejected rows go to <see cref="StagingTarget.RejectStagingTable"/> and the procedure moves them into the
 /// target's reject table in the same transaction. Disposing a session that was not migrated removes its staged and
 /// staged rejected rows and marks the lineage failed, so a failed load leaves nothing but the failed lineage row.
-/// Every statement is parameterized; object names are constants. Rejected rows are held until the staged rows are
-/// copied (one bulk copy at a time per connection), then copied.
+/// Every statement is parameterized; object names are constants. Rejected rows wait in a <see cref="RejectSpool"/> (a
+/// temporary file, deleted when the session ends, also after a failure) until the staged rows are copied (one bulk copy
+/// at a time per connection), then stream from it into the bulk copy: the host's memory stays flat however many rows
+/// are rejected.
 /// </summary>
 public sealed class SqlServerLoadSession : ISourceLoad
 {
@@ -50,11 +52,12 @@ public sealed class SqlServerLoadSession : ISourceLoad
 
     private readonly SqlServerWarehouse _warehouse;
     private readonly Action<string>? _checkpoint;
-    private readonly List<RejectedRow> _rejects = [];
+    private RejectSpool? _rejects;
     private bool _migrated;
     private bool _disposed;
 
-    private SqlServerLoadSession(SqlServerWarehouse warehouse, StagingTarget target, int lineageKey, string sourceName, Action<string>? checkpoint)
+    /// <summary>A session of an existing lineage row (<see cref="Begin"/>; tests build one without a server).</summary>
+    internal SqlServerLoadSession(SqlServerWarehouse warehouse, StagingTarget target, int lineageKey, string sourceName, Action<string>? checkpoint)
     {
         _warehouse = warehouse;
         Target = target;
@@ -74,6 +77,12 @@ public sealed class SqlServerLoadSession : ISourceLoad
 
     /// <inheritdoc />
     public long RowsRejected { get; private set; }
+
+    /// <summary>Where the reject spool file goes (default: the user's temporary directory; tests).</summary>
+    internal string? SpoolDirectory { get; init; }
+
+    /// <summary>The rejected rows waiting for the bulk copy, or null before the first reject and after the copy (tests).</summary>
+    internal RejectSpool? Spool => _rejects;
 
     /// <summary>The lineage key of an earlier successful load with the same content hash, if any.</summary>
     /// <param name="warehouse">The warehouse.</param>
@@ -137,15 +146,9 @@ public sealed class SqlServerLoadSession : ISourceLoad
     public void Reject(long sourceLineNumber, string? columnName, string reason, string? rawRecord)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        _rejects.Add(new RejectedRow
-        {
-            LineageKey = LineageKey,
-            SourceName = SourceName,
-            SourceLineNumber = sourceLineNumber,
-            ColumnName = columnName,
-            Reason = reason.Length > 400 ? reason[..400] : reason,
-            RawRecord = rawRecord,
-        });
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _rejects ??= new RejectSpool(SpoolDirectory);
+        _rejects.Add(sourceLineNumber, columnName, reason.Length > 400 ? reason[..400] : reason, rawRecord);
         RowsRejected++;
     }
 
@@ -181,8 +184,13 @@ public sealed class SqlServerLoadSession : ISourceLoad
             throw new InvalidOperationException($"Row counts do not balance: read {rowsRead} ≠ loaded {rowsAccepted} + rejected {RowsRejected}.");
         }
 
-        CopyRejected(_rejects);
-        _rejects.Clear();
+        if (_rejects is not null)
+        {
+            CopyRejected(_rejects.Read(LineageKey, SourceName));
+            _rejects.Dispose();
+            _rejects = null;
+        }
+
         Checkpoint("staged");
         Migrate();
         // The procedure's own counts (web: events, as the host counts them), so a unit mismatch shows as read ≠ the host's read.
@@ -229,7 +237,7 @@ public sealed class SqlServerLoadSession : ISourceLoad
     /// <remarks>
     /// A load that did not migrate deletes its rows from the tables the host wrote and marks its lineage failed; then the
     /// load's lock is released. When the connection is gone, the session's end released the lock and the next load's
-    /// <see cref="CleanupAbandonedLoads"/> removes the rows.
+    /// <see cref="CleanupAbandonedLoads"/> removes the rows. The reject spool is deleted whatever happens.
     /// </remarks>
     public void Dispose()
     {
@@ -239,6 +247,19 @@ public sealed class SqlServerLoadSession : ISourceLoad
         }
 
         _disposed = true;
+        try
+        {
+            EndOnServer();
+        }
+        finally
+        {
+            _rejects?.Dispose();
+            _rejects = null;
+        }
+    }
+
+    private void EndOnServer()
+    {
         if (!_migrated)
         {
             try

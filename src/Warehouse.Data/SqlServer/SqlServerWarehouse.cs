@@ -22,7 +22,8 @@ public sealed class SqlServerWarehouse : IWarehouse
 
     private readonly SqlConnection _connection;
 
-    private SqlServerWarehouse(SqlConnection connection, string location)
+    /// <summary>Wraps a connection as it is (<see cref="Open"/> connects and checks it; tests build one that never connects).</summary>
+    internal SqlServerWarehouse(SqlConnection connection, string location)
     {
         _connection = connection;
         Location = location;
