@@ -41,6 +41,14 @@ public static class PurchaseMigration
         DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Boolean,
     ];
 
+    /// <summary>A duplicate line's RawRecord: its staged values by the source's field names, text decoded through the joins of <see cref="NumberAndFindDuplicates"/>.</summary>
+    private static readonly (string Name, string Expression)[] DuplicateRecord =
+    [
+        ("InvoiceNo", "inv.\"Value\""), ("StockCode", "st.\"Value\""), ("Description", "de.\"Value\""), ("Quantity", "s.\"Quantity\""),
+        ("InvoiceDateTime", "s.\"InvoiceDateTime\""), ("UnitPrice", "s.\"UnitPrice\""), ("CrmCustomerId", "cu.\"Value\""),
+        ("Country", "co.\"Value\""), ("CurrencyCode", "cur.\"Value\""),
+    ];
+
     private static readonly DuckDbChunkAppender.Column[] RejectedColumns = [DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Integer];
 
     private static readonly DuckDbChunkAppender.Column[] TextColumns = [DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Varchar];
@@ -397,34 +405,21 @@ public static class PurchaseMigration
             """);
         session.Execute($"""
             CREATE TEMP TABLE purchase_duplicates_{k} AS
-            SELECT d."SourceLineNumber", d."First"
-            FROM (SELECT s."SourceLineNumber", min(s."SourceLineNumber") OVER (PARTITION BY {values}) AS "First"
+            SELECT d."SourceLineNumber", d."FirstLine"
+            FROM (SELECT s."SourceLineNumber", min(s."SourceLineNumber") OVER (PARTITION BY {values}) AS "FirstLine"
                   {from}
                   WHERE hash({values}) IN (SELECT "Hash" FROM purchase_hashes_{k})) AS d
-            WHERE d."First" < d."SourceLineNumber"
+            WHERE d."FirstLine" < d."SourceLineNumber"
             """);
         session.Execute($"DROP TABLE purchase_hashes_{k}");
-        var rejected = session.Execute($"""
-            INSERT INTO "Integration"."RejectedPurchase" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
-            SELECT @LineageKey, @SourceName, d."SourceLineNumber", NULL, '{StagingDuplicates.ReasonPrefix}' || CAST(d."First" AS VARCHAR),
-                   CAST(json_object('InvoiceNo', inv."Value", 'StockCode', st."Value", 'Description', de."Value", 'Quantity', s."Quantity",
-                                    'InvoiceDateTime', s."InvoiceDateTime", 'UnitPrice', s."UnitPrice", 'CrmCustomerId', cu."Value",
-                                    'Country', co."Value", 'CurrencyCode', cur."Value") AS VARCHAR)
-            FROM purchase_duplicates_{k} AS d
-            JOIN {staging} AS s ON s."SourceLineNumber" = d."SourceLineNumber"
+        var rejected = StagingDuplicates.Move(session, staging, $"purchase_duplicates_{k}", "RejectedPurchase", null, DuplicateRecord, $"""
             JOIN {text} AS inv ON inv."Id" = s."InvoiceId"
             JOIN {text} AS st ON st."Id" = s."StockId"
             LEFT JOIN {text} AS de ON de."Id" = s."DescriptionId"
             JOIN {text} AS cu ON cu."Id" = s."CustomerId"
             LEFT JOIN {text} AS co ON co."Id" = s."CountryId"
             JOIN {text} AS cur ON cur."Id" = s."CurrencyId"
-            """, new { session.LineageKey, session.SourceName });
-        if (rejected > 0)
-        {
-            session.Execute($"DELETE FROM {staging} WHERE \"SourceLineNumber\" IN (SELECT \"SourceLineNumber\" FROM purchase_duplicates_{k})");
-        }
-
-        session.Execute($"DROP TABLE purchase_duplicates_{k}");
+            """);
         session.Execute($"DROP TABLE IF EXISTS purchase_canon_{k}");
         return rejected;
     }

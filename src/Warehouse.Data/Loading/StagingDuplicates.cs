@@ -47,11 +47,32 @@ public static class StagingDuplicates
             FROM (SELECT s."SourceLineNumber", min(s."SourceLineNumber") OVER (PARTITION BY {partition}) AS "FirstLine" FROM {staging} AS s) AS d
             WHERE d."SourceLineNumber" > d."FirstLine"
             """);
-        var record = string.Join(", ", recordColumns.Select(c => $"'{c}', s.\"{c}\""));
+        return Move(session, staging, duplicates, rejectTable, columnName, recordColumns.Select(c => (c, $"s.\"{c}\"")).ToList());
+    }
+
+    /// <summary>
+    /// The tail both this rule and the purchase migration's own duplicate search share: moves the staged rows listed in
+    /// <paramref name="duplicates"/> (a temporary table of SourceLineNumber, FirstLine) into <c>Integration.<paramref name="rejectTable"/></c>
+    /// with the reason <c>duplicate of line FirstLine</c> and a JSON object of <paramref name="record"/> as RawRecord,
+    /// deletes them from the staging and drops <paramref name="duplicates"/>; returns the rows rejected.
+    /// </summary>
+    /// <param name="session">The load.</param>
+    /// <param name="staging">The staging table, read as alias <c>s</c>.</param>
+    /// <param name="duplicates">The repeated rows, read as alias <c>d</c>.</param>
+    /// <param name="rejectTable">Reject table in the Integration schema.</param>
+    /// <param name="columnName">Source column named in the reject, or null.</param>
+    /// <param name="record">RawRecord's fields: name and SQL expression over <c>s</c> and the tables of <paramref name="joins"/>.</param>
+    /// <param name="joins">Joins the expressions need (e.g. a dictionary-coded staging's text table), or empty.</param>
+    internal static long Move(DuckDbLoadSession session, string staging, string duplicates, string rejectTable, string? columnName,
+        IReadOnlyList<(string Name, string Expression)> record, string joins = "")
+    {
+        var fields = string.Join(", ", record.Select(f => $"'{f.Name}', {f.Expression}"));
         var rejected = session.Execute($"""
             INSERT INTO "Integration"."{rejectTable}" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
-            SELECT {k}, @SourceName, d."SourceLineNumber", @columnName, '{ReasonPrefix}' || CAST(d."FirstLine" AS VARCHAR), CAST(json_object({record}) AS VARCHAR)
+            SELECT {session.LineageKey}, @SourceName, d."SourceLineNumber", CAST(@columnName AS VARCHAR), '{ReasonPrefix}' || CAST(d."FirstLine" AS VARCHAR),
+                   CAST(json_object({fields}) AS VARCHAR)
             FROM {duplicates} AS d JOIN {staging} AS s ON s."SourceLineNumber" = d."SourceLineNumber"
+            {joins}
             """, new { session.SourceName, columnName });
         if (rejected > 0)
         {
