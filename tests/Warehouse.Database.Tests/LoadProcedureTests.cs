@@ -138,6 +138,30 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         Assert.Contains("@SourceCutoff", joins.Variables);
     }
 
+    [Fact]
+    public void The_crm_cutoff_filters_known_ids_only_and_a_file_without_update_times_leaves_it_where_it_was()
+    {
+        // As CustomerMigration on DuckDB: a row not newer than the cutoff is skipped only when its CRM id is known (a new
+        // id is applied whatever its time), and the cutoff moves to the file's latest update time, not to the load time
+        // when the file has none (that made every later dated row of a known id look old on SQL Server only).
+        var script = fixture.ParseProcedure(StagingTarget.Customer.MigrateProcedure);
+        var cutoffTests = new CutoffVisitor();
+        script.Accept(cutoffTests);
+        Assert.Equal(2, cutoffTests.Disjunctions.Count);
+        Assert.All(cutoffTests.Disjunctions, d => Assert.Contains("Integration.CustomerKeyByCrmId", d, StringComparer.Ordinal));
+
+        var cutoff = Declared(script, "@Cutoff").Value;
+        var variables = new JoinVisitor();
+        cutoff.Accept(variables);
+        Assert.Equal("SourceUpdatedAt LineageKey", Render(cutoff));
+        Assert.DoesNotContain("@LoadStarted", variables.Variables);
+
+        var complete = fixture.ParseProcedure("Integration.CompleteLineage");
+        var guarded = new GuardVisitor();
+        complete.Accept(guarded);
+        Assert.Equal(["@CutoffTime"], guarded.MergeGuards);
+    }
+
     [Theory]
     [InlineData("Integration.MigrateStagedCustomerData", "NewCustomerOrdinal")]
     [InlineData("Integration.MigrateStagedPurchaseData", "CrmCustomerId")]
@@ -407,6 +431,70 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
                 Counted.Add(name);
             }
         }
+    }
+
+    /// <summary>The ORs that contain <c>… &gt; @SourceCutoff</c>, each as the names of the tables its EXISTS tests read.</summary>
+    private sealed class CutoffVisitor : TSqlFragmentVisitor
+    {
+        public List<List<string>> Disjunctions { get; } = [];
+
+        public override void ExplicitVisit(BooleanParenthesisExpression node)
+        {
+            if (node.Expression is BooleanBinaryExpression { BinaryExpressionType: BooleanBinaryExpressionType.Or } or)
+            {
+                var comparisons = new CutoffComparison();
+                or.Accept(comparisons);
+                if (comparisons.Found)
+                {
+                    var tables = new TableVisitor();
+                    or.Accept(tables);
+                    Disjunctions.Add(tables.Names);
+                    return;
+                }
+            }
+
+            base.ExplicitVisit(node);
+        }
+    }
+
+    private sealed class CutoffComparison : TSqlFragmentVisitor
+    {
+        public bool Found { get; private set; }
+
+        public override void Visit(BooleanComparisonExpression node) =>
+            Found |= node.ComparisonType == BooleanComparisonType.GreaterThan && node.SecondExpression is VariableReference { Name: "@SourceCutoff" };
+    }
+
+    private sealed class TableVisitor : TSqlFragmentVisitor
+    {
+        public List<string> Names { get; } = [];
+
+        public override void Visit(NamedTableReference node) => Names.Add(Name(node));
+    }
+
+    /// <summary>For every MERGE, the variables of the IS NOT NULL test of the IF that holds it.</summary>
+    private sealed class GuardVisitor : TSqlFragmentVisitor
+    {
+        public List<string> MergeGuards { get; } = [];
+
+        public override void ExplicitVisit(IfStatement node)
+        {
+            var merges = new MergeCounter();
+            node.ThenStatement.Accept(merges);
+            if (merges.Count > 0 && node.Predicate is BooleanIsNullExpression { IsNot: true, Expression: VariableReference variable })
+            {
+                MergeGuards.Add(variable.Name);
+            }
+
+            base.ExplicitVisit(node);
+        }
+    }
+
+    private sealed class MergeCounter : TSqlFragmentVisitor
+    {
+        public int Count { get; private set; }
+
+        public override void Visit(MergeStatement node) => Count++;
     }
 
     private sealed class ColumnVisitor : TSqlFragmentVisitor

@@ -9,7 +9,7 @@ namespace Warehouse.Etl.Loading;
 /// The host half of a CRM load on SQL Server: the same identity resolution the DuckDB migration runs
 /// (<see cref="CustomerMigration"/> with a <see cref="CustomerMatcher"/>), done in the host because the server has no
 /// IdentityResolver. While the file streams into staging, <see cref="Observe"/> keeps the latest row per CRM id newer
-/// than the CRM cutoff (update time; of a repeated version the first line, the one the duplicate rule keeps, as the
+/// than the CRM cutoff, or of any time for an id the warehouse does not know (update time; of a repeated version the first line, the one the duplicate rule keeps, as the
 /// DuckDB migration picks it); <see cref="Resolve"/> then reads the
 /// known identities through <c>Integration.CustomerIdentity</c> (a view the loader role may read), runs the matcher
 /// over both in the DuckDB migration's order, and returns one <see cref="CustomerMatchStagingRow"/> per row to apply:
@@ -21,6 +21,7 @@ namespace Warehouse.Etl.Loading;
 public sealed class CrmResolution
 {
     private readonly Dictionary<string, Candidate> _latest = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Candidate> _older = new(StringComparer.Ordinal);
 
     private CrmResolution(DateTime? cutoff) => Cutoff = cutoff;
 
@@ -41,23 +42,19 @@ public sealed class CrmResolution
     public void Observe(CustomerStagingRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        if (row.SourceUpdatedAt is { } updated && Cutoff is { } cutoff && updated <= cutoff)
-        {
-            return;
-        }
+        // Rows not newer than the cutoff apply only to ids the warehouse does not know yet; which ids those are is read
+        // in Resolve, so the latest such row per id is kept apart.
+        var latest = row.SourceUpdatedAt is { } updated && Cutoff is { } cutoff && updated <= cutoff ? _older : _latest;
 
         // Latest per CRM id: update time descending with unknown times last; a repeated version keeps its first line.
-        if (_latest.TryGetValue(row.CrmCustomerId, out var kept) && !Later(row, kept))
+        if (latest.TryGetValue(row.CrmCustomerId, out var kept) && !Later(row.SourceUpdatedAt, kept.UpdatedAt))
         {
             return;
         }
 
-        _latest[row.CrmCustomerId] = new Candidate(row.SourceLineNumber, row.SourceUpdatedAt,
+        latest[row.CrmCustomerId] = new Candidate(row.SourceLineNumber, row.SourceUpdatedAt,
             new IncomingCustomer(row.CrmCustomerId, row.FullName, row.Email, row.Phone, row.City, row.BirthDate), row.SignupDate);
     }
-
-    /// <summary>Rows that will be applied (the latest per CRM id newer than the cutoff).</summary>
-    public int Count => _latest.Count;
 
     /// <summary>Resolves the observed rows against the warehouse's current customers.</summary>
     /// <param name="warehouse">The warehouse (either engine).</param>
@@ -68,8 +65,21 @@ public sealed class CrmResolution
     {
         ArgumentNullException.ThrowIfNull(warehouse);
         ArgumentNullException.ThrowIfNull(matcher);
+        var current = ReadCurrent(warehouse);
+        // The cutoff filters known ids only (as CustomerMigration and the procedure do): an id never loaded takes its
+        // latest row whatever its time (a row with a time, however old, beats one without).
+        var known = current.Where(c => c.CrmCustomerId is not null).Select(c => c.CrmCustomerId!).ToHashSet(StringComparer.Ordinal);
+        foreach (var (id, old) in _older)
+        {
+            if (!known.Contains(id) && (!_latest.TryGetValue(id, out var kept) || Later(old.UpdatedAt, kept.UpdatedAt)))
+            {
+                _latest[id] = old;
+            }
+        }
+
+        _older.Clear();
         var incoming = _latest.Values.OrderBy(c => c.Customer.CrmCustomerId, StringComparer.Ordinal).ToList();
-        var matches = matcher(incoming.Select(c => c.Customer).ToList(), ReadCurrent(warehouse));
+        var matches = matcher(incoming.Select(c => c.Customer).ToList(), current);
         if (matches.Count != incoming.Count)
         {
             throw new InvalidOperationException($"The identity matcher returned {matches.Count} matches for {incoming.Count} CRM rows.");
@@ -158,7 +168,7 @@ public sealed class CrmResolution
     }
 
     // The same update time twice (NULL = NULL) is a repeated version: the procedure rejects the later line, the first stays.
-    private static bool Later(CustomerStagingRow row, Candidate kept) => (row.SourceUpdatedAt, kept.UpdatedAt) switch
+    private static bool Later(DateTime? updated, DateTime? kept) => (updated, kept) switch
     {
         (null, _) => false,
         (_, null) => true,

@@ -31,7 +31,7 @@ public static class CustomerMigration
     /// <param name="NewCustomers">Customers created.</param>
     /// <param name="NewVersions">New versions of known customers (changed attributes).</param>
     /// <param name="Unchanged">Rows that matched a customer with the same attributes (or an id already mapped to a customer whose primary id is another).</param>
-    /// <param name="SkippedByCutoff">Rows not newer than the cutoff.</param>
+    /// <param name="SkippedByCutoff">Rows of known CRM ids not newer than the cutoff (rows of ids never loaded are applied whatever their time).</param>
     /// <param name="LastUpdate">Latest source update time in the load.</param>
     /// <param name="MergedIds">CRM ids seen for the first time and tied to a customer whose primary CRM id is another one (duplicates merged).</param>
     public sealed record Result(long NewCustomers, long NewVersions, long Unchanged, long SkippedByCutoff, DateTime? LastUpdate, long MergedIds = 0)
@@ -87,8 +87,10 @@ public static class CustomerMigration
         var staged = session.Scalar<long>($"SELECT count(*) FROM {staging}");
         var lastUpdate = session.Scalar<DateTime?>($"SELECT max(\"SourceUpdatedAt\") FROM {staging}");
 
-        // Latest row per CRM id, newer than the cutoff; the id's earlier versions in the file are superseded.
-        const string Newer = "(s.\"SourceUpdatedAt\" IS NULL OR @cutoff IS NULL OR s.\"SourceUpdatedAt\" > @cutoff)";
+        // Latest row per CRM id, newer than the cutoff; the id's earlier versions in the file are superseded. The cutoff
+        // filters only ids the warehouse knows: a row of an id never loaded is new data whatever its update time (a late
+        // extract, a back-dated registration) and is applied, not counted as loaded and dropped.
+        const string Newer = $"(s.\"SourceUpdatedAt\" IS NULL OR @cutoff IS NULL OR s.\"SourceUpdatedAt\" > @cutoff OR NOT EXISTS (SELECT 1 FROM {CustomerKeyMap.ByCrmId} AS known WHERE known.\"CrmCustomerId\" = s.\"CrmCustomerId\"))";
         var newer = session.Scalar<long>($"SELECT count(*) FROM {staging} AS s WHERE {Newer}", new { cutoff });
         session.Execute($"""
             CREATE TEMP TABLE customer_incoming_{k} AS

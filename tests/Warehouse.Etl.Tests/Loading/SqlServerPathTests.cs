@@ -126,15 +126,37 @@ public sealed class SqlServerPathTests : CustomerSeededTests
     }
 
     [Fact]
-    public void A_crm_file_with_nothing_newer_than_the_cutoff_resolves_nothing()
+    public void Rows_not_newer_than_the_cutoff_are_skipped_for_known_ids_and_applied_for_new_ids_on_both_paths()
     {
+        // The cutoff (2024-06-01 09:30, the seeded file's latest update) says which versions of known ids were seen; a row
+        // of an id never loaded is new data whatever its time. An audit found such rows counted as loaded and dropped.
         using var warehouse = WithCustomers();
+        var path = Write("old.csv", CrmHeader +
+            "C1,Anna Smith,anna.smith@example.com,,,,Manchester,United Kingdom,,,,2024-06-01 09:30:00\n" + // line 2: known, equal to the cutoff: skipped
+            "C2,Bob Jones,bob@example.com,,,,York,United Kingdom,,,,2024-05-01 00:00:00\n" +               // line 3: known, older: skipped
+            "C2,Bob Jones,bob@example.com,,,,Hull,United Kingdom,,,,\n" +                                   // line 4: known, no time: applied
+            "C9,Old Row,old@example.com,,,,Leeds,United Kingdom,,,,2024-01-01 00:00:00\n" +                // line 5: new id, older: applied
+            "C8,Eve Stone,eve@example.com,,,,Bath,United Kingdom,,,,\n" +                                   // line 6: new id, no time
+            "C8,Eve Stone,eve@example.com,,,,Wells,United Kingdom,,,,2024-06-01 09:30:00\n");               // line 7: a time beats none: wins
+        var firstNewKey = warehouse.Connection.ExecuteScalar<int>("SELECT max(\"CustomerKey\") + 1 FROM \"Dimension\".\"Customer\"");
 
-        var staged = ResolveAsOnSqlServer(warehouse, Write("old.csv", CrmHeader +
-            "C1,Anna Smith,anna.smith@example.com,,,,Manchester,United Kingdom,,,,2024-06-01 09:30:00\n" +  // equal to the cutoff
-            "C9,Old Row,old@example.com,,,,Leeds,United Kingdom,,,,2024-01-01 00:00:00\n"));
+        var staged = ResolveAsOnSqlServer(warehouse, path);
 
-        Assert.Empty(staged);
+        Assert.Equal([("C2", 4L), ("C8", 7L), ("C9", 5L)], staged.Select(r => (r.CrmCustomerId, r.SourceLineNumber)));
+
+        var result = CrmLoader.Load(warehouse, path);
+
+        Assert.Equal((6L, 6L, 0L), (result.RowsRead, result.RowsLoaded, result.RowsRejected));
+        Assert.Contains("2 not newer than the cutoff", result.Detail, StringComparison.Ordinal);
+        foreach (var row in staged)
+        {
+            Assert.Equal(row.CustomerKey ?? firstNewKey + row.NewCustomerOrdinal!.Value, KeyOf(warehouse, row.CrmCustomerId).Key);
+        }
+
+        Assert.Equal(["Hull", "Leeds", "London", "Wells"], warehouse.Connection.Query<string>("""
+            SELECT g."City" FROM "Dimension"."Customer" AS c JOIN "Dimension"."Geography" AS g ON g."GeographyKey" = c."GeographyKey"
+            WHERE c."ValidTo" = TIMESTAMP '9999-12-31' AND c."CustomerKey" <> 0 ORDER BY 1
+            """));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 -- Ends a load inside the caller's transaction: row counts (read = loaded + rejected, rejected from the reject table
--- of the load), success flag, completion time, and moves the source system's ETL cutoff forward (never back).
+-- of the load), success flag, completion time, and moves the source system's ETL cutoff forward (never back; a NULL
+-- @CutoffTime, a CRM file without update times, leaves it as it was).
 CREATE PROCEDURE [Integration].[CompleteLineage]
     @LineageKey INT,
     @RowsLoaded BIGINT,
@@ -26,13 +27,16 @@ BEGIN
         [SourceCutoff] = COALESCE([SourceCutoff], @CutoffTime)
     WHERE [LineageKey] = @LineageKey;
 
-    MERGE [Integration].[EtlCutoff] AS target
-    USING (SELECT @SourceSystem AS [SourceSystem], @CutoffTime AS [CutoffTime]) AS source
-        ON target.[SourceSystem] = source.[SourceSystem]
-    WHEN MATCHED AND target.[CutoffTime] < source.[CutoffTime] THEN
-        UPDATE SET [CutoffTime] = source.[CutoffTime], [LineageKey] = @LineageKey
-    WHEN NOT MATCHED THEN
-        INSERT ([SourceSystem], [CutoffTime], [LineageKey]) VALUES (source.[SourceSystem], source.[CutoffTime], @LineageKey);
+    IF @CutoffTime IS NOT NULL
+    BEGIN
+        MERGE [Integration].[EtlCutoff] AS target
+        USING (SELECT @SourceSystem AS [SourceSystem], @CutoffTime AS [CutoffTime]) AS source
+            ON target.[SourceSystem] = source.[SourceSystem]
+        WHEN MATCHED AND target.[CutoffTime] < source.[CutoffTime] THEN
+            UPDATE SET [CutoffTime] = source.[CutoffTime], [LineageKey] = @LineageKey
+        WHEN NOT MATCHED THEN
+            INSERT ([SourceSystem], [CutoffTime], [LineageKey]) VALUES (source.[SourceSystem], source.[CutoffTime], @LineageKey);
+    END;
 
     RETURN 0;
 END;

@@ -7,7 +7,8 @@
 --      known customers), so no other CRM or purchase load created a customer since that read;
 --   1. a version repeated in the file (same CrmCustomerId and SourceUpdatedAt) is rejected into Integration.RejectedCustomer
 --      as "duplicate of line N" (the first line stays); the rows applied are the staged lines the host resolved; the cutoff is checked again (a row the cutoff passed
---      meanwhile is skipped); a load with rows to apply and no resolution is refused;
+--      meanwhile is skipped); the cutoff filters only CRM ids the warehouse knows (a row of a new id is applied whatever its
+--      update time); a load with rows to apply and no resolution is refused;
 --   2. missing geographies are added to Dimension.Geography and the calendar is extended to the birth and signup dates;
 --   3. a known customer (a staged CustomerKey) whose current attributes differ from the row of its CRM id (any row when
 --      the customer has no CRM id; the lowest CRM id when several rows name one customer) gets its current version
@@ -18,7 +19,7 @@
 --   4b. the source-key map Integration.CustomerKeyMap: current customers' own ids are backfilled first, then every CRM
 --      id of the load not mapped yet is mapped once (primary id of a new customer: crm-id; a duplicate registration:
 --      the rule that tied it), so several CRM ids can share one customer;
---   5. lineage completed with counts (read = loaded + rejected), the CRM cutoff moved to the latest update, the staged
+--   5. lineage completed with counts (read = loaded + rejected), the CRM cutoff moved to the latest update (none: left as it was), the staged
 --      rows and resolutions removed.
 -- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedCustomer in the same transaction.
 -- Rerunning a load changes nothing (unchanged rows are not versioned again). On error everything is rolled back
@@ -100,11 +101,13 @@ BEGIN
         FROM [Integration].[Customer_Staging] AS s
         INNER JOIN [Integration].[CustomerMatch_Staging] AS m ON m.[LineageKey] = s.[LineageKey] AND m.[SourceLineNumber] = s.[SourceLineNumber]
         WHERE s.[LineageKey] = @LineageKey
-          AND (s.[SourceUpdatedAt] IS NULL OR @SourceCutoff IS NULL OR s.[SourceUpdatedAt] > @SourceCutoff);
+          AND (s.[SourceUpdatedAt] IS NULL OR @SourceCutoff IS NULL OR s.[SourceUpdatedAt] > @SourceCutoff
+               OR NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyByCrmId] AS known WHERE known.[CrmCustomerId] = s.[CrmCustomerId]));
 
         IF NOT EXISTS (SELECT 1 FROM #Incoming)
            AND EXISTS (SELECT 1 FROM [Integration].[Customer_Staging] AS s
-                       WHERE s.[LineageKey] = @LineageKey AND (s.[SourceUpdatedAt] IS NULL OR @SourceCutoff IS NULL OR s.[SourceUpdatedAt] > @SourceCutoff))
+                       WHERE s.[LineageKey] = @LineageKey AND (s.[SourceUpdatedAt] IS NULL OR @SourceCutoff IS NULL OR s.[SourceUpdatedAt] > @SourceCutoff
+               OR NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyByCrmId] AS known WHERE known.[CrmCustomerId] = s.[CrmCustomerId])))
             THROW 50011, N'Integration.MigrateStagedCustomerData: the load has CRM rows newer than the cutoff but no resolution in Integration.CustomerMatch_Staging; the host resolves identities before it migrates.', 1;
         IF EXISTS (SELECT 1 FROM #Incoming AS i WHERE i.[CustomerKey] IS NULL
                    GROUP BY i.[NewCustomerOrdinal] HAVING i.[NewCustomerOrdinal] IS NULL OR SUM(CAST(i.[IsPrimary] AS INT)) <> 1)
@@ -184,7 +187,9 @@ BEGIN
 
         DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[Customer_Staging] AS cs WHERE cs.[LineageKey] = @LineageKey);
         DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedCustomer] AS r WHERE r.[LineageKey] = @LineageKey);
-        DECLARE @Cutoff DATETIME2(7) = COALESCE((SELECT MAX(cs.[SourceUpdatedAt]) FROM [Integration].[Customer_Staging] AS cs WHERE cs.[LineageKey] = @LineageKey), @LoadStarted);
+        -- The latest update time of the file, as on DuckDB; a file without update times leaves the cutoff where it was (the
+        -- load time would make every later dated row of a known id look old).
+        DECLARE @Cutoff DATETIME2(7) = (SELECT MAX(cs.[SourceUpdatedAt]) FROM [Integration].[Customer_Staging] AS cs WHERE cs.[LineageKey] = @LineageKey);
         EXEC [Integration].[CompleteLineage] @LineageKey = @LineageKey, @RowsLoaded = @RowsLoaded, @RowsRejected = @RowsRejected, @CutoffTime = @Cutoff;
 
         DELETE FROM [Integration].[CustomerMatch_Staging] WHERE [LineageKey] = @LineageKey;
