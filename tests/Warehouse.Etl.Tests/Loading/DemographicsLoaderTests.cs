@@ -49,4 +49,34 @@ public sealed class DemographicsLoaderTests : IDisposable
         Assert.True(DemographicsLoader.Load(warehouse, path).Skipped);
         Assert.Equal(before, WarehouseSnapshot.Counts(warehouse));
     }
+
+    [Theory]
+    [InlineData("staged")]
+    [InlineData("demographics")]
+    [InlineData("before-commit")]
+    public void A_survey_load_failing_at_any_step_leaves_the_warehouse_as_it_was_and_the_next_run_completes_it(string failAt)
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        CrmLoader.Load(warehouse, Write("crm.csv", "crm_customer_id,full_name,updated_at\nC1,Anna,2024-06-01 09:00:00\nC2,Bob,2024-06-01 09:00:00\n"));
+        var path = Write("survey.csv", "crm_customer_id,survey_date,household_size,children,income_band,education,occupation,marital_status,satisfaction\n" +
+            "C1,2024-03-01,4,2,30-50k,Master,Engineer,married,5\n" +
+            "C9,2024-03-01,2,0,,,,,4\n");       // unknown customer: a reject row that must not survive the failure either
+        var before = WarehouseSnapshot.Counts(warehouse);
+        var reached = false;
+
+        Assert.Throws<IOException>(() => DemographicsLoader.Load(warehouse, path, checkpoint: name =>
+        {
+            if (name == failAt)
+            {
+                reached = true;
+                throw new IOException("injected");
+            }
+        }));
+
+        Assert.True(reached, $"checkpoint {failAt} was never reached");
+        Assert.Equal(before, WarehouseSnapshot.Counts(warehouse));
+        var result = DemographicsLoader.Load(warehouse, path);
+        Assert.Equal((2L, 1L, 1L, false), (result.RowsRead, result.RowsLoaded, result.RowsRejected, result.Skipped));
+        Assert.Equal(1, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Fact\".\"SurveyResponse\""));
+    }
 }
