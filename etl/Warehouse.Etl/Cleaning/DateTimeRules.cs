@@ -28,13 +28,14 @@ public static class DateTimeRules
         var s = value.Trim();
         if (DateOnly.TryParseExact(s, IsoDates, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
             return RuleResult<DateOnly>.Ok(d);
-        var candidates = formats.Length > 0 ? formats : [culture.DateTimeFormat.ShortDatePattern, "d"];
+        // The culture's short date pattern is what the standard format "d" stands for: one candidate, named in the reason.
+        var candidates = formats.Length > 0 ? formats : [culture.DateTimeFormat.ShortDatePattern];
         if (DateOnly.TryParseExact(s, candidates, culture, DateTimeStyles.AllowWhiteSpaces, out d))
             return RuleResult<DateOnly>.Ok(d);
         // An ISO timestamp where a date is expected: keep the date part only if the time is midnight.
         if (DateTime.TryParseExact(s, IsoLocalTimes, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt) && dt.TimeOfDay == TimeSpan.Zero)
             return RuleResult<DateOnly>.Ok(DateOnly.FromDateTime(dt));
-        return RuleResult<DateOnly>.Invalid($"not a date in ISO yyyy-MM-dd or {string.Join(" / ", candidates)} ({culture.Name})");
+        return RuleResult<DateOnly>.Invalid($"not a date in ISO yyyy-MM-dd or {string.Join(" / ", candidates)} ({Describe(culture)})");
     }
 
     /// <summary>Parses a date and checks it lies in [<paramref name="min"/>, <paramref name="max"/>].</summary>
@@ -78,12 +79,16 @@ public static class DateTimeRules
             && !DateTime.TryParseExact(s, [culture.DateTimeFormat.ShortDatePattern + " " + culture.DateTimeFormat.LongTimePattern,
                     culture.DateTimeFormat.ShortDatePattern + " " + culture.DateTimeFormat.ShortTimePattern, "G", "g"],
                 culture, DateTimeStyles.AllowWhiteSpaces, out local))
-            return RuleResult<DateTime>.Invalid($"not a timestamp in ISO 8601 or the {culture.Name} general pattern");
+            return RuleResult<DateTime>.Invalid($"not a timestamp in ISO 8601 or {culture.DateTimeFormat.ShortDatePattern} {culture.DateTimeFormat.LongTimePattern} ({Describe(culture)})");
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
         if (zone.IsInvalidTime(local))
             return RuleResult<DateTime>.Invalid($"{local:yyyy-MM-dd HH:mm:ss} does not exist in time zone {zone.Id} (clock change)");
         return RuleResult<DateTime>.Ok(TimeZoneInfo.ConvertTimeToUtc(local, zone));
     }
+
+    /// <summary>The culture as a reason names it: its name, or "invariant culture" (whose name is empty).</summary>
+    internal static string Describe(CultureInfo culture) =>
+        culture.Name.Length == 0 ? "invariant culture; day-first dates need a culture such as en-GB" : culture.Name;
 
     private static bool HasNumericOffset(string s)
     {

@@ -54,12 +54,20 @@ internal static partial class WarehouseCli
         transactions.Options.Add(file);
         transactions.Options.Add(mapping);
         transactions.Options.Add(currency);
+        var culture = CleaningCliOptions.Culture();
+        culture.Description = "Culture of prices, quantities and dates, overriding the mapping's Culture: de-DE reads 1.234,50 as 1234.50. Default: the mapping's, else invariant (1234.50).";
+        transactions.Options.Add(culture);
         transactions.SetAction(parse => Run(() =>
         {
             var map = parse.GetValue(mapping) is { } m ? TransactionMapping.Load(m.FullName) : new TransactionMapping();
             if (parse.GetValue(currency) is { } code)
             {
                 map.Currency = code.Trim().ToUpperInvariant();
+            }
+
+            if (parse.GetValue(culture) is { } c)
+            {
+                map.Culture = c.Name;
             }
 
             using var warehouse = OpenWarehouse(parse);

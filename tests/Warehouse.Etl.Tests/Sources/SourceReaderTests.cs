@@ -89,7 +89,7 @@ public sealed class SourceReaderTests
             (6L, "phone", "character 'a' is not allowed in a phone number"),
             (7L, null, "row has 2 fields, the header has 5"),
             (8L, "full_name", "text after the closing quote of a quoted field"),
-            (9L, "birth_date", "not a date in ISO yyyy-MM-dd or dd/MM/yyyy / d (en-GB)"),
+            (9L, "birth_date", "not a date in ISO yyyy-MM-dd or dd/MM/yyyy (en-GB)"),
         ], rejects);
         Assert.Equal(["C1", "C9"], items.Where(i => !i.IsRejected).Select(i => i.Record!.CrmCustomerId));
         Assert.Equal("C6,Fay", items[5].Reject!.RawRecord);
