@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text;
+using System.Text.Unicode;
+using Warehouse.Etl.Sources;
 
 namespace Warehouse.Etl.Transactions;
 
@@ -9,7 +11,9 @@ namespace Warehouse.Etl.Transactions;
 /// records end with LF or CRLF. Blank lines are skipped. Malformed text (an unterminated quoted field, a quote inside
 /// an unquoted field, text after a closing quote, bytes that are not valid UTF-8) throws <see cref="CsvFormatException"/>
 /// naming the file, line and column: such a file cannot be split into records reliably, so nothing of it is loaded.
-/// A record with the wrong number of fields is not a format error; the caller rejects that row.
+/// A record with the wrong number of fields is not a format error; the caller rejects that row. Neither is a record longer
+/// than the limit (1 Mi characters by default, as the other sources' 1 MiB): it is scanned to its end without being held
+/// in memory (<see cref="RecordTooLong"/>, only its first <see cref="SourceReject.MaxRawRecordChars"/> characters are kept).
 /// </summary>
 /// <remarks>
 /// Fields are exposed as spans into the buffer (no allocation) and, on demand, as strings. <see cref="LineNumber"/> is
@@ -17,11 +21,28 @@ namespace Warehouse.Etl.Transactions;
 /// </remarks>
 public sealed class CsvRecordReader : IDisposable
 {
+    /// <summary>Default longest record in characters (1 Mi, the 1 MiB of the other sources' readers for ASCII text).</summary>
+    public const int DefaultMaxRecordChars = 1 << 20;
+
     private const int InitialBufferSize = 1 << 16;
 
-    private readonly TextReader _reader;
+    private readonly Stream _stream;
     private readonly string _sourceName;
     private readonly char _delimiter;
+    private readonly int _maxRecordChars;
+
+    // UTF-8 bytes not yet decoded: [_byteStart, _byteEnd). Decoding is ours (not a StreamReader's) so that an invalid byte
+    // is reported where the parser reaches it, with its true line and column, not where a read-ahead block began.
+    private readonly byte[] _bytes = new byte[1 << 16];
+    private int _byteStart;
+    private int _byteEnd;
+    private bool _bytesEnded;
+    private bool _started;
+    private bool _invalidPending;
+    private byte _invalidByte;
+
+    private bool _tooLong;
+    private string? _tooLongPrefix;
     private char[] _buffer = new char[InitialBufferSize];
     private int _length;
     private int _position;
@@ -38,7 +59,8 @@ public sealed class CsvRecordReader : IDisposable
     /// <param name="stream">The file content.</param>
     /// <param name="sourceName">Name used in error messages.</param>
     /// <param name="delimiter">Field delimiter, a comma by default.</param>
-    public CsvRecordReader(Stream stream, string sourceName, char delimiter = ',')
+    /// <param name="maxRecordChars">Longest record in characters; a longer one is skipped and flagged <see cref="RecordTooLong"/>.</param>
+    public CsvRecordReader(Stream stream, string sourceName, char delimiter = ',', int maxRecordChars = DefaultMaxRecordChars)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -47,11 +69,22 @@ public sealed class CsvRecordReader : IDisposable
             throw new ArgumentOutOfRangeException(nameof(delimiter), delimiter, "must not be a quote or a line break");
         }
 
-        _reader = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
-            detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRecordChars, 1);
+        _stream = stream;
         _sourceName = sourceName;
         _delimiter = delimiter;
+        _maxRecordChars = maxRecordChars;
     }
+
+    /// <summary>Longest record in characters; a longer one is <see cref="RecordTooLong"/>.</summary>
+    public int MaxRecordChars => _maxRecordChars;
+
+    /// <summary>
+    /// The current record is longer than <see cref="MaxRecordChars"/>: it was read to its end (quotes respected, so the
+    /// next record starts where it should) but not kept; its fields are not available and <see cref="RawRecord"/> is its
+    /// first <see cref="SourceReject.MaxRawRecordChars"/> characters.
+    /// </summary>
+    public bool RecordTooLong => _tooLong;
 
     /// <summary>Physical line (1-based) where the current record starts.</summary>
     public long LineNumber { get; private set; }
@@ -59,8 +92,15 @@ public sealed class CsvRecordReader : IDisposable
     /// <summary>Number of fields of the current record.</summary>
     public int FieldCount => _fieldCount;
 
-    /// <summary>The current record exactly as written in the file, without its line terminator.</summary>
-    public string RawRecord => new(_buffer, _recordStart, _recordEnd - _recordStart);
+    /// <summary>The current record exactly as written in the file, without its line terminator (the kept start of a record that is <see cref="RecordTooLong"/>).</summary>
+    public string RawRecord => _tooLong ? _tooLongPrefix! : new(_buffer, _recordStart, _recordEnd - _recordStart);
+
+    /// <summary>The first <paramref name="maxChars"/> characters of <see cref="RawRecord"/> (for reject rows).</summary>
+    public string GetRawRecord(int maxChars)
+    {
+        var raw = _tooLong ? _tooLongPrefix!.AsSpan() : _buffer.AsSpan(_recordStart, _recordEnd - _recordStart);
+        return raw.Length <= maxChars ? raw.ToString() : raw[..maxChars].ToString();
+    }
 
     /// <summary>Field <paramref name="index"/> of the current record as a span (quotes removed; doubled quotes are
     /// still doubled when <see cref="NeedsUnescape"/> is true).</summary>
@@ -120,6 +160,8 @@ public sealed class CsvRecordReader : IDisposable
         _recordStart = _position;
         LineNumber = _line;
         _fieldCount = 0;
+        _tooLong = false;
+        _tooLongPrefix = null;
         var i = _position;
         while (true)
         {
@@ -237,6 +279,7 @@ public sealed class CsvRecordReader : IDisposable
             {
                 _recordEnd = i;
                 _position = i;
+                CheckLength();
                 return true;
             }
 
@@ -251,15 +294,37 @@ public sealed class CsvRecordReader : IDisposable
             i += terminator == '\r' ? 2 : 1;
             _position = i;
             NewLine(i);
+            CheckLength();
             return true;
         }
     }
 
     /// <inheritdoc />
-    public void Dispose() => _reader.Dispose();
+    public void Dispose() => _stream.Dispose();
+
+    /// <summary>A record that fitted in the buffer but is longer than the limit is too long all the same.</summary>
+    private void CheckLength()
+    {
+        if (!_tooLong && _recordEnd - _recordStart > _maxRecordChars)
+        {
+            MarkTooLong(_recordEnd);
+        }
+    }
+
+    private void MarkTooLong(int scanned)
+    {
+        _tooLong = true;
+        _tooLongPrefix = new string(_buffer, _recordStart, Math.Min(SourceReject.MaxRawRecordChars, scanned - _recordStart));
+        _fieldCount = 0;
+    }
 
     private void AddField(int absoluteStart, int length, bool quoted, bool escaped)
     {
+        if (_tooLong)
+        {
+            return;
+        }
+
         if (_fieldCount == _fields.Length)
         {
             Array.Resize(ref _fields, _fields.Length * 2);
@@ -293,7 +358,13 @@ public sealed class CsvRecordReader : IDisposable
             return index;
         }
 
-        var shift = _recordStart;
+        // A record past the limit keeps nothing of itself: the buffer is reused from the scan position on, so it stops growing.
+        if (!_tooLong && index - _recordStart > _maxRecordChars)
+        {
+            MarkTooLong(index);
+        }
+
+        var shift = _tooLong ? index : _recordStart;
         if (shift > 0)
         {
             Array.Copy(_buffer, shift, _buffer, 0, _length - shift);
@@ -343,18 +414,114 @@ public sealed class CsvRecordReader : IDisposable
         return true;
     }
 
+    /// <summary>Decodes more UTF-8 into <c>_buffer[offset..]</c>; 0 at the end of the input.</summary>
+    /// <exception cref="CsvFormatException">The parser reached a byte sequence that is not UTF-8, or the file is UTF-16/32.</exception>
     private int ReadInto(int offset)
     {
-        try
+        if (!_started)
         {
-            return _reader.Read(_buffer, offset, _buffer.Length - offset);
+            Start();
         }
-        catch (DecoderFallbackException e)
+
+        if (_invalidPending)
         {
-            throw new CsvFormatException(_sourceName, _line, 0,
-                $"the file is not valid UTF-8 (invalid byte sequence near this line: {e.Message}); convert it to UTF-8 first");
+            throw InvalidUtf8(offset);
+        }
+
+        if (_buffer.Length - offset < 2)
+        {
+            Array.Resize(ref _buffer, _buffer.Length * 2); // room for a surrogate pair
+        }
+
+        while (true)
+        {
+            if (_byteStart == _byteEnd && !_bytesEnded)
+            {
+                ReadBytes();
+            }
+
+            var status = Utf8.ToUtf16(_bytes.AsSpan(_byteStart, _byteEnd - _byteStart), _buffer.AsSpan(offset), out var read, out var written,
+                replaceInvalidSequences: false, isFinalBlock: _bytesEnded);
+            _byteStart += read;
+            switch (status)
+            {
+                case OperationStatus.Done:
+                    if (written > 0 || _bytesEnded)
+                    {
+                        return written;
+                    }
+
+                    break;
+                case OperationStatus.DestinationTooSmall:
+                    return written;
+                case OperationStatus.NeedMoreData:
+                    if (written > 0)
+                    {
+                        return written;
+                    }
+
+                    ReadBytes();
+                    break;
+                default:
+                    // The text before the bad sequence is returned; the error is raised when the parser asks for more,
+                    // i.e. when it has counted the lines and columns up to the bad byte.
+                    _invalidPending = true;
+                    _invalidByte = _bytes[_byteStart];
+                    if (written > 0)
+                    {
+                        return written;
+                    }
+
+                    throw InvalidUtf8(offset);
+            }
         }
     }
+
+    /// <summary>Reads the first bytes: skips a UTF-8 byte order mark, refuses UTF-16/32 ones.</summary>
+    private void Start()
+    {
+        _started = true;
+        while (_byteEnd < 3 && !_bytesEnded)
+        {
+            ReadBytes();
+        }
+
+        var head = _bytes.AsSpan(0, _byteEnd);
+        if (head.StartsWith("\uFEFF"u8))
+        {
+            _byteStart = 3;
+        }
+        else if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            throw new CsvFormatException(_sourceName, 1, 1, "the file is UTF-16 or UTF-32 (byte order mark); convert it to UTF-8 first");
+        }
+    }
+
+    /// <summary>Keeps the undecoded bytes (an incomplete sequence) and appends what the stream gives.</summary>
+    private void ReadBytes()
+    {
+        var kept = _byteEnd - _byteStart;
+        if (_byteStart > 0)
+        {
+            _bytes.AsSpan(_byteStart, kept).CopyTo(_bytes);
+            _byteStart = 0;
+            _byteEnd = kept;
+        }
+
+        var n = _stream.Read(_bytes, _byteEnd, _bytes.Length - _byteEnd);
+        if (n == 0)
+        {
+            _bytesEnded = true;
+        }
+
+        _byteEnd += n;
+    }
+
+    /// <summary>The error for a bad byte met at <paramref name="offset"/>: every character before it has been scanned, so the
+    /// current line is its line and its column is the characters since the line's start, plus one.</summary>
+    private CsvFormatException InvalidUtf8(int offset) =>
+        new(_sourceName, _line, offset - _lineStart + 1,
+            $"byte 0x{_invalidByte:X2} is not valid UTF-8 (is the file in another encoding, e.g. Windows-1252 or Latin-1?); convert it to UTF-8 first");
 
     private static string Printable(char c) => char.IsControl(c) ? $"U+{(int)c:X4}" : c.ToString();
 

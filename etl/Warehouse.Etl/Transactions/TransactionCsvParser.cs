@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Warehouse.Data.Loading;
+using Warehouse.Etl.Sources;
 using Warehouse.Etl.Sources.Csv;
 
 namespace Warehouse.Etl.Transactions;
@@ -85,11 +86,11 @@ public sealed class TransactionCsvParser
         while (reader.Read())
         {
             RowsRead++;
-            var failure = Fill(reader, columns, row);
+            var failure = reader.RecordTooLong ? TooLong(reader) : Fill(reader, columns, row);
             if (failure is { } f)
             {
                 RowsRejected++;
-                reject(reader.LineNumber, f.Column, f.Reason, reader.RawRecord);
+                reject(reader.LineNumber, f.Column, f.Reason, reader.GetRawRecord(SourceReject.MaxRawRecordChars));
                 if (f.InvoiceRead)
                 {
                     yield return Placeholder(row, reader.LineNumber);
@@ -119,8 +120,18 @@ public sealed class TransactionCsvParser
         return row;
     }
 
+    /// <summary>A record over the reader's limit: no column (the record as a whole is too large), counted for no invoice.</summary>
+    private static Failure TooLong(CsvRecordReader reader) =>
+        new(null, string.Create(CultureInfo.InvariantCulture, $"record longer than {reader.MaxRecordChars:N0} characters (the limit per record); not read"));
+
     private Columns ResolveHeader(CsvRecordReader reader, string sourceName)
     {
+        if (reader.RecordTooLong)
+        {
+            throw new CsvFormatException(sourceName, reader.LineNumber, 0,
+                string.Create(CultureInfo.InvariantCulture, $"the header is longer than {reader.MaxRecordChars:N0} characters"));
+        }
+
         var header = new List<string>(reader.FieldCount);
         var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < reader.FieldCount; i++)
