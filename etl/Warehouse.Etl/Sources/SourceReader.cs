@@ -58,7 +58,7 @@ internal static class SourceReader
                 cleaner.Reset();
                 if (reader.Error is { } error)
                 {
-                    var column = error.FieldIndex < header.Count ? header.Names[error.FieldIndex] : null;
+                    var column = error.FieldIndex >= 0 && error.FieldIndex < header.Count ? header.Names[error.FieldIndex] : null;
                     yield return Reject<T>(sourceName, reader.LineNumber, column, error.Reason, reader.GetRawRecord());
                     continue;
                 }

@@ -231,7 +231,7 @@ public sealed class SourceReaderTests
 
         var json = $"[{{\"id\":\"C1\",\"full_name\":\"{huge}\"}},\n{{\"id\":\"C2\"}}]";
         var fromJson = CrmCustomerReader.ReadJson(Utf8(json), "crm.json").ToList();
-        Assert.Equal("record longer than 1048576 bytes", fromJson[0].Reject!.Reason);
+        Assert.Equal("record longer than 1,048,576 bytes (the limit per record); not read", fromJson[0].Reject!.Reason);
         Assert.Equal("C2", fromJson[1].Record!.CrmCustomerId);
     }
 

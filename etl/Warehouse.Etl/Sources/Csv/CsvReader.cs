@@ -39,6 +39,9 @@ public sealed class CsvReader : IDisposable
     private readonly byte[] _raw = new byte[SourceReject.MaxRawRecordChars * 2];
     private int _rawLen;
     private bool _tooLong;
+    private bool _tooManyFields;
+    private long _fieldBytes;
+    private int _oversizeField;
     private CsvRecordError? _error;
 
     private long _line = 1;
@@ -193,6 +196,9 @@ public sealed class CsvReader : IDisposable
         _fieldCount = 0;
         _rawLen = 0;
         _tooLong = false;
+        _tooManyFields = false;
+        _fieldBytes = 0;
+        _oversizeField = -1;
         _error = null;
         var state = State.FieldStart;
         var hasContent = false;
@@ -357,8 +363,15 @@ public sealed class CsvReader : IDisposable
 
     private void FinishRecord()
     {
-        if (_tooLong && _error is null)
-            _error = new CsvRecordError(0, $"record longer than {_options.MaxRecordBytes} bytes or {_options.MaxFields} fields");
+        if (!_tooLong || _error is not null)
+            return;
+        // Name the field that alone is over the limit; no column when the record as a whole is (many fields adding up).
+        var limit = _options.MaxRecordBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        _error = _oversizeField >= 0
+            ? new CsvRecordError(_oversizeField, $"value longer than {limit} bytes (the limit per record); the record is not read")
+            : _tooManyFields
+                ? new CsvRecordError(-1, $"record has more than {_options.MaxFields:N0} fields (the limit per record)")
+                : new CsvRecordError(-1, $"record longer than {limit} bytes (the limit per record); not read");
     }
 
     private void SetError(string reason) => _error ??= new CsvRecordError(_fieldCount, reason);
@@ -388,6 +401,7 @@ public sealed class CsvReader : IDisposable
 
     private void Append(ReadOnlySpan<byte> bytes)
     {
+        _fieldBytes += bytes.Length;
         if (bytes.IsEmpty || _tooLong)
             return;
         if (_dataLen + bytes.Length > _options.MaxRecordBytes)
@@ -403,9 +417,13 @@ public sealed class CsvReader : IDisposable
 
     private void EndField()
     {
+        if (_fieldBytes > _options.MaxRecordBytes && _oversizeField < 0)
+            _oversizeField = _fieldCount;
+        _fieldBytes = 0;
         if (_fieldCount >= _options.MaxFields)
         {
             _tooLong = true;
+            _tooManyFields = true;
             return;
         }
         if (_fieldCount == _fieldEnds.Length)

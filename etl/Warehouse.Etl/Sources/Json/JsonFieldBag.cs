@@ -98,7 +98,7 @@ internal sealed class JsonFieldBag : FieldSource
         }
         catch (JsonException ex)
         {
-            reason = "not valid JSON: " + Shorten(ex.Message);
+            reason = Describe(ex);
             return false;
         }
         catch (InvalidOperationException ex)
@@ -106,6 +106,27 @@ internal sealed class JsonFieldBag : FieldSource
             reason = "not valid JSON text: " + Shorten(ex.Message);
             return false;
         }
+    }
+
+    /// <summary>
+    /// "not valid JSON at byte B of the line: what is wrong", from System.Text.Json's message without its trailing
+    /// "LineNumber: 0 | BytePositionInLine: 91." (0-based and counted from the record's start, not the file's: the reject's
+    /// own line number says where the record is). A record spanning lines (JSON array) also names the line within it.
+    /// </summary>
+    internal static string Describe(JsonException ex)
+    {
+        var message = ex.Message;
+        var at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (at >= 0)
+            message = message[..at];
+        message = message.Trim();
+        var where = (ex.LineNumber, ex.BytePositionInLine) switch
+        {
+            ({ } line and > 0, { } b) => $" at line {line + 1} of the record, byte {b + 1}",
+            (_, { } b) => $" at byte {b + 1} of the line",
+            _ => string.Empty,
+        };
+        return $"not valid JSON{where}: {Shorten(message)}";
     }
 
     private static string Shorten(string message) => message.Length <= 300 ? message : message[..300];

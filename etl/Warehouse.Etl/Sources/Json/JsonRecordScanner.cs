@@ -78,7 +78,7 @@ internal sealed class JsonRecordScanner : IDisposable
         Error = null;
         var found = _mode == Mode.Array ? NextInArray() : NextLine();
         if (found && _tooLong)
-            Error = $"record longer than {_maxRecordBytes} bytes";
+            Error = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"record longer than {_maxRecordBytes:N0} bytes (the limit per record); not read");
         return found;
     }
 
