@@ -23,7 +23,10 @@ public sealed record DemoCustomer(string CustomerId, DemoArchetype Archetype, st
 /// <param name="SocialComments">Social comments, JSON array.</param>
 /// <param name="Demographics">Survey answers, CSV.</param>
 /// <param name="IdentityTruth">Customer behind every CRM row, web session and social comment (source, source_key, customer_id; for tests; never loaded).</param>
-public sealed record DemoFiles(string Customers, string Transactions, string Truth, string WebEvents, string SocialComments, string Demographics, string IdentityTruth);
+/// <param name="CustomersJson">The same CRM rows as <paramref name="Customers"/>, as a JSON array (the CRM source's JSON format; <c>load crm</c> reads either, not both).</param>
+/// <param name="TransactionMapping">The column mapping of <paramref name="Transactions"/> (<c>load transactions --mapping</c>; the demo loads with it).</param>
+public sealed record DemoFiles(string Customers, string Transactions, string Truth, string WebEvents, string SocialComments, string Demographics, string IdentityTruth,
+    string CustomersJson, string TransactionMapping);
 
 /// <summary>The customer behind one source row (identity-resolution truth).</summary>
 /// <param name="Source">crm (key: CRM id, a planted duplicate included), web (key: tracker session id) or social (key: comment id).</param>

@@ -89,10 +89,13 @@ public sealed class DemoGenerator
             Path.Combine(folder, "web_events.jsonl"),
             Path.Combine(folder, "social_comments.json"),
             Path.Combine(folder, "demographics.csv"),
-            Path.Combine(folder, "identity_truth.csv"));
+            Path.Combine(folder, "identity_truth.csv"),
+            Path.Combine(folder, "customers.json"),
+            Path.Combine(folder, "transactions_mapping.json"));
         var identity = new List<DemoIdentityTruth>();
-        WriteCustomers(files.Customers, customers, new Random(_options.Seed + 4), _options.CrmDuplicateRate, identity);
+        WriteCustomers(files.Customers, files.CustomersJson, customers, new Random(_options.Seed + 4), _options.CrmDuplicateRate, identity);
         var lines = WriteTransactions(files.Transactions, random, orders, products);
+        WriteMapping(files.TransactionMapping);
         WriteTruth(files.Truth, customers);
         // Separate streams so the purchase data stays the same whatever is added to the other sources.
         DemoInteractions.WriteWebEvents(files.WebEvents, new Random(_options.Seed + 1), customers, identity);
@@ -307,9 +310,20 @@ public sealed class DemoGenerator
         writer.Write('\n');
     }
 
-    private static void WriteCustomers(string path, List<DemoCustomer> customers, Random random, double duplicateRate, List<DemoIdentityTruth> identity)
+    /// <summary>The mapping of the demo's transactions file: the Online Retail layout, invariant culture, GBP (the defaults, written out).</summary>
+    private static void WriteMapping(string path)
+    {
+        var mapping = new Transactions.TransactionMapping();
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(mapping, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n",
+            new UTF8Encoding(false));
+    }
+
+    private static void WriteCustomers(string path, string jsonPath, List<DemoCustomer> customers, Random random, double duplicateRate, List<DemoIdentityTruth> identity)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false)) { NewLine = "\n" };
+        using var jsonStream = new FileStream(jsonPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        using var json = new System.Text.Json.Utf8JsonWriter(jsonStream, new System.Text.Json.JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        json.WriteStartArray();
         writer.WriteLine("crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at");
         foreach (var c in customers)
         {
@@ -341,6 +355,8 @@ public sealed class DemoGenerator
             Write(c, "D" + c.CustomerId, name, email, random.NextDouble() < 0.5 ? c.Phone : string.Empty, WindowStart.AddDays(random.Next(0, 300)), "2024-01-02T00:00:00Z");
         }
 
+        json.WriteEndArray();
+
         void Write(DemoCustomer c, string id, string name, string email, string phone, DateTime signup, string updated)
         {
             writer.WriteLine(string.Join(',',
@@ -348,6 +364,33 @@ public sealed class DemoGenerator
                 Csv(c.City), Csv(c.Country), signup.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 c.ConsentMarketing ? "true" : "false", c.ConsentProfiling ? "true" : "false", updated));
             identity.Add(new DemoIdentityTruth("crm", id, c.CustomerId));
+
+            // The same row in the JSON format: an empty CSV field is a JSON null, flags are JSON booleans.
+            json.WriteStartObject();
+            json.WriteString("crm_customer_id", id);
+            WriteText("full_name", name);
+            WriteText("email", email);
+            WriteText("phone", phone);
+            json.WriteString("birth_date", c.BirthDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            WriteText("gender", c.Gender);
+            WriteText("city", c.City);
+            WriteText("country", c.Country);
+            json.WriteString("signup_date", signup.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            json.WriteBoolean("consent_marketing", c.ConsentMarketing);
+            json.WriteBoolean("consent_profiling", c.ConsentProfiling);
+            json.WriteString("updated_at", updated);
+            json.WriteEndObject();
+            // One element per line, so a reject's line number points at its customer.
+            json.Flush();
+            jsonStream.WriteByte((byte)'\n');
+        }
+
+        void WriteText(string name, string value)
+        {
+            if (value.Length == 0)
+                json.WriteNull(name);
+            else
+                json.WriteString(name, value);
         }
     }
 

@@ -45,7 +45,7 @@ public static class DemoRunner
         step($"Generating {demo.Customers:N0} customers and about {demo.Lines:N0} purchase lines (seed {demo.Seed})", () => dataset = new DemoGenerator(demo).Generate());
         step("Loading CRM customers (identity resolution, type 2 history)", () => customers = CrmLoader.Load(warehouse, dataset!.Files.Customers));
         step("Loading demographics (survey answers)", () => demographics = DemographicsLoader.Load(warehouse, dataset!.Files.Demographics));
-        step("Loading transactions (staging → star schema)", () => transactions = TransactionLoader.Load(warehouse, dataset!.Files.Transactions));
+        step("Loading transactions (staging → star schema)", () => transactions = TransactionLoader.Load(warehouse, dataset!.Files.Transactions, TransactionMapping.Load(dataset!.Files.TransactionMapping)));
         step("Loading web events (sessions)", () => web = InteractionLoaders.LoadWeb(warehouse, dataset!.Files.WebEvents));
         step("Loading social comments (sentiment, keywords)", () => social = InteractionLoaders.LoadSocial(warehouse, dataset!.Files.SocialComments));
         step("Building features and clustering (k-means++)", () => run = EngineSegmentation.Run(warehouse, segmentation));
