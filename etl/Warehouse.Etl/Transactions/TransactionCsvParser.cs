@@ -34,6 +34,10 @@ public sealed class TransactionCsvParser
     private readonly CultureInfo _culture;
     private readonly StringCache _strings = new();
     private readonly bool _invariant;
+    private readonly NumberStyles _integerStyle;
+    private readonly NumberStyles _decimalStyle;
+    private readonly bool _spaceGroups;
+    private readonly char _groupSeparator;
     private readonly bool _isoDate;
     private readonly bool _isoMinutes;
     private readonly bool _isoSeconds;
@@ -45,6 +49,13 @@ public sealed class TransactionCsvParser
         _mapping = mapping ?? throw new ArgumentNullException(nameof(mapping));
         _culture = mapping.CultureInfo;
         _invariant = ReferenceEquals(_culture, CultureInfo.InvariantCulture);
+        // A named culture's thousands separator is accepted (1.234,50 in de-DE); the invariant culture keeps plain numbers.
+        _integerStyle = _invariant ? NumberStyles.AllowLeadingSign : NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands;
+        _decimalStyle = _integerStyle | NumberStyles.AllowDecimalPoint;
+        var group = _culture.NumberFormat.NumberGroupSeparator;
+        _groupSeparator = group.Length == 1 ? group[0] : '\0';
+        // fr-FR groups with U+202F (narrow no-break space), others with U+00A0; files write either, or a plain space.
+        _spaceGroups = !_invariant && _groupSeparator is ' ' or '\u00A0' or '\u202F';
         var formats = mapping.DateFormats;
         _isoDate = formats.Contains("yyyy-MM-dd");
         _isoMinutes = formats.Contains("yyyy-MM-dd HH:mm");
@@ -233,14 +244,16 @@ public sealed class TransactionCsvParser
         }
 
         var quantityText = reader.GetSpan(c.Quantity).Trim();
-        if (!int.TryParse(quantityText, NumberStyles.AllowLeadingSign, _culture, out var quantity))
+        Span<char> quantityScratch = stackalloc char[_spaceGroups ? Math.Min(quantityText.Length, 64) : 0];
+        if (!int.TryParse(SpaceGroups(quantityText, quantityScratch), _integerStyle, _culture, out var quantity))
         {
             return new Failure(c.Names.Quantity, quantityText.IsEmpty ? "required value is missing" : $"not an integer: '{Clip(quantityText)}'");
         }
 
         var priceText = reader.GetSpan(c.UnitPrice).Trim();
+        Span<char> priceScratch = stackalloc char[_spaceGroups ? Math.Min(priceText.Length, 64) : 0];
         if (!(_invariant && FastParse.TryDecimal(priceText, out var price))
-            && !decimal.TryParse(priceText, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, _culture, out price))
+            && !decimal.TryParse(SpaceGroups(priceText, priceScratch), _decimalStyle, _culture, out price))
         {
             return new Failure(c.Names.UnitPrice, priceText.IsEmpty ? "required value is missing" : $"not a decimal number: '{Clip(priceText)}'");
         }
@@ -314,6 +327,25 @@ public sealed class TransactionCsvParser
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// For a culture grouping digits with a space-like separator: any of space, U+00A0 and U+202F written as the culture's
+    /// own (.NET accepts only the exact character). Other cultures, and values longer than the scratch, pass unchanged.
+    /// </summary>
+    private ReadOnlySpan<char> SpaceGroups(ReadOnlySpan<char> text, Span<char> scratch)
+    {
+        if (!_spaceGroups || text.Length > scratch.Length || text.IndexOfAny(' ', '\u00A0', '\u202F') < 0)
+        {
+            return text;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            scratch[i] = text[i] is ' ' or '\u00A0' or '\u202F' ? _groupSeparator : text[i];
+        }
+
+        return scratch[..text.Length];
     }
 
     private static bool IsUpperAscii(ReadOnlySpan<char> text)
