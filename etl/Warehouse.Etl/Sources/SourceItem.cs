@@ -8,11 +8,12 @@ namespace Warehouse.Etl.Sources;
 public readonly record struct SourceItem<T>
     where T : class
 {
-    private SourceItem(long lineNumber, T? record, SourceReject? reject)
+    private SourceItem(long lineNumber, T? record, SourceReject? reject, string? rawRecord = null)
     {
         LineNumber = lineNumber;
         Record = record;
         Reject = reject;
+        RawRecord = rawRecord;
     }
 
     /// <summary>Physical line (1-based) where the row starts.</summary>
@@ -24,12 +25,23 @@ public readonly record struct SourceItem<T>
     /// <summary>Why the row was rejected, or <see langword="null"/> when it was accepted.</summary>
     public SourceReject? Reject { get; }
 
+    /// <summary>
+    /// The accepted row's text as read (invalid UTF-8 replaced by U+FFFD, cut to <see cref="SourceReject.MaxRawRecordChars"/>),
+    /// kept where the reader has it anyway (JSON records) so that a later step rejecting the record (the web sessionizer: out
+    /// of time order, repeated) stores the record exactly as read; null otherwise. A rejected row's is in <see cref="Reject"/>.
+    /// </summary>
+    public string? RawRecord { get; }
+
     /// <summary>True when the row was rejected.</summary>
     public bool IsRejected => Reject is not null;
 
     /// <summary>An accepted row.</summary>
     public static SourceItem<T> Accepted(long lineNumber, T record) =>
         new(lineNumber, record ?? throw new ArgumentNullException(nameof(record)), null);
+
+    /// <summary>An accepted row with its text as read (see <see cref="RawRecord"/>).</summary>
+    public static SourceItem<T> Accepted(long lineNumber, T record, string? rawRecord) =>
+        new(lineNumber, record ?? throw new ArgumentNullException(nameof(record)), null, rawRecord);
 
     /// <summary>A rejected row.</summary>
     public static SourceItem<T> Rejected(SourceReject reject) =>

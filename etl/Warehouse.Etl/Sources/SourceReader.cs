@@ -115,7 +115,7 @@ internal static class SourceReader
                 if (cleaner.HasFailed || record is null)
                     yield return Reject<T>(sourceName, scanner.LineNumber, cleaner.FailedColumn, cleaner.FailedReason ?? "row rejected", raw);
                 else
-                    yield return SourceItem<T>.Accepted(scanner.LineNumber, record);
+                    yield return SourceItem<T>.Accepted(scanner.LineNumber, record, raw);
             }
         }
     }

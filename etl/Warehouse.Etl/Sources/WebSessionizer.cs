@@ -13,7 +13,7 @@ namespace Warehouse.Etl.Sources;
 /// <remarks>
 /// Input must be in time order up to <see cref="AllowedLateness"/>; an event older than that relative to the
 /// newest event seen (it could belong to a session already emitted) is rejected with the reason, never silently
-/// merged. Output order is deterministic for a given input: a session is emitted when it closes, and sessions
+/// merged. A rejected event's raw record is its line as read (<see cref="SourceItem{T}.RawRecord"/>). Output order is deterministic for a given input: a session is emitted when it closes, and sessions
 /// closing together are ordered by (start, visitor, session id). Session contents do not depend on the order of
 /// simultaneous events. Cost O(n log a) for n events and a concurrently active visitors.
 /// <para>An event repeated exactly (every field equal: visitor, customer id, e-mail hash, session, timestamp, page, type,
@@ -86,13 +86,13 @@ public sealed class WebSessionizer
             {
                 yield return SourceItem<WebSession>.Rejected(new SourceReject(sourceName, item.LineNumber, "timestamp",
                     $"event at {e.Timestamp:O} is more than {AllowedLateness.TotalMinutes:0.#} minutes older than an earlier event ({_watermark:O}); web event files must be in time order",
-                    null));
+                    item.RawRecord ?? Raw(e)));
                 continue;
             }
             if (_windowLines.TryGetValue(e, out var firstLine))
             {
                 yield return SourceItem<WebSession>.Rejected(new SourceReject(sourceName, item.LineNumber, null,
-                    "duplicate of line " + firstLine.ToString(CultureInfo.InvariantCulture), Raw(e)));
+                    "duplicate of line " + firstLine.ToString(CultureInfo.InvariantCulture), item.RawRecord ?? Raw(e)));
                 continue;
             }
             _windowLines.Add(e, item.LineNumber);
@@ -124,7 +124,8 @@ public sealed class WebSessionizer
     /// queued behind one of them); bounded by the event rate, not the file's length.</summary>
     internal int DuplicateWindowCount => _windowLines.Count;
 
-    /// <summary>The cleaned event as a JSON object with the format's field names (a duplicate's raw record).</summary>
+    /// <summary>The cleaned event as a JSON object with the format's field names: the raw record of a rejected event whose item
+    /// carries no text as read (<see cref="SourceItem{T}.RawRecord"/>; items built in code).</summary>
     private static string Raw(WebEvent e) => JsonSerializer.Serialize(new Dictionary<string, string?>
     {
         ["visitor_id"] = e.VisitorId,
