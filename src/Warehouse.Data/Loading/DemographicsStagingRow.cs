@@ -69,7 +69,7 @@ public sealed class DemographicsStagingRowMap : DuckDBAppenderMap<DemographicsSt
 /// (CRM id, survey date): a line repeating an earlier line's key (NULL date = NULL date) is rejected into
 /// <c>Integration.RejectedCustomer</c> as a duplicate of that line, which wins (<see cref="StagingDuplicates"/>); two CRM
 /// ids of one customer answering on one date: the later line wins. An answer for a CRM id the warehouse does not know is
-/// moved to <c>Integration.RejectedCustomer</c> with the reason.
+/// moved to <c>Integration.RejectedCustomer</c> with the reason and its staged values as JSON (as a duplicate's).
 /// <para>On DuckDB the answers of a load are staged in a temporary table of the load's transaction (<see cref="Stage"/>,
 /// the columns of <c>Integration.Demographics_Staging</c>, no key or index), dropped once migrated.</para>
 /// </summary>
@@ -110,7 +110,7 @@ public static class DemographicsMigration
         var unknown = session.Execute($"""
             INSERT INTO "Integration"."RejectedCustomer" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
             SELECT s."LineageKey", s."SourceName", s."SourceLineNumber", 'crm_customer_id', 'unknown customer: no customer with this CRM id (load the CRM file first)',
-                   s."CrmCustomerId"
+                   {StagingDuplicates.StagedRecord(RecordColumns)}
             FROM {staging} AS s
             WHERE NOT EXISTS (SELECT 1 FROM {CurrentById} AS c WHERE c."CrmCustomerId" = s."CrmCustomerId")
             """);

@@ -51,6 +51,17 @@ public static class StagingDuplicates
     }
 
     /// <summary>
+    /// The RawRecord of a staged row that a migration rejects (a duplicate, an unknown customer): the staging columns
+    /// <paramref name="columns"/> of alias <c>s</c> as a JSON object (the file's raw text is not staged), as the SQL Server
+    /// procedures write it with <c>FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES</c>.
+    /// </summary>
+    /// <param name="columns">Staging columns.</param>
+    internal static string StagedRecord(IReadOnlyList<string> columns) => Json(columns.Select(c => (c, $"s.\"{c}\"")).ToList());
+
+    private static string Json(IReadOnlyList<(string Name, string Expression)> record) =>
+        $"CAST(json_object({string.Join(", ", record.Select(f => $"'{f.Name}', {f.Expression}"))}) AS VARCHAR)";
+
+    /// <summary>
     /// The tail both this rule and the purchase migration's own duplicate search share: moves the staged rows listed in
     /// <paramref name="duplicates"/> (a temporary table of SourceLineNumber, FirstLine) into <c>Integration.<paramref name="rejectTable"/></c>
     /// with the reason <c>duplicate of line FirstLine</c> and a JSON object of <paramref name="record"/> as RawRecord,
@@ -66,11 +77,10 @@ public static class StagingDuplicates
     internal static long Move(DuckDbLoadSession session, string staging, string duplicates, string rejectTable, string? columnName,
         IReadOnlyList<(string Name, string Expression)> record, string joins = "")
     {
-        var fields = string.Join(", ", record.Select(f => $"'{f.Name}', {f.Expression}"));
         var rejected = session.Execute($"""
             INSERT INTO "Integration"."{rejectTable}" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
             SELECT {session.LineageKey}, @SourceName, d."SourceLineNumber", CAST(@columnName AS VARCHAR), '{ReasonPrefix}' || CAST(d."FirstLine" AS VARCHAR),
-                   CAST(json_object({fields}) AS VARCHAR)
+                   {Json(record)}
             FROM {duplicates} AS d JOIN {staging} AS s ON s."SourceLineNumber" = d."SourceLineNumber"
             {joins}
             """, new { session.SourceName, columnName });

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using Warehouse.Data.DuckDb;
 using Warehouse.Etl.Loading;
@@ -78,5 +79,31 @@ public sealed class DemographicsLoaderTests : IDisposable
         var result = DemographicsLoader.Load(warehouse, path);
         Assert.Equal((2L, 1L, 1L, false), (result.RowsRead, result.RowsLoaded, result.RowsRejected, result.Skipped));
         Assert.Equal(1, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Fact\".\"SurveyResponse\""));
+    }
+
+    [Fact]
+    public void An_answer_of_an_unknown_customer_keeps_all_its_values_as_raw_record()
+    {
+        // Regression (issue 6, "nothing is lost"): the reject kept only the CRM id; it keeps every staged value as JSON now,
+        // as a duplicate answer's reject and Integration.MigrateStagedDemographicsData do (RejectRawRecordTests).
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        CrmLoader.Load(warehouse, Write("crm.csv", "crm_customer_id,full_name,updated_at\nC1,Anna,2024-06-01 09:00:00\n"));
+        var path = Write("survey.csv", "crm_customer_id,survey_date,household_size,children,income_band,education,occupation,marital_status,satisfaction\n" +
+            "C1,2024-03-01,4,2,30-50k,Master,Engineer,married,5\n" +
+            "C9,2024-03-02,2,0,<20k,,Baker,,4\n");       // line 3: unknown customer
+
+        var result = DemographicsLoader.Load(warehouse, path);
+
+        Assert.Equal((2L, 1L, 1L), (result.RowsRead, result.RowsLoaded, result.RowsRejected));
+        var (line, raw) = warehouse.Connection.QuerySingle<(long, string)>("SELECT \"SourceLineNumber\", \"RawRecord\" FROM \"Integration\".\"RejectedCustomer\"");
+        Assert.Equal(3, line);
+        using var json = JsonDocument.Parse(raw);
+        var values = json.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString());
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["CrmCustomerId"] = "C9", ["SurveyDate"] = "2024-03-02", ["HouseholdSize"] = "2", ["Children"] = "0", ["IncomeBand"] = "<20k",
+            ["Education"] = "", ["Occupation"] = "Baker", ["MaritalStatus"] = "", ["Satisfaction"] = "4",
+        }, values);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("Education").ValueKind);
     }
 }

@@ -71,7 +71,8 @@ BEGIN
 
         INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
         SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], N'crm_customer_id',
-               N'unknown customer: no customer with this CRM id (load the CRM file first)', s.[CrmCustomerId]
+               N'unknown customer: no customer with this CRM id (load the CRM file first)',
+               (SELECT s.[CrmCustomerId], s.[SurveyDate], s.[HouseholdSize], s.[Children], s.[IncomeBand], s.[Education], s.[Occupation], s.[MaritalStatus], s.[Satisfaction] FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES)
         FROM [Integration].[Demographics_Staging] AS s
         WHERE s.[LineageKey] = @LineageKey
           AND NOT EXISTS (SELECT 1 FROM #Current AS c WHERE c.[CrmCustomerId] = s.[CrmCustomerId]);
