@@ -19,12 +19,21 @@ public sealed class DemographicsLoaderTests : IDisposable
         return path;
     }
 
+    private const string SurveyHeader = "crm_customer_id,survey_date,household_size,children,income_band,education,occupation,marital_status,satisfaction\n";
+
+    /// <summary>An in-memory warehouse whose CRM load holds <paramref name="ids"/> (updated 2024-06-01 09:00).</summary>
+    private DuckDbWarehouse WithCustomers(params string[] ids)
+    {
+        var warehouse = DuckDbWarehouse.Open(":memory:");
+        CrmLoader.Load(warehouse, Write("crm.csv", "crm_customer_id,full_name,updated_at\n" + string.Concat(ids.Select(id => $"{id},Name {id},2024-06-01 09:00:00\n"))));
+        return warehouse;
+    }
+
     [Fact]
     public void Answers_join_customers_unknown_ids_and_bad_values_are_rejected_and_reruns_change_nothing()
     {
-        using var warehouse = DuckDbWarehouse.Open(":memory:");
-        CrmLoader.Load(warehouse, Write("crm.csv", "crm_customer_id,full_name,updated_at\nC1,Anna,2024-06-01 09:00:00\nC2,Bob,2024-06-01 09:00:00\n"));
-        var path = Write("survey.csv", "crm_customer_id,survey_date,household_size,children,income_band,education,occupation,marital_status,satisfaction\n" +
+        using var warehouse = WithCustomers("C1", "C2");
+        var path = Write("survey.csv", SurveyHeader +
             "C1,2024-03-01,4,2,30-50k,Master,Engineer,married,5\n" +
             "C2,,1,0,<20k,,,single,3\n" +
             "C9,2024-03-01,2,0,,,,,4\n" +       // unknown customer
@@ -57,9 +66,8 @@ public sealed class DemographicsLoaderTests : IDisposable
     [InlineData("before-commit")]
     public void A_survey_load_failing_at_any_step_leaves_the_warehouse_as_it_was_and_the_next_run_completes_it(string failAt)
     {
-        using var warehouse = DuckDbWarehouse.Open(":memory:");
-        CrmLoader.Load(warehouse, Write("crm.csv", "crm_customer_id,full_name,updated_at\nC1,Anna,2024-06-01 09:00:00\nC2,Bob,2024-06-01 09:00:00\n"));
-        var path = Write("survey.csv", "crm_customer_id,survey_date,household_size,children,income_band,education,occupation,marital_status,satisfaction\n" +
+        using var warehouse = WithCustomers("C1", "C2");
+        var path = Write("survey.csv", SurveyHeader +
             "C1,2024-03-01,4,2,30-50k,Master,Engineer,married,5\n" +
             "C9,2024-03-01,2,0,,,,,4\n");       // unknown customer: a reject row that must not survive the failure either
         var before = WarehouseSnapshot.Counts(warehouse);
@@ -86,9 +94,8 @@ public sealed class DemographicsLoaderTests : IDisposable
     {
         // Regression (issue 6, "nothing is lost"): the reject kept only the CRM id; it keeps every staged value as JSON now,
         // as a duplicate answer's reject and Integration.MigrateStagedDemographicsData do (RejectRawRecordTests).
-        using var warehouse = DuckDbWarehouse.Open(":memory:");
-        CrmLoader.Load(warehouse, Write("crm.csv", "crm_customer_id,full_name,updated_at\nC1,Anna,2024-06-01 09:00:00\n"));
-        var path = Write("survey.csv", "crm_customer_id,survey_date,household_size,children,income_band,education,occupation,marital_status,satisfaction\n" +
+        using var warehouse = WithCustomers("C1");
+        var path = Write("survey.csv", SurveyHeader +
             "C1,2024-03-01,4,2,30-50k,Master,Engineer,married,5\n" +
             "C9,2024-03-02,2,0,<20k,,Baker,,4\n");       // line 3: unknown customer
 
