@@ -230,14 +230,23 @@ public static class InteractionMigration
                        WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1) AS byEmail ON byEmail."Email" = s."Email"
             """);
         var conflicts = Stitch(session, Social, $"social_resolved_{k}");
+        // A stored comment that changed is replaced (deleted here, inserted below), its keyword rows with it.
         session.Execute($"""
-            DELETE FROM "Fact"."SocialInteraction" AS f USING social_resolved_{k} AS r
-            WHERE f."Platform" = r."Platform" AND f."CommentId" = r."CommentId"
-              AND (f."CustomerKey" IS DISTINCT FROM r."CustomerKey" OR f."MatchRule" IS DISTINCT FROM r."MatchRule" OR f."SocialHandle" IS DISTINCT FROM r."SocialHandle"
-                   OR f."ReplyToCommentId" IS DISTINCT FROM r."ReplyToCommentId" OR f."CommentTime" IS DISTINCT FROM r."CommentTime"
-                   OR f."CommentText" IS DISTINCT FROM r."CommentText" OR f."Likes" IS DISTINCT FROM r."Likes"
-                   OR f."SentimentScore" IS DISTINCT FROM r."SentimentScore" OR f."Keywords" IS DISTINCT FROM r."Keywords")
+            CREATE TEMP TABLE social_replaced_{k} AS
+            SELECT f."SocialInteractionKey"
+            FROM "Fact"."SocialInteraction" AS f JOIN social_resolved_{k} AS r ON f."Platform" = r."Platform" AND f."CommentId" = r."CommentId"
+            WHERE f."CustomerKey" IS DISTINCT FROM r."CustomerKey" OR f."MatchRule" IS DISTINCT FROM r."MatchRule" OR f."SocialHandle" IS DISTINCT FROM r."SocialHandle"
+               OR f."ReplyToCommentId" IS DISTINCT FROM r."ReplyToCommentId" OR f."CommentTime" IS DISTINCT FROM r."CommentTime"
+               OR f."CommentText" IS DISTINCT FROM r."CommentText" OR f."Likes" IS DISTINCT FROM r."Likes"
+               OR f."SentimentScore" IS DISTINCT FROM r."SentimentScore" OR f."Keywords" IS DISTINCT FROM r."Keywords"
             """);
+        session.Execute($"""
+            DELETE FROM "Fact"."SocialKeyword" AS w USING social_replaced_{k} AS x WHERE w."SocialInteractionKey" = x."SocialInteractionKey"
+            """);
+        session.Execute($"""
+            DELETE FROM "Fact"."SocialInteraction" AS f USING social_replaced_{k} AS x WHERE f."SocialInteractionKey" = x."SocialInteractionKey"
+            """);
+        session.Execute($"DROP TABLE social_replaced_{k}");
         var inserted = session.Execute($"""
             INSERT INTO "Fact"."SocialInteraction" ("CustomerKey", "DateKey", "ChannelKey", "Platform", "CommentId", "SocialHandle", "ReplyToCommentId",
                 "CommentTime", "CommentText", "Likes", "SentimentScore", "SentimentLabel", "Keywords", "MatchRule", "LineageKey")
@@ -247,7 +256,29 @@ public static class InteractionMigration
             WHERE NOT EXISTS (SELECT 1 FROM "Fact"."SocialInteraction" AS f WHERE f."Platform" = r."Platform" AND f."CommentId" = r."CommentId")
             ORDER BY r."CommentTime", r."Platform", r."CommentId"
             """);
+        InsertKeywords(session);
         return Finish(session, Social, $"social_resolved_{k}", inserted, conflicts, range.Last, staging) with { Duplicates = duplicates };
+    }
+
+    /// <summary>
+    /// The keywords of each comment without keyword rows (this load's new and replaced comments, and comments stored before
+    /// <c>Fact.SocialKeyword</c> existed) as rows of <c>Fact.SocialKeyword</c>: its <c>Keywords</c> list split at the commas
+    /// (RAKE phrases have none), leading spaces trimmed, each keyword once per comment. The same rows as SQL Server's
+    /// <c>Integration.MigrateStagedSocialInteractionData</c> (STRING_SPLIT, LTRIM, binary collation). The customer is not copied:
+    /// views read it through the comment, so re-linking a comment needs no second update.
+    /// </summary>
+    private static void InsertKeywords(DuckDbLoadSession session)
+    {
+        session.Execute($"""
+            INSERT INTO "Fact"."SocialKeyword" ("SocialInteractionKey", "Keyword", "LineageKey")
+            SELECT DISTINCT s."SocialInteractionKey", s."Keyword", {session.LineageKey}
+            FROM (SELECT f."SocialInteractionKey", ltrim(unnest(string_split(f."Keywords", ','))) AS "Keyword"
+                  FROM "Fact"."SocialInteraction" AS f
+                  WHERE f."Keywords" IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM "Fact"."SocialKeyword" AS x WHERE x."SocialInteractionKey" = f."SocialInteractionKey")) AS s
+            WHERE s."Keyword" <> ''
+            ORDER BY 1, 2
+            """);
     }
 
     /// <summary>

@@ -13,7 +13,8 @@ namespace Warehouse.Etl.Tests.Support;
 /// compares text by code point, as that collation does; any other collation is refused),
 /// <c>CONVERT(NCHAR(8), t, 112 | 108)</c> → <c>strftime(t, '%Y%m%d' | '%H:%M:%S')</c>, and
 /// <c>PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY e) OVER (…)</c> → <c>quantile_cont(e, p) OVER (…)</c> (SQL Server has the
-/// percentile only as a window function, DuckDB's <c>percentile_cont</c> only as an aggregate). Anything else a statement uses
+/// percentile only as a window function, DuckDB's <c>percentile_cont</c> only as an aggregate), and <c>CROSS APPLY
+/// STRING_SPLIT(s, sep) AS k</c> → <c>CROSS JOIN LATERAL (SELECT unnest(string_split(s, sep)) AS value) AS k</c>. Anything else a statement uses
 /// is sent as written, so a construct outside the common subset fails on DuckDB instead of being silently changed.
 /// </summary>
 internal static class ProcedureOnDuckDb
@@ -79,6 +80,30 @@ internal static class ProcedureOnDuckDb
         }
         var functions = new FunctionCollector();
         statement.Accept(functions);
+        foreach (var apply in functions.Applies)
+        {
+            // CROSS APPLY STRING_SPLIT(s, sep) AS k: a lateral join on the split parts, named value as SQL Server names them.
+            if (apply.UnqualifiedJoinType is not (UnqualifiedJoinType.CrossApply or UnqualifiedJoinType.OuterApply))
+            {
+                continue;
+            }
+
+            if (apply is not { UnqualifiedJoinType: UnqualifiedJoinType.CrossApply, SecondTableReference: GlobalFunctionTableReference { Name.Value: var function, Parameters: [var text, var separator], Alias: { } alias } split }
+                || !function.Equals("STRING_SPLIT", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidDataException("Only CROSS APPLY STRING_SPLIT(s, separator) AS alias has a mapping here.");
+            }
+
+            var cross = apply.FirstTableReference.LastTokenIndex + 1;
+            while (tokens[cross].TokenType == TSqlTokenType.WhiteSpace)
+            {
+                cross++;
+            }
+
+            replacements[cross] = (split.LastTokenIndex,
+                () => $"CROSS JOIN LATERAL (SELECT unnest(string_split({Range(text, tokens, replacements)}, {Range(separator, tokens, replacements)})) AS value) AS {Quote(alias.Value)}");
+        }
+
         foreach (var call in functions.Calls)
         {
             switch (call)
@@ -170,6 +195,10 @@ internal static class ProcedureOnDuckDb
     private sealed class FunctionCollector : TSqlFragmentVisitor
     {
         public List<TSqlFragment> Calls { get; } = [];
+
+        public List<UnqualifiedJoin> Applies { get; } = [];
+
+        public override void Visit(UnqualifiedJoin node) => Applies.Add(node);
 
         public override void Visit(FunctionCall node) => Calls.Add(node);
 

@@ -10,7 +10,8 @@
 --      the load's handles are re-linked the same way, and the customers' current SocialHandle is set to
 --      '<platform>:<handle>' of their earliest comment among the handles linked to them alone (in place: a source key);
 --   3. the calendar is extended to the comments' days (Application.PopulateDateDimension);
---   4. a stored comment is replaced only when it changed, so a rerun changes nothing;
+--   4. a stored comment is replaced only when it changed, so a rerun changes nothing; its keywords become rows of
+--      Fact.SocialKeyword (replaced with the comment; a re-linked comment keeps them: the customer is read through the comment);
 --   5. lineage completed (read = loaded + rejected), the social cutoff moved to the latest comment, staging cleared.
 -- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedSocialInteraction in the same transaction.
 -- On error everything is rolled back and the lineage row is marked failed.
@@ -117,13 +118,23 @@ BEGIN
         INNER JOIN #Handle AS h ON h.[HandleKey] = r.[HandleKey]
         WHERE r.[MatchRule] = N'none' AND h.[Customers] > 0;
 
-        DELETE f
+        -- A stored comment that changed is replaced (deleted here, inserted below), its keyword rows with it.
+        SELECT f.[SocialInteractionKey]
+        INTO #Replaced
         FROM [Fact].[SocialInteraction] AS f
         INNER JOIN #Resolved AS r ON r.[Platform] = f.[Platform] AND r.[CommentId] = f.[CommentId]
         WHERE EXISTS (
             SELECT f.[CustomerKey], f.[MatchRule], f.[SocialHandle], f.[ReplyToCommentId], f.[CommentTime], f.[CommentText], f.[Likes], f.[SentimentScore], f.[Keywords]
             EXCEPT
             SELECT r.[CustomerKey], r.[MatchRule], r.[SocialHandle], r.[ReplyToCommentId], r.[CommentTime], r.[CommentText], r.[Likes], r.[SentimentScore], r.[Keywords]);
+
+        DELETE k
+        FROM [Fact].[SocialKeyword] AS k
+        INNER JOIN #Replaced AS x ON x.[SocialInteractionKey] = k.[SocialInteractionKey];
+
+        DELETE f
+        FROM [Fact].[SocialInteraction] AS f
+        INNER JOIN #Replaced AS x ON x.[SocialInteractionKey] = f.[SocialInteractionKey];
 
         INSERT [Fact].[SocialInteraction]
             ([CustomerKey], [DateKey], [ChannelKey], [Platform], [CommentId], [SocialHandle], [ReplyToCommentId], [CommentTime],
@@ -132,6 +143,21 @@ BEGIN
                r.[CommentText], r.[Likes], r.[SentimentScore], r.[SentimentLabel], r.[Keywords], r.[MatchRule], @LineageKey
         FROM #Resolved AS r
         WHERE NOT EXISTS (SELECT 1 FROM [Fact].[SocialInteraction] AS f WHERE f.[Platform] = r.[Platform] AND f.[CommentId] = r.[CommentId]);
+
+        -- The keywords of each comment without keyword rows (this load's new and replaced comments, and comments stored before
+        -- Fact.SocialKeyword existed) as rows: its Keywords list split at the commas (RAKE phrases have none), compared by
+        -- code unit as the host does (InteractionMigration.RunSocial).
+        SELECT f.[SocialInteractionKey], LTRIM(k.[value]) COLLATE Latin1_General_100_BIN2 AS [Keyword]
+        INTO #Keyword
+        FROM [Fact].[SocialInteraction] AS f
+        CROSS APPLY STRING_SPLIT(f.[Keywords], N',') AS k
+        WHERE f.[Keywords] IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM [Fact].[SocialKeyword] AS x WHERE x.[SocialInteractionKey] = f.[SocialInteractionKey]);
+
+        INSERT [Fact].[SocialKeyword] ([SocialInteractionKey], [Keyword], [LineageKey])
+        SELECT DISTINCT k.[SocialInteractionKey], k.[Keyword], @LineageKey
+        FROM #Keyword AS k
+        WHERE k.[Keyword] <> N'';
 
         -- Earlier comments of the load's handles follow the handle's customers now (stitched, or un-stitched on a conflict).
         UPDATE f
