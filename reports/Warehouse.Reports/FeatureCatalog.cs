@@ -8,6 +8,7 @@ public static class FeatureCatalog
     [
         "RecencyDays", "Frequency", "MonetaryValue", "AverageOrderValue", "TenureDays", "CancellationRate",
         "CustomerLifetimeValue", "WebSessions", "WebEngagement", "WebConversionRate", "SocialComments", "SocialSentiment", "Age",
+        "SocialNegativeShare",
     ];
 
     /// <summary>Used when a run does not say which features it clustered on.</summary>

@@ -219,16 +219,18 @@ public static class SegmentReport
         var products = db.Query(warehouse.Sql("SELECT SegmentKey, SegmentName, StockCode, ProductDescription, RevenueShare, ShareIndex FROM Reports.SegmentTopProduct WHERE ConfigurationName = @configurationName AND RevenueRank <= 3 ORDER BY SegmentKey, RevenueRank"), p).ToList();
         var countries = db.Query(warehouse.Sql("SELECT SegmentKey, Country, CustomerShare, ShareIndex FROM Reports.SegmentTopCountry WHERE ConfigurationName = @configurationName AND CustomerRank <= 3 ORDER BY SegmentKey, CustomerRank"), p).ToList();
         var channels = db.Query(warehouse.Sql("SELECT SegmentKey, ChannelName, RevenueShare, ShareIndex FROM Reports.SegmentTopChannel WHERE ConfigurationName = @configurationName AND RevenueRank <= 2 ORDER BY SegmentKey, RevenueRank"), p).ToList();
-        html.Heading(3, "Top products, countries and channels");
-        html.Paragraph("Share within the segment · index against all customers (above 100: the segment favours it).");
+        var keywords = db.Query(warehouse.Sql("SELECT SegmentKey, Keyword, Share, Lift FROM Reports.SegmentKeyword WHERE ConfigurationName = @configurationName AND KeywordRank <= 3 ORDER BY SegmentKey, KeywordRank"), p).ToList();
+        html.Heading(3, "Top products, countries, channels and comment keywords");
+        html.Paragraph("Share within the segment (keywords: of its members with social comments) · index against all customers (above 100: the segment favours it; keywords: 100 × lift).");
         var segments = products.Select(r => ((int)r.SegmentKey, (string)r.SegmentName)).Distinct().ToList();
-        html.Table($"{id}-tops", ["Segment", "Products (revenue)", "Countries (customers)", "Channels (revenue)"],
+        html.Table($"{id}-tops", ["Segment", "Products (revenue)", "Countries (customers)", "Channels (revenue)", "Comment keywords (customers)"],
             segments.Select(s => (IReadOnlyList<string>)
             [
                 s.Item2,
                 string.Join("; ", products.Where(r => (int)r.SegmentKey == s.Item1).Select(r => $"{(string?)r.ProductDescription ?? (string)r.StockCode} {Number(r.RevenueShare, "P0")} · {Number(r.ShareIndex, "0")}")),
                 string.Join("; ", countries.Where(r => (int)r.SegmentKey == s.Item1).Select(r => $"{(string)r.Country} {Number(r.CustomerShare, "P0")} · {Number(r.ShareIndex, "0")}")),
                 string.Join("; ", channels.Where(r => (int)r.SegmentKey == s.Item1).Select(r => $"{(string?)r.ChannelName ?? "?"} {Number(r.RevenueShare, "P0")} · {Number(r.ShareIndex, "0")}")),
+                string.Join("; ", keywords.Where(r => (int)r.SegmentKey == s.Item1).Select(r => $"{(string)r.Keyword} {Number(r.Share, "P0")} · {Number(100 * (double)r.Lift, "0")}")),
             ]));
     }
 

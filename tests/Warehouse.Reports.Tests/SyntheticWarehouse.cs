@@ -7,7 +7,7 @@ namespace Warehouse.Reports.Tests;
 public sealed record SyntheticCustomer(
     int CustomerKey, int SegmentKey, string Country, int RecencyDays, int Frequency, decimal MonetaryValue,
     decimal AverageOrderValue, int TenureDays, double CancellationRate, decimal? CustomerLifetimeValue, int WebSessions,
-    double WebEngagement, double WebConversionRate, int SocialComments, double SocialSentiment, int? Age);
+    double WebEngagement, double WebConversionRate, int SocialComments, double SocialSentiment, int? Age, double SocialNegativeShare = 0);
 
 /// <summary>
 /// Builds a small in-memory DuckDB warehouse with planted segments: customers, one finished model run of the
@@ -91,6 +91,8 @@ public sealed class SyntheticWarehouse : IDisposable
                 var country = countries[(s + (i % 4 == 0 ? 1 : 0) + (i % 9 == 0 ? 2 : 0)) % 4];
                 var customer = new SyntheticCustomer(key, s + 1, country, recency, frequency, monetary, aov, recency + random.Next(30, 300),
                     random.NextDouble() * 0.2, clv, random.Next(0, 30), web, random.NextDouble() * 0.3, random.Next(0, 5), sentiment, age);
+                // Derived, not drawn, so the generator's later draws (and every other expectation) stay as they were.
+                customer = customer with { SocialNegativeShare = customer.SocialComments == 0 ? 0 : Math.Clamp(0.5 - sentiment, 0, 1) };
                 customers.Add(customer);
             }
         }
@@ -105,7 +107,7 @@ public sealed class SyntheticWarehouse : IDisposable
                     """, new { c.CustomerKey, c.Country }, transaction);
                 db.Execute("""
                     INSERT INTO "Segmentation"."CustomerFeature" VALUES ($CustomerKey, 20111210, $RecencyDays, $Frequency, $MonetaryValue, $AverageOrderValue, $TenureDays,
-                        $CancellationRate, $CustomerLifetimeValue, $WebSessions, $WebEngagement, $WebConversionRate, $SocialComments, $SocialSentiment, $Age)
+                        $CancellationRate, $CustomerLifetimeValue, $WebSessions, $WebEngagement, $WebConversionRate, $SocialComments, $SocialSentiment, $Age, $SocialNegativeShare)
                     """, c, transaction);
                 db.Execute("""
                     INSERT INTO "Segmentation"."CustomerSegment" ("CustomerKey", "ConfigurationName", "ValidFrom", "SegmentKey", "ModelRunKey", "Distance")

@@ -30,7 +30,8 @@ USING (VALUES
     (N'SocialComments', N'Social comments', N'Social media comments of the customer.', N'Log1pZScore', 0, 10),
     (N'SocialSentiment', N'Social sentiment', N'Mean sentiment score of the customer''s comments (-1 to 1).', N'ZScore', 0, 11),
     (N'Age', N'Age', N'Age in whole years at the as-of date (missing ages take the median).', N'ZScore', 0, 12),
-    (N'CustomerLifetimeValue', N'Customer lifetime value', N'Predicted lifetime value (filled by the CLV model; NULL before).', N'Log1pZScore', 0, 13)
+    (N'CustomerLifetimeValue', N'Customer lifetime value', N'Predicted lifetime value (filled by the CLV model; NULL before).', N'Log1pZScore', 0, 13),
+    (N'SocialNegativeShare', N'Negative comment share', N'Share of the customer''s comments labelled negative (0 to 1; 0 without comments).', N'ZScore', 0, 14)
 ) AS source ([FeatureName], [DisplayName], [Description], [ScalingMethod], [IsDefault], [SortOrder])
     ON target.[FeatureName] = source.[FeatureName]
 WHEN MATCHED AND (target.[DisplayName] <> source.[DisplayName] OR target.[Description] <> source.[Description] OR target.[SortOrder] <> source.[SortOrder]) THEN

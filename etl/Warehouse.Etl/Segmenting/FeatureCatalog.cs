@@ -31,6 +31,7 @@ public static class FeatureCatalog
         new("SocialComments", "Social comments", "Social media comments of the customer.", ScalingMethod.Log1pZScore, false),
         new("SocialSentiment", "Social sentiment", "Mean sentiment score of the customer's comments (−1 to 1).", ScalingMethod.ZScore, false),
         new("Age", "Age", "Age in whole years at the as-of date (missing ages take the median).", ScalingMethod.ZScore, false),
+        new("SocialNegativeShare", "Negative comment share", "Share of the customer's comments labelled negative (0 to 1; 0 without comments).", ScalingMethod.ZScore, false),
     ];
 
     /// <summary>The default feature names.</summary>

@@ -166,9 +166,9 @@ public static class SegmentationRunner
         db.Execute("DELETE FROM \"Segmentation\".\"CustomerFeature\" WHERE \"AsOfDateKey\" = $asOf", new { asOf }, transaction);
         db.Execute("""
             INSERT INTO "Segmentation"."CustomerFeature" ("CustomerKey", "AsOfDateKey", "RecencyDays", "Frequency", "MonetaryValue", "AverageOrderValue",
-                "TenureDays", "CancellationRate", "WebSessions", "WebEngagement", "WebConversionRate", "SocialComments", "SocialSentiment", "Age")
+                "TenureDays", "CancellationRate", "WebSessions", "WebEngagement", "WebConversionRate", "SocialComments", "SocialSentiment", "Age", "SocialNegativeShare")
             SELECT "CustomerKey", "AsOfDateKey", "RecencyDays", "Frequency", "MonetaryValue", "AverageOrderValue", "TenureDays", "CancellationRate",
-                   "WebSessions", "WebEngagement", "WebConversionRate", "SocialComments", "SocialSentiment", "Age"
+                   "WebSessions", "WebEngagement", "WebConversionRate", "SocialComments", "SocialSentiment", "Age", "SocialNegativeShare"
             FROM "Segmentation"."CustomerFeatureSource"
             WHERE "AsOfDateKey" = $asOf AND "ConsentProfiling" IS DISTINCT FROM false
             """, new { asOf }, transaction);

@@ -55,7 +55,7 @@ public sealed class SegmentNamingTests
             INSERT INTO Segmentation.ModelRun (ModelRunKey, ConfigurationName, Algorithm, Parameters, Features, ScalingMethod, Seed, NumberOfSegments, NumberOfCustomers, AsOfDateKey, ConsentBasis, Host, StartedAt, Status)
             VALUES (2, 'default', 'kmeans', '{}', 'RecencyDays,Frequency,MonetaryValue', 'standard', 1, 3, 180, 20111211, 'x', 'host-duckdb', TIMESTAMP '2011-12-11', 'succeeded');
             INSERT INTO Segmentation.CustomerFeature SELECT CustomerKey, 20111211, RecencyDays + 1, Frequency, MonetaryValue, AverageOrderValue, TenureDays + 1,
-                CancellationRate, CustomerLifetimeValue, WebSessions, WebEngagement, WebConversionRate, SocialComments, SocialSentiment, Age
+                CancellationRate, CustomerLifetimeValue, WebSessions, WebEngagement, WebConversionRate, SocialComments, SocialSentiment, Age, SocialNegativeShare
             FROM Segmentation.CustomerFeature WHERE AsOfDateKey = 20111210;
             UPDATE Segmentation.CustomerFeature SET MonetaryValue = MonetaryValue * 20, Frequency = Frequency * 10, RecencyDays = 1
             WHERE AsOfDateKey = 20111211 AND CustomerKey IN (SELECT CustomerKey FROM Segmentation.CustomerSegment WHERE SegmentKey = 2);

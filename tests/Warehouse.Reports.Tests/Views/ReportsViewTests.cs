@@ -27,6 +27,7 @@ public sealed class ReportsViewTests : IDisposable
         ("SocialComments", c => c.SocialComments),
         ("SocialSentiment", c => c.SocialSentiment),
         ("Age", c => c.Age),
+        ("SocialNegativeShare", c => c.SocialNegativeShare),
     ];
 
     private static double Median(IEnumerable<double> values)

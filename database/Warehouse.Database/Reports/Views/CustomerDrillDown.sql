@@ -28,7 +28,8 @@ SELECT m.[ConfigurationName],
        m.[WebConversionRate],
        m.[SocialComments],
        m.[SocialSentiment],
-       m.[Age]
+       m.[Age],
+       m.[SocialNegativeShare]
 FROM [Reports].[SegmentMember] AS m
 INNER JOIN [Segmentation].[Segment] AS s ON s.[SegmentKey] = m.[SegmentKey]
 LEFT OUTER JOIN [Dimension].[Customer] AS c

@@ -18,7 +18,8 @@ SELECT f.[CustomerKey],
        f.[WebConversionRate],
        f.[SocialComments],
        f.[SocialSentiment],
-       f.[Age]
+       f.[Age],
+       f.[SocialNegativeShare]
 FROM [Segmentation].[CustomerFeature] AS f
 WHERE NOT EXISTS (SELECT 1 FROM [Dimension].[Customer] AS c
                   WHERE c.[CustomerKey] = f.[CustomerKey] AND c.[ValidTo] = '9999-12-31' AND c.[ConsentProfiling] = 0);

@@ -42,5 +42,8 @@ FROM [Reports].[SegmentMember] AS m
 UNION ALL
 SELECT m.[ConfigurationName], m.[ModelRunKey], m.[SegmentKey], m.[CustomerKey], N'Age' AS [FeatureName], 13 AS [FeatureOrder], CAST(m.[Age] AS FLOAT) AS [Value]
 FROM [Reports].[SegmentMember] AS m
-WHERE m.[Age] IS NOT NULL;
+WHERE m.[Age] IS NOT NULL
+UNION ALL
+SELECT m.[ConfigurationName], m.[ModelRunKey], m.[SegmentKey], m.[CustomerKey], N'SocialNegativeShare' AS [FeatureName], 14 AS [FeatureOrder], CAST(m.[SocialNegativeShare] AS FLOAT) AS [Value]
+FROM [Reports].[SegmentMember] AS m;
 GO

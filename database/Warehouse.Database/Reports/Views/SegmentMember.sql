@@ -22,7 +22,8 @@ SELECT lr.[ConfigurationName],
        f.[WebConversionRate],
        f.[SocialComments],
        f.[SocialSentiment],
-       f.[Age]
+       f.[Age],
+       f.[SocialNegativeShare]
 FROM [Reports].[LatestModelRun] AS lr
 INNER JOIN [Segmentation].[CustomerSegment] AS cs
     ON cs.[ConfigurationName] = lr.[ConfigurationName] AND cs.[ValidTo] = '9999-12-31'

@@ -16,9 +16,9 @@ BEGIN
     BEGIN
         INSERT [Segmentation].[CustomerFeature]
             ([CustomerKey], [AsOfDateKey], [RecencyDays], [Frequency], [MonetaryValue], [AverageOrderValue], [TenureDays], [CancellationRate],
-             [CustomerLifetimeValue], [WebSessions], [WebEngagement], [WebConversionRate], [SocialComments], [SocialSentiment], [Age])
+             [CustomerLifetimeValue], [WebSessions], [WebEngagement], [WebConversionRate], [SocialComments], [SocialSentiment], [Age], [SocialNegativeShare])
         SELECT s.[CustomerKey], s.[AsOfDateKey], s.[RecencyDays], s.[Frequency], s.[MonetaryValue], s.[AverageOrderValue], s.[TenureDays], s.[CancellationRate],
-               NULL, s.[WebSessions], s.[WebEngagement], s.[WebConversionRate], s.[SocialComments], s.[SocialSentiment], s.[Age]
+               NULL, s.[WebSessions], s.[WebEngagement], s.[WebConversionRate], s.[SocialComments], s.[SocialSentiment], s.[Age], s.[SocialNegativeShare]
         FROM [Segmentation].[CustomerFeatureSource] AS s;
     END;
 

@@ -14,6 +14,7 @@ CREATE TABLE [Segmentation].[CustomerFeature] (
     [SocialComments] INT NOT NULL CONSTRAINT [DF_Segmentation_CustomerFeature_SocialComments] DEFAULT (0),
     [SocialSentiment] FLOAT NOT NULL CONSTRAINT [DF_Segmentation_CustomerFeature_SocialSentiment] DEFAULT (0),
     [Age] INT NULL,
+    [SocialNegativeShare] FLOAT NOT NULL CONSTRAINT [DF_Segmentation_CustomerFeature_SocialNegativeShare] DEFAULT (0),
     CONSTRAINT [PK_Segmentation_CustomerFeature] PRIMARY KEY CLUSTERED ([CustomerKey] ASC, [AsOfDateKey] ASC)
 );
 GO
@@ -80,4 +81,8 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Age in whole years at the as-of date, when the birth date is known.',
     @level0type = N'SCHEMA', @level0name = N'Segmentation', @level1type = N'TABLE', @level1name = N'CustomerFeature', @level2type = N'COLUMN', @level2name = N'Age';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Share of the customer''s comments labelled negative, 0 to 1 (0 when none; snapshots taken before the column existed hold 0).',
+    @level0type = N'SCHEMA', @level0name = N'Segmentation', @level1type = N'TABLE', @level1name = N'CustomerFeature', @level2type = N'COLUMN', @level2name = N'SocialNegativeShare';
 GO

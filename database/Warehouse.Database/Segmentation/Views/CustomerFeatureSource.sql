@@ -1,7 +1,8 @@
 -- Per-customer features computed from the facts, as of the day after the last purchase in the warehouse.
 -- Written in the SQL subset both SQL Server and DuckDB accept (see DESIGN.md): no date functions, integer day
 -- numbers from Dimension.Date, CAST to FLOAT for averages. Customers whose only invoices are cancellations
--- (Frequency = 0) are left out: they have no purchase behaviour to segment.
+-- (Frequency = 0) are left out: they have no purchase behaviour to segment. SocialNegativeShare is a count over a count
+-- in FLOAT (not AVG of a decimal, which SQL Server rounds to six places), as the host's CustomerTextProfile.ShareNegative.
 CREATE VIEW [Segmentation].[CustomerFeatureSource]
 AS
 WITH [AsOf] AS (
@@ -37,7 +38,8 @@ WITH [AsOf] AS (
 [SocialSummary] AS (
     SELECT s.[CustomerKey],
            COUNT(*) AS [SocialComments],
-           AVG(s.[SentimentScore]) AS [SocialSentiment]
+           AVG(s.[SentimentScore]) AS [SocialSentiment],
+           CAST(SUM(CASE WHEN s.[SentimentLabel] = N'negative' THEN 1 ELSE 0 END) AS FLOAT) / COUNT(*) AS [SocialNegativeShare]
     FROM [Fact].[SocialInteraction] AS s
     WHERE s.[CustomerKey] <> 0
     GROUP BY s.[CustomerKey]
@@ -64,6 +66,7 @@ SELECT ps.[CustomerKey],
        COALESCE(ss.[SocialSentiment], 0.0) AS [SocialSentiment],
        CASE WHEN bd.[DateKey] IS NULL THEN NULL
             ELSE CAST(FLOOR((a.[AsOfDateKey] - bd.[DateKey]) / 10000.0) AS INT) END AS [Age],
+       CAST(COALESCE(ss.[SocialNegativeShare], 0.0) AS FLOAT) AS [SocialNegativeShare],
        cc.[ConsentProfiling]
 FROM [PurchaseSummary] AS ps
 CROSS JOIN [AsOf] AS a
