@@ -309,6 +309,11 @@ public sealed class TransactionCsvParser
                 return new Failure(_mapping.CurrencyColumn, $"not an ISO 4217 currency code: '{Clip(currency)}'");
             }
 
+            if (!Cleaning.CurrencyCodes.IsActive(currency))
+            {
+                return new Failure(_mapping.CurrencyColumn, $"not an active ISO 4217 currency code: '{Clip(currency)}'");
+            }
+
             row.CurrencyCode = _strings.Get(currency);
         }
 

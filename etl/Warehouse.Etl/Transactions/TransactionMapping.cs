@@ -110,6 +110,11 @@ public sealed class TransactionMapping
             throw new InvalidDataException($"{where}: Currency must be an ISO 4217 code of three capital letters, not '{Currency}'.");
         }
 
+        if (!Cleaning.CurrencyCodes.IsActive(Currency))
+        {
+            throw new InvalidDataException($"{where}: Currency '{Currency}' is not an active ISO 4217 currency code.");
+        }
+
         if (!string.Equals(Duplicates, "reject", StringComparison.OrdinalIgnoreCase) && !string.Equals(Duplicates, "keep", StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidDataException($"{where}: Duplicates must be 'reject' or 'keep', not '{Duplicates}'.");
