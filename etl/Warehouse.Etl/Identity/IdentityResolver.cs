@@ -47,7 +47,8 @@ public sealed class IdentityResolver
             throw new ArgumentOutOfRangeException(nameof(options), _options.FuzzyThreshold, "FuzzyThreshold must be in (0, 1]");
     }
 
-    private sealed class Node
+    /// <summary>The match keys of one row (shared with <see cref="EngineIdentityResolver"/>).</summary>
+    internal sealed class Node
     {
         public int? KnownKey;
         public int RecordIndex = -1;
@@ -180,7 +181,8 @@ public sealed class IdentityResolver
         return result;
     }
 
-    private static Node Describe(string? crm, string? email, string? phone, string? name, string? city, DateOnly? birth) => new()
+    /// <summary>The match keys of a row: the functions both resolvers use.</summary>
+    internal static Node Describe(string? crm, string? email, string? phone, string? name, string? city, DateOnly? birth) => new()
     {
         Crm = string.IsNullOrWhiteSpace(crm) ? null : crm.Trim().ToUpperInvariant(),
         EmailKey = string.IsNullOrWhiteSpace(email) ? null : EmailRules.MatchKey(email.Trim().ToLowerInvariant()),

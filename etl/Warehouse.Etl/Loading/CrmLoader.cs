@@ -35,7 +35,7 @@ public static class CrmLoader
         // SQL Server: no other CRM or purchase load creates customers from before the identities are read until the
         // migration has committed (released before the session's cleanup on failure). DuckDB has one writer.
         using var identityLock = warehouse is SqlServerWarehouse server ? CrmIdentityLock.Acquire(server) : null;
-        var resolution = warehouse.Engine == WarehouseEngine.SqlServer ? CrmResolution.Begin(warehouse, SourceSystem) : null;
+        using var resolution = warehouse.Engine == WarehouseEngine.SqlServer ? CrmResolution.Begin(warehouse, SourceSystem) : null;
         long read = 0, accepted = 0;
         using (var stream = SourceFile.Open(path))
         {
@@ -70,7 +70,7 @@ public static class CrmLoader
 
         var counts = session.Migrate(read, accepted, SourceSystem, duckDb =>
         {
-            var migration = CustomerMigration.Run(duckDb, SourceSystem, IdentityMatching.Create(identity));
+            var migration = CustomerMigration.Run(duckDb, SourceSystem, IdentityMatching.Create(identity).InEngine);
             return new MigrationOutcome(migration.Duplicates, migration.LastUpdate,
                 $"{migration.NewCustomers:N0} new customers, {migration.MergedIds:N0} duplicate CRM ids tied to another id's customer, {migration.NewVersions:N0} new versions (changed attributes), {migration.Unchanged:N0} unchanged, {migration.SkippedByCutoff:N0} not newer than the cutoff, {migration.Superseded:N0} superseded by a later version in the file, {migration.Duplicates:N0} repeated versions rejected");
         });

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using DuckDB.NET.Data;
 using Warehouse.Data;
 using Warehouse.Data.Loading;
 
@@ -7,23 +8,40 @@ namespace Warehouse.Etl.Loading;
 
 /// <summary>
 /// The host half of a CRM load on SQL Server: the same identity resolution the DuckDB migration runs
-/// (<see cref="CustomerMigration"/> with a <see cref="CustomerMatcher"/>), done in the host because the server has no
-/// IdentityResolver. While the file streams into staging, <see cref="Observe"/> keeps the latest row per CRM id newer
-/// than the CRM cutoff, or of any time for an id the warehouse does not know (update time; of a repeated version the first line, the one the duplicate rule keeps, as the
-/// DuckDB migration picks it); <see cref="Resolve"/> then reads the
-/// known identities through <c>Integration.CustomerIdentity</c> (a view the loader role may read), runs the matcher
-/// over both in the DuckDB migration's order, and returns one <see cref="CustomerMatchStagingRow"/> per row to apply:
-/// the known customer, or the new customer's ordinal in key order and whether the row gives its attributes.
-/// <c>Integration.MigrateStagedCustomerData</c> only applies them. Every statement runs unchanged on both engines (the
-/// tests run this half against DuckDB and compare the keys with the DuckDB load's).
+/// (<see cref="CustomerMigration"/> with the engine-backed <see cref="IdentityMatcher.InEngine"/>), done in the host because
+/// the server has no resolver. While the file streams into staging, <see cref="Observe"/> appends every row
+/// to a scratch DuckDB (in memory, spilling to a temporary directory deleted on <see cref="Dispose"/>), marked when it is not
+/// newer than the CRM cutoff (such a row applies only to an id the warehouse does not know);
+/// <see cref="Resolve"/> then keeps the latest row per CRM id (update time; of a repeated version the first line, the one the
+/// duplicate rule keeps, as the DuckDB migration picks it), reads the known identities through
+/// <c>Integration.CustomerIdentity</c> (a view the loader role may read) into the scratch database, runs the same
+/// resolver there and streams one <see cref="CustomerMatchStagingRow"/> per row to apply: the known customer, or the new
+/// customer's ordinal in key order and whether the row gives its attributes. <c>Integration.MigrateStagedCustomerData</c>
+/// only applies them. Every statement on the warehouse runs unchanged on both engines (the tests run this half against
+/// DuckDB and compare the keys with the DuckDB load's).
 /// </summary>
-/// <remarks>Memory: one small record per CRM id of the file (the matcher needs them all at once, as on DuckDB).</remarks>
-public sealed class CrmResolution
+/// <remarks>Host memory: the engine-backed resolver's integer arrays (about 41 bytes per CRM id); the rows themselves live in
+/// the scratch database.</remarks>
+public sealed class CrmResolution : IDisposable
 {
-    private readonly Dictionary<string, Candidate> _latest = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Candidate> _older = new(StringComparer.Ordinal);
+    private readonly DuckDBConnection _scratch;
+    private readonly string _spill;
+    private DuckDBAppender? _observed;
 
-    private CrmResolution(DateTime? cutoff) => Cutoff = cutoff;
+    private CrmResolution(DateTime? cutoff)
+    {
+        Cutoff = cutoff;
+        // DuckDB creates the spill directory only when it needs it; Dispose deletes it.
+        _spill = Path.Combine(Path.GetTempPath(), "warehouse-crm-" + Guid.NewGuid().ToString("N"));
+        _scratch = new DuckDBConnection("DataSource=:memory:");
+        _scratch.Open();
+        Execute($"SET temp_directory = '{_spill.Replace("'", "''", StringComparison.Ordinal)}'");
+        Execute("""
+            CREATE TABLE observed ("SourceLineNumber" BIGINT NOT NULL, "CrmCustomerId" VARCHAR NOT NULL, "FullName" VARCHAR, "Email" VARCHAR,
+                "Phone" VARCHAR, "City" VARCHAR, "BirthDate" DATE, "SignupDate" DATE, "SourceUpdatedAt" TIMESTAMP, "Older" BOOLEAN NOT NULL)
+            """);
+        _observed = _scratch.CreateAppender("observed");
+    }
 
     /// <summary>The cutoff in force when the load started (null: none yet).</summary>
     public DateTime? Cutoff { get; }
@@ -42,138 +60,147 @@ public sealed class CrmResolution
     public void Observe(CustomerStagingRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        // Rows not newer than the cutoff apply only to ids the warehouse does not know yet; which ids those are is read
-        // in Resolve, so the latest such row per id is kept apart.
-        var latest = row.SourceUpdatedAt is { } updated && Cutoff is { } cutoff && updated <= cutoff ? _older : _latest;
-
-        // Latest per CRM id: update time descending with unknown times last; a repeated version keeps its first line.
-        if (latest.TryGetValue(row.CrmCustomerId, out var kept) && !Later(row.SourceUpdatedAt, kept.UpdatedAt))
-        {
-            return;
-        }
-
-        latest[row.CrmCustomerId] = new Candidate(row.SourceLineNumber, row.SourceUpdatedAt,
-            new IncomingCustomer(row.CrmCustomerId, row.FullName, row.Email, row.Phone, row.City, row.BirthDate), row.SignupDate);
+        // Rows not newer than the cutoff apply only to ids the warehouse does not know yet; which ids those are is read in
+        // Resolve, so every row is kept (in the scratch database) with that mark.
+        var older = row.SourceUpdatedAt is { } updated && Cutoff is { } cutoff && updated <= cutoff;
+        var appender = _observed ?? throw new InvalidOperationException("Rows cannot be observed after Resolve.");
+        appender.CreateRow().AppendValue((long?)row.SourceLineNumber).AppendValue(row.CrmCustomerId).AppendValue(row.FullName).AppendValue(row.Email)
+            .AppendValue(row.Phone).AppendValue(row.City).AppendValue(row.BirthDate).AppendValue(row.SignupDate).AppendValue(row.SourceUpdatedAt)
+            .AppendValue((bool?)older).EndRow();
     }
 
     /// <summary>Resolves the observed rows against the warehouse's current customers.</summary>
     /// <param name="warehouse">The warehouse (either engine).</param>
     /// <param name="lineageKey">The load.</param>
-    /// <param name="matcher">The identity resolution (the DuckDB migration's matcher).</param>
-    /// <returns>One row per observed CRM id, in CRM id order.</returns>
-    public IReadOnlyList<CustomerMatchStagingRow> Resolve(IWarehouse warehouse, int lineageKey, CustomerMatcher matcher)
+    /// <param name="matcher">The identity resolution's settings (the DuckDB migration's matcher).</param>
+    /// <returns>One row per observed CRM id, in CRM id order: a view of the scratch database, streamed (each enumeration
+    /// reads it again; valid until <see cref="Dispose"/>).</returns>
+    public IReadOnlyList<CustomerMatchStagingRow> Resolve(IWarehouse warehouse, int lineageKey, IdentityMatcher matcher)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
         ArgumentNullException.ThrowIfNull(matcher);
-        var current = ReadCurrent(warehouse);
-        // The cutoff filters known ids only (as CustomerMigration and the procedure do): an id never loaded takes its
-        // latest row whatever its time (a row with a time, however old, beats one without).
-        var known = current.Where(c => c.CrmCustomerId is not null).Select(c => c.CrmCustomerId!).ToHashSet(StringComparer.Ordinal);
-        foreach (var (id, old) in _older)
+        if (_observed is null)
         {
-            if (!known.Contains(id) && (!_latest.TryGetValue(id, out var kept) || Later(old.UpdatedAt, kept.UpdatedAt)))
-            {
-                _latest[id] = old;
-            }
+            throw new InvalidOperationException("Resolve runs once.");
         }
 
-        _older.Clear();
-        var incoming = _latest.Values.OrderBy(c => c.Customer.CrmCustomerId, StringComparer.Ordinal).ToList();
-        var matches = matcher(incoming.Select(c => c.Customer).ToList(), current);
-        if (matches.Count != incoming.Count)
-        {
-            throw new InvalidOperationException($"The identity matcher returned {matches.Count} matches for {incoming.Count} CRM rows.");
-        }
+        _observed.Close();
+        _observed.Dispose();
+        _observed = null;
 
-        var rows = new List<CustomerMatchStagingRow>(incoming.Count);
-        for (var i = 0; i < incoming.Count; i++)
-        {
-            if (!string.Equals(matches[i].CrmCustomerId, incoming[i].Customer.CrmCustomerId, StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"The identity matcher answered for CRM id {matches[i].CrmCustomerId} where {incoming[i].Customer.CrmCustomerId} was asked.");
-            }
-
-            rows.Add(new CustomerMatchStagingRow
-            {
-                LineageKey = lineageKey,
-                SourceLineNumber = incoming[i].LineNumber,
-                CrmCustomerId = incoming[i].Customer.CrmCustomerId,
-                CustomerKey = matches[i].CustomerKey,
-                MatchRule = matches[i].MatchRule,
-            });
-        }
-
-        NumberNewCustomers(rows, matches, incoming);
-        return rows;
-    }
-
-    /// <summary>The known identities in the order the DuckDB migration hands them to the matcher (key, then CRM id).</summary>
-    /// <param name="warehouse">The warehouse (either engine).</param>
-    public static IReadOnlyList<CurrentCustomer> ReadCurrent(IWarehouse warehouse)
-    {
-        ArgumentNullException.ThrowIfNull(warehouse);
-        var current = new List<CurrentCustomer>();
+        Execute("""
+            CREATE TEMP TABLE current ("CustomerKey" INTEGER NOT NULL, "CrmCustomerId" VARCHAR, "Email" VARCHAR, "Phone" VARCHAR,
+                "FullName" VARCHAR, "City" VARCHAR, "BirthDate" DATE)
+            """);
+        using (var appender = _scratch.CreateAppender("temp", "main", "current"))
         using (var command = warehouse.Connection.CreateCommand())
         {
             command.CommandText = warehouse.Sql(CustomerIdentitySql.Identities);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                current.Add(new CurrentCustomer(reader.GetInt32(0), Text(reader, 1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 5), Day(reader, 6)));
+                appender.CreateRow().AppendValue((int?)reader.GetInt32(0)).AppendValue(Text(reader, 1)).AppendValue(Text(reader, 2)).AppendValue(Text(reader, 3))
+                    .AppendValue(Text(reader, 4)).AppendValue(Text(reader, 5)).AppendValue(Day(reader, 6)).EndRow();
             }
+
+            appender.Close();
         }
 
-        // Ordinal order in the host: the engines' collations differ (SQL Server's is usually case-insensitive).
-        current.Sort((a, b) => a.CustomerKey != b.CustomerKey
-            ? a.CustomerKey.CompareTo(b.CustomerKey)
-            : (a.CrmCustomerId, b.CrmCustomerId) switch
+        // Latest per CRM id: update time descending with unknown times last; a repeated version keeps its first line. The
+        // cutoff filters known ids only (as CustomerMigration and the procedure do): an id never loaded takes its latest row
+        // whatever its time (a row with a time, however old, beats one without).
+        Execute("""
+            CREATE TEMP TABLE incoming AS
+            SELECT * EXCLUDE (rn, "Older") FROM (
+                SELECT o.*, row_number() OVER (PARTITION BY o."CrmCustomerId" ORDER BY o."SourceUpdatedAt" DESC NULLS LAST, o."SourceLineNumber") AS rn
+                FROM observed AS o
+                WHERE NOT o."Older" OR NOT EXISTS (SELECT 1 FROM current AS c WHERE c."CrmCustomerId" = o."CrmCustomerId"))
+            WHERE rn = 1
+            """);
+        Execute("DROP TABLE observed");
+        matcher.InEngine(_scratch, "incoming", "current", "matched");
+        Execute("DROP TABLE current");
+
+        // New customers get ordinals in the order the DuckDB migration hands out their keys: the matcher's new-customer
+        // groups (several CRM ids of one new person share a group), a row without a group being a customer of its own; the
+        // primary row of each (the one whose attributes the customer takes) has the earliest signup date, then the lowest
+        // CRM id, as in CustomerMigration.
+        Execute("""
+            CREATE TEMP TABLE resolved AS
+            SELECT i."SourceLineNumber", i."CrmCustomerId", m."CustomerKey", m."MatchRule",
+                   CASE WHEN m."CustomerKey" IS NULL THEN CAST(dense_rank() OVER (PARTITION BY m."CustomerKey" IS NULL
+                        ORDER BY COALESCE(m."NewCustomerGroup", -1), CASE WHEN m."NewCustomerGroup" IS NULL THEN m."CrmCustomerId" END NULLS FIRST) - 1 AS INTEGER)
+                   END AS "NewCustomerOrdinal",
+                   m."CustomerKey" IS NULL AND row_number() OVER (PARTITION BY m."CustomerKey" IS NULL,
+                        COALESCE(CAST(m."NewCustomerGroup" AS VARCHAR), 'id:' || m."CrmCustomerId")
+                        ORDER BY i."SignupDate" NULLS LAST, m."CrmCustomerId") = 1 AS "IsPrimary"
+            FROM matched AS m
+            JOIN incoming AS i ON i."CrmCustomerId" = m."CrmCustomerId"
+            ORDER BY i."CrmCustomerId"
+            """);
+        Execute("DROP TABLE matched");
+        Execute("DROP TABLE incoming");
+        using (var count = _scratch.CreateCommand())
+        {
+            count.CommandText = "SELECT count(*) FROM resolved";
+            return new ResolvedRows(this, lineageKey, Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private IEnumerable<CustomerMatchStagingRow> Rows(int lineageKey, long? index = null)
+    {
+        using var command = _scratch.CreateCommand();
+        command.CommandText = "SELECT \"SourceLineNumber\", \"CrmCustomerId\", \"CustomerKey\", \"MatchRule\", \"NewCustomerOrdinal\", \"IsPrimary\" FROM resolved ORDER BY \"CrmCustomerId\""
+            + (index is { } i ? $" LIMIT 1 OFFSET {i}" : "");
+        command.UseStreamingMode = true;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return new CustomerMatchStagingRow
             {
-                (null, null) => 0,
-                (null, _) => 1,
-                (_, null) => -1,
-                _ => string.CompareOrdinal(a.CrmCustomerId, b.CrmCustomerId),
-            });
-        return current;
-    }
-
-    /// <summary>
-    /// New customers get ordinals in the order the DuckDB migration hands out their keys: the matcher's new-customer
-    /// groups (several CRM ids of one new person share a group), a row without a group being a customer of its own;
-    /// the primary row of each (the one whose attributes the customer takes) has the earliest signup date, then the
-    /// lowest CRM id, as in <see cref="CustomerMigration"/>.
-    /// </summary>
-    private static void NumberNewCustomers(List<CustomerMatchStagingRow> rows, IReadOnlyList<CustomerMatch> matches, List<Candidate> incoming)
-    {
-        var fresh = Enumerable.Range(0, rows.Count).Where(i => rows[i].CustomerKey is null).ToList();
-        // Ordinal order: grouped rows by group, then ungrouped rows by CRM id (the migration's dense_rank).
-        var ordinalOf = fresh
-            .Select(i => (Group: matches[i].NewCustomerGroup ?? -1, Id: matches[i].NewCustomerGroup is null ? rows[i].CrmCustomerId : null))
-            .Distinct()
-            .OrderBy(x => x.Group).ThenBy(x => x.Id, StringComparer.Ordinal)
-            .Select((x, ordinal) => (x, ordinal))
-            .ToDictionary(p => p.x, p => p.ordinal);
-        foreach (var i in fresh)
-        {
-            rows[i].NewCustomerOrdinal = ordinalOf[(matches[i].NewCustomerGroup ?? -1, matches[i].NewCustomerGroup is null ? rows[i].CrmCustomerId : null)];
-        }
-
-        foreach (var customer in fresh.GroupBy(i => rows[i].NewCustomerOrdinal))
-        {
-            var primary = customer
-                .OrderBy(i => incoming[i].SignupDate is null ? 1 : 0).ThenBy(i => incoming[i].SignupDate)
-                .ThenBy(i => rows[i].CrmCustomerId, StringComparer.Ordinal)
-                .First();
-            rows[primary].IsPrimary = true;
+                LineageKey = lineageKey,
+                SourceLineNumber = reader.GetInt64(0),
+                CrmCustomerId = reader.GetString(1),
+                CustomerKey = reader.IsDBNull(2) ? null : reader.GetInt32(2),
+                MatchRule = reader.GetString(3),
+                NewCustomerOrdinal = reader.IsDBNull(4) ? null : reader.GetInt32(4),
+                IsPrimary = reader.GetBoolean(5),
+            };
         }
     }
 
-    // The same update time twice (NULL = NULL) is a repeated version: the procedure rejects the later line, the first stays.
-    private static bool Later(DateTime? updated, DateTime? kept) => (updated, kept) switch
+    /// <summary>The resolved rows as a list whose items stay in the scratch database.</summary>
+    private sealed class ResolvedRows(CrmResolution owner, int lineageKey, int count) : IReadOnlyList<CustomerMatchStagingRow>
     {
-        (null, _) => false,
-        (_, null) => true,
-        var (a, b) => a > b,
-    };
+        public int Count => count;
+
+        public CustomerMatchStagingRow this[int index] => index >= 0 && index < count
+            ? owner.Rows(lineageKey, index).Single()
+            : throw new ArgumentOutOfRangeException(nameof(index), index, $"must be in [0, {count})");
+
+        public IEnumerator<CustomerMatchStagingRow> GetEnumerator() => owner.Rows(lineageKey).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>Closes the scratch database and deletes its spill directory.</summary>
+    public void Dispose()
+    {
+        _observed?.Dispose();
+        _observed = null;
+        _scratch.Dispose();
+        if (Directory.Exists(_spill))
+        {
+            Directory.Delete(_spill, recursive: true);
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = _scratch.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
@@ -183,6 +210,4 @@ public sealed class CrmResolution
         DateTime t => DateOnly.FromDateTime(t),
         var other => throw new InvalidDataException($"Integration.CustomerIdentity.BirthDate came back as {other.GetType().Name}."),
     };
-
-    private sealed record Candidate(long LineNumber, DateTime? UpdatedAt, IncomingCustomer Customer, DateOnly? SignupDate);
 }

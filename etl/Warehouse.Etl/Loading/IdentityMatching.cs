@@ -1,17 +1,30 @@
+using System.Data.Common;
+using System.Globalization;
+using DuckDB.NET.Data;
 using Warehouse.Data.Loading;
 using Warehouse.Etl.Identity;
 
 namespace Warehouse.Etl.Loading;
 
 /// <summary>
-/// Plugs <see cref="IdentityResolver"/> (deterministic CRM id, e-mail, phone rules, then fuzzy name + city) into the
-/// CRM migration: the current customers (once per CRM id they have) are the known identities, the incoming CRM rows the
+/// Plugs the identity resolver (deterministic CRM id, e-mail, phone rules, then fuzzy name + city) into the CRM
+/// migration: the current customers (once per CRM id they have) are the known identities, the incoming CRM rows the
 /// records to resolve. Several new CRM ids tied to one person come back as one new-customer group.
 /// </summary>
 public static class IdentityMatching
 {
-    /// <summary>A matcher using the resolver with <paramref name="options"/> (default threshold when null).</summary>
-    public static CustomerMatcher Create(IdentityResolverOptions? options = null) => (incoming, current) =>
+    /// <summary>Rows read from a table per query when the rows are fed to <see cref="EngineIdentityResolver"/>.</summary>
+    private const int BatchRows = 8192;
+
+    /// <summary>The resolver with <paramref name="options"/> (default threshold when null): engine-backed
+    /// (<see cref="IdentityMatcher.InEngine"/>, what the loaders use) or over lists (an implicit <see cref="CustomerMatcher"/>).</summary>
+    public static IdentityMatcher Create(IdentityResolverOptions? options = null) => new(options);
+
+    /// <summary>
+    /// <see cref="IdentityResolver"/> over lists: every row and its strings in the host (the reference the engine-backed
+    /// resolver is tested against).
+    /// </summary>
+    internal static IReadOnlyList<CustomerMatch> MatchLists(IReadOnlyList<IncomingCustomer> incoming, IReadOnlyList<CurrentCustomer> current, IdentityResolverOptions? options)
     {
         var known = current.Select(c => new KnownCustomer(c.CustomerKey, c.CrmCustomerId, c.Email, c.Phone, c.FullName, c.City, c.BirthDate)).ToList();
         var resolver = new IdentityResolver(known, options);
@@ -31,5 +44,94 @@ public static class IdentityMatching
                 _ => "crm-id",
             },
         }).ToList();
+    }
+
+    /// <summary>
+    /// The engine-backed resolution (<see cref="CustomerTableMatcher"/>): both tables are read in batches into
+    /// <see cref="EngineIdentityResolver"/>, and the match table is written from its results in SQL.
+    /// </summary>
+    internal static void MatchTables(DuckDBConnection connection, string incomingTable, string currentTable, string matchTable, IdentityResolverOptions? options)
+    {
+        using var resolver = new EngineIdentityResolver(connection, matchTable + "_idr", options);
+        resolver.AddKnown(ReadInBatches(connection, currentTable,
+            "\"CustomerKey\", \"CrmCustomerId\", \"Email\", \"Phone\", \"FullName\", \"City\", \"BirthDate\"",
+            r => new KnownCustomer(r.GetInt32(0), Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4), Text(r, 5), Day(r, 6))));
+        resolver.AddRecords(ReadInBatches(connection, incomingTable,
+            "\"CrmCustomerId\", \"Email\", \"Phone\", \"FullName\", \"City\", \"BirthDate\"",
+            r =>
+            {
+                var id = r.GetString(0);
+                return new IdentityRecord("crm", id, id, Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4), Day(r, 5));
+            }));
+        var firstNew = Convert.ToInt32(Scalar(connection, $"SELECT COALESCE(max(\"CustomerKey\") + 1, 1) FROM {currentTable}"), CultureInfo.InvariantCulture);
+        resolver.Resolve(firstNew);
+        Execute(connection, $"""
+            CREATE TEMP TABLE {matchTable} AS
+            SELECT o.skey AS "CrmCustomerId",
+                   CASE WHEN o.is_new THEN NULL ELSE o.customer_key END AS "CustomerKey",
+                   CASE o.rule WHEN {(int)MatchRule.Email} THEN 'email' WHEN {(int)MatchRule.Phone} THEN 'phone'
+                               WHEN {(int)MatchRule.FuzzyNameCity} THEN 'fuzzy-name-city' ELSE 'crm-id' END AS "MatchRule",
+                   CASE WHEN o.is_new THEN o.customer_key - {firstNew} END AS "NewCustomerGroup"
+            FROM {resolver.ResultTable} AS o
+            """);
+    }
+
+    /// <summary>
+    /// Reads a table of the connection in batches of fully read rows (an appender of the same connection may write between
+    /// two batches, which would end a streaming result); the host holds one batch at a time. Batches are row id ranges
+    /// when the row ids are contiguous (a table written inside a transaction numbers its rows from 2^62, not 0), else
+    /// LIMIT/OFFSET in row id order.
+    /// </summary>
+    internal static IEnumerable<T> ReadInBatches<T>(DuckDBConnection connection, string table, string columns, Func<DbDataReader, T> map)
+    {
+        long first, last, count;
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT COALESCE(min(rowid), 0), COALESCE(max(rowid), -1), count(*) FROM {table}";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            (first, last, count) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        }
+
+        var contiguous = last - first + 1 == count;
+        var rows = new List<T>(BatchRows);
+        for (long done = 0; done < count; done += BatchRows)
+        {
+            rows.Clear();
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = contiguous
+                    ? $"SELECT {columns} FROM {table} WHERE rowid >= {first + done} AND rowid < {first + done + BatchRows} ORDER BY rowid"
+                    : $"SELECT {columns} FROM {table} ORDER BY rowid LIMIT {BatchRows} OFFSET {done}";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                    rows.Add(map(reader));
+            }
+            foreach (var row in rows)
+                yield return row;
+        }
+    }
+
+    private static object? Scalar(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    internal static DateOnly? Day(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetValue(ordinal) switch
+    {
+        DateOnly d => d,
+        DateTime t => DateOnly.FromDateTime(t),
+        var other => throw new InvalidDataException($"A birth date came back as {other.GetType().Name}."),
     };
 }

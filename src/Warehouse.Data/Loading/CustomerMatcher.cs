@@ -60,3 +60,13 @@ public sealed class CustomerMatchMap : DuckDBAppenderMap<CustomerMatch>
 /// (<see cref="CustomerMatch.NewCustomerGroup"/>). Must be deterministic.
 /// </summary>
 public delegate IReadOnlyList<CustomerMatch> CustomerMatcher(IReadOnlyList<IncomingCustomer> incoming, IReadOnlyList<CurrentCustomer> current);
+
+/// <summary>
+/// Identity resolution inside a DuckDB connection (the host keeps no per-row text): reads the incoming CRM rows from
+/// <paramref name="incomingTable"/> (columns <c>CrmCustomerId</c>, <c>FullName</c>, <c>Email</c>, <c>Phone</c>, <c>City</c>,
+/// <c>BirthDate</c>; one row per CRM id) and the current customers from <paramref name="currentTable"/> (<c>CustomerKey</c>,
+/// <c>CrmCustomerId</c>, <c>Email</c>, <c>Phone</c>, <c>FullName</c>, <c>City</c>, <c>BirthDate</c>: once per CRM id of a
+/// customer), both temporary tables of the connection, and creates the temporary table <paramref name="matchTable"/> with
+/// the columns of <see cref="CustomerMatch"/>, one row per incoming row. Must be deterministic.
+/// </summary>
+public delegate void CustomerTableMatcher(DuckDB.NET.Data.DuckDBConnection connection, string incomingTable, string currentTable, string matchTable);

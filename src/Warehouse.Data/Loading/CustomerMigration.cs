@@ -71,7 +71,20 @@ public static class CustomerMigration
     /// <param name="session">The load.</param>
     /// <param name="cutoffSystem">Source system whose cutoff filters the rows (crm).</param>
     /// <param name="matcher">Identity resolution (e.g. with a fuzzy name + city rule); null for the built-in deterministic SQL rules.</param>
-    public static Result Run(DuckDbLoadSession session, string cutoffSystem, CustomerMatcher? matcher = null)
+    public static Result Run(DuckDbLoadSession session, string cutoffSystem, CustomerMatcher? matcher = null) =>
+        Run(session, cutoffSystem, matcher, null);
+
+    /// <summary>Runs the migration of the session's staged customers with identity resolution inside the engine.</summary>
+    /// <param name="session">The load.</param>
+    /// <param name="cutoffSystem">Source system whose cutoff filters the rows (crm).</param>
+    /// <param name="matcher">Identity resolution over temporary tables (the host's engine-backed resolver: no per-row text in the host).</param>
+    public static Result Run(DuckDbLoadSession session, string cutoffSystem, CustomerTableMatcher matcher)
+    {
+        ArgumentNullException.ThrowIfNull(matcher);
+        return Run(session, cutoffSystem, null, matcher);
+    }
+
+    private static Result Run(DuckDbLoadSession session, string cutoffSystem, CustomerMatcher? matcher, CustomerTableMatcher? tableMatcher)
     {
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
@@ -104,7 +117,21 @@ public static class CustomerMigration
         var incoming = session.Scalar<long>($"SELECT count(*) FROM customer_incoming_{k}");
 
         // Identity: the plugged-in resolver, or crm-id (through the map), then e-mail, then phone against current versions.
-        if (matcher is not null)
+        if (tableMatcher is not null)
+        {
+            // Current identities copied into the engine first: the matcher reads both tables in batches.
+            session.Execute($"""
+                CREATE TEMP TABLE customer_current_{k} AS
+                SELECT "CustomerKey", "CrmCustomerId", "Email", "Phone", "FullName", "City", "BirthDate" FROM "Integration"."CustomerIdentity"
+                """);
+            session.Guard(() =>
+            {
+                tableMatcher(session.Connection, $"customer_incoming_{k}", $"customer_current_{k}", $"customer_match_{k}");
+                return 0;
+            });
+            session.Execute($"DROP TABLE customer_current_{k}");
+        }
+        else if (matcher is not null)
         {
             Match(session, matcher);
         }
