@@ -106,7 +106,7 @@ public sealed class CsvReaderTests
         var rows = ReadAll($"a,b\n1,\"{huge}\"\n2,ok\n", new CsvOptions { MaxRecordBytes = 10_000 });
         Assert.Equal(3, rows.Count);
         Assert.NotNull(rows[1].Error);
-        Assert.Contains("longer than 10000 bytes", rows[1].Error!.Value.Reason);
+        Assert.Contains("value longer than 10,000 bytes", rows[1].Error!.Value.Reason);
         Assert.Equal(["2", "ok"], rows[2].Fields);
         Assert.Equal(3, rows[2].Line);
     }
