@@ -553,26 +553,7 @@ public sealed class EngineIdentityResolver : IDisposable
             return sets.Crm[rootX] == NoId || (sets.Crm[rootY] != NoId && birthX != NoDay && birthY != NoDay);
         }
 
-        // Ambiguity: a row whose best partners belong to two different CRM customers with nearly the same score is left alone.
-        var ambiguous = new HashSet<int>();
-        foreach (var byRow in edges.SelectMany(e => new[] { (Row: e.A, Other: e.B, e.Score), (Row: e.B, Other: e.A, e.Score) })
-                     .Where(x => x.Row >= knownCount && sets.Known[sets.Find(x.Row)] == NoKey
-                                 && (_options.MergeCrmDuplicates || !sets.IsAnchored(sets.Find(x.Row))) && sets.IsAnchored(sets.Find(x.Other)))
-                     .GroupBy(x => x.Row))
-        {
-            var best = byRow.GroupBy(x => sets.Find(x.Other)).Select(g => g.Max(x => x.Score)).OrderDescending().Take(2).ToArray();
-            if (best.Length == 2 && best[1] >= best[0] - _options.AmbiguityMargin)
-                ambiguous.Add(byRow.Key);
-        }
-        if (ambiguous.Count > 0)
-            edges.RemoveAll(e => ambiguous.Contains(e.A) || ambiguous.Contains(e.B));
-        edges.Sort((x, y) =>
-        {
-            var c = y.Score.CompareTo(x.Score);
-            if (c == 0)
-                c = x.A.CompareTo(y.A);
-            return c != 0 ? c : x.B.CompareTo(y.B);
-        });
+        IdentityResolver.DropAmbiguousAndSort(edges, _options, sets.Find, row => row >= knownCount && sets.Known[sets.Find(row)] == NoKey, sets.IsAnchored);
         return edges;
     }
 

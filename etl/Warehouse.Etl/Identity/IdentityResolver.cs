@@ -310,16 +310,30 @@ public sealed class IdentityResolver
             return sets.Crm(rootX) is null || (sets.Crm(rootY) is not null && nodes[x].BirthDate is not null && nodes[y].BirthDate is not null);
         }
 
-        // Ambiguity: a row whose best partners belong to two different CRM customers with nearly the same score is
-        // left alone (namesakes in one city); linking it to either would be a guess.
+        DropAmbiguousAndSort(edges, _options, sets.Find, row => nodes[row].KnownKey is null && sets.KnownKey(sets.Find(row)) is null, sets.IsAnchored);
+        return edges;
+    }
+
+    /// <summary>
+    /// The last step of the fuzzy rule, shared with <see cref="EngineIdentityResolver"/>: a row whose best partners belong to
+    /// two different CRM customers with nearly the same score (namesakes in one city) loses all its fuzzy edges (linking
+    /// it to either would be a guess); the rest are sorted by score descending, then rows (the order links are applied in).
+    /// </summary>
+    /// <param name="edges">Fuzzy edges (changed in place).</param>
+    /// <param name="options">Settings (margin, CRM-duplicate merging).</param>
+    /// <param name="find">The union–find's root of a row.</param>
+    /// <param name="unsettled">Whether a row may still take a partner (neither it nor its set is a known customer).</param>
+    /// <param name="isAnchored">Whether a root's set has a known key or a CRM id.</param>
+    internal static void DropAmbiguousAndSort(List<(double Score, int A, int B)> edges, IdentityResolverOptions options, Func<int, int> find,
+        Func<int, bool> unsettled, Func<int, bool> isAnchored)
+    {
         var ambiguous = new HashSet<int>();
         foreach (var byRow in edges.SelectMany(e => new[] { (Row: e.A, Other: e.B, e.Score), (Row: e.B, Other: e.A, e.Score) })
-                     .Where(x => nodes[x.Row].KnownKey is null && sets.KnownKey(sets.Find(x.Row)) is null
-                                 && (_options.MergeCrmDuplicates || !sets.IsAnchored(sets.Find(x.Row))) && sets.IsAnchored(sets.Find(x.Other)))
+                     .Where(x => unsettled(x.Row) && (options.MergeCrmDuplicates || !isAnchored(find(x.Row))) && isAnchored(find(x.Other)))
                      .GroupBy(x => x.Row))
         {
-            var best = byRow.GroupBy(x => sets.Find(x.Other)).Select(g => g.Max(x => x.Score)).OrderDescending().Take(2).ToArray();
-            if (best.Length == 2 && best[1] >= best[0] - _options.AmbiguityMargin)
+            var best = byRow.GroupBy(x => find(x.Other)).Select(g => g.Max(x => x.Score)).OrderDescending().Take(2).ToArray();
+            if (best.Length == 2 && best[1] >= best[0] - options.AmbiguityMargin)
                 ambiguous.Add(byRow.Key);
         }
         if (ambiguous.Count > 0)
@@ -331,7 +345,6 @@ public sealed class IdentityResolver
                 c = x.A.CompareTo(y.A);
             return c != 0 ? c : x.B.CompareTo(y.B);
         });
-        return edges;
     }
 
     /// <summary>Union–find with the anchors of each set (existing key, CRM id) and the no-conflict rule.</summary>
