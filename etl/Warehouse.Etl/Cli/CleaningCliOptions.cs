@@ -53,9 +53,16 @@ internal static class CleaningCliOptions
         };
         option.Validators.Add(result =>
         {
-            if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+            foreach (var token in result.Tokens)
             {
-                result.AddError("--date-format: a format must not be empty.");
+                if (string.IsNullOrWhiteSpace(token.Value))
+                {
+                    result.AddError("--date-format: a format must not be empty.");
+                }
+                else if (!IsUsableDateFormat(token.Value))
+                {
+                    result.AddError($"--date-format: '{token.Value}' is not a valid .NET date format (a single letter must be a standard format such as d; quotes must be closed).");
+                }
             }
         });
         return option;
@@ -64,20 +71,13 @@ internal static class CleaningCliOptions
     /// <summary><c>--fuzzy-threshold</c> of <c>load crm</c>: minimum name + city similarity of a fuzzy identity link.</summary>
     public static Option<double?> FuzzyThreshold()
     {
-        var option = new Option<double?>("--fuzzy-threshold")
+        return new Option<double?>("--fuzzy-threshold")
         {
             Description = string.Create(CultureInfo.InvariantCulture,
                 $"Minimum combined name + city similarity (Jaro–Winkler) for a fuzzy identity link, in (0, 1]. Higher: fewer false merges, more missed duplicates. Default: {Identity.IdentityResolverOptions.DefaultFuzzyThreshold}."),
             HelpName = "0..1",
+            CustomParser = ParseFuzzyThreshold,
         };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is { } t && !(t > 0 && t <= 1))
-            {
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"--fuzzy-threshold: {t} is outside (0, 1]."));
-            }
-        });
-        return option;
     }
 
     /// <summary>Cleaning options from the parsed command line (defaults for options not given or not on this verb).</summary>
@@ -127,6 +127,47 @@ internal static class CleaningCliOptions
             return true;
         }
         catch (CultureNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Reads the threshold as a plain invariant number (0.85; no group separators, so 0,9 is an error rather than 9) in
+    /// (0, 1]; null with an error naming the option otherwise. Regression: a value that was not a number ("abc") made the
+    /// range check throw an unhandled InvalidOperationException (exit 134).
+    /// </summary>
+    internal static double? ParseFuzzyThreshold(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : string.Empty;
+        if (!double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var t))
+        {
+            result.AddError($"--fuzzy-threshold: '{text}' is not a number; give a decimal in (0, 1] such as 0.9.");
+            return null;
+        }
+
+        if (!(t > 0 && t <= 1))
+        {
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"--fuzzy-threshold: {t} is outside (0, 1]."));
+            return null;
+        }
+
+        return t;
+    }
+
+    /// <summary>
+    /// Whether .NET can use <paramref name="format"/> to read dates: a one-character format must be a standard one
+    /// (d, D, g…) and quotes must be closed, else parsing throws FormatException (once per row, as an unhandled error).
+    /// </summary>
+    internal static bool IsUsableDateFormat(string format)
+    {
+        try
+        {
+            _ = new DateTime(2024, 4, 3, 14, 5, 6, DateTimeKind.Unspecified).ToString(format, CultureInfo.InvariantCulture);
+            _ = DateTime.TryParseExact("2024-04-03", format, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+            return true;
+        }
+        catch (FormatException)
         {
             return false;
         }

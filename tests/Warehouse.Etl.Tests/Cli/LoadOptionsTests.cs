@@ -113,6 +113,15 @@ public sealed class LoadOptionsTests : IDisposable
     [InlineData("crm", "--fuzzy-threshold", "1.5", "--fuzzy-threshold: 1.5 is outside (0, 1]")]
     [InlineData("crm", "--fuzzy-threshold", "0", "--fuzzy-threshold: 0 is outside (0, 1]")]
     [InlineData("transactions", "--culture", "xx-NOPE", "--culture: unknown culture 'xx-NOPE'")]
+    [InlineData("crm", "--culture", "", "--culture: unknown culture ''")]
+    [InlineData("crm", "--time-zone", "", "--time-zone: unknown time zone ''")]
+    [InlineData("crm", "--phone-region", "+44", "--phone-region: region '+44' is not supported")]
+    [InlineData("crm", "--date-format", " ", "--date-format: a format must not be empty.")]
+    [InlineData("crm", "--date-format", "%", "--date-format: '%' is not a valid .NET date format")]
+    [InlineData("demographics", "--date-format", "dd.MM.yyyy'", "--date-format: 'dd.MM.yyyy'' is not a valid .NET date format")]
+    [InlineData("crm", "--fuzzy-threshold", "abc", "--fuzzy-threshold: 'abc' is not a number")] // was an unhandled InvalidOperationException, exit 134
+    [InlineData("crm", "--fuzzy-threshold", "0,9", "--fuzzy-threshold: '0,9' is not a number")] // was read as 9 (group separator)
+    [InlineData("crm", "--fuzzy-threshold", "", "--fuzzy-threshold: '' is not a number")]
     public void A_bad_option_value_stops_the_command_with_a_message_naming_it_and_opens_nothing(string verb, string option, string value, string message)
     {
         var file = Write("f.csv", "x\n");
@@ -120,10 +129,32 @@ public sealed class LoadOptionsTests : IDisposable
 
         var (exit, output, error) = CliRunner.Run("load", verb, "--file", file, "--warehouse", warehousePath, option, value);
 
-        Assert.NotEqual(0, exit);
+        Assert.Equal(1, exit);
         Assert.Contains(message, error + output, StringComparison.Ordinal);
         Assert.False(File.Exists(warehousePath));
     }
+
+    [Theory]
+    [InlineData("0.85", 0.85)]
+    [InlineData("1", 1.0)]
+    [InlineData(" 0.5 ", 0.5)]
+    public void Fuzzy_threshold_reads_invariant_decimals(string value, double expected)
+    {
+        var parse = new System.CommandLine.RootCommand { Warehouse.Etl.Cli.CleaningCliOptions.FuzzyThreshold() }.Parse(["--fuzzy-threshold", value]);
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal(expected, parse.GetValue<double?>("--fuzzy-threshold"));
+    }
+
+    [Theory]
+    [InlineData("dd.MM.yyyy", true)]
+    [InlineData("d", true)] // a standard format (the culture's short date)
+    [InlineData("yyyy'T'HH", true)]
+    [InlineData("%", false)]
+    [InlineData("q", false)] // one letter that is no standard format
+    [InlineData("dd.MM.yyyy'", false)] // unclosed quote
+    public void Date_formats_that_dotnet_cannot_use_are_refused(string format, bool usable) =>
+        Assert.Equal(usable, Warehouse.Etl.Cli.CleaningCliOptions.IsUsableDateFormat(format));
 
     [Theory]
     [InlineData("crm", new[] { "--culture", "--time-zone", "--phone-region", "--date-format", "--fuzzy-threshold" })]
