@@ -106,15 +106,17 @@ public sealed class CrmResolution : IDisposable
             appender.Close();
         }
 
-        // Latest per CRM id: update time descending with unknown times last; a repeated version keeps its first line. The
+        // Latest per CRM id, compared without case as the server's collation compares it (C001 and c001 are one id: two rows
+        // would be two map rows of one key on the server): update time descending with unknown times last; a repeated version
+        // keeps its first line. The
         // cutoff filters known ids only (as CustomerMigration and the procedure do): an id never loaded takes its latest row
         // whatever its time (a row with a time, however old, beats one without).
         Execute("""
             CREATE TEMP TABLE incoming AS
             SELECT * EXCLUDE (rn, "Older") FROM (
-                SELECT o.*, row_number() OVER (PARTITION BY o."CrmCustomerId" ORDER BY o."SourceUpdatedAt" DESC NULLS LAST, o."SourceLineNumber") AS rn
+                SELECT o.*, row_number() OVER (PARTITION BY upper(o."CrmCustomerId") ORDER BY o."SourceUpdatedAt" DESC NULLS LAST, o."SourceLineNumber") AS rn
                 FROM observed AS o
-                WHERE NOT o."Older" OR NOT EXISTS (SELECT 1 FROM current AS c WHERE c."CrmCustomerId" = o."CrmCustomerId"))
+                WHERE NOT o."Older" OR NOT EXISTS (SELECT 1 FROM current AS c WHERE upper(c."CrmCustomerId") = upper(o."CrmCustomerId")))
             WHERE rn = 1
             """);
         Execute("DROP TABLE observed");

@@ -20,6 +20,24 @@ public static class CustomerKeyMap
     /// </summary>
     public const string ByCrmId = "\"Integration\".\"CustomerKeyByCrmId\"";
 
+    /// <summary>
+    /// The comparison key of a CRM id expression on DuckDB: <c>upper(…)</c>. CRM ids match without case on every path, as
+    /// the identity resolver compares them (trimmed, <c>ToUpperInvariant</c>) and as SQL Server compares them in its
+    /// case-insensitive default collation: a purchase, survey answer or web login under <c>a1</c> belongs to the customer
+    /// of CRM id <c>A1</c>. The text is stored as given; only comparisons fold case.
+    /// </summary>
+    /// <param name="expression">SQL expression of a CRM id, e.g. <c>s."CrmCustomerId"</c>.</param>
+    public static string IdKey(string expression) => $"upper({expression})";
+
+    /// <summary>
+    /// <see cref="ByCrmId"/> with one row per comparison key (<see cref="IdKey"/>) as a derived table (alias it): columns
+    /// <c>CrmIdKey</c> and <c>CustomerKey</c> (the lowest, as SQL Server's purchase procedure takes it, should a file written
+    /// before ids were compared without case hold two spellings of one id under two customers). Join it on
+    /// <c>x."CrmIdKey" = IdKey(s."CrmCustomerId")</c>: a lookup never multiplies rows.
+    /// </summary>
+    public const string ByCrmIdKey =
+        "(SELECT upper(v.\"CrmCustomerId\") AS \"CrmIdKey\", min(v.\"CustomerKey\") AS \"CustomerKey\" FROM \"Integration\".\"CustomerKeyByCrmId\" AS v GROUP BY 1)";
+
     /// <summary>Maps the primary CRM id of every current customer that is not in the map yet (rule crm-id); returns the rows added.</summary>
     public static int Backfill(DuckDbLoadSession session, DateTime now)
     {
@@ -27,7 +45,7 @@ public static class CustomerKeyMap
         return session.Execute("""
             INSERT INTO "Integration"."CustomerKeyMap" ("CrmCustomerId", "CustomerKey", "MatchRule", "MappedAt", "LineageKey")
             SELECT v."CrmCustomerId", v."CustomerKey", 'crm-id', @now, @LineageKey FROM "Integration"."CustomerKeyByCrmId" AS v
-            WHERE NOT EXISTS (SELECT 1 FROM "Integration"."CustomerKeyMap" AS x WHERE x."CrmCustomerId" = v."CrmCustomerId")
+            WHERE NOT EXISTS (SELECT 1 FROM "Integration"."CustomerKeyMap" AS x WHERE upper(x."CrmCustomerId") = upper(v."CrmCustomerId"))
             """, new { now, session.LineageKey });
     }
 }

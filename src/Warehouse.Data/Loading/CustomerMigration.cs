@@ -96,19 +96,22 @@ public static class CustomerMigration
         session.CreateTemporaryStaging(staging, "Customer_Staging");
 
         // A version repeated in the file (same CRM id and update time, NULL = NULL) is rejected, naming the first line, which stays.
-        var duplicates = StagingDuplicates.Reject(session, staging, ["CrmCustomerId", "SourceUpdatedAt"], "RejectedCustomer", "crm_customer_id", RecordColumns);
+        // CRM ids compare without case everywhere (CustomerKeyMap.IdKey): C001 and c001 are one id, as for the resolver and SQL Server.
+        var duplicates = StagingDuplicates.Reject(session, staging, ["CrmCustomerId", "SourceUpdatedAt"], "RejectedCustomer", "crm_customer_id", RecordColumns,
+            caseInsensitive: ["CrmCustomerId"]);
         var staged = session.Scalar<long>($"SELECT count(*) FROM {staging}");
         var lastUpdate = session.Scalar<DateTime?>($"SELECT max(\"SourceUpdatedAt\") FROM {staging}");
 
-        // Latest row per CRM id, newer than the cutoff; the id's earlier versions in the file are superseded. The cutoff
+        // Latest row per CRM id (without case: c001 is a version of C001), newer than the cutoff; the id's earlier versions in the
+        // file are superseded. The cutoff
         // filters only ids the warehouse knows: a row of an id never loaded is new data whatever its update time (a late
         // extract, a back-dated registration) and is applied, not counted as loaded and dropped.
-        const string Newer = $"(s.\"SourceUpdatedAt\" IS NULL OR @cutoff IS NULL OR s.\"SourceUpdatedAt\" > @cutoff OR NOT EXISTS (SELECT 1 FROM {CustomerKeyMap.ByCrmId} AS known WHERE known.\"CrmCustomerId\" = s.\"CrmCustomerId\"))";
+        const string Newer = $"(s.\"SourceUpdatedAt\" IS NULL OR @cutoff IS NULL OR s.\"SourceUpdatedAt\" > @cutoff OR NOT EXISTS (SELECT 1 FROM {CustomerKeyMap.ByCrmId} AS known WHERE upper(known.\"CrmCustomerId\") = upper(s.\"CrmCustomerId\")))";
         var newer = session.Scalar<long>($"SELECT count(*) FROM {staging} AS s WHERE {Newer}", new { cutoff });
         session.Execute($"""
             CREATE TEMP TABLE customer_incoming_{k} AS
             SELECT * EXCLUDE (rn) FROM (
-                SELECT s.*, row_number() OVER (PARTITION BY s."CrmCustomerId" ORDER BY s."SourceUpdatedAt" DESC NULLS LAST, s."SourceLineNumber" DESC) AS rn
+                SELECT s.*, row_number() OVER (PARTITION BY upper(s."CrmCustomerId") ORDER BY s."SourceUpdatedAt" DESC NULLS LAST, s."SourceLineNumber" DESC) AS rn
                 FROM {staging} AS s
                 WHERE {Newer})
             WHERE rn = 1
@@ -145,7 +148,7 @@ public static class CustomerMigration
                             WHEN byPhone."CustomerKey" IS NOT NULL THEN 'phone' ELSE 'crm-id' END AS "MatchRule",
                        CAST(NULL AS INTEGER) AS "NewCustomerGroup"
                 FROM customer_incoming_{k} AS i
-                LEFT JOIN {CustomerKeyMap.ByCrmId} AS byId ON byId."CrmCustomerId" = i."CrmCustomerId"
+                LEFT JOIN {CustomerKeyMap.ByCrmIdKey} AS byId ON byId."CrmIdKey" = upper(i."CrmCustomerId")
                 LEFT JOIN (SELECT "Email", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
                            WHERE "ValidTo" = TIMESTAMP '9999-12-31' AND "CrmCustomerId" IS NULL AND "Email" IS NOT NULL AND "CustomerKey" <> 0 GROUP BY 1) AS byEmail
                        ON byEmail."Email" = i."Email"
@@ -245,7 +248,7 @@ public static class CustomerMigration
                    CASE WHEN n."IsPrimary" THEN 'crm-id' ELSE m."MatchRule" END, @now, {k}
             FROM customer_match_{k} AS m
             LEFT JOIN customer_new_{k} AS n ON n."CrmCustomerId" = m."CrmCustomerId"
-            WHERE NOT EXISTS (SELECT 1 FROM "Integration"."CustomerKeyMap" AS x WHERE x."CrmCustomerId" = m."CrmCustomerId")
+            WHERE NOT EXISTS (SELECT 1 FROM "Integration"."CustomerKeyMap" AS x WHERE upper(x."CrmCustomerId") = upper(m."CrmCustomerId"))
             """, new { baseKey, now });
         var merged = session.Query<(long All, long IntoExisting)>($"""
             SELECT count(*), count(*) FILTER (WHERE m."CustomerKey" IS NOT NULL)

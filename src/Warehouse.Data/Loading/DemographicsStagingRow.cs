@@ -105,14 +105,16 @@ public static class DemographicsMigration
         var staging = StagingTable(session);
         session.CreateTemporaryStaging(staging, "Demographics_Staging");
         DimensionMaintenance.EnsureUnknownMembers(session);
-        var duplicates = StagingDuplicates.Reject(session, staging, ["CrmCustomerId", "SurveyDate"], "RejectedCustomer", "crm_customer_id", RecordColumns);
-        const string CurrentById = CustomerKeyMap.ByCrmId;
+        // CRM ids compare without case (CustomerKeyMap.IdKey), as the resolver and SQL Server's collation compare them.
+        var duplicates = StagingDuplicates.Reject(session, staging, ["CrmCustomerId", "SurveyDate"], "RejectedCustomer", "crm_customer_id", RecordColumns,
+            caseInsensitive: ["CrmCustomerId"]);
+        const string CurrentById = CustomerKeyMap.ByCrmIdKey;
         var unknown = session.Execute($"""
             INSERT INTO "Integration"."RejectedCustomer" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
             SELECT s."LineageKey", s."SourceName", s."SourceLineNumber", 'crm_customer_id', 'unknown customer: no customer with this CRM id (load the CRM file first)',
                    {StagingDuplicates.StagedRecord(RecordColumns)}
             FROM {staging} AS s
-            WHERE NOT EXISTS (SELECT 1 FROM {CurrentById} AS c WHERE c."CrmCustomerId" = s."CrmCustomerId")
+            WHERE NOT EXISTS (SELECT 1 FROM {CurrentById} AS c WHERE c."CrmIdKey" = upper(s."CrmCustomerId"))
             """);
         var dates = session.Query<(DateTime? First, DateTime? Last)>($"""
             SELECT CAST(min("SurveyDate") AS TIMESTAMP), CAST(max("SurveyDate") AS TIMESTAMP) FROM {staging}
@@ -127,7 +129,7 @@ public static class DemographicsMigration
             SELECT c."CustomerKey", COALESCE(CAST(strftime(s."SurveyDate", '%Y%m%d') AS INTEGER), 0) AS "DateKey",
                    s."HouseholdSize", s."Children", s."IncomeBand", s."Education", s."Occupation", s."MaritalStatus", s."Satisfaction"
             FROM {staging} AS s
-            JOIN {CurrentById} AS c ON c."CrmCustomerId" = s."CrmCustomerId"
+            JOIN {CurrentById} AS c ON c."CrmIdKey" = upper(s."CrmCustomerId")
             QUALIFY row_number() OVER (PARTITION BY c."CustomerKey", "DateKey" ORDER BY s."SourceLineNumber" DESC) = 1
             """);
         session.Execute($"""

@@ -177,7 +177,7 @@ public static class InteractionMigration
                    CAST(datediff('second', s."StartTime", s."EndTime") AS INTEGER) AS "DurationSeconds",
                    s."PageViews", s."ProductViews", s."AddToCarts", s."Conversions", s."Device", s."Referrer"
             FROM merged AS s
-            LEFT JOIN {CustomerKeyMap.ByCrmId} AS byId ON byId."CrmCustomerId" = s."CrmCustomerId"
+            LEFT JOIN {CustomerKeyMap.ByCrmIdKey} AS byId ON byId."CrmIdKey" = upper(s."CrmCustomerId")
             LEFT JOIN (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
                        WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1) AS byEmail ON byEmail."EmailHash" = s."EmailHash"
             """);

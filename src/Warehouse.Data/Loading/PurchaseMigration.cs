@@ -251,7 +251,7 @@ public static class PurchaseMigration
             FROM {text} AS t
             LEFT JOIN "Dimension"."Product" AS p ON p."StockCode" = t."Value"
             LEFT JOIN "Dimension"."Geography" AS g ON g."Country" = t."Value" AND g."City" = ''
-            LEFT JOIN {CustomerKeyMap.ByCrmId} AS c ON c."CrmCustomerId" = t."Value"
+            LEFT JOIN {CustomerKeyMap.ByCrmIdKey} AS c ON c."CrmIdKey" = upper(t."Value")
             """);
         // The lines with their keys, as a query (not materialised: writing 400k lines into a table cost more than the joins).
         var resolved = $"""
@@ -477,18 +477,20 @@ public static class PurchaseMigration
     private static long InsertPurchaseCustomers(DuckDbLoadSession session, string staging, string text)
     {
         var k = session.LineageKey;
-        // The country of the latest line: grouped by id first, then by value (a value can have two ids, see Stage).
+        // One customer per id compared without case (a1 and A1 are one customer, as on SQL Server), spelled as on its latest
+        // line, with that line's country (latest invoice time, then line): grouped by text id first, then by value (a value
+        // can have two ids, see Stage).
         session.Execute($"""
             CREATE TEMP TABLE purchase_customers_{k} AS
-            SELECT n.* FROM (SELECT cu."Value" AS "CrmCustomerId", min(g."FirstSeen") AS "FirstSeen", arg_max(co."Value", g."LastSeen") AS "Country"
-                             FROM (SELECT s."CustomerId", min(s."InvoiceDateTime") AS "FirstSeen", max(s."InvoiceDateTime") AS "LastSeen",
-                                          arg_max(s."CountryId", s."InvoiceDateTime") AS "CountryId"
+            SELECT n.* FROM (SELECT arg_max(cu."Value", g."Last") AS "CrmCustomerId", min(g."FirstSeen") AS "FirstSeen", arg_max(co."Value", g."Last") AS "Country"
+                             FROM (SELECT s."CustomerId", min(s."InvoiceDateTime") AS "FirstSeen", max((s."InvoiceDateTime", s."SourceLineNumber")) AS "Last",
+                                          arg_max(s."CountryId", (s."InvoiceDateTime", s."SourceLineNumber")) AS "CountryId"
                                    FROM {staging} AS s
                                    GROUP BY s."CustomerId") AS g
                              JOIN {text} AS cu ON cu."Id" = g."CustomerId"
                              LEFT JOIN {text} AS co ON co."Id" = g."CountryId"
-                             GROUP BY cu."Value") AS n
-            WHERE NOT EXISTS (SELECT 1 FROM {CustomerKeyMap.ByCrmId} AS c WHERE c."CrmCustomerId" = n."CrmCustomerId")
+                             GROUP BY upper(cu."Value")) AS n
+            WHERE NOT EXISTS (SELECT 1 FROM {CustomerKeyMap.ByCrmId} AS c WHERE upper(c."CrmCustomerId") = upper(n."CrmCustomerId"))
             """);
         var count = session.Scalar<long>($"SELECT count(*) FROM purchase_customers_{k}");
         long inserted = 0;

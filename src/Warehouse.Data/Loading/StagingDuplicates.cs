@@ -4,7 +4,7 @@ namespace Warehouse.Data.Loading;
 /// Rejects the repeated rows of one load's staging, set-based inside the load's transaction: among the staged rows that
 /// share a natural key (e.g. CRM id + update time), the first line of the file is kept and every later one moves to the
 /// source's reject table with the reason <c>duplicate of line N</c> (N = the first line) and the staged values as JSON
-/// in <c>RawRecord</c> (the file's raw text is not staged). Key columns compare as values, two NULLs as equal.
+/// in <c>RawRecord</c> (the file's raw text is not staged). Key columns compare as values (CRM ids without case), two NULLs as equal.
 /// The same rule runs on SQL Server in the Integration procedures (<c>#Duplicate</c>).
 /// </summary>
 /// <remarks>
@@ -26,8 +26,10 @@ public static class StagingDuplicates
     /// <param name="rejectTable">Reject table in the Integration schema, e.g. RejectedCustomer.</param>
     /// <param name="columnName">Source column named in the reject (the key's leading field).</param>
     /// <param name="recordColumns">Staging columns written, as a JSON object, into the reject's RawRecord.</param>
+    /// <param name="caseInsensitive">Key columns compared without case (CRM ids: <see cref="CustomerKeyMap.IdKey"/>, as SQL Server's
+    /// collation compares them), or null.</param>
     public static long Reject(DuckDbLoadSession session, string staging, IReadOnlyList<string> key, string rejectTable, string columnName,
-        IReadOnlyList<string> recordColumns)
+        IReadOnlyList<string> recordColumns, IReadOnlyCollection<string>? caseInsensitive = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentException.ThrowIfNullOrEmpty(staging);
@@ -40,7 +42,7 @@ public static class StagingDuplicates
 
         var k = session.LineageKey;
         var duplicates = $"staging_duplicate_{k}";
-        var partition = string.Join(", ", key.Select(c => $"s.\"{c}\""));
+        var partition = string.Join(", ", key.Select(c => caseInsensitive?.Contains(c) == true ? CustomerKeyMap.IdKey($"s.\"{c}\"") : $"s.\"{c}\""));
         session.Execute($"""
             CREATE TEMP TABLE {duplicates} AS
             SELECT d."SourceLineNumber", d."FirstLine"
