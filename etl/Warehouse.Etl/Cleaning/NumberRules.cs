@@ -4,8 +4,10 @@ namespace Warehouse.Etl.Cleaning;
 
 /// <summary>
 /// Numbers and money with an explicit culture: "1.234,50" is 1234.50 with de-DE and invalid-looking "1.234"
-/// with en-US reads 1.234. Space-like group separators (fr-FR uses U+202F) are accepted as plain or
-/// non-breaking spaces. Parentheses mean a negative amount, as in accounting exports.
+/// with en-US reads 1.234. A named culture's thousands separator is accepted only where that culture groups digits
+/// (<see cref="NumberGrouping"/>: en-GB "1,234.50" yes, "1,5" or "12,34,5" no; de-DE "2.50" is no price); the invariant
+/// culture reads plain numbers only ("1234.5"). Space-like group separators (fr-FR uses U+202F) are accepted as plain or
+/// non-breaking spaces. Parentheses mean a negative amount, as in accounting exports. Reasons name the value.
 /// </summary>
 public static class NumberRules
 {
@@ -16,27 +18,31 @@ public static class NumberRules
         ["A$"] = "AUD", ["$"] = "USD",
     };
 
-    /// <summary>Parses a decimal written in <paramref name="culture"/>.</summary>
+    /// <summary>Parses a decimal written in <paramref name="culture"/> (thousands separators only where it groups; none for the invariant culture).</summary>
     public static RuleResult<decimal> ParseDecimal(string? value, CultureInfo culture)
     {
         ArgumentNullException.ThrowIfNull(culture);
         if (string.IsNullOrWhiteSpace(value))
             return RuleResult<decimal>.Missing();
         var s = Prepare(value, culture, out var negative);
-        if (!decimal.TryParse(s, NumberStyles.Number, culture, out var d))
-            return RuleResult<decimal>.Invalid($"not a number in {NameOf(culture)} format");
+        if (GroupingError(value, s, culture) is { } grouping)
+            return RuleResult<decimal>.Invalid(grouping);
+        if (!decimal.TryParse(s, Styles(NumberStyles.Number, culture), culture, out var d))
+            return RuleResult<decimal>.Invalid($"'{Clip(value)}' is not a number in {NameOf(culture)} format");
         return RuleResult<decimal>.Ok(negative ? -d : d);
     }
 
-    /// <summary>Parses a whole number (group separators allowed).</summary>
+    /// <summary>Parses a whole number (thousands separators only where <paramref name="culture"/> groups; none for the invariant culture).</summary>
     public static RuleResult<int> ParseInt32(string? value, CultureInfo culture)
     {
         ArgumentNullException.ThrowIfNull(culture);
         if (string.IsNullOrWhiteSpace(value))
             return RuleResult<int>.Missing();
         var s = Prepare(value, culture, out var negative);
-        if (!int.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, culture, out var n))
-            return RuleResult<int>.Invalid($"not a whole number in {NameOf(culture)} format (or outside the 32-bit range)");
+        if (GroupingError(value, s, culture) is { } grouping)
+            return RuleResult<int>.Invalid(grouping);
+        if (!int.TryParse(s, Styles(NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, culture), culture, out var n))
+            return RuleResult<int>.Invalid($"'{Clip(value)}' is not a whole number in {NameOf(culture)} format (or outside the 32-bit range)");
         return RuleResult<int>.Ok(negative ? -n : n);
     }
 
@@ -89,6 +95,26 @@ public static class NumberRules
 
     private static string NameOf(CultureInfo culture) => culture.Name.Length == 0 ? "invariant" : culture.Name;
 
+    private static bool IsInvariant(CultureInfo culture) => culture.Name.Length == 0;
+
+    /// <summary>The invariant culture reads plain numbers: no thousands separator at all.</summary>
+    private static NumberStyles Styles(NumberStyles styles, CultureInfo culture) =>
+        IsInvariant(culture) ? styles & ~NumberStyles.AllowThousands : styles;
+
+    /// <summary>Null when the separators of <paramref name="prepared"/> stand where the culture groups; else the reason, naming <paramref name="value"/>.</summary>
+    private static string? GroupingError(string value, string prepared, CultureInfo culture)
+    {
+        var format = culture.NumberFormat;
+        if (IsInvariant(culture))
+            return format.NumberGroupSeparator.Length > 0 && prepared.Contains(format.NumberGroupSeparator, StringComparison.Ordinal)
+                ? NumberGrouping.Reason(Clip(value), culture)
+                : null;
+        return NumberGrouping.IsWellGrouped(prepared, format) ? null : NumberGrouping.Reason(Clip(value), culture);
+    }
+
+    private static string Clip(string value) => value.Length <= 60 ? value : string.Concat(value.AsSpan(0, 60), "…");
+
+    /// <summary>Trims, reads accounting parentheses, and writes space-like separators as the culture's own group separator.</summary>
     private static string Prepare(string value, CultureInfo culture, out bool negative)
     {
         var s = value.Trim();
@@ -99,8 +125,15 @@ public static class NumberRules
             s = s[1..^1].Trim();
         }
         var group = culture.NumberFormat.NumberGroupSeparator;
-        if (group.Length == 1 && char.IsWhiteSpace(group[0]) || group is "\u202F" or "\u00A0")
-            s = string.Concat(s.Where(c => !(c is ' ' or '\u00A0' or '\u202F')));
+        if (group.Length == 1 && (char.IsWhiteSpace(group[0]) || group[0] is '\u202F' or '\u00A0'))
+        {
+            var own = group[0];
+            s = string.Create(s.Length, s, (span, text) =>
+            {
+                for (var i = 0; i < text.Length; i++)
+                    span[i] = text[i] is ' ' or '\u00A0' or '\u202F' ? own : text[i];
+            });
+        }
         return s;
     }
 }

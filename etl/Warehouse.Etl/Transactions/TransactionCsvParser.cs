@@ -15,7 +15,9 @@ namespace Warehouse.Etl.Transactions;
 /// cancellation: kept as a line with its (negative) quantity and IsCancellation = 1, so sums net it out.</item>
 /// <item>CustomerID: required (a purchase without a customer cannot be segmented); trimmed; a trailing ".0" written by
 /// spreadsheet exports is removed.</item>
-/// <item>Quantity: integer; UnitPrice: decimal with at most 4 decimals; Quantity × UnitPrice must fit DECIMAL(18, 4).</item>
+/// <item>Quantity: integer; UnitPrice: decimal with at most 4 decimals; Quantity × UnitPrice must fit DECIMAL(18, 4). A named
+/// culture's thousands separator only where the culture groups digits (<see cref="Cleaning.NumberGrouping"/>); none with the
+/// invariant culture.</item>
 /// <item>InvoiceDate: one of the mapping's formats, no time zone (source local time).</item>
 /// <item>Description, Country: optional, stored exactly as given (Description keeps trailing spaces); Country trimmed.</item>
 /// </list>
@@ -38,6 +40,9 @@ public sealed class TransactionCsvParser
     private readonly NumberStyles _decimalStyle;
     private readonly bool _spaceGroups;
     private readonly char _groupSeparator;
+    private readonly bool _checkGroups;
+    private readonly string _decimalSeparator;
+    private readonly int[] _groupSizes;
     private readonly bool _isoDate;
     private readonly bool _isoMinutes;
     private readonly bool _isoSeconds;
@@ -49,11 +54,17 @@ public sealed class TransactionCsvParser
         _mapping = mapping ?? throw new ArgumentNullException(nameof(mapping));
         _culture = mapping.CultureInfo;
         _invariant = ReferenceEquals(_culture, CultureInfo.InvariantCulture);
-        // A named culture's thousands separator is accepted (1.234,50 in de-DE); the invariant culture keeps plain numbers.
-        _integerStyle = _invariant ? NumberStyles.AllowLeadingSign : NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands;
-        _decimalStyle = _integerStyle | NumberStyles.AllowDecimalPoint;
-        var group = _culture.NumberFormat.NumberGroupSeparator;
+        var format = _culture.NumberFormat;
+        var group = format.NumberGroupSeparator;
         _groupSeparator = group.Length == 1 ? group[0] : '\0';
+        // A named culture's thousands separator is accepted (1.234,50 in de-DE) where that culture groups digits, checked per
+        // value (NumberGrouping: .NET alone reads en-GB 1,5 as 15); the invariant culture keeps plain numbers, and so does a
+        // culture whose separator is not one character (not checkable by position).
+        _checkGroups = !_invariant && _groupSeparator != '\0';
+        _integerStyle = _checkGroups ? NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands : NumberStyles.AllowLeadingSign;
+        _decimalStyle = _integerStyle | NumberStyles.AllowDecimalPoint;
+        _decimalSeparator = format.NumberDecimalSeparator;
+        _groupSizes = format.NumberGroupSizes;
         // fr-FR groups with U+202F (narrow no-break space), others with U+00A0; files write either, or a plain space.
         _spaceGroups = !_invariant && _groupSeparator is ' ' or '\u00A0' or '\u202F';
         var formats = mapping.DateFormats;
@@ -245,17 +256,31 @@ public sealed class TransactionCsvParser
 
         var quantityText = reader.GetSpan(c.Quantity).Trim();
         Span<char> quantityScratch = stackalloc char[_spaceGroups ? Math.Min(quantityText.Length, 64) : 0];
-        if (!int.TryParse(SpaceGroups(quantityText, quantityScratch), _integerStyle, _culture, out var quantity))
+        var quantitySpan = SpaceGroups(quantityText, quantityScratch);
+        if (!int.TryParse(quantitySpan, _integerStyle, _culture, out var quantity))
         {
             return new Failure(c.Names.Quantity, quantityText.IsEmpty ? "required value is missing" : $"not an integer: '{Clip(quantityText)}'");
         }
 
+        if (_checkGroups && !Cleaning.NumberGrouping.IsWellGrouped(quantitySpan, _groupSeparator, _decimalSeparator, _groupSizes))
+        {
+            return new Failure(c.Names.Quantity, Cleaning.NumberGrouping.Reason(Clip(quantityText), _culture));
+        }
+
         var priceText = reader.GetSpan(c.UnitPrice).Trim();
         Span<char> priceScratch = stackalloc char[_spaceGroups ? Math.Min(priceText.Length, 64) : 0];
-        if (!(_invariant && FastParse.TryDecimal(priceText, out var price))
-            && !decimal.TryParse(SpaceGroups(priceText, priceScratch), _decimalStyle, _culture, out price))
+        if (!(_invariant && FastParse.TryDecimal(priceText, out var price)))
         {
-            return new Failure(c.Names.UnitPrice, priceText.IsEmpty ? "required value is missing" : $"not a decimal number: '{Clip(priceText)}'");
+            var priceSpan = SpaceGroups(priceText, priceScratch);
+            if (!decimal.TryParse(priceSpan, _decimalStyle, _culture, out price))
+            {
+                return new Failure(c.Names.UnitPrice, priceText.IsEmpty ? "required value is missing" : $"not a decimal number: '{Clip(priceText)}'");
+            }
+
+            if (_checkGroups && !Cleaning.NumberGrouping.IsWellGrouped(priceSpan, _groupSeparator, _decimalSeparator, _groupSizes))
+            {
+                return new Failure(c.Names.UnitPrice, Cleaning.NumberGrouping.Reason(Clip(priceText), _culture));
+            }
         }
 
         if (price.Scale > 4 && decimal.Round(price, 4) != price)
