@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using DuckDB.NET.Data;
+using Warehouse.Data.DuckDb;
 
 namespace Warehouse.Etl.Identity;
 
@@ -35,6 +36,13 @@ public sealed class EngineIdentityResolver : IDisposable
     private const int NoDay = int.MinValue;
     private const int NoKey = int.MinValue;
     private const int BatchRows = 8192;
+
+    private static readonly DuckDbChunkAppender.Column[] InColumns =
+    [
+        DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Integer,
+        .. Enumerable.Repeat(DuckDbChunkAppender.Column.Varchar, 8), DuckDbChunkAppender.Column.Integer,
+        .. Enumerable.Repeat(DuckDbChunkAppender.Column.Varchar, 6),
+    ];
 
     private readonly DuckDBConnection _db;
     private readonly string _p;
@@ -126,26 +134,50 @@ public sealed class EngineIdentityResolver : IDisposable
             }
         }
 
-        using (var appender = _db.CreateAppender("temp", "main", $"{_p}_in"))
+        // The column-wise appender passes strings with their length (DuckDB.NET's appender cuts them at U+0000, which merged
+        // the CRM ids "Z\u0000A" and "Z\u0000B").
+        using (var appender = new DuckDbChunkAppender(_db, "temp", "main", $"{_p}_in", InColumns))
         {
             for (var i = 0; i < batch.Count; i++)
             {
                 var (seq, r, k) = batch[i];
                 var node = nodes[i];
-                var row = appender.CreateRow().AppendValue((long?)seq);
-                row = k is not null
-                    ? row.AppendValue((int?)k.CustomerKey).AppendNullValue().AppendNullValue().AppendValue(k.CrmCustomerId).AppendNullValue()
-                        .AppendNullValue().AppendNullValue().AppendNullValue().AppendNullValue().AppendValue(k.BirthDate is { } kb ? (int?)kb.DayNumber : null)
-                    : row.AppendValue((int?)null).AppendValue(r!.SourceName).AppendValue(r.SourceKey).AppendValue(r.CrmCustomerId).AppendValue(r.Email)
-                        .AppendValue(r.Phone).AppendValue(r.FullName).AppendValue(r.City).AppendValue(r.EmailHash)
-                        .AppendValue(r.BirthDate is { } rb ? (int?)rb.DayNumber : null);
-                row.AppendValue(node.Crm).AppendValue(node.EmailKey).AppendValue(node.EmailHash).AppendValue(node.Phone)
-                    .AppendValue(string.Join(' ', node.Name)).AppendValue(node.City).EndRow();
+                appender.SetInt64(0, seq);
+                if (k is not null)
+                {
+                    appender.SetInt32(1, k.CustomerKey);
+                    appender.SetNull(2);
+                    appender.SetNull(3);
+                    appender.SetString(4, k.CrmCustomerId);
+                    for (var c = 5; c <= 9; c++)
+                        appender.SetNull(c);
+                    SetDay(appender, 10, k.BirthDate);
+                }
+                else
+                {
+                    appender.SetNull(1);
+                    appender.SetString(2, r!.SourceName);
+                    appender.SetString(3, r.SourceKey);
+                    appender.SetString(4, r.CrmCustomerId);
+                    appender.SetString(5, r.Email);
+                    appender.SetString(6, r.Phone);
+                    appender.SetString(7, r.FullName);
+                    appender.SetString(8, r.City);
+                    appender.SetString(9, r.EmailHash);
+                    SetDay(appender, 10, r.BirthDate);
+                }
+                appender.SetString(11, node.Crm);
+                appender.SetString(12, node.EmailKey);
+                appender.SetString(13, node.EmailHash);
+                appender.SetString(14, node.Phone);
+                appender.SetString(15, string.Join(' ', node.Name));
+                appender.SetString(16, node.City);
+                appender.EndRow();
             }
             appender.Close();
         }
 
-        using (var appender = _db.CreateAppender("temp", "main", $"{_p}_tok"))
+        using (var appender = new DuckDbChunkAppender(_db, "temp", "main", $"{_p}_tok", DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Varchar))
         {
             for (var i = 0; i < batch.Count; i++)
             {
@@ -155,10 +187,22 @@ public sealed class EngineIdentityResolver : IDisposable
                 // One row per distinct token, as IdentityResolver lists a row in a block once per token (block sizes count them).
                 var city = node.City.Length <= 2 ? node.City : node.City[..2];
                 foreach (var token in node.Name.Distinct())
-                    appender.CreateRow().AppendValue((long?)batch[i].Seq).AppendValue(city + "|" + (token.Length <= 3 ? token : token[..3])).EndRow();
+                {
+                    appender.SetInt64(0, batch[i].Seq);
+                    appender.SetString(1, city + "|" + (token.Length <= 3 ? token : token[..3]));
+                    appender.EndRow();
+                }
             }
             appender.Close();
         }
+    }
+
+    private static void SetDay(DuckDbChunkAppender appender, int column, DateOnly? day)
+    {
+        if (day is { } d)
+            appender.SetInt32(column, d.DayNumber);
+        else
+            appender.SetNull(column);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using DuckDB.NET.Data;
 using Warehouse.Data;
+using Warehouse.Data.DuckDb;
 using Warehouse.Data.Loading;
 
 namespace Warehouse.Etl.Loading;
@@ -26,7 +27,7 @@ public sealed class CrmResolution : IDisposable
 {
     private readonly DuckDBConnection _scratch;
     private readonly string _spill;
-    private DuckDBAppender? _observed;
+    private DuckDbChunkAppender? _observed;
 
     private CrmResolution(DateTime? cutoff)
     {
@@ -40,7 +41,11 @@ public sealed class CrmResolution : IDisposable
             CREATE TABLE observed ("SourceLineNumber" BIGINT NOT NULL, "CrmCustomerId" VARCHAR NOT NULL, "FullName" VARCHAR, "Email" VARCHAR,
                 "Phone" VARCHAR, "City" VARCHAR, "BirthDate" DATE, "SignupDate" DATE, "SourceUpdatedAt" TIMESTAMP, "Older" BOOLEAN NOT NULL)
             """);
-        _observed = _scratch.CreateAppender("observed");
+        // The column-wise appender keeps text exactly (U+0000 included; DuckDB.NET's appender cuts strings there).
+        _observed = new DuckDbChunkAppender(_scratch, null, "main", "observed",
+            DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar,
+            DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Date, DuckDbChunkAppender.Column.Date,
+            DuckDbChunkAppender.Column.Timestamp, DuckDbChunkAppender.Column.Boolean);
     }
 
     /// <summary>The cutoff in force when the load started (null: none yet).</summary>
@@ -64,9 +69,20 @@ public sealed class CrmResolution : IDisposable
         // Resolve, so every row is kept (in the scratch database) with that mark.
         var older = row.SourceUpdatedAt is { } updated && Cutoff is { } cutoff && updated <= cutoff;
         var appender = _observed ?? throw new InvalidOperationException("Rows cannot be observed after Resolve.");
-        appender.CreateRow().AppendValue((long?)row.SourceLineNumber).AppendValue(row.CrmCustomerId).AppendValue(row.FullName).AppendValue(row.Email)
-            .AppendValue(row.Phone).AppendValue(row.City).AppendValue(row.BirthDate).AppendValue(row.SignupDate).AppendValue(row.SourceUpdatedAt)
-            .AppendValue((bool?)older).EndRow();
+        appender.SetInt64(0, row.SourceLineNumber);
+        appender.SetString(1, row.CrmCustomerId);
+        appender.SetString(2, row.FullName);
+        appender.SetString(3, row.Email);
+        appender.SetString(4, row.Phone);
+        appender.SetString(5, row.City);
+        SetDate(appender, 6, row.BirthDate);
+        SetDate(appender, 7, row.SignupDate);
+        if (row.SourceUpdatedAt is { } at)
+            appender.SetTimestamp(8, at);
+        else
+            appender.SetNull(8);
+        appender.SetBoolean(9, older);
+        appender.EndRow();
     }
 
     /// <summary>Resolves the observed rows against the warehouse's current customers.</summary>
@@ -92,15 +108,20 @@ public sealed class CrmResolution : IDisposable
             CREATE TEMP TABLE current ("CustomerKey" INTEGER NOT NULL, "CrmCustomerId" VARCHAR, "Email" VARCHAR, "Phone" VARCHAR,
                 "FullName" VARCHAR, "City" VARCHAR, "BirthDate" DATE)
             """);
-        using (var appender = _scratch.CreateAppender("temp", "main", "current"))
+        using (var appender = new DuckDbChunkAppender(_scratch, "temp", "main", "current", DuckDbChunkAppender.Column.Integer,
+            DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar,
+            DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Date))
         using (var command = warehouse.Connection.CreateCommand())
         {
             command.CommandText = warehouse.Sql(CustomerIdentitySql.Identities);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                appender.CreateRow().AppendValue((int?)reader.GetInt32(0)).AppendValue(Text(reader, 1)).AppendValue(Text(reader, 2)).AppendValue(Text(reader, 3))
-                    .AppendValue(Text(reader, 4)).AppendValue(Text(reader, 5)).AppendValue(Day(reader, 6)).EndRow();
+                appender.SetInt32(0, reader.GetInt32(0));
+                for (var c = 1; c <= 5; c++)
+                    appender.SetString(c, Text(reader, c));
+                SetDate(appender, 6, Day(reader, 6));
+                appender.EndRow();
             }
 
             appender.Close();
@@ -202,6 +223,14 @@ public sealed class CrmResolution : IDisposable
         using var command = _scratch.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private static void SetDate(DuckDbChunkAppender appender, int column, DateOnly? day)
+    {
+        if (day is { } d)
+            appender.SetDate(column, d);
+        else
+            appender.SetNull(column);
     }
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -23,6 +23,7 @@ namespace Warehouse.Data.DuckDb;
 internal sealed unsafe class DuckDbChunkAppender : IDisposable
 {
     private static readonly long UnixEpochTicks = DateTime.UnixEpoch.Ticks;
+    private static readonly int UnixEpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     private readonly string _table;
     private readonly Column[] _columns;
@@ -60,6 +61,12 @@ internal sealed unsafe class DuckDbChunkAppender : IDisposable
 
         /// <summary>VARCHAR.</summary>
         Varchar,
+
+        /// <summary>DATE (days since 1970-01-01).</summary>
+        Date,
+
+        /// <summary>DOUBLE.</summary>
+        Double,
     }
 
     /// <summary>Opens an appender on a table whose columns must be exactly <paramref name="columns"/>, in order.</summary>
@@ -143,6 +150,14 @@ internal sealed unsafe class DuckDbChunkAppender : IDisposable
     /// <summary>Writes a BOOLEAN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SetBoolean(int column, bool value) => ((byte*)_data[column])[_row] = value ? (byte)1 : (byte)0;
+
+    /// <summary>Writes a DATE.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetDate(int column, DateOnly value) => ((int*)_data[column])[_row] = value.DayNumber - UnixEpochDayNumber;
+
+    /// <summary>Writes a DOUBLE.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetDouble(int column, double value) => ((double*)_data[column])[_row] = value;
 
     /// <summary>Writes a TIMESTAMP (the clock value as given; the kind is ignored, as DuckDB.NET does).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -285,6 +300,8 @@ internal sealed unsafe class DuckDbChunkAppender : IDisposable
             Column.BigInt => DuckDBType.BigInt,
             Column.Timestamp => DuckDBType.Timestamp,
             Column.Decimal => DuckDBType.Decimal,
+            Column.Date => DuckDBType.Date,
+            Column.Double => DuckDBType.Double,
             _ => DuckDBType.Varchar,
         };
         if (actual != expected)

@@ -1,4 +1,4 @@
-using DuckDB.NET.Data.Mapping;
+using Warehouse.Data.DuckDb;
 
 namespace Warehouse.Data.Loading;
 
@@ -42,7 +42,7 @@ public sealed class CustomerMatch
 }
 
 /// <summary>Appender map of <see cref="CustomerMatch"/> (temporary match table).</summary>
-public sealed class CustomerMatchMap : DuckDBAppenderMap<CustomerMatch>
+public sealed class CustomerMatchMap : StagingMap<CustomerMatch>
 {
     /// <summary>Declares the columns in table order.</summary>
     public CustomerMatchMap()

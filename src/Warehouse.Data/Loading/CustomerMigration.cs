@@ -56,7 +56,7 @@ public static class CustomerMigration
 
     /// <summary>
     /// Stages CRM rows into the session's temporary table <see cref="StagingTable"/> (created on first use with the columns of
-    /// <c>Integration.Customer_Staging</c>, no key or index) through the mapped appender, streaming; returns the rows staged.
+    /// <c>Integration.Customer_Staging</c>, no key or index) through the column-wise appender (<see cref="Warehouse.Data.DuckDb.StagingMap{T}"/>: text kept exactly, U+0000 included), streaming; returns the rows staged.
     /// </summary>
     public static long Stage(DuckDbLoadSession session, IEnumerable<CustomerStagingRow> rows)
     {

@@ -1,4 +1,4 @@
-using DuckDB.NET.Data.Mapping;
+using Warehouse.Data.DuckDb;
 
 namespace Warehouse.Data.Loading;
 
@@ -52,7 +52,7 @@ public sealed class CustomerStagingRow
 }
 
 /// <summary>Appender map of <see cref="CustomerStagingRow"/>.</summary>
-public sealed class CustomerStagingRowMap : DuckDBAppenderMap<CustomerStagingRow>
+public sealed class CustomerStagingRowMap : StagingMap<CustomerStagingRow>
 {
     /// <summary>Declares the columns in table order.</summary>
     public CustomerStagingRowMap()

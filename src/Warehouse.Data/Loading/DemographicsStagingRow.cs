@@ -1,4 +1,4 @@
-using DuckDB.NET.Data.Mapping;
+using Warehouse.Data.DuckDb;
 
 namespace Warehouse.Data.Loading;
 
@@ -43,7 +43,7 @@ public sealed class DemographicsStagingRow
 }
 
 /// <summary>Appender map of <see cref="DemographicsStagingRow"/>.</summary>
-public sealed class DemographicsStagingRowMap : DuckDBAppenderMap<DemographicsStagingRow>
+public sealed class DemographicsStagingRowMap : StagingMap<DemographicsStagingRow>
 {
     /// <summary>Declares the columns in table order.</summary>
     public DemographicsStagingRowMap()
@@ -87,7 +87,7 @@ public static class DemographicsMigration
 
     /// <summary>
     /// Stages survey answers into the session's temporary table <see cref="StagingTable"/> (created on first use with the
-    /// columns of <c>Integration.Demographics_Staging</c>) through the mapped appender, streaming; returns the rows staged.
+    /// columns of <c>Integration.Demographics_Staging</c>) through the column-wise appender (<see cref="Warehouse.Data.DuckDb.StagingMap{T}"/>: text kept exactly, U+0000 included), streaming; returns the rows staged.
     /// </summary>
     public static long Stage(DuckDbLoadSession session, IEnumerable<DemographicsStagingRow> rows)
     {

@@ -1,13 +1,12 @@
 using Dapper;
 using DuckDB.NET.Data;
-using DuckDB.NET.Data.Mapping;
 using Warehouse.Data.DuckDb;
 
 namespace Warehouse.Data.Loading;
 
 /// <summary>
 /// One atomic load of one source into the DuckDB warehouse: a transaction, a new <c>Integration.Lineage</c> row,
-/// bulk staging through the mapped appender (purchases and rejects: the column-wise <see cref="DuckDbChunkAppender"/>),
+/// bulk staging through the column-wise <see cref="DuckDbChunkAppender"/> (typed rows declared by a <see cref="StagingMap{T}"/>; text with U+0000 kept),
 /// rejects with reasons, and a commit that is verified.
 /// Nothing is visible to other readers until <see cref="Complete"/>; disposing an incomplete session rolls
 /// everything back (staging, rejects, dimension and fact changes, the lineage row), so a failed load leaves the
@@ -93,12 +92,13 @@ public sealed class DuckDbLoadSession : IDisposable
             """, new { sourceSystem, tableName, sourceHash });
     }
 
-    /// <summary>Bulk-appends rows to a table with the mapped (type-checked) appender; returns the rows appended.</summary>
+    /// <summary>Bulk-appends rows to a table with the column-wise (type-checked) appender; returns the rows appended.</summary>
     /// <param name="schema">Schema of the table.</param>
     /// <param name="table">Table name.</param>
     /// <param name="rows">Rows, consumed once, streaming.</param>
     public long Append<T, TMap>(string schema, string table, IEnumerable<T> rows)
-        where TMap : DuckDBAppenderMap<T>, new() =>
+        where T : class
+        where TMap : StagingMap<T>, new() =>
         AppendTo<T, TMap>(null, schema, table, rows);
 
     /// <summary>
@@ -114,32 +114,14 @@ public sealed class DuckDbLoadSession : IDisposable
     /// <param name="table">Temporary table name.</param>
     /// <param name="rows">Rows, consumed once, streaming.</param>
     public long AppendTemporary<T, TMap>(string table, IEnumerable<T> rows)
-        where TMap : DuckDBAppenderMap<T>, new() =>
+        where T : class
+        where TMap : StagingMap<T>, new() =>
         AppendTo<T, TMap>("temp", "main", table, rows);
 
     private long AppendTo<T, TMap>(string? catalog, string schema, string table, IEnumerable<T> rows)
-        where TMap : DuckDBAppenderMap<T>, new()
-    {
-        return Guard(() =>
-        {
-            long count = 0;
-            using var appender = catalog is null
-                ? Connection.CreateAppender<T, TMap>(schema, table)
-                : Connection.CreateAppender<T, TMap>(catalog, schema, table);
-            appender.AppendRecords(Count(rows));
-            appender.Close();
-            return count;
-
-            IEnumerable<T> Count(IEnumerable<T> source)
-            {
-                foreach (var row in source)
-                {
-                    count++;
-                    yield return row;
-                }
-            }
-        });
-    }
+        where T : class
+        where TMap : StagingMap<T>, new() =>
+        Guard(() => new TMap().AppendTo(Connection, catalog, schema, table, rows));
 
     /// <summary>Opens a reject sink on a reject table; call <see cref="RejectSink.Flush"/> before <see cref="Complete"/>.</summary>
     /// <param name="rejectTable">Table in the Integration schema, e.g. RejectedPurchase.</param>

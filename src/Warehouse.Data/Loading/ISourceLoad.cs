@@ -5,7 +5,7 @@ namespace Warehouse.Data.Loading;
 /// <summary>
 /// One atomic load of one source file, whatever the engine: a lineage row, staged rows, rejected rows with reasons,
 /// and a migration into the star schema that completes the lineage. The loaders in the host produce the rows once;
-/// the engine decides how they travel (DuckDB: the mapped appender inside one transaction, the migration run by the
+/// the engine decides how they travel (DuckDB: the column-wise appender inside one transaction, the migration run by the
 /// host; SQL Server: SqlBulkCopy into staging, the migration run by the target's Integration procedure).
 /// Disposing a load that was not migrated leaves the warehouse as it was.
 /// </summary>

@@ -81,7 +81,7 @@ public static class InteractionMigration
 
     /// <summary>
     /// Stages web sessions into the session's temporary table <see cref="WebStagingTable"/> (created on first use with the
-    /// columns of <c>Integration.WebSession_Staging</c>) through the mapped appender, streaming; returns the rows staged.
+    /// columns of <c>Integration.WebSession_Staging</c>) through the column-wise appender (<see cref="Warehouse.Data.DuckDb.StagingMap{T}"/>: text kept exactly, U+0000 included), streaming; returns the rows staged.
     /// </summary>
     public static long StageWeb(DuckDbLoadSession session, IEnumerable<WebSessionStagingRow> rows)
     {
@@ -93,7 +93,7 @@ public static class InteractionMigration
 
     /// <summary>
     /// Stages social comments into the session's temporary table <see cref="SocialStagingTable"/> (created on first use with
-    /// the columns of <c>Integration.SocialInteraction_Staging</c>) through the mapped appender, streaming; returns the rows staged.
+    /// the columns of <c>Integration.SocialInteraction_Staging</c>) through the column-wise appender (<see cref="Warehouse.Data.DuckDb.StagingMap{T}"/>: text kept exactly, U+0000 included), streaming; returns the rows staged.
     /// </summary>
     public static long StageSocial(DuckDbLoadSession session, IEnumerable<SocialStagingRow> rows)
     {

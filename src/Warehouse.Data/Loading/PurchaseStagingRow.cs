@@ -1,4 +1,4 @@
-using DuckDB.NET.Data.Mapping;
+using Warehouse.Data.DuckDb;
 
 namespace Warehouse.Data.Loading;
 
@@ -59,7 +59,7 @@ public sealed class PurchaseStagingRow
 /// Appender map of <see cref="PurchaseStagingRow"/>: the column order of <c>Integration.Purchase_Staging</c> (DuckDB stages
 /// purchases dictionary-coded instead, see <see cref="PurchaseMigration.Stage(DuckDbLoadSession, IEnumerable{PurchaseStagingRow})"/>).
 /// </summary>
-public sealed class PurchaseStagingRowMap : DuckDBAppenderMap<PurchaseStagingRow>
+public sealed class PurchaseStagingRowMap : StagingMap<PurchaseStagingRow>
 {
     /// <summary>Declares the columns in table order; the appender checks the types against the table.</summary>
     public PurchaseStagingRowMap()

@@ -1,4 +1,4 @@
-using DuckDB.NET.Data.Mapping;
+using Warehouse.Data.DuckDb;
 
 namespace Warehouse.Data.Loading;
 
@@ -55,7 +55,7 @@ public sealed class WebSessionStagingRow
 }
 
 /// <summary>Appender map of <see cref="WebSessionStagingRow"/>.</summary>
-public sealed class WebSessionStagingRowMap : DuckDBAppenderMap<WebSessionStagingRow>
+public sealed class WebSessionStagingRowMap : StagingMap<WebSessionStagingRow>
 {
     /// <summary>Declares the columns in table order.</summary>
     public WebSessionStagingRowMap()
@@ -126,7 +126,7 @@ public sealed class SocialStagingRow
 }
 
 /// <summary>Appender map of <see cref="SocialStagingRow"/>.</summary>
-public sealed class SocialStagingRowMap : DuckDBAppenderMap<SocialStagingRow>
+public sealed class SocialStagingRowMap : StagingMap<SocialStagingRow>
 {
     /// <summary>Declares the columns in table order.</summary>
     public SocialStagingRowMap()

@@ -45,7 +45,7 @@ public sealed class InteractionLoaderTests : CustomerSeededTests
         "Robert'); DROP TABLE \"Fact\".\"SocialInteraction\";--",
         "$name @name :name ? %s {0} \\N NULL",
         "<script>alert('x')</script> ' OR 1=1 --",
-        "emoji 😀, quotes \" ' `, tab\tand new\nline, nul-free but odd \u2028 separators",
+        "emoji 😀, quotes \" ' `, tab\tand new\nline, nul \u0000 and odd \u2028 separators",
         "   leading and trailing spaces   ",
         "",
     };
