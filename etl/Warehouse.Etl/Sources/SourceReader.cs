@@ -39,11 +39,17 @@ internal static class SourceReader
                 positions[f] = -1;
                 foreach (var name in schema[f].FoldedNames)
                 {
-                    if (byFolded.TryGetValue(name, out var p))
+                    if (!byFolded.TryGetValue(name, out var p))
+                        continue;
+                    if (positions[f] < 0)
                     {
                         positions[f] = p;
-                        break;
+                        continue;
                     }
+                    // Two columns naming one field (e.g. crm_customer_id and its alias id): which one holds the value is a guess.
+                    var (a, b) = (Math.Min(positions[f], p), Math.Max(positions[f], p));
+                    throw new SourceFormatException(sourceName, reader.LineNumber, header.Names[b], string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"columns {a + 1} '{header.Names[a]}' and {b + 1} '{header.Names[b]}' both name the field {schema[f].Name} (names and aliases: {string.Join(", ", schema[f].Aliases.Prepend(schema[f].Name))}); keep one"));
                 }
                 if (positions[f] < 0 && schema[f].RequiredColumn)
                     missing.Add(schema[f].Name);

@@ -160,7 +160,12 @@ public sealed class TransactionCsvParser
         {
             var name = reader.GetString(i).Trim().TrimStart('\uFEFF');
             header.Add(name);
-            names.TryAdd(name, i);
+            if (name.Length > 0 && !names.TryAdd(name, i))
+            {
+                // A repeated name (e.g. Country twice): which column the mapping means is a guess, so the file is refused.
+                throw new CsvFormatException(sourceName, reader.LineNumber, i + 1,
+                    string.Create(CultureInfo.InvariantCulture, $"column name '{name}' appears twice in the header (columns {names[name] + 1} and {i + 1}; names compare without case)"));
+            }
         }
 
         (string? Mapped, string Field)[] wanted =
