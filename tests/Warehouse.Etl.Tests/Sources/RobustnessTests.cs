@@ -169,7 +169,8 @@ public sealed class RobustnessTests
         Assert.Equal("full_name", latin[2].Reject!.ColumnName);
         Assert.Throws<SourceFormatException>(() => SocialCommentReader.ReadJson(new MemoryStream(Encoding.Unicode.GetBytes(SampleJson)), "d.json").ToList());
         var latinJson = Drain(SocialCommentReader.ReadJson(new MemoryStream(Encoding.Latin1.GetBytes(SampleJson.Replace("Love", "Très"))), "e.json"));
-        Assert.StartsWith("not valid JSON", latinJson[0].Reject!.Reason);
+        // As for CSV: the property at fault and the encoding hint (audit of issue 6, defect 12b; was System.Text.Json's message, no column).
+        Assert.Equal(("text", "not valid UTF-8 (is the file in another encoding? convert it to UTF-8)"), (latinJson[0].Reject!.ColumnName, latinJson[0].Reject!.Reason));
         Assert.False(latinJson[1].IsRejected);
     }
 

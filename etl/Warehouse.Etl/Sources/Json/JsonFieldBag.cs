@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Warehouse.Etl.Sources.Json;
 
@@ -14,6 +15,9 @@ internal sealed class JsonFieldBag : FieldSource
     private readonly string?[] _errors;
     private readonly bool[] _seen;
     private readonly Dictionary<string, int> _nameCache = new(StringComparer.Ordinal);
+
+    /// <summary>The reason for bytes that are not UTF-8, worded as the CSV readers word it.</summary>
+    internal const string NotUtf8 = "not valid UTF-8 (is the file in another encoding? convert it to UTF-8)";
 
     public JsonFieldBag(int fieldCount, Dictionary<string, int> lookup)
     {
@@ -47,6 +51,12 @@ internal sealed class JsonFieldBag : FieldSource
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                if (!Utf8.IsValid(reader.ValueSpan))
+                {
+                    // The name itself is unreadable, so no column can be named.
+                    reason = "a property name is " + NotUtf8;
+                    return false;
+                }
                 var name = reader.GetString()!;
                 reader.Read();
                 if (!_nameCache.TryGetValue(name, out var f))
@@ -70,6 +80,13 @@ internal sealed class JsonFieldBag : FieldSource
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.String:
+                        if (!Utf8.IsValid(reader.ValueSpan))
+                        {
+                            // Only the value is unreadable: name it as CSV sources name the column (the rest of the record is fine).
+                            column = name;
+                            reason = NotUtf8;
+                            return false;
+                        }
                         _values[f] = reader.GetString();
                         break;
                     case JsonTokenType.Number:
