@@ -86,6 +86,25 @@ public static class DateTimeRules
         return RuleResult<DateTime>.Ok(TimeZoneInfo.ConvertTimeToUtc(local, zone));
     }
 
+    /// <summary>
+    /// Whether .NET can use <paramref name="format"/> to read dates: a one-character format must be a standard one
+    /// (d, D, g…) and quotes must be closed, else parsing throws FormatException (at every row, as an unhandled error).
+    /// </summary>
+    public static bool IsUsableFormat(string format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        try
+        {
+            _ = new DateTime(2024, 4, 3, 14, 5, 6, DateTimeKind.Unspecified).ToString(format, CultureInfo.InvariantCulture);
+            _ = DateTime.TryParseExact("2024-04-03", format, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The culture as a reason names it: its name, or "invariant culture" (whose name is empty).</summary>
     internal static string Describe(CultureInfo culture) =>
         culture.Name.Length == 0 ? "invariant culture; day-first dates need a culture such as en-GB" : culture.Name;

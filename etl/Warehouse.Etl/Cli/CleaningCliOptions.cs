@@ -155,23 +155,8 @@ internal static class CleaningCliOptions
         return t;
     }
 
-    /// <summary>
-    /// Whether .NET can use <paramref name="format"/> to read dates: a one-character format must be a standard one
-    /// (d, D, g…) and quotes must be closed, else parsing throws FormatException (once per row, as an unhandled error).
-    /// </summary>
-    internal static bool IsUsableDateFormat(string format)
-    {
-        try
-        {
-            _ = new DateTime(2024, 4, 3, 14, 5, 6, DateTimeKind.Unspecified).ToString(format, CultureInfo.InvariantCulture);
-            _ = DateTime.TryParseExact("2024-04-03", format, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
+    /// <summary>Whether .NET can use <paramref name="format"/> to read dates (<see cref="DateTimeRules.IsUsableFormat"/>).</summary>
+    internal static bool IsUsableDateFormat(string format) => DateTimeRules.IsUsableFormat(format);
 
     private static TimeZoneInfo? ParseTimeZone(ArgumentResult result)
     {

@@ -55,7 +55,9 @@ internal static partial class WarehouseCli
         transactions.Options.Add(mapping);
         transactions.Options.Add(currency);
         var culture = CleaningCliOptions.Culture();
-        culture.Description = "Culture of prices, quantities and dates, overriding the mapping's Culture: de-DE reads 1.234,50 as 1234.50. Default: the mapping's, else invariant (1234.50).";
+        culture.Description = "Culture of prices, quantities and dates, overriding the mapping's Culture: de-DE reads 1.234,50 as 1234.50 (thousands separators only where the culture groups digits); "
+            + "dates after the ISO forms in the culture's short date and time patterns unless the mapping lists DateFormats (en-GB 01/08/2024 10:00 is 1 August, en-US 8 January). "
+            + "Default: the mapping's, else invariant (plain 1234.50, ISO dates only).";
         transactions.Options.Add(culture);
         transactions.SetAction(parse => Run(() =>
         {

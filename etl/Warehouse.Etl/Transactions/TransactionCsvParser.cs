@@ -18,7 +18,8 @@ namespace Warehouse.Etl.Transactions;
 /// <item>Quantity: integer; UnitPrice: decimal with at most 4 decimals; Quantity × UnitPrice must fit DECIMAL(18, 4). A named
 /// culture's thousands separator only where the culture groups digits (<see cref="Cleaning.NumberGrouping"/>); none with the
 /// invariant culture.</item>
-/// <item>InvoiceDate: one of the mapping's formats, no time zone (source local time).</item>
+/// <item>InvoiceDate: one of the mapping's formats (by default ISO, then a named culture's short date and time patterns,
+/// <see cref="TransactionMapping.EffectiveDateFormats"/>), no time zone (source local time).</item>
 /// <item>Description, Country: optional, stored exactly as given (Description keeps trailing spaces); Country trimmed.</item>
 /// </list>
 /// InvoiceLineNumber counts every record of the invoice in file order, rejected ones included, so a line keeps its
@@ -43,6 +44,8 @@ public sealed class TransactionCsvParser
     private readonly bool _checkGroups;
     private readonly string _decimalSeparator;
     private readonly int[] _groupSizes;
+    private readonly string[] _dateFormats;
+    private readonly string _dateFormatList;
     private readonly bool _isoDate;
     private readonly bool _isoMinutes;
     private readonly bool _isoSeconds;
@@ -68,6 +71,9 @@ public sealed class TransactionCsvParser
         // fr-FR groups with U+202F (narrow no-break space), others with U+00A0; files write either, or a plain space.
         _spaceGroups = !_invariant && _groupSeparator is ' ' or '\u00A0' or '\u202F';
         var formats = mapping.DateFormats;
+        _dateFormats = mapping.EffectiveDateFormats;
+        // The reason lists the formats as a reader would type them (the plain-space twin of a U+202F pattern).
+        _dateFormatList = string.Join(" or ", _dateFormats.Where(f => !f.AsSpan().ContainsAny('\u202F', '\u00A0')));
         _isoDate = formats.Contains("yyyy-MM-dd");
         _isoMinutes = formats.Contains("yyyy-MM-dd HH:mm");
         _isoSeconds = formats.Contains("yyyy-MM-dd HH:mm:ss");
@@ -300,11 +306,11 @@ public sealed class TransactionCsvParser
 
         var dateText = reader.GetSpan(c.InvoiceDate).Trim();
         if (!FastParse.TryIsoDateTime(dateText, _isoDate, _isoMinutes, _isoSeconds, _isoT, out var invoiceTime)
-            && !DateTime.TryParseExact(dateText, c.Names.DateFormats, _culture, DateTimeStyles.None, out invoiceTime))
+            && !DateTime.TryParseExact(dateText, _dateFormats, _culture, DateTimeStyles.None, out invoiceTime))
         {
             return new Failure(c.Names.InvoiceDate, dateText.IsEmpty
                 ? "required value is missing"
-                : $"not a date/time in the format {string.Join(" or ", c.Names.DateFormats)}: '{Clip(dateText)}'");
+                : $"not a date/time in the format {_dateFormatList}: '{Clip(dateText)}'");
         }
 
         string? description = null;

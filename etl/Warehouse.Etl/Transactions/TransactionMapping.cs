@@ -42,8 +42,64 @@ public sealed class TransactionMapping
     /// <summary>ISO 4217 currency of the file when it has no currency column.</summary>
     public string Currency { get; set; } = "GBP";
 
-    /// <summary>Accepted date/time formats (custom .NET format strings), tried in order.</summary>
-    public string[] DateFormats { get; set; } = ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd"];
+    /// <summary>
+    /// Accepted date/time formats (custom .NET format strings), tried in order. Default: the ISO forms, then, with a named
+    /// <see cref="Culture"/>, that culture's short date with its time patterns (<see cref="CultureDateFormats"/>); a
+    /// mapping that sets this property gets exactly its own formats.
+    /// </summary>
+    public string[] DateFormats
+    {
+        get => _dateFormats;
+        set
+        {
+            _dateFormats = value;
+            DateFormatsGiven = true;
+        }
+    }
+
+    private string[] _dateFormats = ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd"];
+
+    /// <summary>True when <see cref="DateFormats"/> was set (by the mapping file or in code) rather than left at its default.</summary>
+    [JsonIgnore]
+    public bool DateFormatsGiven { get; private set; }
+
+    /// <summary>
+    /// The formats the parser tries, in order: <see cref="DateFormats"/>, then, when they were not given and the culture is
+    /// a named one, <see cref="CultureDateFormats"/>. The invariant culture adds nothing (ISO only): a day-first file
+    /// loaded without a culture is rejected rather than read month-first.
+    /// </summary>
+    [JsonIgnore]
+    public string[] EffectiveDateFormats
+    {
+        get
+        {
+            var culture = CultureInfo;
+            return DateFormatsGiven || culture.Name.Length == 0 ? DateFormats : [.. DateFormats.Concat(CultureDateFormats(culture)).Distinct(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>
+    /// A culture's short date pattern followed by its long and short time patterns and by 24-hour <c>H:mm:ss</c> and
+    /// <c>H:mm</c>, then the date alone (en-GB <c>dd/MM/yyyy HH:mm:ss</c> … <c>dd/MM/yyyy</c>, day first; en-US
+    /// <c>M/d/yyyy h:mm:ss tt</c> … <c>M/d/yyyy</c>, month first). A pattern whose space is U+202F or U+00A0 (ICU writes
+    /// en-US <c>h:mm\u202Ftt</c>) is also tried with a plain space, as files write it.
+    /// </summary>
+    public static IEnumerable<string> CultureDateFormats(CultureInfo culture)
+    {
+        ArgumentNullException.ThrowIfNull(culture);
+        var f = culture.DateTimeFormat;
+        foreach (var time in new[] { f.LongTimePattern, f.ShortTimePattern, "H:mm:ss", "H:mm" })
+        {
+            var format = f.ShortDatePattern + " " + time;
+            yield return format;
+            if (format.AsSpan().ContainsAny('\u202F', '\u00A0'))
+            {
+                yield return format.Replace('\u202F', ' ').Replace('\u00A0', ' ');
+            }
+        }
+
+        yield return f.ShortDatePattern;
+    }
 
     /// <summary>Culture name for numbers and dates; empty for the invariant culture.</summary>
     public string Culture { get; set; } = string.Empty;
@@ -120,9 +176,14 @@ public sealed class TransactionMapping
             throw new InvalidDataException($"{where}: Duplicates must be 'reject' or 'keep', not '{Duplicates}'.");
         }
 
-        if (DateFormats.Length == 0)
+        if (DateFormats is null || DateFormats.Length == 0)
         {
             throw new InvalidDataException($"{where}: DateFormats must list at least one format.");
+        }
+
+        if (DateFormats.FirstOrDefault(f => string.IsNullOrWhiteSpace(f) || !Cleaning.DateTimeRules.IsUsableFormat(f)) is { } bad)
+        {
+            throw new InvalidDataException($"{where}: DateFormats: '{bad}' is not a valid .NET date format (a single letter must be a standard format such as d; quotes must be closed).");
         }
 
         try

@@ -106,6 +106,25 @@ public sealed class LoadOptionsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("en-GB", "2024-08-01 10:00:00")] // day first, as --help and README say
+    [InlineData("en-US", "2024-01-08 10:00:00")] // month first
+    public void Transactions_culture_applies_to_dates_when_the_mapping_lists_no_formats(string culture, string expected)
+    {
+        // Regression (audit of issue 6, defect 11): with --culture en-GB this line was rejected; only ISO forms were tried.
+        var file = Write("t.csv", "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n" +
+            "800001,A,a,1,01/08/2024 10:00,2.50,K1,United Kingdom\n");
+        var warehousePath = Path.Combine(_folder, "w.duckdb");
+
+        var (exit, output, error) = CliRunner.Run("load", "transactions", "--file", file, "--warehouse", warehousePath, "--culture", culture);
+
+        Assert.True(exit == 0, error + output);
+        Assert.Contains("read 1, loaded 1, rejected 0", output, StringComparison.Ordinal);
+        using var warehouse = DuckDbWarehouse.Open(warehousePath);
+        Assert.Equal(DateTime.Parse(expected, System.Globalization.CultureInfo.InvariantCulture),
+            warehouse.Connection.ExecuteScalar<DateTime>("SELECT \"InvoiceDateTime\" FROM \"Fact\".\"Purchase\""));
+    }
+
+    [Theory]
     [InlineData("crm", "--culture", "xx-NOPE", "--culture: unknown culture 'xx-NOPE'")]
     [InlineData("web", "--time-zone", "Mars/Olympus_Mons", "--time-zone: unknown time zone 'Mars/Olympus_Mons'")]
     [InlineData("social", "--culture", "klingon", "--culture: unknown culture 'klingon'")]
