@@ -39,7 +39,34 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
     {
         var links = Links("MigrateStagedSocialInteractionData.sql");
 
-        Assert.Equal([("byEmail", "Email", "Email")], links);
+        // The e-mail's match key (sub-address and Gmail dots ignored, as the CRM identity rules compare e-mails).
+        Assert.Equal([("byEmail", "EmailKey", "EmailKey")], links);
+    }
+
+    [Theory]
+    [InlineData("MigrateStagedWebSessionData.sql", "#ByEmailHash")]
+    [InlineData("MigrateStagedSocialInteractionData.sql", "#ByEmail")]
+    public void An_email_links_directly_only_when_exactly_one_customer_has_it(string file, string table)
+    {
+        // As InteractionMigration on DuckDB (behaviour in Warehouse.Etl.Tests' EmailLinkTests): the table the direct e-mail
+        // link reads keeps a key only when HAVING COUNT(DISTINCT CustomerKey) = 1; an audit found a couple's shared
+        // address linking the other partner's comment to MIN(CustomerKey).
+        var visitor = new SelectIntoVisitor();
+        Parse(file).Accept(visitor);
+
+        var query = Assert.IsType<QuerySpecification>(Assert.Single(visitor.Selects, s => s.Into?.BaseIdentifier.Value == table).QueryExpression);
+        var having = Assert.IsType<BooleanComparisonExpression>(query.HavingClause?.SearchCondition);
+        var count = Assert.IsType<FunctionCall>(having.FirstExpression);
+        Assert.Equal((BooleanComparisonType.Equals, "COUNT", UniqueRowFilter.Distinct, "1"),
+            (having.ComparisonType, count.FunctionName.Value.ToUpperInvariant(), count.UniqueRowFilter, Render(having.SecondExpression)));
+        Assert.Equal("CustomerKey", Render(Assert.Single(count.Parameters)));
+    }
+
+    private sealed class SelectIntoVisitor : TSqlFragmentVisitor
+    {
+        public List<SelectStatement> Selects { get; } = [];
+
+        public override void Visit(SelectStatement node) => Selects.Add(node);
     }
 
     [Theory]

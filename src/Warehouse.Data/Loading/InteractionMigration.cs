@@ -5,7 +5,9 @@ namespace Warehouse.Data.Loading;
 /// resolving the customer deterministically and recording the rule in the fact's <c>MatchRule</c>:
 /// <list type="number">
 /// <item>direct — web: the CRM id of a logged-in visitor (<c>crm-id</c>), else the SHA-256 of a current customer's
-/// e-mail (<c>email-hash</c>); social: the e-mail given with the comment (<c>email</c>);</item>
+/// e-mail (<c>email-hash</c>); social: the e-mail given with the comment, compared by the CRM identity rules' match key
+/// (<see cref="EmailKey"/>: sub-address and Gmail dots ignored) (<c>email</c>). An e-mail or hash links only when exactly one
+/// customer has it: an address two customers share (a couple) links neither, and the row is left to stitching;</item>
 /// <item>stitch — a row without a direct link takes the customer of the other rows of the same web visitor id
 /// (<c>visitor-stitch</c>) or of the same platform and handle, handles compared without case (<c>handle-stitch</c>),
 /// when all direct links of that visitor/handle, in this load and in earlier ones, name exactly one customer;</item>
@@ -179,7 +181,8 @@ public static class InteractionMigration
             FROM merged AS s
             LEFT JOIN {CustomerKeyMap.ByCrmIdKey} AS byId ON byId."CrmIdKey" = upper(s."CrmCustomerId")
             LEFT JOIN (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
-                       WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1) AS byEmail ON byEmail."EmailHash" = s."EmailHash"
+                       WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1) AS byEmail
+                   ON byEmail."EmailHash" = s."EmailHash"
             """);
         var conflicts = Stitch(session, Web, $"web_resolved_{k}");
         session.Execute($"""
@@ -226,8 +229,9 @@ public static class InteractionMigration
                    s."Platform", s."CommentId", s."SocialHandle", s."ReplyToCommentId", s."CommentTime", s."CommentText", s."Likes",
                    s."SentimentScore", s."SentimentLabel", s."Keywords"
             FROM {staging} AS s
-            LEFT JOIN (SELECT "Email", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
-                       WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1) AS byEmail ON byEmail."Email" = s."Email"
+            LEFT JOIN (SELECT {EmailKey("\"Email\"")} AS "EmailKey", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
+                       WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1) AS byEmail
+                   ON byEmail."EmailKey" = {EmailKey("s.\"Email\"")}
             """);
         var conflicts = Stitch(session, Social, $"social_resolved_{k}");
         // A stored comment that changed is replaced (deleted here, inserted below), its keyword rows with it.
@@ -378,6 +382,21 @@ public static class InteractionMigration
             SELECT (SELECT COALESCE(max("ChannelKey"), 0) + 1 FROM "Dimension"."Channel"), @code, @name
             WHERE NOT EXISTS (SELECT 1 FROM "Dimension"."Channel" WHERE "ChannelCode" = @code)
             """, new { code, name });
+    }
+
+    /// <summary>
+    /// The CRM identity rules' e-mail match key (<c>EmailRules.MatchKey</c> in Warehouse.Etl, which the resolver's e-mail rule
+    /// compares) of a normalised address, in SQL: the sub-address ("+tag", not at the start) dropped, and for gmail.com /
+    /// googlemail.com the dots of the local part too, domain gmail.com. <c>jn+shop@example.com</c> → <c>jn@example.com</c>.
+    /// SQL Server's social procedure computes the same key (CROSS APPLY <c>EmailKey</c>).
+    /// </summary>
+    /// <param name="email">SQL expression of a normalised e-mail (lower case, one '@').</param>
+    internal static string EmailKey(string email)
+    {
+        var local = $"split_part({email}, '@', 1)";
+        var domain = $"split_part({email}, '@', 2)";
+        var untagged = $"CASE WHEN strpos({local}, '+') > 1 THEN split_part({local}, '+', 1) ELSE {local} END";
+        return $"CASE WHEN {domain} IN ('gmail.com', 'googlemail.com') THEN replace({untagged}, '.', '') || '@gmail.com' ELSE {untagged} || '@' || {domain} END";
     }
 
     /// <summary>How one fact table stitches: its identity (visitor, platform + handle), rules and dimension column.</summary>

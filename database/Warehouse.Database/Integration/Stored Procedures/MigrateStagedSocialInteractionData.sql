@@ -65,7 +65,10 @@ BEGIN
         INNER JOIN #Duplicate AS d ON d.[SourceLineNumber] = s.[SourceLineNumber]
         WHERE s.[LineageKey] = @LineageKey;
 
-        SELECT s.[Platform], s.[CommentId], s.[SocialHandle], s.[Email], s.[ReplyToCommentId], s.[CommentTime], s.[CommentText],
+        -- EmailKey: the CRM identity rules' e-mail match key (EmailRules.MatchKey; InteractionMigration.EmailKey on DuckDB) of
+        -- the normalised address: the sub-address (+tag, not at the start) dropped, for gmail.com / googlemail.com the dots of
+        -- the local part too (domain gmail.com). ABS keeps LEFT valid should an address lack its '@' (normalised ones have it).
+        SELECT s.[Platform], s.[CommentId], s.[SocialHandle], s.[Email], k.[EmailKey], s.[ReplyToCommentId], s.[CommentTime], s.[CommentText],
                s.[Likes], s.[SentimentScore], s.[SentimentLabel], s.[Keywords]
         INTO #Staged
         FROM (
@@ -73,13 +76,24 @@ BEGIN
             FROM [Integration].[SocialInteraction_Staging] AS si
             WHERE si.[LineageKey] = @LineageKey
         ) AS s
+        CROSS APPLY (SELECT LEFT(s.[Email], ABS(CHARINDEX(N'@', s.[Email]) - 1)) AS [Local], SUBSTRING(s.[Email], CHARINDEX(N'@', s.[Email]) + 1, 400) AS [Domain]) AS p
+        CROSS APPLY (SELECT CASE WHEN CHARINDEX(N'+', p.[Local]) > 1 THEN LEFT(p.[Local], CHARINDEX(N'+', p.[Local]) - 1) ELSE p.[Local] END AS [Local]) AS u
+        CROSS APPLY (SELECT CASE WHEN p.[Domain] IN (N'gmail.com', N'googlemail.com') THEN REPLACE(u.[Local], N'.', N'') + N'@gmail.com'
+                                 ELSE u.[Local] + N'@' + p.[Domain] END AS [EmailKey]) AS k
         WHERE s.[RowNumber] = 1;
 
-        SELECT c.[Email], MIN(c.[CustomerKey]) AS [CustomerKey]
+        -- A comment's e-mail links directly only when exactly one current customer has its match key: an address two
+        -- customers share (a couple) links neither (the comment is left to handle stitching), as on DuckDB.
+        SELECT k.[EmailKey], MIN(c.[CustomerKey]) AS [CustomerKey]
         INTO #ByEmail
         FROM [Dimension].[Customer] AS c
+        CROSS APPLY (SELECT LEFT(c.[Email], ABS(CHARINDEX(N'@', c.[Email]) - 1)) AS [Local], SUBSTRING(c.[Email], CHARINDEX(N'@', c.[Email]) + 1, 400) AS [Domain]) AS p
+        CROSS APPLY (SELECT CASE WHEN CHARINDEX(N'+', p.[Local]) > 1 THEN LEFT(p.[Local], CHARINDEX(N'+', p.[Local]) - 1) ELSE p.[Local] END AS [Local]) AS u
+        CROSS APPLY (SELECT CASE WHEN p.[Domain] IN (N'gmail.com', N'googlemail.com') THEN REPLACE(u.[Local], N'.', N'') + N'@gmail.com'
+                                 ELSE u.[Local] + N'@' + p.[Domain] END AS [EmailKey]) AS k
         WHERE c.[ValidTo] = @EndOfTime AND c.[CustomerKey] <> 0 AND c.[Email] IS NOT NULL
-        GROUP BY c.[Email];
+        GROUP BY k.[EmailKey]
+        HAVING COUNT(DISTINCT c.[CustomerKey]) = 1;
 
         DECLARE @First DATE = (SELECT CAST(MIN(s.[CommentTime]) AS DATE) FROM #Staged AS s);
         DECLARE @Last DATE = (SELECT CAST(MAX(s.[CommentTime]) AS DATE) FROM #Staged AS s);
@@ -94,7 +108,7 @@ BEGIN
                s.[CommentText], s.[Likes], s.[SentimentScore], s.[SentimentLabel], s.[Keywords]
         INTO #Resolved
         FROM #Staged AS s
-        LEFT OUTER JOIN #ByEmail AS byEmail ON byEmail.[Email] = s.[Email]
+        LEFT OUTER JOIN #ByEmail AS byEmail ON byEmail.[EmailKey] = s.[EmailKey]
         LEFT OUTER JOIN [Dimension].[Date] AS d ON d.[Date] = CAST(s.[CommentTime] AS DATE)
         LEFT OUTER JOIN [Dimension].[Channel] AS ch ON ch.[ChannelCode] = N'social';
 

@@ -125,7 +125,8 @@ BEGIN
         FROM [Integration].[CustomerKeyByCrmId] AS k
         GROUP BY k.[CrmCustomerId];
 
-        -- SHA-256 of the e-mail's UTF-8 bytes (the _UTF8 collation makes the VARCHAR conversion UTF-8), lower-case hex.
+        -- SHA-256 of the e-mail's UTF-8 bytes (the _UTF8 collation makes the VARCHAR conversion UTF-8), lower-case hex; a hash
+        -- links only when exactly one current customer has it (an address a couple shares links neither), as on DuckDB.
         SELECT h.[EmailHash], MIN(h.[CustomerKey]) AS [CustomerKey]
         INTO #ByEmailHash
         FROM (
@@ -134,7 +135,8 @@ BEGIN
             FROM [Dimension].[Customer] AS c
             WHERE c.[ValidTo] = @EndOfTime AND c.[CustomerKey] <> 0 AND c.[Email] IS NOT NULL
         ) AS h
-        GROUP BY h.[EmailHash];
+        GROUP BY h.[EmailHash]
+        HAVING COUNT(DISTINCT h.[CustomerKey]) = 1;
 
         DECLARE @First DATE = (SELECT CAST(MIN(s.[StartTime]) AS DATE) FROM #Staged AS s);
         DECLARE @Last DATE = (SELECT CAST(MAX(s.[StartTime]) AS DATE) FROM #Staged AS s);
