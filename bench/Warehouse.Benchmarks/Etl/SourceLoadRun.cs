@@ -98,6 +98,7 @@ public static class SourceLoadRun
                     ["peak_managed_mib"] = Mib(peak.Managed),
                     ["peak_duckdb_mib"] = Mib(peak.DuckDb),
                     ["peak_duckdb_temp_mib"] = Mib(peak.DuckDbTemp),
+                    ["at_peak_duckdb"] = sampler.AtDuckDbPeak,
                     ["at_peak_rss_mib"] = sampler.AtPeak,
                     ["after_load_mib"] = Sampler.Breakdown(0, 0),
                     ["duckdb_memory_limit"] = limit ?? "",
@@ -171,6 +172,14 @@ public static class SourceLoadRun
         /// <summary>The sample with the highest resident set: where its bytes were (MiB).</summary>
         public Dictionary<string, double> AtPeak { get; private set; } = [];
 
+        /// <summary>The sample with the most DuckDB buffer memory: seconds since the start and MiB per <c>duckdb_memory()</c> tag
+        /// (non-zero tags only), to attribute the peak to a kind of buffer (tables, sorts, hash tables, windows).</summary>
+        public Dictionary<string, double> AtDuckDbPeak { get; private set; } = [];
+
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private static readonly bool Timeline = Environment.GetEnvironmentVariable("SOURCE_LOAD_TIMELINE") == "1";
+        private long _nextLine;
+
         public Sampler(DuckDBConnection connection)
         {
             _connection = connection;
@@ -202,13 +211,34 @@ public static class SourceLoadRun
             _gcCommitted = Math.Max(_gcCommitted, GC.GetGCMemoryInfo().TotalCommittedBytes);
             var (used, temp) = _connection.QuerySingle<(long, long)>(
                 "SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT, coalesce(sum(temporary_storage_bytes), 0)::BIGINT FROM duckdb_memory()");
+            if (used > _duckDb)
+            {
+                var tags = new Dictionary<string, double> { ["at_s"] = Math.Round(_clock.Elapsed.TotalSeconds, 2) };
+                foreach (var (tag, bytes) in _connection.Query<(string, long)>(
+                             "SELECT tag, memory_usage_bytes::BIGINT FROM duckdb_memory() WHERE memory_usage_bytes > 0 ORDER BY tag"))
+                {
+                    tags[tag.ToLowerInvariant()] = Mib(bytes);
+                }
+
+                AtDuckDbPeak = tags;
+            }
+
             _duckDb = Math.Max(_duckDb, used);
             _duckDbTemp = Math.Max(_duckDbTemp, temp);
             var rss = Status("VmRSS");
+            if (Timeline && _clock.ElapsedMilliseconds >= _nextLine)
+            {
+                // SOURCE_LOAD_TIMELINE=1: one line to stderr every 0.5 s (seconds, RSS, anonymous RSS, GC committed, DuckDB buffers; MiB).
+                _nextLine = _clock.ElapsedMilliseconds + 500;
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"timeline {_clock.Elapsed.TotalSeconds:F1} rss {Mib(rss)} anon {Mib(Status("RssAnon"))} gc {Mib(GC.GetGCMemoryInfo().TotalCommittedBytes)} duckdb {Mib(used)}"));
+            }
+
             if (rss > _peakRss)
             {
                 _peakRss = rss;
                 AtPeak = Breakdown(GC.GetGCMemoryInfo().TotalCommittedBytes, used);
+                AtPeak["at_s"] = Math.Round(_clock.Elapsed.TotalSeconds, 2);
             }
         }
 

@@ -26,7 +26,7 @@ namespace Warehouse.Etl.Identity;
 /// (surrogate pairs) and U+E000–U+FFFF; only input containing both at the same position of otherwise equal keys can be
 /// ordered differently, which may change which new key a customer gets, not who is linked to whom (see README, "Known
 /// differences").</para>
-/// <para>Tables: <c>{prefix}_in</c>, <c>_tok</c>, <c>_node</c>, <c>_grp</c>, <c>_blk</c>, <c>_out</c> in the connection's
+/// <para>Tables: <c>{prefix}_in</c>, <c>_raw</c>, <c>_tok</c>, <c>_node</c>, <c>_grp</c>, <c>_blk</c>, <c>_out</c> in the connection's
 /// temporary catalog; <see cref="Dispose"/> drops them. Not thread-safe; the connection must not be used for anything
 /// else while rows are added.</para>
 /// </remarks>
@@ -40,15 +40,19 @@ public sealed class EngineIdentityResolver : IDisposable
     private static readonly DuckDbChunkAppender.Column[] InColumns =
     [
         DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Integer,
-        .. Enumerable.Repeat(DuckDbChunkAppender.Column.Varchar, 8), DuckDbChunkAppender.Column.Integer,
+        .. Enumerable.Repeat(DuckDbChunkAppender.Column.Varchar, 3), DuckDbChunkAppender.Column.Integer,
         .. Enumerable.Repeat(DuckDbChunkAppender.Column.Varchar, 6),
     ];
+
+    private static readonly DuckDbChunkAppender.Column[] RawColumns =
+        [DuckDbChunkAppender.Column.BigInt, .. Enumerable.Repeat(DuckDbChunkAppender.Column.Varchar, 5)];
 
     private readonly DuckDBConnection _db;
     private readonly string _p;
     private readonly IdentityResolverOptions _options;
     private long _known;
     private long _records;
+    private bool? _uniqueSourceKeys;
     private bool _resolved;
 
     /// <summary>Creates the resolver's temporary tables on <paramref name="connection"/>.</summary>
@@ -67,10 +71,11 @@ public sealed class EngineIdentityResolver : IDisposable
         _db = connection;
         _p = tablePrefix;
         Execute($"""
-            CREATE TEMP TABLE {_p}_in (seq BIGINT NOT NULL, known_key INTEGER, src VARCHAR, skey VARCHAR, crm_raw VARCHAR, email_raw VARCHAR,
-                phone_raw VARCHAR, name_raw VARCHAR, city_raw VARCHAR, hash_raw VARCHAR, birth_day INTEGER,
+            CREATE TEMP TABLE {_p}_in (seq BIGINT NOT NULL, known_key INTEGER, src VARCHAR, skey VARCHAR, crm_raw VARCHAR, birth_day INTEGER,
                 crm VARCHAR, email_key VARCHAR, email_hash VARCHAR, phone VARCHAR, tokens VARCHAR, city VARCHAR)
             """);
+        // The raw fields that only break ties in the canonical order, for rows added without uniqueSourceKeys.
+        Execute($"CREATE TEMP TABLE {_p}_raw (seq BIGINT NOT NULL, email_raw VARCHAR, phone_raw VARCHAR, name_raw VARCHAR, city_raw VARCHAR, hash_raw VARCHAR)");
         Execute($"CREATE TEMP TABLE {_p}_tok (seq BIGINT NOT NULL, block VARCHAR NOT NULL)");
     }
 
@@ -87,9 +92,17 @@ public sealed class EngineIdentityResolver : IDisposable
     }
 
     /// <summary>Adds rows to resolve, streamed; they are numbered in the order given (0, 1, … over all calls).</summary>
-    public void AddRecords(IEnumerable<IdentityRecord> records)
+    /// <param name="records">The rows.</param>
+    /// <param name="uniqueSourceKeys">The caller guarantees that no two rows (over all calls) share a source name and
+    /// source key, none of which is null (a CRM file's latest row per id): the canonical order is then decided by those two
+    /// alone, so the rows' other raw fields, which only break ties between equal keys, are not stored (only the match keys
+    /// are). <see cref="Resolve"/> checks the guarantee and throws when it does not hold. All calls must agree.</param>
+    public void AddRecords(IEnumerable<IdentityRecord> records, bool uniqueSourceKeys = false)
     {
         ArgumentNullException.ThrowIfNull(records);
+        if (_uniqueSourceKeys is { } mode && mode != uniqueSourceKeys)
+            throw new InvalidOperationException("AddRecords calls must agree on uniqueSourceKeys.");
+        _uniqueSourceKeys = uniqueSourceKeys;
         Append(records.Select(r => (Seq: _records++, (IdentityRecord?)r, (KnownCustomer?)null)));
     }
 
@@ -149,9 +162,16 @@ public sealed class EngineIdentityResolver : IDisposable
                     appender.SetNull(2);
                     appender.SetNull(3);
                     appender.SetString(4, k.CrmCustomerId);
-                    for (var c = 5; c <= 9; c++)
-                        appender.SetNull(c);
-                    SetDay(appender, 10, k.BirthDate);
+                    SetDay(appender, 5, k.BirthDate);
+                }
+                else if (_uniqueSourceKeys == true)
+                {
+                    appender.SetNull(1);
+                    appender.SetString(2, r!.SourceName);
+                    appender.SetString(3, r.SourceKey ?? throw new ArgumentException(
+                        $"record {seq} has no source key, but the records were added with uniqueSourceKeys", "records"));
+                    appender.SetNull(4);
+                    SetDay(appender, 5, r.BirthDate);
                 }
                 else
                 {
@@ -159,19 +179,32 @@ public sealed class EngineIdentityResolver : IDisposable
                     appender.SetString(2, r!.SourceName);
                     appender.SetString(3, r.SourceKey);
                     appender.SetString(4, r.CrmCustomerId);
-                    appender.SetString(5, r.Email);
-                    appender.SetString(6, r.Phone);
-                    appender.SetString(7, r.FullName);
-                    appender.SetString(8, r.City);
-                    appender.SetString(9, r.EmailHash);
-                    SetDay(appender, 10, r.BirthDate);
+                    SetDay(appender, 5, r.BirthDate);
                 }
-                appender.SetString(11, node.Crm);
-                appender.SetString(12, node.EmailKey);
-                appender.SetString(13, node.EmailHash);
-                appender.SetString(14, node.Phone);
-                appender.SetString(15, string.Join(' ', node.Name));
-                appender.SetString(16, node.City);
+                appender.SetString(6, node.Crm);
+                appender.SetString(7, node.EmailKey);
+                appender.SetString(8, node.EmailHash);
+                appender.SetString(9, node.Phone);
+                appender.SetString(10, string.Join(' ', node.Name));
+                appender.SetString(11, node.City);
+                appender.EndRow();
+            }
+            appender.Close();
+        }
+
+        if (_uniqueSourceKeys != true)
+        {
+            using var appender = new DuckDbChunkAppender(_db, "temp", "main", $"{_p}_raw", RawColumns);
+            foreach (var (seq, r, _) in batch)
+            {
+                if (r is null)
+                    continue;
+                appender.SetInt64(0, seq);
+                appender.SetString(1, r.Email);
+                appender.SetString(2, r.Phone);
+                appender.SetString(3, r.FullName);
+                appender.SetString(4, r.City);
+                appender.SetString(5, r.EmailHash);
                 appender.EndRow();
             }
             appender.Close();
@@ -220,30 +253,48 @@ public sealed class EngineIdentityResolver : IDisposable
             """);
         if (twice is not null and not DBNull)
             throw new ArgumentException($"customer key {twice} appears twice without two distinct CRM ids", "known");
+        if (_uniqueSourceKeys == true)
+        {
+            // Rows without their raw fields can only be ordered by source name and key: a repeated pair would be ordered by input position.
+            var repeated = Scalar($"SELECT min(skey) FROM (SELECT src, skey FROM {_p}_in WHERE known_key IS NULL GROUP BY src, skey HAVING count(*) > 1)");
+            if (repeated is not null and not DBNull)
+                throw new ArgumentException($"source key '{repeated}' appears twice, but the records were added with uniqueSourceKeys", "records");
+        }
 
         // Canonical order: known customers by key then CRM id, then the rows by content (IdentityResolver's RecordComparer:
         // ordinal, null first), then input order; the table is written in that order (zone maps serve lookups by ord).
+        // With unique source keys (checked above; known rows are unique by key and CRM id, checked too) the order is decided
+        // before the raw fields, which are not stored. The node table keeps what the later steps read; the match keys stay in
+        // _in until they are numbered (_grp), so they are never copied.
+        var order = _uniqueSourceKeys == true
+            ? "known_key IS NULL, known_key, src NULLS FIRST, skey NULLS FIRST, crm_raw NULLS FIRST, seq"
+            : """
+              known_key IS NULL, known_key, src NULLS FIRST, skey NULLS FIRST, crm_raw NULLS FIRST, email_raw NULLS FIRST, phone_raw NULLS FIRST,
+              name_raw NULLS FIRST, city_raw NULLS FIRST, birth_day NULLS FIRST, hash_raw NULLS FIRST, seq
+              """;
         Execute($"""
             CREATE TEMP TABLE {_p}_node AS
-            SELECT CAST(row_number() OVER (ORDER BY known_key IS NULL, known_key, src NULLS FIRST, skey NULLS FIRST, crm_raw NULLS FIRST,
-                        email_raw NULLS FIRST, phone_raw NULLS FIRST, name_raw NULLS FIRST, city_raw NULLS FIRST, birth_day NULLS FIRST,
-                        hash_raw NULLS FIRST, seq) - 1 AS INTEGER) AS ord,
-                   seq, skey, known_key, crm, email_key, email_hash, phone, tokens, city, birth_day
-            FROM {_p}_in
+            SELECT CAST(row_number() OVER (ORDER BY {order}) - 1 AS INTEGER) AS ord,
+                   seq, skey, known_key, crm IS NOT NULL AS has_crm, tokens, city, birth_day
+            FROM {_p}_in LEFT JOIN {_p}_raw USING (seq)
             ORDER BY ord
             """);
-        Execute($"DROP TABLE {_p}_in"); // tables go as soon as they are used up: their text is DuckDB's share of the memory
-        Execute($"""
-            CREATE TEMP TABLE {_p}_grp AS
-            WITH k AS (
-                SELECT 1 AS r, crm AS key, ord FROM {_p}_node WHERE crm IS NOT NULL
-                UNION ALL SELECT 2, email_key, ord FROM {_p}_node WHERE email_key IS NOT NULL
-                UNION ALL SELECT 3, email_hash, ord FROM {_p}_node WHERE email_hash IS NOT NULL
-                UNION ALL SELECT 4, phone, ord FROM {_p}_node WHERE phone IS NOT NULL)
-            SELECT CAST(r AS INTEGER) AS r, CAST(dense_rank() OVER (PARTITION BY r ORDER BY key) AS INTEGER) AS kid, ord,
-                   count(*) OVER (PARTITION BY r, key) AS size
-            FROM k
-            """);
+        Execute($"DROP TABLE {_p}_raw"); // tables go as soon as they are used up: their text is DuckDB's share of the memory
+        // Key ids: per rule, the distinct keys numbered in key order (the order groups are processed in) with their group size,
+        // then joined back to the rows. One rule at a time, grouped rather than windowed over all rows: a window over the
+        // four rules' keys at once sorted every row with its key and was the resolver's memory peak (bench/LOAD.md).
+        Execute($"CREATE TEMP TABLE {_p}_grp (r INTEGER NOT NULL, kid INTEGER NOT NULL, ord INTEGER NOT NULL, size BIGINT NOT NULL)");
+        foreach (var (rule, column) in new[] { (1, "crm"), (2, "email_key"), (3, "email_hash"), (4, "phone") })
+        {
+            Execute($"""
+                INSERT INTO {_p}_grp
+                WITH k AS (SELECT {column} AS key, count(*) AS size FROM {_p}_in WHERE {column} IS NOT NULL GROUP BY {column}),
+                     d AS (SELECT key, size, CAST(row_number() OVER (ORDER BY key) AS INTEGER) AS kid FROM k)
+                SELECT {rule}, d.kid, n.ord, d.size
+                FROM {_p}_in AS i JOIN d ON d.key = i.{column} JOIN {_p}_node AS n ON n.seq = i.seq
+                """);
+        }
+        Execute($"DROP TABLE {_p}_in");
 
         var rules = new List<int> { 1 };
         if (_options.MatchEmail)
@@ -253,7 +304,7 @@ public sealed class EngineIdentityResolver : IDisposable
         Execute($"""
             CREATE TEMP TABLE {_p}_gm AS
             SELECT row_number() OVER (ORDER BY g.r, g.kid, g.ord) - 1 AS gseq, g.r, g.kid, g.ord,
-                   CASE WHEN n.crm IS NOT NULL AND n.tokens <> '' THEN n.tokens END AS tokens
+                   CASE WHEN n.has_crm AND n.tokens <> '' THEN n.tokens END AS tokens
             FROM {_p}_grp AS g JOIN {_p}_node AS n ON n.ord = g.ord
             WHERE g.size > 1 AND g.r IN ({string.Join(", ", rules)})
             ORDER BY gseq
@@ -263,7 +314,7 @@ public sealed class EngineIdentityResolver : IDisposable
         var knownCount = checked((int)_known);
         var sets = new IntSets(n, _options, this);
         using (var command = Command($"""
-                   SELECT n.ord, n.known_key, c.kid, e.kid, p.kid, n.birth_day, n.crm IS NOT NULL AND n.tokens <> ''
+                   SELECT n.ord, n.known_key, c.kid, e.kid, p.kid, n.birth_day, n.has_crm AND n.tokens <> ''
                    FROM {_p}_node AS n
                    LEFT JOIN {_p}_grp AS c ON c.r = 1 AND c.ord = n.ord
                    LEFT JOIN {_p}_grp AS e ON e.r = 2 AND e.ord = n.ord
@@ -415,7 +466,7 @@ public sealed class EngineIdentityResolver : IDisposable
     /// <summary>Drops the temporary tables (a failed transaction drops them itself: errors here are not raised over the first one).</summary>
     public void Dispose()
     {
-        foreach (var table in new[] { "in", "tok", "node", "grp", "gm", "blk", "res", "out" })
+        foreach (var table in new[] { "in", "raw", "tok", "node", "grp", "gm", "blk", "res", "out" })
         {
             try
             {

@@ -11,7 +11,8 @@ namespace Warehouse.Etl.Loading;
 /// The host half of a CRM load on SQL Server: the same identity resolution the DuckDB migration runs
 /// (<see cref="CustomerMigration"/> with the engine-backed <see cref="IdentityMatcher.InEngine"/>), done in the host because
 /// the server has no resolver. While the file streams into staging, <see cref="Observe"/> appends every row
-/// to a scratch DuckDB (in memory, spilling to a temporary directory deleted on <see cref="Dispose"/>), marked when it is not
+/// to a scratch DuckDB (<see cref="DuckDbScratch"/>: in memory under the warehouse's <c>memory_limit</c>, spilling to a
+/// temporary directory deleted on <see cref="Dispose"/>), marked when it is not
 /// newer than the CRM cutoff (such a row applies only to an id the warehouse does not know);
 /// <see cref="Resolve"/> then keeps the latest row per CRM id (update time; of a repeated version the first line, the one the
 /// duplicate rule keeps, as the DuckDB migration picks it), reads the known identities through
@@ -25,18 +26,16 @@ namespace Warehouse.Etl.Loading;
 /// the scratch database.</remarks>
 public sealed class CrmResolution : IDisposable
 {
+    private readonly DuckDbScratch _database;
     private readonly DuckDBConnection _scratch;
-    private readonly string _spill;
     private DuckDbChunkAppender? _observed;
 
     private CrmResolution(DateTime? cutoff)
     {
         Cutoff = cutoff;
-        // DuckDB creates the spill directory only when it needs it; Dispose deletes it.
-        _spill = Path.Combine(Path.GetTempPath(), "warehouse-crm-" + Guid.NewGuid().ToString("N"));
-        _scratch = new DuckDBConnection("DataSource=:memory:");
-        _scratch.Open();
-        Execute($"SET temp_directory = '{_spill.Replace("'", "''", StringComparison.Ordinal)}'");
+        // Bounded like the warehouse (memory_limit, threads), spilling to a directory of its own that Dispose deletes.
+        _database = DuckDbScratch.Open("crm");
+        _scratch = _database.Connection;
         Execute("""
             CREATE TABLE observed ("SourceLineNumber" BIGINT NOT NULL, "CrmCustomerId" VARCHAR NOT NULL, "FullName" VARCHAR, "Email" VARCHAR,
                 "Phone" VARCHAR, "City" VARCHAR, "BirthDate" DATE, "SignupDate" DATE, "SourceUpdatedAt" TIMESTAMP, "Older" BOOLEAN NOT NULL)
@@ -47,6 +46,9 @@ public sealed class CrmResolution : IDisposable
             DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Date, DuckDbChunkAppender.Column.Date,
             DuckDbChunkAppender.Column.Timestamp, DuckDbChunkAppender.Column.Boolean);
     }
+
+    /// <summary>The scratch database the observed rows live in (tests read its settings).</summary>
+    internal DuckDbScratch Scratch => _database;
 
     /// <summary>The cutoff in force when the load started (null: none yet).</summary>
     public DateTime? Cutoff { get; }
@@ -211,11 +213,7 @@ public sealed class CrmResolution : IDisposable
     {
         _observed?.Dispose();
         _observed = null;
-        _scratch.Dispose();
-        if (Directory.Exists(_spill))
-        {
-            Directory.Delete(_spill, recursive: true);
-        }
+        _database.Dispose();
     }
 
     private void Execute(string sql)

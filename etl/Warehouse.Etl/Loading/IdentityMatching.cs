@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using DuckDB.NET.Data;
+using Warehouse.Data.DuckDb;
 using Warehouse.Data.Loading;
 using Warehouse.Etl.Identity;
 
@@ -48,32 +49,48 @@ public static class IdentityMatching
 
     /// <summary>
     /// The engine-backed resolution (<see cref="CustomerTableMatcher"/>): both tables are read in batches into
-    /// <see cref="EngineIdentityResolver"/>, and the match table is written from its results in SQL.
+    /// <see cref="EngineIdentityResolver"/>, which works in a scratch database of its own (<see cref="DuckDbScratch"/>: its
+    /// working tables are freed as it drops them, which a load's transaction would not do), and the match table is written
+    /// from its integer results, taking the CRM ids from <paramref name="incomingTable"/> (the rows' text is not copied).
     /// </summary>
     internal static void MatchTables(DuckDBConnection connection, string incomingTable, string currentTable, string matchTable, IdentityResolverOptions? options)
     {
-        using var resolver = new EngineIdentityResolver(connection, matchTable + "_idr", options);
-        resolver.AddKnown(ReadInBatches(connection, currentTable,
-            "\"CustomerKey\", \"CrmCustomerId\", \"Email\", \"Phone\", \"FullName\", \"City\", \"BirthDate\"",
-            r => new KnownCustomer(r.GetInt32(0), Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4), Text(r, 5), Day(r, 6))));
-        resolver.AddRecords(ReadInBatches(connection, incomingTable,
-            "\"CrmCustomerId\", \"Email\", \"Phone\", \"FullName\", \"City\", \"BirthDate\"",
-            r =>
-            {
-                var id = r.GetString(0);
-                return new IdentityRecord("crm", id, id, Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4), Day(r, 5));
-            }));
         var firstNew = Convert.ToInt32(Scalar(connection, $"SELECT COALESCE(max(\"CustomerKey\") + 1, 1) FROM {currentTable}"), CultureInfo.InvariantCulture);
-        resolver.Resolve(firstNew);
+        using (var scratch = DuckDbScratch.Open("identity"))
+        using (var resolver = new EngineIdentityResolver(scratch.Connection, "idr", options))
+        {
+            resolver.AddKnown(ReadInBatches(connection, currentTable,
+                "\"CustomerKey\", \"CrmCustomerId\", \"Email\", \"Phone\", \"FullName\", \"City\", \"BirthDate\"",
+                r => new KnownCustomer(r.GetInt32(0), Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4), Text(r, 5), Day(r, 6))));
+            // One row per CRM id (the migration's latest row per id), so the source keys are unique.
+            resolver.AddRecords(ReadInBatches(connection, incomingTable,
+                "\"CrmCustomerId\", \"Email\", \"Phone\", \"FullName\", \"City\", \"BirthDate\"",
+                r =>
+                {
+                    var id = r.GetString(0);
+                    return new IdentityRecord("crm", id, id, Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4), Day(r, 5));
+                }), uniqueSourceKeys: true);
+            resolver.Resolve(firstNew);
+
+            // Results by input position (the incoming table's row id order, as ReadInBatches read it): integers only.
+            Execute(connection, $"CREATE TEMP TABLE {matchTable}_res (seq BIGINT NOT NULL, customer_key INTEGER NOT NULL, rule INTEGER NOT NULL, is_new BOOLEAN NOT NULL)");
+            using var appender = connection.CreateAppender("temp", "main", $"{matchTable}_res");
+            foreach (var (seq, key, rule, _, isNew) in resolver.Results())
+                appender.CreateRow().AppendValue((long?)seq).AppendValue((int?)key).AppendValue((int?)(int)rule).AppendValue((bool?)isNew).EndRow();
+            appender.Close();
+        }
+
         Execute(connection, $"""
             CREATE TEMP TABLE {matchTable} AS
-            SELECT o.skey AS "CrmCustomerId",
+            SELECT i."CrmCustomerId",
                    CASE WHEN o.is_new THEN NULL ELSE o.customer_key END AS "CustomerKey",
                    CASE o.rule WHEN {(int)MatchRule.Email} THEN 'email' WHEN {(int)MatchRule.Phone} THEN 'phone'
                                WHEN {(int)MatchRule.FuzzyNameCity} THEN 'fuzzy-name-city' ELSE 'crm-id' END AS "MatchRule",
                    CASE WHEN o.is_new THEN o.customer_key - {firstNew} END AS "NewCustomerGroup"
-            FROM {resolver.ResultTable} AS o
+            FROM {matchTable}_res AS o
+            JOIN (SELECT row_number() OVER (ORDER BY rowid) - 1 AS seq, "CrmCustomerId" FROM {incomingTable}) AS i ON i.seq = o.seq
             """);
+        Execute(connection, $"DROP TABLE {matchTable}_res");
     }
 
     /// <summary>

@@ -13,18 +13,34 @@ namespace Warehouse.Etl.Tests.Identity;
 public sealed class EngineIdentityResolverTests
 {
     private static List<(int Key, MatchRule Rule, double Similarity, bool IsNew)> Engine(
-        IReadOnlyList<IdentityRecord> rows, IReadOnlyList<KnownCustomer> known, int firstNew, IdentityResolverOptions? options = null)
+        IReadOnlyList<IdentityRecord> rows, IReadOnlyList<KnownCustomer> known, int firstNew, IdentityResolverOptions? options = null,
+        bool uniqueSourceKeys = false)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         using var resolver = new EngineIdentityResolver(connection, "t", options);
         resolver.AddKnown(known);
-        resolver.AddRecords(rows);
+        // Two calls, as a caller streaming batches makes them.
+        resolver.AddRecords(rows.Take(rows.Count / 2), uniqueSourceKeys);
+        resolver.AddRecords(rows.Skip(rows.Count / 2), uniqueSourceKeys);
+        // The raw fields (tie-breakers of the canonical order) are stored only when the source keys may repeat.
+        Assert.Equal(uniqueSourceKeys ? 0 : rows.Count, Count(connection, "t_raw"));
         resolver.Resolve(firstNew);
         var results = resolver.Results().ToList();
         Assert.Equal(Enumerable.Range(0, rows.Count).Select(i => (long)i), results.Select(r => r.Seq));
         return results.Select(r => (r.CustomerKey, r.Rule, r.Similarity, r.IsNewCustomer)).ToList();
     }
+
+    private static long Count(DuckDBConnection connection, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM {table}";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The rows whose source name and key were not seen before (a CRM file's one row per id).</summary>
+    private static List<IdentityRecord> FirstPerSourceKey(IEnumerable<IdentityRecord> rows) =>
+        rows.Where(r => r.SourceKey is not null).GroupBy(r => (r.SourceName, r.SourceKey)).Select(g => g.First()).ToList();
 
     private static List<(int Key, MatchRule Rule, double Similarity, bool IsNew)> Reference(
         IReadOnlyList<IdentityRecord> rows, IReadOnlyList<KnownCustomer> known, int firstNew, IdentityResolverOptions? options = null) =>
@@ -109,6 +125,56 @@ public sealed class EngineIdentityResolverTests
         Assert.Throws<ArgumentException>(() => Engine([new IdentityRecord("crm", "X", "X")], known, 6));
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(9)]
+    public void Gives_the_reference_keys_and_rules_with_unique_source_keys_and_no_raw_fields(int seed)
+    {
+        // The CRM path's case: one row per CRM id, added with uniqueSourceKeys (only the match keys are stored). All sources'
+        // rows whose (source, key) is unique, then the CRM rows again against the customers of the first run.
+        var data = SyntheticIdentityData.Generate(1500, seed, crmDuplicateShare: 0.05);
+        var rows = FirstPerSourceKey(data.Rows);
+        Assert.True(rows.Count > 3000);
+
+        var first = Reference(rows, [], 1);
+        AssertSame(first, Engine(rows, [], 1, uniqueSourceKeys: true), rows);
+        Assert.All(Enum.GetValues<MatchRule>(), rule => Assert.Contains(first, x => x.Rule == rule));
+
+        var crm = rows.Where(r => r.SourceName == "crm").ToList();
+        var known = rows.Select((r, i) => (r, first[i].Key)).Where(x => x.r.SourceName == "crm").GroupBy(x => (x.Key, x.r.CrmCustomerId)).Select(g => g.First())
+            .Select(x => new KnownCustomer(x.Key, x.r.CrmCustomerId, x.r.Email, x.r.Phone, x.r.FullName, x.r.City, x.r.BirthDate)).ToList();
+        var firstNew = known.Max(k => k.CustomerKey) + 1;
+        var again = Reference(crm, known, firstNew);
+        AssertSame(again, Engine(crm, known, firstNew, uniqueSourceKeys: true), crm);
+        Assert.All(again, x => Assert.False(x.IsNew));
+    }
+
+    [Fact]
+    public void Rejects_a_repeated_or_missing_source_key_when_told_the_keys_are_unique()
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using (var resolver = new EngineIdentityResolver(connection, "r"))
+        {
+            resolver.AddRecords([new IdentityRecord("crm", "C7", "C7"), new IdentityRecord("web", "C7", "C7"), new IdentityRecord("crm", "C7", "C7", "a@b.org")],
+                uniqueSourceKeys: true);
+            var e = Assert.Throws<ArgumentException>(() => resolver.Resolve(1));
+            Assert.Contains("'C7' appears twice", e.Message, StringComparison.Ordinal);
+        }
+
+        using (var resolver = new EngineIdentityResolver(connection, "n"))
+        {
+            var e = Assert.Throws<ArgumentException>(() => resolver.AddRecords([new IdentityRecord("crm", null!, "C8")], uniqueSourceKeys: true));
+            Assert.Contains("record 0 has no source key", e.Message, StringComparison.Ordinal);
+        }
+
+        using (var resolver = new EngineIdentityResolver(connection, "m"))
+        {
+            resolver.AddRecords([new IdentityRecord("crm", "C9", "C9")], uniqueSourceKeys: true);
+            Assert.Throws<InvalidOperationException>(() => resolver.AddRecords([new IdentityRecord("crm", "C10", "C10")]));
+        }
+    }
+
     private static readonly string[] Given = ["Anna", "ANNA", "Ana", "José", "Jose", "Zoë", "Zoe", "Łukasz", "Lukasz", "Bill", "William", "Søren", "Sören", "Dr Ünal", "李 伟", "Ægir", "Mary-Jane", ""];
     private static readonly string[] Family = ["Smith", "Smyth", "Müller", "Mueller", "Ørsted", "O'Neil", "Nuñez", "Núñez", "Kowalski", "Kowalsky", "王", "Smith, Anna"];
     private static readonly string[] Cities = ["Kraków", "Krakow", "Zürich", "Zurich", "Malmö", "São Paulo", "Sao Paulo", "York", "", "İzmir"];
@@ -152,6 +218,10 @@ public sealed class EngineIdentityResolverTests
         var expected = Reference(rows, known, firstNew);
         var actual = Engine(rows, known, firstNew);
         AssertSame(expected, actual, rows);
+
+        // The same rows without repeated (source, key), as unique source keys: the order is decided by the key alone.
+        var unique = FirstPerSourceKey(rows);
+        AssertSame(Reference(unique, known, firstNew), Engine(unique, known, firstNew, uniqueSourceKeys: true), unique);
         return true;
     }
 }

@@ -178,6 +178,25 @@ public sealed class SqlServerPathTests : CustomerSeededTests
         Assert.Equal([("C7", 2L), ("C8", 5L), ("C9", 8L)], staged.Select(r => (r.CrmCustomerId, r.SourceLineNumber)));
     }
 
+    [Fact]
+    public void The_crm_resolution_scratch_database_is_bounded_like_the_warehouse_and_its_spill_directory_is_removed()
+    {
+        // Before: an in-memory DuckDB with DuckDB's defaults (memory_limit 80 % of RAM) and only a temp_directory.
+        using var warehouse = WithCustomers();
+        var resolution = CrmResolution.Begin(warehouse, CrmLoader.SourceSystem);
+        var scratch = resolution.Scratch.Connection;
+        Assert.Equal(warehouse.Connection.ExecuteScalar<string>("SELECT current_setting('memory_limit')"),
+            scratch.ExecuteScalar<string>("SELECT current_setting('memory_limit')"));
+        Assert.True(scratch.ExecuteScalar<bool>("SELECT current_setting('allocator_background_threads')"));
+        var spill = resolution.Scratch.SpillDirectory;
+        Assert.Equal(spill, scratch.ExecuteScalar<string>("SELECT current_setting('temp_directory')"));
+
+        Directory.CreateDirectory(spill); // as DuckDB does when it first spills
+        File.WriteAllText(Path.Combine(spill, "block.tmp"), "x");
+        resolution.Dispose();
+        Assert.False(Directory.Exists(spill));
+    }
+
     private static IReadOnlyList<CustomerMatchStagingRow> ResolveAsOnSqlServer(DuckDbWarehouse warehouse, string path)
     {
         var resolution = CrmResolution.Begin(warehouse, CrmLoader.SourceSystem);
