@@ -60,6 +60,34 @@ public sealed class CrmLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Only_the_latest_row_per_crm_id_newer_than_the_cutoff_is_applied()
+    {
+        // The migration keeps these rows in the staging table and deletes the others there (no copy): what it deletes must
+        // be exactly the superseded versions and, for known ids, the rows not newer than the cutoff.
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        var first = CrmLoader.Load(warehouse, Write("v1.csv", Header +
+            "C1,Anna Smith,,,,,London,United Kingdom,,,,2024-06-01 09:30:00\n" +
+            "C1,Anna Smith,,,,,Bristol,United Kingdom,,,,2024-07-01 09:30:00\n" +
+            "C1,Anna Smith,,,,,Leeds,United Kingdom,,,,2024-06-15 09:30:00\n" +
+            "C2,Bob Jones,,,,,York,United Kingdom,,,,2024-06-01 09:30:00\n"));
+        Assert.Contains("2 superseded by a later version in the file", first.Detail, StringComparison.Ordinal);
+        Assert.Equal("Bristol", Versions(warehouse, "C1").Single().City);
+        Assert.Equal("York", Versions(warehouse, "C2").Single().City);
+        Assert.Equal(2, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Integration\".\"CustomerKeyMap\""));
+
+        // C1 again: one row older than the cutoff (skipped), two newer (the later wins); C3 is new, its old time does not matter.
+        var second = CrmLoader.Load(warehouse, Write("v2.csv", Header +
+            "C1,Anna Smith,,,,,Paris,France,,,,2024-05-01 09:30:00\n" +
+            "C1,Anna Smith,,,,,Cardiff,United Kingdom,,,,2024-08-01 09:30:00\n" +
+            "C1,Anna Smith,,,,,Bath,United Kingdom,,,,2024-07-15 09:30:00\n" +
+            "C3,Cleo Brown,,,,,Derby,United Kingdom,,,,2024-01-01 09:30:00\n"));
+        Assert.Contains("1 not newer than the cutoff", second.Detail, StringComparison.Ordinal);
+        Assert.Contains("1 superseded by a later version in the file", second.Detail, StringComparison.Ordinal);
+        Assert.Equal(["Bristol", "Cardiff"], Versions(warehouse, "C1").Select(v => v.City));
+        Assert.Equal("Derby", Versions(warehouse, "C3").Single().City);
+    }
+
+    [Fact]
     public void Reruns_and_rows_not_newer_than_the_cutoff_change_nothing()
     {
         using var warehouse = DuckDbWarehouse.Open(":memory:");
