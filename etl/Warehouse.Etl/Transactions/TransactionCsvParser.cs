@@ -30,12 +30,24 @@ namespace Warehouse.Etl.Transactions;
 /// </summary>
 public sealed class TransactionCsvParser
 {
-    private const int MaxCacheEntries = 200_000;
+    private const int MaxCacheEntries = 1 << 16;
+    private const int MaxCachedDateChars = 32;
     private static readonly decimal MaxAmount = 99_999_999_999_999.9999m;
 
     private readonly TransactionMapping _mapping;
     private readonly CultureInfo _culture;
-    private readonly StringCache _strings = new();
+    // One cache per column: consecutive lines of an invoice repeat its number, customer, country and date, so most lookups
+    // end at the column's last value without hashing; a stock code's slot remembers its last description (the same text
+    // on almost every line of that product), so descriptions are compared, not hashed.
+    private readonly StringCache _invoices = new();
+    private readonly StringCache _customers = new();
+    private readonly StringCache _stocks = new();
+    private readonly StringCache _descriptions = new();
+    private readonly StringCache _countries = new();
+    private readonly StringCache _currencies = new();
+    private readonly char[] _lastDateText = new char[MaxCachedDateChars];
+    private int _lastDateLength = -1;
+    private DateTime _lastDate;
     private readonly bool _invariant;
     private readonly NumberStyles _integerStyle;
     private readonly NumberStyles _decimalStyle;
@@ -223,7 +235,7 @@ public sealed class TransactionCsvParser
             return new Failure(c.Names.InvoiceNo, $"longer than 20 characters ({invoice.Length})");
         }
 
-        var invoiceNo = reader.NeedsUnescape(c.InvoiceNo) ? reader.GetString(c.InvoiceNo).Trim() : _strings.Get(invoice);
+        var invoiceNo = reader.NeedsUnescape(c.InvoiceNo) ? reader.GetString(c.InvoiceNo).Trim() : _invoices.Get(invoice).Value;
         row.InvoiceNo = invoiceNo;
         row.IsCancellation = invoiceNo[0] is 'C' or 'c';
         if (Validate(reader, c, row) is { } failure)
@@ -305,14 +317,30 @@ public sealed class TransactionCsvParser
         }
 
         var dateText = reader.GetSpan(c.InvoiceDate).Trim();
-        if (!FastParse.TryIsoDateTime(dateText, _isoDate, _isoMinutes, _isoSeconds, _isoT, out var invoiceTime)
-            && !DateTime.TryParseExact(dateText, _dateFormats, _culture, DateTimeStyles.None, out invoiceTime))
+        DateTime invoiceTime;
+        if (_lastDateLength >= 0 && dateText.SequenceEqual(_lastDateText.AsSpan(0, _lastDateLength)))
         {
-            return new Failure(c.Names.InvoiceDate, dateText.IsEmpty
-                ? "required value is missing"
-                : $"not a date/time in the format {_dateFormatList}: '{Clip(dateText)}'");
+            invoiceTime = _lastDate;
+        }
+        else
+        {
+            if (!FastParse.TryIsoDateTime(dateText, _isoDate, _isoMinutes, _isoSeconds, _isoT, out invoiceTime)
+                && !DateTime.TryParseExact(dateText, _dateFormats, _culture, DateTimeStyles.None, out invoiceTime))
+            {
+                return new Failure(c.Names.InvoiceDate, dateText.IsEmpty
+                    ? "required value is missing"
+                    : $"not a date/time in the format {_dateFormatList}: '{Clip(dateText)}'");
+            }
+
+            if (dateText.Length <= MaxCachedDateChars)
+            {
+                dateText.CopyTo(_lastDateText);
+                _lastDateLength = dateText.Length;
+                _lastDate = invoiceTime;
+            }
         }
 
+        var stockSlot = reader.NeedsUnescape(c.StockCode) ? null : _stocks.Get(stock);
         string? description = null;
         var descriptionSpan = reader.GetSpan(c.Description);
         if (!descriptionSpan.IsEmpty)
@@ -322,7 +350,22 @@ public sealed class TransactionCsvParser
                 return new Failure(c.Names.Description, $"longer than 400 characters ({descriptionSpan.Length})");
             }
 
-            description = reader.NeedsUnescape(c.Description) ? reader.GetString(c.Description) : _strings.Get(descriptionSpan);
+            if (reader.NeedsUnescape(c.Description))
+            {
+                description = reader.GetString(c.Description);
+            }
+            else if (stockSlot?.Companion is { } known && descriptionSpan.SequenceEqual(known))
+            {
+                description = known;
+            }
+            else
+            {
+                description = _descriptions.Get(descriptionSpan).Value;
+                if (stockSlot is not null)
+                {
+                    stockSlot.Companion = description;
+                }
+            }
         }
 
         string? country = null;
@@ -334,7 +377,7 @@ public sealed class TransactionCsvParser
                 return new Failure(c.Names.Country, $"longer than 100 characters ({countrySpan.Length})");
             }
 
-            country = reader.NeedsUnescape(c.Country) ? reader.GetString(c.Country).Trim() : _strings.Get(countrySpan);
+            country = reader.NeedsUnescape(c.Country) ? reader.GetString(c.Country).Trim() : _countries.Get(countrySpan).Value;
         }
 
         if (c.Currency >= 0)
@@ -350,23 +393,18 @@ public sealed class TransactionCsvParser
                 return new Failure(_mapping.CurrencyColumn, $"not an active ISO 4217 currency code: '{Clip(currency)}'");
             }
 
-            row.CurrencyCode = _strings.Get(currency);
+            row.CurrencyCode = _currencies.Get(currency).Value;
         }
 
         row.IsRejected = false;
         row.SourceLineNumber = reader.LineNumber;
-        row.CrmCustomerId = reader.NeedsUnescape(c.CustomerId) ? reader.GetString(c.CustomerId).Trim() : _strings.Get(customer);
-        row.StockCode = reader.NeedsUnescape(c.StockCode) ? reader.GetString(c.StockCode).Trim() : _strings.Get(stock);
+        row.CrmCustomerId = reader.NeedsUnescape(c.CustomerId) ? reader.GetString(c.CustomerId).Trim() : _customers.Get(customer).Value;
+        row.StockCode = stockSlot?.Value ?? reader.GetString(c.StockCode).Trim();
         row.Description = description;
         row.Quantity = quantity;
         row.UnitPrice = price;
         row.InvoiceDateTime = invoiceTime;
         row.Country = country;
-        if (_strings.Count > MaxCacheEntries)
-        {
-            _strings.Clear();
-        }
-
         return null;
     }
 
@@ -410,28 +448,46 @@ public sealed class TransactionCsvParser
     private sealed record Columns(int Count, int InvoiceNo, int StockCode, int Description, int Quantity, int InvoiceDate, int UnitPrice,
         int CustomerId, int Country, int Currency, TransactionMapping Names);
 
-    /// <summary>Interns repeated field values (codes, countries, customer ids) without allocating on a hit.</summary>
+    /// <summary>
+    /// Interns one column's values without allocating on a hit: the last value is checked first (no hashing), then a
+    /// dictionary of at most <see cref="MaxCacheEntries"/> values (emptied when full, so memory stays bounded whatever the file).
+    /// </summary>
     private sealed class StringCache
     {
-        private readonly HashSet<string> _set = new(StringComparer.Ordinal);
-        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private readonly Dictionary<string, Slot> _map = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Slot>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private Slot? _last;
 
-        public StringCache() => _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
+        public StringCache() => _lookup = _map.GetAlternateLookup<ReadOnlySpan<char>>();
 
-        public int Count => _set.Count;
-
-        public string Get(ReadOnlySpan<char> text)
+        public Slot Get(ReadOnlySpan<char> text)
         {
-            if (_lookup.TryGetValue(text, out var existing))
+            if (_last is { } last && text.SequenceEqual(last.Value))
             {
-                return existing;
+                return last;
             }
 
-            var value = text.ToString();
-            _set.Add(value);
-            return value;
-        }
+            if (!_lookup.TryGetValue(text, out var slot))
+            {
+                if (_map.Count >= MaxCacheEntries)
+                {
+                    _map.Clear();
+                }
 
-        public void Clear() => _set.Clear();
+                slot = new Slot(text.ToString());
+                _map.Add(slot.Value, slot);
+            }
+
+            _last = slot;
+            return slot;
+        }
+    }
+
+    /// <summary>An interned value and, for stock codes, the last description read with it.</summary>
+    private sealed class Slot(string value)
+    {
+        public string Value { get; } = value;
+
+        public string? Companion { get; set; }
     }
 }
