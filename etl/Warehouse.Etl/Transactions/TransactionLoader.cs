@@ -47,6 +47,8 @@ public static class TransactionLoader
         ArgumentNullException.ThrowIfNull(warehouse);
         mapping ??= new TransactionMapping();
         mapping.Validate("column mapping");
+        // The parser's and appender's hot loops compile on another thread while the file is hashed (see HotPaths).
+        _ = HotPaths.PrepareInBackground(typeof(CsvRecordReader), typeof(TransactionCsvParser), typeof(FastParse));
         var (total, sourceName, hash, earlier) = SourceFile.Prepare(warehouse, path, "transactions", SourceSystem, StagingTarget.Purchase);
         if (earlier is { } done)
         {
