@@ -48,7 +48,11 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         var columns = insert.InsertSpecification.Columns.Select(c => c.MultiPartIdentifier.Identifiers[^1].Value).ToList();
         var selected = ((QuerySpecification)((SelectInsertSource)insert.InsertSpecification.InsertSource).Select).SelectElements
             .Select(e => ((ColumnReferenceExpression)((SelectScalarExpression)e).Expression).MultiPartIdentifier.Identifiers[^1].Value).ToList();
-        Assert.Equal(["LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord"], columns);
+        // Purchases (CSV: one record per line start) key rejects by line; the JSON-capable sources by record number, since
+        // several records can start on one line.
+        Assert.Equal(target == StagingTarget.Purchase
+            ? ["LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord"]
+            : ["LineageKey", "SourceName", "SourceLineNumber", "SourceRecordNumber", "ColumnName", "Reason", "RawRecord"], columns);
         Assert.Equal(columns, selected);
     }
 
@@ -120,9 +124,10 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
     public void The_crm_procedure_applies_the_keys_the_host_resolved_and_resolves_nothing_itself()
     {
         // On DuckDB the host's IdentityResolver picks each CRM row's customer inside CustomerMigration; on SQL Server the
-        // host stages its answer (Integration.CustomerMatch_Staging, by staged line) and the procedure only applies it:
+        // host stages its answer (Integration.CustomerMatch_Staging, by staged record) and the procedure only applies it:
         // Dimension.Customer is joined on CustomerKey alone (no CRM id, e-mail or phone rule in T-SQL), the staged rows
-        // are joined to the resolution by line, and the CRM cutoff is checked again.
+        // are joined to the resolution by record number (lines are not unique: a JSON array on one line), and the CRM
+        // cutoff is checked again.
         var script = fixture.ParseProcedure(StagingTarget.Customer.MigrateProcedure);
         var joins = new JoinVisitor();
         script.Accept(joins);
@@ -133,7 +138,7 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         Assert.All(customerJoins, j => Assert.DoesNotContain(j.EqualColumns, c => c is "CrmCustomerId" or "Email" or "Phone" or "FullName"));
         var resolution = Assert.Single(joins.Joins, j => j.Tables.Contains(StagingTarget.Customer.ResolutionTable!));
         Assert.Contains(StagingTarget.Customer.StagingTable, resolution.Tables);
-        Assert.Equal(["LineageKey", "SourceLineNumber"], resolution.EqualColumns.Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["LineageKey", "SourceRecordNumber"], resolution.EqualColumns.Distinct().Order(StringComparer.Ordinal));
         Assert.Contains("CutoffTime", Render(Declared(script, "@SourceCutoff").Value));
         Assert.Contains("@SourceCutoff", joins.Variables);
     }

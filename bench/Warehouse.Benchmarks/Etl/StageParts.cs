@@ -45,7 +45,7 @@ public static class StageParts
             {
                 foreach (var (l, c, re, raw) in rejects)
                 {
-                    load.Reject(l, c, re, raw);
+                    load.Reject(l, l, c, re, raw);
                 }
 
                 return rejects.Count;

@@ -51,12 +51,12 @@ public static class CrmLoader
                     read++;
                     if (item.Reject is { } reject)
                     {
-                        session.Reject(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
+                        session.Reject(reject.LineNumber, reject.RecordNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
                         continue;
                     }
 
                     accepted++;
-                    Fill(row, item.LineNumber, item.Record!);
+                    Fill(row, item.LineNumber, item.RecordNumber, item.Record!);
                     resolution?.Observe(row);
                     yield return row;
                 }
@@ -80,10 +80,12 @@ public static class CrmLoader
     /// <summary>Copies a cleaned CRM record into a staging row (the loader reuses one row object).</summary>
     /// <param name="row">The staging row.</param>
     /// <param name="lineNumber">Line of the record.</param>
+    /// <param name="recordNumber">Record number (1-based ordinal in the file).</param>
     /// <param name="c">The record.</param>
-    internal static void Fill(CustomerStagingRow row, long lineNumber, CrmCustomer c)
+    internal static void Fill(CustomerStagingRow row, long lineNumber, long recordNumber, CrmCustomer c)
     {
         row.SourceLineNumber = lineNumber;
+        row.SourceRecordNumber = recordNumber;
         row.CrmCustomerId = c.CrmCustomerId;
         row.FullName = c.FullName;
         row.Email = c.Email;

@@ -37,12 +37,12 @@ public sealed class CrmResolution : IDisposable
         _database = DuckDbScratch.Open("crm");
         _scratch = _database.Connection;
         Execute("""
-            CREATE TABLE observed ("SourceLineNumber" BIGINT NOT NULL, "CrmCustomerId" VARCHAR NOT NULL, "FullName" VARCHAR, "Email" VARCHAR,
+            CREATE TABLE observed ("SourceLineNumber" BIGINT NOT NULL, "SourceRecordNumber" BIGINT NOT NULL, "CrmCustomerId" VARCHAR NOT NULL, "FullName" VARCHAR, "Email" VARCHAR,
                 "Phone" VARCHAR, "City" VARCHAR, "BirthDate" DATE, "SignupDate" DATE, "SourceUpdatedAt" TIMESTAMP, "Older" BOOLEAN NOT NULL)
             """);
         // The column-wise appender keeps text exactly (U+0000 included; DuckDB.NET's appender cuts strings there).
         _observed = new DuckDbChunkAppender(_scratch, null, "main", "observed",
-            DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar,
+            DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar,
             DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Date, DuckDbChunkAppender.Column.Date,
             DuckDbChunkAppender.Column.Timestamp, DuckDbChunkAppender.Column.Boolean);
     }
@@ -72,18 +72,19 @@ public sealed class CrmResolution : IDisposable
         var older = row.SourceUpdatedAt is { } updated && Cutoff is { } cutoff && updated <= cutoff;
         var appender = _observed ?? throw new InvalidOperationException("Rows cannot be observed after Resolve.");
         appender.SetInt64(0, row.SourceLineNumber);
-        appender.SetString(1, row.CrmCustomerId);
-        appender.SetString(2, row.FullName);
-        appender.SetString(3, row.Email);
-        appender.SetString(4, row.Phone);
-        appender.SetString(5, row.City);
-        SetDate(appender, 6, row.BirthDate);
-        SetDate(appender, 7, row.SignupDate);
+        appender.SetInt64(1, row.SourceRecordNumber);
+        appender.SetString(2, row.CrmCustomerId);
+        appender.SetString(3, row.FullName);
+        appender.SetString(4, row.Email);
+        appender.SetString(5, row.Phone);
+        appender.SetString(6, row.City);
+        SetDate(appender, 7, row.BirthDate);
+        SetDate(appender, 8, row.SignupDate);
         if (row.SourceUpdatedAt is { } at)
-            appender.SetTimestamp(8, at);
+            appender.SetTimestamp(9, at);
         else
-            appender.SetNull(8);
-        appender.SetBoolean(9, older);
+            appender.SetNull(9);
+        appender.SetBoolean(10, older);
         appender.EndRow();
     }
 
@@ -131,13 +132,13 @@ public sealed class CrmResolution : IDisposable
 
         // Latest per CRM id, compared without case as the server's collation compares it (C001 and c001 are one id: two rows
         // would be two map rows of one key on the server): update time descending with unknown times last; a repeated version
-        // keeps its first line. The
+        // keeps its first record (lowest record number; several may share a line). The
         // cutoff filters known ids only (as CustomerMigration and the procedure do): an id never loaded takes its latest row
         // whatever its time (a row with a time, however old, beats one without).
         Execute("""
             CREATE TEMP TABLE incoming AS
             SELECT * EXCLUDE (rn, "Older") FROM (
-                SELECT o.*, row_number() OVER (PARTITION BY upper(o."CrmCustomerId") ORDER BY o."SourceUpdatedAt" DESC NULLS LAST, o."SourceLineNumber") AS rn
+                SELECT o.*, row_number() OVER (PARTITION BY upper(o."CrmCustomerId") ORDER BY o."SourceUpdatedAt" DESC NULLS LAST, o."SourceRecordNumber") AS rn
                 FROM observed AS o
                 WHERE NOT o."Older" OR NOT EXISTS (SELECT 1 FROM current AS c WHERE upper(c."CrmCustomerId") = upper(o."CrmCustomerId")))
             WHERE rn = 1
@@ -152,7 +153,7 @@ public sealed class CrmResolution : IDisposable
         // CRM id, as in CustomerMigration.
         Execute("""
             CREATE TEMP TABLE resolved AS
-            SELECT i."SourceLineNumber", i."CrmCustomerId", m."CustomerKey", m."MatchRule",
+            SELECT i."SourceLineNumber", i."SourceRecordNumber", i."CrmCustomerId", m."CustomerKey", m."MatchRule",
                    CASE WHEN m."CustomerKey" IS NULL THEN CAST(dense_rank() OVER (PARTITION BY m."CustomerKey" IS NULL
                         ORDER BY COALESCE(m."NewCustomerGroup", -1), CASE WHEN m."NewCustomerGroup" IS NULL THEN m."CrmCustomerId" END NULLS FIRST) - 1 AS INTEGER)
                    END AS "NewCustomerOrdinal",
@@ -175,7 +176,7 @@ public sealed class CrmResolution : IDisposable
     private IEnumerable<CustomerMatchStagingRow> Rows(int lineageKey, long? index = null)
     {
         using var command = _scratch.CreateCommand();
-        command.CommandText = "SELECT \"SourceLineNumber\", \"CrmCustomerId\", \"CustomerKey\", \"MatchRule\", \"NewCustomerOrdinal\", \"IsPrimary\" FROM resolved ORDER BY \"CrmCustomerId\""
+        command.CommandText = "SELECT \"SourceLineNumber\", \"SourceRecordNumber\", \"CrmCustomerId\", \"CustomerKey\", \"MatchRule\", \"NewCustomerOrdinal\", \"IsPrimary\" FROM resolved ORDER BY \"CrmCustomerId\""
             + (index is { } i ? $" LIMIT 1 OFFSET {i}" : "");
         command.UseStreamingMode = true;
         using var reader = command.ExecuteReader();
@@ -185,11 +186,12 @@ public sealed class CrmResolution : IDisposable
             {
                 LineageKey = lineageKey,
                 SourceLineNumber = reader.GetInt64(0),
-                CrmCustomerId = reader.GetString(1),
-                CustomerKey = reader.IsDBNull(2) ? null : reader.GetInt32(2),
-                MatchRule = reader.GetString(3),
-                NewCustomerOrdinal = reader.IsDBNull(4) ? null : reader.GetInt32(4),
-                IsPrimary = reader.GetBoolean(5),
+                SourceRecordNumber = reader.GetInt64(1),
+                CrmCustomerId = reader.GetString(2),
+                CustomerKey = reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                MatchRule = reader.GetString(4),
+                NewCustomerOrdinal = reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                IsPrimary = reader.GetBoolean(6),
             };
         }
     }

@@ -41,13 +41,14 @@ public static class DemographicsLoader
                     read++;
                     if (item.Reject is { } reject)
                     {
-                        session.Reject(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
+                        session.Reject(reject.LineNumber, reject.RecordNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
                         continue;
                     }
 
                     var s = item.Record!;
                     accepted++;
                     row.SourceLineNumber = item.LineNumber;
+                    row.SourceRecordNumber = item.RecordNumber;
                     row.CrmCustomerId = s.CrmCustomerId;
                     row.SurveyDate = s.SurveyDate;
                     row.HouseholdSize = s.HouseholdSize;

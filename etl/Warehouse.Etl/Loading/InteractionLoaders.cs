@@ -40,7 +40,7 @@ public static class InteractionLoaders
                 {
                     if (item.Reject is { } reject)
                     {
-                        session.Reject(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
+                        session.Reject(reject.LineNumber, reject.RecordNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
                         continue;
                     }
 
@@ -48,6 +48,7 @@ public static class InteractionLoaders
                     events += s.EventCount;
                     sessions++;
                     row.SourceLineNumber = s.FirstLineNumber;
+                    row.SourceRecordNumber = s.FirstRecordNumber;
                     row.SessionId = s.SessionId;
                     row.WebVisitorId = s.WebVisitorId;
                     row.CrmCustomerId = s.CrmCustomerId;
@@ -102,7 +103,7 @@ public static class InteractionLoaders
                     read++;
                     if (item.Reject is { } reject)
                     {
-                        session.Reject(reject.LineNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
+                        session.Reject(reject.LineNumber, reject.RecordNumber, reject.ColumnName, reject.Reason, reject.RawRecord);
                         continue;
                     }
 
@@ -110,6 +111,7 @@ public static class InteractionLoaders
                     var sentiment = analyzer.Analyze(c.Text);
                     accepted++;
                     row.SourceLineNumber = item.LineNumber;
+                    row.SourceRecordNumber = item.RecordNumber;
                     row.Platform = c.Platform;
                     row.CommentId = c.CommentId;
                     row.SocialHandle = c.Handle;

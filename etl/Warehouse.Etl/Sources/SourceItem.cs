@@ -8,9 +8,10 @@ namespace Warehouse.Etl.Sources;
 public readonly record struct SourceItem<T>
     where T : class
 {
-    private SourceItem(long lineNumber, T? record, SourceReject? reject, string? rawRecord = null)
+    private SourceItem(long lineNumber, long recordNumber, T? record, SourceReject? reject, string? rawRecord = null)
     {
         LineNumber = lineNumber;
+        RecordNumber = recordNumber;
         Record = record;
         Reject = reject;
         RawRecord = rawRecord;
@@ -18,6 +19,13 @@ public readonly record struct SourceItem<T>
 
     /// <summary>Physical line (1-based) where the row starts.</summary>
     public long LineNumber { get; }
+
+    /// <summary>
+    /// 1-based ordinal of the row among the rows the reader yielded (accepted and rejected alike): unlike
+    /// <see cref="LineNumber"/> it is distinct per row, also when several records start on one line (a JSON array written on
+    /// one line), so the staging and reject tables key rows by it.
+    /// </summary>
+    public long RecordNumber { get; }
 
     /// <summary>The typed record, or <see langword="null"/> when the row was rejected.</summary>
     public T? Record { get; }
@@ -35,15 +43,14 @@ public readonly record struct SourceItem<T>
     /// <summary>True when the row was rejected.</summary>
     public bool IsRejected => Reject is not null;
 
-    /// <summary>An accepted row.</summary>
-    public static SourceItem<T> Accepted(long lineNumber, T record) =>
-        new(lineNumber, record ?? throw new ArgumentNullException(nameof(record)), null);
+    /// <summary>An accepted row of a source with one record per line (items built in code): its record number is its line.</summary>
+    public static SourceItem<T> Accepted(long lineNumber, T record) => Accepted(lineNumber, lineNumber, record, null);
 
-    /// <summary>An accepted row with its text as read (see <see cref="RawRecord"/>).</summary>
-    public static SourceItem<T> Accepted(long lineNumber, T record, string? rawRecord) =>
-        new(lineNumber, record ?? throw new ArgumentNullException(nameof(record)), null, rawRecord);
+    /// <summary>An accepted row with its record number and its text as read (see <see cref="RawRecord"/>).</summary>
+    public static SourceItem<T> Accepted(long lineNumber, long recordNumber, T record, string? rawRecord) =>
+        new(lineNumber, recordNumber, record ?? throw new ArgumentNullException(nameof(record)), null, rawRecord);
 
-    /// <summary>A rejected row.</summary>
+    /// <summary>A rejected row (line and record number are the reject's).</summary>
     public static SourceItem<T> Rejected(SourceReject reject) =>
-        new((reject ?? throw new ArgumentNullException(nameof(reject))).LineNumber, null, reject);
+        new((reject ?? throw new ArgumentNullException(nameof(reject))).LineNumber, reject.RecordNumber, null, reject);
 }

@@ -59,26 +59,28 @@ internal static class SourceReader
 
             var fields = new CsvFieldSource(reader, positions);
             var cleaner = new RowCleaner(options.MissingPolicies);
+            long ordinal = 0;
             while (reader.Read())
             {
                 cleaner.Reset();
+                ordinal++;
                 if (reader.Error is { } error)
                 {
                     var column = error.FieldIndex >= 0 && error.FieldIndex < header.Count ? header.Names[error.FieldIndex] : null;
-                    yield return Reject<T>(sourceName, reader.LineNumber, column, error.Reason, reader.GetRawRecord());
+                    yield return Reject<T>(sourceName, reader.LineNumber, ordinal, column, error.Reason, reader.GetRawRecord());
                     continue;
                 }
                 if (reader.FieldCount != header.Count)
                 {
-                    yield return Reject<T>(sourceName, reader.LineNumber, null,
+                    yield return Reject<T>(sourceName, reader.LineNumber, ordinal, null,
                         $"row has {reader.FieldCount} fields, the header has {header.Count}", reader.GetRawRecord());
                     continue;
                 }
                 var record = map(fields, cleaner, reader.LineNumber);
                 if (cleaner.HasFailed || record is null)
-                    yield return Reject<T>(sourceName, reader.LineNumber, cleaner.FailedColumn, cleaner.FailedReason ?? "row rejected", reader.GetRawRecord());
+                    yield return Reject<T>(sourceName, reader.LineNumber, ordinal, cleaner.FailedColumn, cleaner.FailedReason ?? "row rejected", reader.GetRawRecord());
                 else
-                    yield return SourceItem<T>.Accepted(reader.LineNumber, record);
+                    yield return SourceItem<T>.Accepted(reader.LineNumber, ordinal, record, null);
             }
         }
     }
@@ -103,25 +105,28 @@ internal static class SourceReader
             }
             var bag = new JsonFieldBag(schema.Count, lookup);
             var cleaner = new RowCleaner(options.MissingPolicies);
+            // Elements of an array written on one line share their line: the ordinal tells them apart (staging and reject keys).
+            long ordinal = 0;
             while (scanner.Next())
             {
                 cleaner.Reset();
+                ordinal++;
                 var raw = scanner.RawText();
                 if (scanner.Error is { } error)
                 {
-                    yield return Reject<T>(sourceName, scanner.LineNumber, null, error, raw);
+                    yield return Reject<T>(sourceName, scanner.LineNumber, ordinal, null, error, raw);
                     continue;
                 }
                 if (!bag.Load(scanner.Record.Span, out var column, out var reason))
                 {
-                    yield return Reject<T>(sourceName, scanner.LineNumber, column, reason!, raw);
+                    yield return Reject<T>(sourceName, scanner.LineNumber, ordinal, column, reason!, raw);
                     continue;
                 }
                 var record = map(bag, cleaner, scanner.LineNumber);
                 if (cleaner.HasFailed || record is null)
-                    yield return Reject<T>(sourceName, scanner.LineNumber, cleaner.FailedColumn, cleaner.FailedReason ?? "row rejected", raw);
+                    yield return Reject<T>(sourceName, scanner.LineNumber, ordinal, cleaner.FailedColumn, cleaner.FailedReason ?? "row rejected", raw);
                 else
-                    yield return SourceItem<T>.Accepted(scanner.LineNumber, record, raw);
+                    yield return SourceItem<T>.Accepted(scanner.LineNumber, ordinal, record, raw);
             }
         }
     }
@@ -135,8 +140,8 @@ internal static class SourceReader
             $"header lacks required column(s) {string.Join(", ", missing)}; {found}; the header has: {HeaderMismatch.List(header)}");
     }
 
-    private static SourceItem<T> Reject<T>(string source, long line, string? column, string reason, string raw)
-        where T : class => SourceItem<T>.Rejected(new SourceReject(source, line, column, reason, raw));
+    private static SourceItem<T> Reject<T>(string source, long line, long ordinal, string? column, string reason, string raw)
+        where T : class => SourceItem<T>.Rejected(new SourceReject(source, line, column, reason, raw) { RecordNumber = ordinal });
 
     private sealed class CsvFieldSource(CsvReader reader, int[] positions) : FieldSource
     {

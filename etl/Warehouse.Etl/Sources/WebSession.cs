@@ -16,6 +16,8 @@ namespace Warehouse.Etl.Sources;
 /// <param name="Referrer">Referrer of the first event (the landing referrer).</param>
 /// <param name="EventCount">Events in the session (for read = loaded + rejected accounting).</param>
 /// <param name="FirstLineNumber">Source line of the session's first event.</param>
+/// <param name="FirstRecordNumber">Record number (<see cref="SourceItem{T}.RecordNumber"/>) of the session's first event: the
+/// session's key in staging (two sessions can start on one line of a JSON array written on one line).</param>
 public sealed record WebSession(
     string SessionId,
     string WebVisitorId,
@@ -31,4 +33,5 @@ public sealed record WebSession(
     string? Device,
     string? Referrer,
     int EventCount,
-    long FirstLineNumber);
+    long FirstLineNumber,
+    long FirstRecordNumber);

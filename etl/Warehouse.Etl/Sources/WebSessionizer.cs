@@ -27,6 +27,7 @@ public sealed class WebSessionizer
     {
         public required WebEvent First;
         public required long FirstLine;
+        public required long FirstRecord;
         public required string SessionId;
         public DateTime Start;
         public DateTime End;
@@ -86,19 +87,19 @@ public sealed class WebSessionizer
             {
                 yield return SourceItem<WebSession>.Rejected(new SourceReject(sourceName, item.LineNumber, "timestamp",
                     $"event at {e.Timestamp:O} is more than {AllowedLateness.TotalMinutes:0.#} minutes older than an earlier event ({_watermark:O}); web event files must be in time order",
-                    item.RawRecord ?? Raw(e)));
+                    item.RawRecord ?? Raw(e)) { RecordNumber = item.RecordNumber });
                 continue;
             }
             if (_windowLines.TryGetValue(e, out var firstLine))
             {
                 yield return SourceItem<WebSession>.Rejected(new SourceReject(sourceName, item.LineNumber, null,
-                    "duplicate of line " + firstLine.ToString(CultureInfo.InvariantCulture), item.RawRecord ?? Raw(e)));
+                    "duplicate of line " + firstLine.ToString(CultureInfo.InvariantCulture), item.RawRecord ?? Raw(e)) { RecordNumber = item.RecordNumber });
                 continue;
             }
             _windowLines.Add(e, item.LineNumber);
             _window.Enqueue(e);
-            foreach (var done in Add(e, item.LineNumber))
-                yield return SourceItem<WebSession>.Accepted(done.FirstLineNumber, done);
+            foreach (var done in Add(e, item.LineNumber, item.RecordNumber))
+                yield return SourceItem<WebSession>.Accepted(done.FirstLineNumber, done.FirstRecordNumber, done, null);
             if (e.Timestamp > _watermark)
             {
                 _watermark = e.Timestamp;
@@ -112,12 +113,12 @@ public sealed class WebSessionizer
                 {
                     _lastSweep = _watermark;
                     foreach (var done in CloseIdle())
-                        yield return SourceItem<WebSession>.Accepted(done.FirstLineNumber, done);
+                        yield return SourceItem<WebSession>.Accepted(done.FirstLineNumber, done.FirstRecordNumber, done, null);
                 }
             }
         }
         foreach (var done in CloseAll())
-            yield return SourceItem<WebSession>.Accepted(done.FirstLineNumber, done);
+            yield return SourceItem<WebSession>.Accepted(done.FirstLineNumber, done.FirstRecordNumber, done, null);
     }
 
     /// <summary>Events held for duplicate detection (those within <see cref="AllowedLateness"/> of the newest, plus stragglers
@@ -142,7 +143,7 @@ public sealed class WebSessionizer
 
     private static readonly JsonSerializerOptions RawOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private List<WebSession> Add(WebEvent e, long line)
+    private List<WebSession> Add(WebEvent e, long line, long record)
     {
         var closed = new List<WebSession>(0);
         if (_open.TryGetValue(e.VisitorId, out var s))
@@ -160,7 +161,7 @@ public sealed class WebSessionizer
         var id = e.SessionId;
         if (_recent.TryGetValue(e.VisitorId, out var last) && last.TrackerSession == e.SessionId)
             id = e.SessionId + "#" + e.Timestamp.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var open = new Open { First = e, FirstLine = line, SessionId = id, Start = e.Timestamp, End = e.Timestamp };
+        var open = new Open { First = e, FirstLine = line, FirstRecord = record, SessionId = id, Start = e.Timestamp, End = e.Timestamp };
         Update(open, e);
         _open[e.VisitorId] = open;
         return closed;
@@ -198,7 +199,7 @@ public sealed class WebSessionizer
         _recent[s.First.VisitorId] = (s.First.SessionId, s.End);
         return new WebSession(s.SessionId, s.First.VisitorId, s.CustomerId, s.EmailHash, s.Start, s.End,
             (int)Math.Min(int.MaxValue, (long)(s.End - s.Start).TotalSeconds), s.Pages, s.Products, s.Carts, s.Conversions,
-            s.First.Device, s.First.Referrer, s.Events, s.FirstLine);
+            s.First.Device, s.First.Referrer, s.Events, s.FirstLine, s.FirstRecord);
     }
 
     private List<WebSession> CloseIdle()

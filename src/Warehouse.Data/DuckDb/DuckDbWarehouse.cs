@@ -160,8 +160,10 @@ public sealed class DuckDbWarehouse : IWarehouse
 
         using (var transaction = connection.BeginTransaction())
         {
+            var rebuilt = new List<DuckDbTable>();
             if (applied is not null)
             {
+                rebuilt = SetAsideForRebuild(connection, transaction, schema, location);
                 AddMissingColumns(connection, transaction, schema, location);
             }
 
@@ -175,6 +177,11 @@ public sealed class DuckDbWarehouse : IWarehouse
                 {
                     throw new InvalidOperationException($"Creating the warehouse schema in {location} failed: {e.Message}\nStatement:\n{statement}", e);
                 }
+            }
+
+            foreach (var table in rebuilt)
+            {
+                CopyIntoRebuilt(connection, transaction, table, location);
             }
 
             connection.Execute($"DELETE FROM {SchemaInfoTable}", transaction: transaction);
@@ -219,6 +226,80 @@ public sealed class DuckDbWarehouse : IWarehouse
                     throw new InvalidOperationException($"Adding the column {table.Schema}.{table.Name}.{column.Name} to the older warehouse file {location} failed: {e.Message}", e);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Columns an older file's rows get from another column of the same row: a record's number is its line in files written
+    /// before SourceRecordNumber existed (their rows were keyed by line, so the line is unique per load there).
+    /// </summary>
+    private static readonly Dictionary<string, string> FilledFrom = new(StringComparer.OrdinalIgnoreCase) { ["SourceRecordNumber"] = "SourceLineNumber" };
+
+    private const string RebuildSuffix = "_before_upgrade";
+
+    /// <summary>
+    /// An older file's tables that lack a NOT NULL column without a default which <see cref="FilledFrom"/> can fill (the staging
+    /// and reject tables keyed by SourceRecordNumber since it exists): each is renamed <c>…_before_upgrade</c>, so the schema's
+    /// statements create it anew, with the new column in its place and the new primary key (DuckDB cannot change a key in
+    /// place); <see cref="CopyIntoRebuilt"/> then copies its rows back and drops the old table.
+    /// </summary>
+    private static List<DuckDbTable> SetAsideForRebuild(DuckDBConnection connection, System.Data.IDbTransaction transaction, DuckDbSchema schema, string location)
+    {
+        var actual = connection.Query<(string Schema, string Table, string Column)>(
+                "SELECT table_schema, table_name, column_name FROM information_schema.columns", transaction: transaction)
+            .ToList();
+        var tables = actual.Select(c => $"{c.Schema}.{c.Table}").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var columns = actual.Select(c => $"{c.Schema}.{c.Table}.{c.Column}").ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var rebuilt = new List<DuckDbTable>();
+        foreach (var table in schema.Tables.Where(t => tables.Contains($"{t.Schema}.{t.Name}")))
+        {
+            bool Has(string column) => columns.Contains($"{table.Schema}.{table.Name}.{column}");
+            var missing = table.Columns.Where(c => !Has(c.Name)).ToList();
+            bool Fillable(DuckDbColumn c) => FilledFrom.TryGetValue(c.Name, out var from) && Has(from);
+            if (!missing.Any(c => !c.IsNullable && c.Default is null && Fillable(c))
+                || !missing.All(c => c.IsNullable || c.Default is not null || Fillable(c)))
+            {
+                continue;
+            }
+
+            try
+            {
+                connection.Execute($"ALTER TABLE \"{table.Schema}\".\"{table.Name}\" RENAME TO \"{table.Name}{RebuildSuffix}\"", transaction: transaction);
+            }
+            catch (DuckDBException e)
+            {
+                throw new InvalidOperationException($"Setting aside {table.Schema}.{table.Name} of the older warehouse file {location} to rebuild it failed: {e.Message}", e);
+            }
+
+            rebuilt.Add(table);
+        }
+
+        return rebuilt;
+    }
+
+    /// <summary>Copies the rows of a table <see cref="SetAsideForRebuild"/> set aside into the table the schema created, then drops the old one.</summary>
+    private static void CopyIntoRebuilt(DuckDBConnection connection, System.Data.IDbTransaction transaction, DuckDbTable table, string location)
+    {
+        var old = connection.Query<string>(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = $schema AND table_name = $name",
+                new { schema = table.Schema, name = table.Name + RebuildSuffix }, transaction)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var copied = table.Columns
+            .Select(c => (c.Name, Source: old.Contains(c.Name) ? c.Name : FilledFrom.TryGetValue(c.Name, out var from) && old.Contains(from) ? from : null))
+            .Where(c => c.Source is not null)
+            .ToList();
+        var oldName = $"\"{table.Schema}\".\"{table.Name}{RebuildSuffix}\"";
+        try
+        {
+            connection.Execute($"""
+                INSERT INTO "{table.Schema}"."{table.Name}" ({string.Join(", ", copied.Select(c => $"\"{c.Name}\""))})
+                SELECT {string.Join(", ", copied.Select(c => $"\"{c.Source}\""))} FROM {oldName}
+                """, transaction: transaction);
+            connection.Execute($"DROP TABLE {oldName}", transaction: transaction);
+        }
+        catch (DuckDBException e)
+        {
+            throw new InvalidOperationException($"Copying the rows of {table.Schema}.{table.Name} of the older warehouse file {location} into its new form failed: {e.Message}", e);
         }
     }
 

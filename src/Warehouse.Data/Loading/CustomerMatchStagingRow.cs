@@ -13,6 +13,9 @@ public sealed class CustomerMatchStagingRow
     /// <summary>Line of the staged row resolved (the latest row of its CRM id newer than the cutoff).</summary>
     public long SourceLineNumber { get; set; }
 
+    /// <summary>1-based ordinal of the record in the source (the row's key with the lineage: several records can share a line).</summary>
+    public long SourceRecordNumber { get; set; }
+
     /// <summary>CRM id of the row.</summary>
     public string CrmCustomerId { get; set; } = string.Empty;
 

@@ -114,7 +114,7 @@ public static class CustomerMigration
         session.Execute($"""
             DELETE FROM {staging} WHERE rowid NOT IN (
                 SELECT rowid FROM (
-                    SELECT s.rowid, row_number() OVER (PARTITION BY upper(s."CrmCustomerId") ORDER BY s."SourceUpdatedAt" DESC NULLS LAST, s."SourceLineNumber" DESC) AS rn
+                    SELECT s.rowid, row_number() OVER (PARTITION BY upper(s."CrmCustomerId") ORDER BY s."SourceUpdatedAt" DESC NULLS LAST, s."SourceRecordNumber" DESC) AS rn
                     FROM {staging} AS s
                     WHERE {Newer})
                 WHERE rn = 1)

@@ -11,6 +11,9 @@ public sealed class CustomerStagingRow
     /// <summary>Line of the record in the source.</summary>
     public long SourceLineNumber { get; set; }
 
+    /// <summary>1-based ordinal of the record in the source (the row's key with the lineage: several records can share a line).</summary>
+    public long SourceRecordNumber { get; set; }
+
     /// <summary>CRM id (business key).</summary>
     public string CrmCustomerId { get; set; } = string.Empty;
 
@@ -59,6 +62,7 @@ public sealed class CustomerStagingRowMap : StagingMap<CustomerStagingRow>
     {
         Map(r => r.SourceName);
         Map(r => r.SourceLineNumber);
+        Map(r => r.SourceRecordNumber);
         Map(r => r.CrmCustomerId);
         Map(r => r.FullName);
         Map(r => r.Email);

@@ -11,6 +11,9 @@ public sealed class DemographicsStagingRow
     /// <summary>Line of the record.</summary>
     public long SourceLineNumber { get; set; }
 
+    /// <summary>1-based ordinal of the record in the source (the row's key with the lineage: several records can share a line).</summary>
+    public long SourceRecordNumber { get; set; }
+
     /// <summary>CRM id of the customer.</summary>
     public string CrmCustomerId { get; set; } = string.Empty;
 
@@ -50,6 +53,7 @@ public sealed class DemographicsStagingRowMap : StagingMap<DemographicsStagingRo
     {
         Map(r => r.SourceName);
         Map(r => r.SourceLineNumber);
+        Map(r => r.SourceRecordNumber);
         Map(r => r.CrmCustomerId);
         Map(r => r.SurveyDate);
         Map(r => r.HouseholdSize);
@@ -110,8 +114,8 @@ public static class DemographicsMigration
             caseInsensitive: ["CrmCustomerId"]);
         const string CurrentById = CustomerKeyMap.ByCrmIdKey;
         var unknown = session.Execute($"""
-            INSERT INTO "Integration"."RejectedCustomer" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
-            SELECT s."LineageKey", s."SourceName", s."SourceLineNumber", 'crm_customer_id', 'unknown customer: no customer with this CRM id (load the CRM file first)',
+            INSERT INTO "Integration"."RejectedCustomer" ("LineageKey", "SourceName", "SourceLineNumber", "SourceRecordNumber", "ColumnName", "Reason", "RawRecord")
+            SELECT s."LineageKey", s."SourceName", s."SourceLineNumber", s."SourceRecordNumber", 'crm_customer_id', 'unknown customer: no customer with this CRM id (load the CRM file first)',
                    {StagingDuplicates.StagedRecord(RecordColumns)}
             FROM {staging} AS s
             WHERE NOT EXISTS (SELECT 1 FROM {CurrentById} AS c WHERE c."CrmIdKey" = upper(s."CrmCustomerId"))
@@ -130,7 +134,7 @@ public static class DemographicsMigration
                    s."HouseholdSize", s."Children", s."IncomeBand", s."Education", s."Occupation", s."MaritalStatus", s."Satisfaction"
             FROM {staging} AS s
             JOIN {CurrentById} AS c ON c."CrmIdKey" = upper(s."CrmCustomerId")
-            QUALIFY row_number() OVER (PARTITION BY c."CustomerKey", "DateKey" ORDER BY s."SourceLineNumber" DESC) = 1
+            QUALIFY row_number() OVER (PARTITION BY c."CustomerKey", "DateKey" ORDER BY s."SourceRecordNumber" DESC) = 1
             """);
         session.Execute($"""
             DELETE FROM "Fact"."SurveyResponse" AS f USING survey_latest_{k} AS n

@@ -264,8 +264,8 @@ public sealed class DuckDbLoadSession : IDisposable
     }
 
     /// <summary>
-    /// Stages rejected rows as they come and writes them into a reject table on <see cref="Flush"/>. A reject costs DuckDB three
-    /// values (line, reason id, raw record) in a temporary table of the load, through one column-wise appender held for the
+    /// Stages rejected rows as they come and writes them into a reject table on <see cref="Flush"/>. A reject costs DuckDB four
+    /// values (line, record number, reason id, raw record) in a temporary table of the load, through one column-wise appender held for the
     /// load (see <see cref="DuckDbChunkAppender"/>); each distinct (column, reason) goes once into a second temporary table.
     /// <see cref="Flush"/> moves them into the keyed reject table with one INSERT … SELECT. Memory stays flat: the reason map
     /// starts over when it holds <see cref="MaxReasons"/> entries (a reason seen again then gets a second id).
@@ -280,7 +280,7 @@ public sealed class DuckDbLoadSession : IDisposable
         public const int MaxReasons = 4096;
 
         private static readonly DuckDbChunkAppender.Column[] LineColumns =
-            [DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Varchar];
+            [DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Varchar];
 
         private static readonly DuckDbChunkAppender.Column[] ReasonColumns =
             [DuckDbChunkAppender.Column.Integer, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar];
@@ -289,6 +289,7 @@ public sealed class DuckDbLoadSession : IDisposable
         private readonly string _table;
         private readonly string _lineTable;
         private readonly string _reasonTable;
+        private readonly bool _hasRecordNumber;
         private readonly Dictionary<(string? Column, string Reason), int> _reasonIds = [];
         private DuckDbChunkAppender? _lines;
         private DuckDbChunkAppender? _reasons;
@@ -303,17 +304,35 @@ public sealed class DuckDbLoadSession : IDisposable
             _table = table;
             _lineTable = $"rejected_lines_{session.LineageKey}_{table}";
             _reasonTable = $"rejected_reasons_{session.LineageKey}_{table}";
+            _hasRecordNumber = HasRecordNumber(table);
         }
+
+        /// <summary>
+        /// Whether <c>Integration.<paramref name="table"/></c> keys its rows by record number (SourceRecordNumber): the reject
+        /// tables of sources where several records can start on one line (JSON); RejectedPurchase (CSV, one record per line
+        /// start) keys by line.
+        /// </summary>
+        internal static bool HasRecordNumber(string table) =>
+            DuckDbWarehouse.Schema.Tables.Any(t => t.Schema == "Integration" && t.Name == table && t.Columns.Any(c => c.Name == "SourceRecordNumber"));
 
         /// <summary>Rows rejected so far.</summary>
         public long Count { get; private set; }
 
-        /// <summary>Rejects one row.</summary>
+        /// <summary>Rejects one row of a source with one record per line start (CSV): its record number is its line.</summary>
         /// <param name="sourceLineNumber">Line in the source.</param>
         /// <param name="columnName">Column at fault, or null.</param>
         /// <param name="reason">Why (cut to 400 characters).</param>
         /// <param name="rawRecord">The record as read.</param>
-        public void Add(long sourceLineNumber, string? columnName, string reason, string? rawRecord)
+        public void Add(long sourceLineNumber, string? columnName, string reason, string? rawRecord) =>
+            Add(sourceLineNumber, sourceLineNumber, columnName, reason, rawRecord);
+
+        /// <summary>Rejects one row.</summary>
+        /// <param name="sourceLineNumber">Line in the source where the record starts.</param>
+        /// <param name="sourceRecordNumber">1-based ordinal of the record in the source (the reject's key; several records can share a line).</param>
+        /// <param name="columnName">Column at fault, or null.</param>
+        /// <param name="reason">Why (cut to 400 characters).</param>
+        /// <param name="rawRecord">The record as read.</param>
+        public void Add(long sourceLineNumber, long sourceRecordNumber, string? columnName, string reason, string? rawRecord)
         {
             ArgumentNullException.ThrowIfNull(reason);
             if (_session._failed)
@@ -325,8 +344,9 @@ public sealed class DuckDbLoadSession : IDisposable
             {
                 var lines = _lines ?? Open();
                 lines.SetInt64(0, sourceLineNumber);
-                lines.SetInt32(1, ReasonId(columnName, reason));
-                lines.SetString(2, rawRecord);
+                lines.SetInt64(1, sourceRecordNumber);
+                lines.SetInt32(2, ReasonId(columnName, reason));
+                lines.SetString(3, rawRecord);
                 lines.EndRow();
             }
             catch
@@ -361,9 +381,10 @@ public sealed class DuckDbLoadSession : IDisposable
                 });
             }
 
+            var (recordColumn, recordValue) = _hasRecordNumber ? (", \"SourceRecordNumber\"", ", l.\"SourceRecordNumber\"") : ("", "");
             _session.Execute($"""
-                INSERT INTO "Integration"."{_table}" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
-                SELECT @LineageKey, @SourceName, l."SourceLineNumber", r."ColumnName", r."Reason", l."RawRecord"
+                INSERT INTO "Integration"."{_table}" ("LineageKey", "SourceName", "SourceLineNumber"{recordColumn}, "ColumnName", "Reason", "RawRecord")
+                SELECT @LineageKey, @SourceName, l."SourceLineNumber"{recordValue}, r."ColumnName", r."Reason", l."RawRecord"
                 FROM {_lineTable} AS l JOIN {_reasonTable} AS r ON r."Id" = l."ReasonId"
                 """, new { _session.LineageKey, _session.SourceName });
             _session.Execute($"DROP TABLE {_lineTable}");
@@ -381,7 +402,7 @@ public sealed class DuckDbLoadSession : IDisposable
 
         private DuckDbChunkAppender Open()
         {
-            _session.Execute($"""CREATE TEMP TABLE {_lineTable} ("SourceLineNumber" BIGINT NOT NULL, "ReasonId" INTEGER NOT NULL, "RawRecord" VARCHAR)""");
+            _session.Execute($"""CREATE TEMP TABLE {_lineTable} ("SourceLineNumber" BIGINT NOT NULL, "SourceRecordNumber" BIGINT NOT NULL, "ReasonId" INTEGER NOT NULL, "RawRecord" VARCHAR)""");
             _session.Execute($"""CREATE TEMP TABLE {_reasonTable} ("Id" INTEGER NOT NULL, "ColumnName" VARCHAR, "Reason" VARCHAR NOT NULL)""");
             _reasons = new DuckDbChunkAppender(_session.Connection, "temp", "main", _reasonTable, ReasonColumns);
             return _lines = new DuckDbChunkAppender(_session.Connection, "temp", "main", _lineTable, LineColumns);

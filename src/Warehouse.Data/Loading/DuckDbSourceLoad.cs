@@ -40,8 +40,8 @@ public sealed class DuckDbSourceLoad : ISourceLoad
     public long RowsRejected => _rejects.Count;
 
     /// <inheritdoc />
-    public void Reject(long sourceLineNumber, string? columnName, string reason, string? rawRecord) =>
-        _rejects.Add(sourceLineNumber, columnName, reason, rawRecord);
+    public void Reject(long sourceLineNumber, long sourceRecordNumber, string? columnName, string reason, string? rawRecord) =>
+        _rejects.Add(sourceLineNumber, sourceRecordNumber, columnName, reason, rawRecord);
 
     /// <inheritdoc />
     public long Stage<T>(IEnumerable<T> rows)

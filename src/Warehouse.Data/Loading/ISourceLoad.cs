@@ -20,15 +20,28 @@ public interface ISourceLoad : IDisposable
     /// <summary>Staging table, reject table and migration of the load.</summary>
     StagingTarget Target { get; }
 
-    /// <summary>Rows rejected so far by <see cref="Reject"/>.</summary>
+    /// <summary>Rows rejected so far by <see cref="Reject(long, long, string?, string, string?)"/>.</summary>
     long RowsRejected { get; }
 
     /// <summary>Rejects one source row into the target's reject table.</summary>
+    /// <param name="sourceLineNumber">Line in the source where the record starts.</param>
+    /// <param name="sourceRecordNumber">1-based ordinal of the record in the source: the reject's key, since several records
+    /// can start on one line (a JSON array written on one line).</param>
+    /// <param name="columnName">Column at fault, or null.</param>
+    /// <param name="reason">Why (cut to 400 characters).</param>
+    /// <param name="rawRecord">The record as read.</param>
+    void Reject(long sourceLineNumber, long sourceRecordNumber, string? columnName, string reason, string? rawRecord);
+
+    /// <summary>
+    /// Rejects one row of a source with one record per line start (CSV transactions: a record, even one with a quoted line
+    /// break, starts on a line of its own), whose line number is therefore a record key too.
+    /// </summary>
     /// <param name="sourceLineNumber">Line in the source.</param>
     /// <param name="columnName">Column at fault, or null.</param>
     /// <param name="reason">Why (cut to 400 characters).</param>
     /// <param name="rawRecord">The record as read.</param>
-    void Reject(long sourceLineNumber, string? columnName, string reason, string? rawRecord);
+    void Reject(long sourceLineNumber, string? columnName, string reason, string? rawRecord) =>
+        Reject(sourceLineNumber, sourceLineNumber, columnName, reason, rawRecord);
 
     /// <summary>Streams rows into the target's staging table; returns the rows staged.</summary>
     /// <typeparam name="T">A staging row type of <c>Warehouse.Data.Loading</c> whose properties are the staging columns.</typeparam>

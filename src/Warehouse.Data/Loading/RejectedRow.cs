@@ -12,6 +12,9 @@ public sealed class RejectedRow
     /// <summary>Physical line (or record number) in the source.</summary>
     public long SourceLineNumber { get; set; }
 
+    /// <summary>1-based ordinal of the record in the source (the row's key with the lineage: several records can share a line).</summary>
+    public long SourceRecordNumber { get; set; }
+
     /// <summary>Source column at fault, or null when the whole row is at fault.</summary>
     public string? ColumnName { get; set; }
 

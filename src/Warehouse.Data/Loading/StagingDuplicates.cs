@@ -2,8 +2,9 @@ namespace Warehouse.Data.Loading;
 
 /// <summary>
 /// Rejects the repeated rows of one load's staging, set-based inside the load's transaction: among the staged rows that
-/// share a natural key (e.g. CRM id + update time), the first line of the file is kept and every later one moves to the
-/// source's reject table with the reason <c>duplicate of line N</c> (N = the first line) and the staged values as JSON
+/// share a natural key (e.g. CRM id + update time), the first record of the file (lowest SourceRecordNumber: several records
+/// can share a line, a JSON array written on one line) is kept and every later one moves to the source's reject table with
+/// the reason <c>duplicate of line N</c> (N = the line where the first record starts) and the staged values as JSON
 /// in <c>RawRecord</c> (the file's raw text is not staged). Key columns compare as values (CRM ids without case), two NULLs as equal.
 /// The same rule runs on SQL Server in the Integration procedures (<c>#Duplicate</c>).
 /// </summary>
@@ -45,11 +46,13 @@ public static class StagingDuplicates
         var partition = string.Join(", ", key.Select(c => caseInsensitive?.Contains(c) == true ? CustomerKeyMap.IdKey($"s.\"{c}\"") : $"s.\"{c}\""));
         session.Execute($"""
             CREATE TEMP TABLE {duplicates} AS
-            SELECT d."SourceLineNumber", d."FirstLine"
-            FROM (SELECT s."SourceLineNumber", min(s."SourceLineNumber") OVER (PARTITION BY {partition}) AS "FirstLine" FROM {staging} AS s) AS d
-            WHERE d."SourceLineNumber" > d."FirstLine"
+            SELECT d."SourceRecordNumber", d."FirstLine"
+            FROM (SELECT s."SourceRecordNumber", min(s."SourceRecordNumber") OVER (PARTITION BY {partition}) AS "FirstRecord",
+                         arg_min(s."SourceLineNumber", s."SourceRecordNumber") OVER (PARTITION BY {partition}) AS "FirstLine"
+                  FROM {staging} AS s) AS d
+            WHERE d."SourceRecordNumber" > d."FirstRecord"
             """);
-        return Move(session, staging, duplicates, rejectTable, columnName, recordColumns.Select(c => (c, $"s.\"{c}\"")).ToList());
+        return Move(session, staging, duplicates, rejectTable, columnName, recordColumns.Select(c => (c, $"s.\"{c}\"")).ToList(), byRecord: true);
     }
 
     /// <summary>
@@ -65,7 +68,8 @@ public static class StagingDuplicates
 
     /// <summary>
     /// The tail both this rule and the purchase migration's own duplicate search share: moves the staged rows listed in
-    /// <paramref name="duplicates"/> (a temporary table of SourceLineNumber, FirstLine) into <c>Integration.<paramref name="rejectTable"/></c>
+    /// <paramref name="duplicates"/> (a temporary table of the row key, SourceRecordNumber or SourceLineNumber as <paramref name="byRecord"/>
+    /// says, and FirstLine) into <c>Integration.<paramref name="rejectTable"/></c>
     /// with the reason <c>duplicate of line FirstLine</c> and a JSON object of <paramref name="record"/> as RawRecord,
     /// deletes them from the staging and drops <paramref name="duplicates"/>; returns the rows rejected.
     /// </summary>
@@ -76,19 +80,23 @@ public static class StagingDuplicates
     /// <param name="columnName">Source column named in the reject, or null.</param>
     /// <param name="record">RawRecord's fields: name and SQL expression over <c>s</c> and the tables of <paramref name="joins"/>.</param>
     /// <param name="joins">Joins the expressions need (e.g. a dictionary-coded staging's text table), or empty.</param>
+    /// <param name="byRecord">Rows are keyed by SourceRecordNumber (staging and reject table carry it); false: by SourceLineNumber
+    /// (purchases: CSV, one record per line start).</param>
     internal static long Move(DuckDbLoadSession session, string staging, string duplicates, string rejectTable, string? columnName,
-        IReadOnlyList<(string Name, string Expression)> record, string joins = "")
+        IReadOnlyList<(string Name, string Expression)> record, string joins = "", bool byRecord = false)
     {
+        var key = byRecord ? "SourceRecordNumber" : "SourceLineNumber";
+        var (recordColumn, recordValue) = byRecord ? (", \"SourceRecordNumber\"", ", s.\"SourceRecordNumber\"") : ("", "");
         var rejected = session.Execute($"""
-            INSERT INTO "Integration"."{rejectTable}" ("LineageKey", "SourceName", "SourceLineNumber", "ColumnName", "Reason", "RawRecord")
-            SELECT {session.LineageKey}, @SourceName, d."SourceLineNumber", CAST(@columnName AS VARCHAR), '{ReasonPrefix}' || CAST(d."FirstLine" AS VARCHAR),
+            INSERT INTO "Integration"."{rejectTable}" ("LineageKey", "SourceName", "SourceLineNumber"{recordColumn}, "ColumnName", "Reason", "RawRecord")
+            SELECT {session.LineageKey}, @SourceName, s."SourceLineNumber"{recordValue}, CAST(@columnName AS VARCHAR), '{ReasonPrefix}' || CAST(d."FirstLine" AS VARCHAR),
                    {Json(record)}
-            FROM {duplicates} AS d JOIN {staging} AS s ON s."SourceLineNumber" = d."SourceLineNumber"
+            FROM {duplicates} AS d JOIN {staging} AS s ON s."{key}" = d."{key}"
             {joins}
             """, new { session.SourceName, columnName });
         if (rejected > 0)
         {
-            session.Execute($"DELETE FROM {staging} WHERE \"SourceLineNumber\" IN (SELECT \"SourceLineNumber\" FROM {duplicates})");
+            session.Execute($"DELETE FROM {staging} WHERE \"{key}\" IN (SELECT \"{key}\" FROM {duplicates})");
         }
 
         session.Execute($"DROP TABLE {duplicates}");

@@ -11,6 +11,9 @@ public sealed class WebSessionStagingRow
     /// <summary>Line of the session's first event.</summary>
     public long SourceLineNumber { get; set; }
 
+    /// <summary>1-based ordinal of the record in the source (the row's key with the lineage: several records can share a line).</summary>
+    public long SourceRecordNumber { get; set; }
+
     /// <summary>Session id (tracker id, or tracker id + start when split by inactivity).</summary>
     public string SessionId { get; set; } = string.Empty;
 
@@ -62,6 +65,7 @@ public sealed class WebSessionStagingRowMap : StagingMap<WebSessionStagingRow>
     {
         Map(r => r.SourceName);
         Map(r => r.SourceLineNumber);
+        Map(r => r.SourceRecordNumber);
         Map(r => r.SessionId);
         Map(r => r.WebVisitorId);
         Map(r => r.CrmCustomerId);
@@ -87,6 +91,9 @@ public sealed class SocialStagingRow
 
     /// <summary>Line of the comment.</summary>
     public long SourceLineNumber { get; set; }
+
+    /// <summary>1-based ordinal of the record in the source (the row's key with the lineage: several records can share a line).</summary>
+    public long SourceRecordNumber { get; set; }
 
     /// <summary>Platform.</summary>
     public string Platform { get; set; } = string.Empty;
@@ -133,6 +140,7 @@ public sealed class SocialStagingRowMap : StagingMap<SocialStagingRow>
     {
         Map(r => r.SourceName);
         Map(r => r.SourceLineNumber);
+        Map(r => r.SourceRecordNumber);
         Map(r => r.Platform);
         Map(r => r.CommentId);
         Map(r => r.SocialHandle);

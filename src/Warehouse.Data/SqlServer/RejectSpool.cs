@@ -13,7 +13,7 @@ namespace Warehouse.Data.SqlServer;
 /// Retail: 140k rejects with their raw records). Memory: one write buffer, one read buffer, one row.
 /// </summary>
 /// <remarks>
-/// <para>Format, per row: the line number (7-bit encoded), then the column, reason and raw record, each a header
+/// <para>Format, per row: the line number and the record number (7-bit encoded), then the column, reason and raw record, each a header
 /// (7-bit encoded: 0 = null, else 1 + (byte count × 2 + encoding)) and its bytes, UTF-8 (encoding 0), or UTF-16 in the
 /// machine's byte order (encoding 1) for text that UTF-8 cannot hold exactly (an unpaired surrogate), so every string
 /// comes back as given. The file is private to the process that wrote it; lineage key and source name are the load's and
@@ -56,13 +56,23 @@ internal sealed class RejectSpool : IDisposable
     /// <summary>Bytes spooled.</summary>
     public long Length => _end;
 
-    /// <summary>Appends a rejected row.</summary>
+    /// <summary>Appends a rejected row of a source with one record per line start (its record number is its line).</summary>
     /// <param name="sourceLineNumber">Line in the source.</param>
     /// <param name="columnName">Column at fault, or null.</param>
     /// <param name="reason">Why.</param>
     /// <param name="rawRecord">The record as read, or null.</param>
     /// <exception cref="InvalidOperationException">The spool is being read.</exception>
-    public void Add(long sourceLineNumber, string? columnName, string reason, string? rawRecord)
+    public void Add(long sourceLineNumber, string? columnName, string reason, string? rawRecord) =>
+        Add(sourceLineNumber, sourceLineNumber, columnName, reason, rawRecord);
+
+    /// <summary>Appends a rejected row.</summary>
+    /// <param name="sourceLineNumber">Line in the source where the record starts.</param>
+    /// <param name="sourceRecordNumber">1-based ordinal of the record in the source.</param>
+    /// <param name="columnName">Column at fault, or null.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="rawRecord">The record as read, or null.</param>
+    /// <exception cref="InvalidOperationException">The spool is being read.</exception>
+    public void Add(long sourceLineNumber, long sourceRecordNumber, string? columnName, string reason, string? rawRecord)
     {
         ArgumentNullException.ThrowIfNull(reason);
         ObjectDisposedException.ThrowIf(!_file.CanWrite, this);
@@ -77,6 +87,7 @@ internal sealed class RejectSpool : IDisposable
         }
 
         _writer.Write7BitEncodedInt64(sourceLineNumber);
+        _writer.Write7BitEncodedInt64(sourceRecordNumber);
         WriteText(columnName);
         WriteText(reason);
         WriteText(rawRecord);
@@ -107,6 +118,7 @@ internal sealed class RejectSpool : IDisposable
                 for (long i = 0; i < Count; i++)
                 {
                     row.SourceLineNumber = reader.Read7BitEncodedInt64();
+                    row.SourceRecordNumber = reader.Read7BitEncodedInt64();
                     row.ColumnName = ReadText(reader);
                     row.Reason = ReadText(reader) ?? throw new InvalidDataException($"The reject spool {Path} has no reason at row {i + 1}.");
                     row.RawRecord = ReadText(reader);

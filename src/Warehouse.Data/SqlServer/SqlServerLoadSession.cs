@@ -143,12 +143,12 @@ public sealed class SqlServerLoadSession : ISourceLoad
     }
 
     /// <inheritdoc />
-    public void Reject(long sourceLineNumber, string? columnName, string reason, string? rawRecord)
+    public void Reject(long sourceLineNumber, long sourceRecordNumber, string? columnName, string reason, string? rawRecord)
     {
         ArgumentNullException.ThrowIfNull(reason);
         ObjectDisposedException.ThrowIf(_disposed, this);
         _rejects ??= new RejectSpool(SpoolDirectory);
-        _rejects.Add(sourceLineNumber, columnName, reason.Length > 400 ? reason[..400] : reason, rawRecord);
+        _rejects.Add(sourceLineNumber, sourceRecordNumber, columnName, reason.Length > 400 ? reason[..400] : reason, rawRecord);
         RowsRejected++;
     }
 

@@ -143,4 +143,50 @@ public sealed class DuckDbWarehouseTests : IDisposable
                 "SELECT comment FROM duckdb_columns() WHERE schema_name = 'Fact' AND table_name = 'Purchase' AND column_name = 'OutlierFlags'"), StringComparison.Ordinal);
         }
     }
+    [Fact]
+    public void An_older_file_gets_record_numbers_and_the_record_key_on_its_staging_and_reject_tables()
+    {
+        // A file written before SourceRecordNumber existed: RejectedCustomer and Customer_Staging in their old form (keyed by
+        // line), one stored reject, a stale schema hash. Reopened, the tables are rebuilt in place: the stored reject keeps its
+        // values and takes its line as record number (lines were unique per load under the old key), the column sits where
+        // the schema declares it (the staging appender writes columns by position), and the key is (LineageKey,
+        // SourceRecordNumber): two rejects of one line (a JSON array written on one line) now fit.
+        var path = Path.Combine(_folder, "old-keys.duckdb");
+        using (var warehouse = DuckDbWarehouse.Open(path))
+        {
+            warehouse.Connection.Execute("""
+                DROP TABLE "Integration"."RejectedCustomer";
+                CREATE TABLE "Integration"."RejectedCustomer" ("LineageKey" INTEGER NOT NULL, "SourceName" VARCHAR NOT NULL, "SourceLineNumber" BIGINT NOT NULL,
+                    "ColumnName" VARCHAR, "Reason" VARCHAR NOT NULL, "RawRecord" VARCHAR, PRIMARY KEY ("LineageKey", "SourceLineNumber"));
+                INSERT INTO "Integration"."RejectedCustomer" VALUES (7, 'crm.csv', 12, 'email', 'not an e-mail', 'C9,x');
+                CREATE TABLE main.staging_before AS SELECT * EXCLUDE ("SourceRecordNumber") FROM "Integration"."Customer_Staging";
+                DROP TABLE "Integration"."Customer_Staging";
+                CREATE TABLE "Integration"."Customer_Staging" AS SELECT * FROM main.staging_before;
+                DROP TABLE main.staging_before;
+                UPDATE main.warehouse_schema SET SchemaHash = 'older';
+                """);
+        }
+
+        using (var warehouse = DuckDbWarehouse.Open(path))
+        {
+            Assert.Equal((12L, 12L, "not an e-mail", "C9,x"), warehouse.Connection.QuerySingle<(long, long, string, string)>(
+                "SELECT \"SourceLineNumber\", \"SourceRecordNumber\", \"Reason\", \"RawRecord\" FROM \"Integration\".\"RejectedCustomer\""));
+            // Right after SourceLineNumber, as the schema declares it: RejectedCustomer (LineageKey, SourceName, SourceLineNumber, …),
+            // Customer_Staging (SourceName, SourceLineNumber, …).
+            foreach (var (table, position) in new[] { ("RejectedCustomer", 4), ("Customer_Staging", 3) })
+            {
+                Assert.Equal((position, "NO"), warehouse.Connection.QuerySingle<(int, string)>("""
+                    SELECT CAST(ordinal_position AS INTEGER), is_nullable FROM information_schema.columns
+                    WHERE table_schema = 'Integration' AND table_name = $table AND column_name = 'SourceRecordNumber'
+                    """, new { table }));
+            }
+
+            warehouse.Connection.Execute("""
+                INSERT INTO "Integration"."RejectedCustomer" ("LineageKey", "SourceName", "SourceLineNumber", "SourceRecordNumber", "ColumnName", "Reason", "RawRecord")
+                VALUES (8, 'crm.json', 1, 2, NULL, 'a', NULL), (8, 'crm.json', 1, 4, NULL, 'b', NULL)
+                """);
+            Assert.Equal(2, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Integration\".\"RejectedCustomer\" WHERE \"LineageKey\" = 8"));
+            Assert.Equal(0, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM duckdb_tables() WHERE ends_with(table_name, '_before_upgrade')"));
+        }
+    }
 }

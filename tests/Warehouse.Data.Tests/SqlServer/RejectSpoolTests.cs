@@ -55,15 +55,28 @@ public sealed class RejectSpoolTests : IDisposable
     }
 
     [Fact]
+    public void Record_numbers_come_back_with_their_lines()
+    {
+        // Three rejects of a JSON array written on one line (records 2, 4, 5 of line 1) and one of a one-record line: the
+        // record number is the key of Integration.Reject_Staging, so it must survive the spool beside the line.
+        using var spool = new RejectSpool(_directory);
+        spool.Add(1, 2, "handle", "missing", "{}");
+        spool.Add(1, 4, "text", "missing", "{}");
+        spool.Add(1, 5, "comment_id", "duplicate of line 1", null);
+        spool.Add(3, null, "csv", null);
+        Assert.Equal([(1L, 2L), (1L, 4L), (1L, 5L), (3L, 3L)], spool.Read(1, "s").Select(r => (r.SourceLineNumber, r.SourceRecordNumber)).ToList());
+    }
+
+    [Fact]
     public void Text_is_stored_as_utf8_unless_utf8_cannot_hold_it()
     {
         using var spool = new RejectSpool(_directory);
         spool.Add(1, null, "abc", null);
-        // line 1 byte, null column 1, reason header 1 + 3 bytes, null raw 1.
-        Assert.Equal(7, spool.Length);
+        // line 1 byte, record number 1, null column 1, reason header 1 + 3 bytes, null raw 1.
+        Assert.Equal(8, spool.Length);
         spool.Add(2, null, "\uD800", null);
-        // Header 1 + 2 bytes of UTF-16 (UTF-8 would turn the surrogate into U+FFFD).
-        Assert.Equal(7 + 6, spool.Length);
+        // line 1, record number 1, null column 1, header 1 + 2 bytes of UTF-16 (UTF-8 would turn the surrogate into U+FFFD), null raw 1.
+        Assert.Equal(8 + 7, spool.Length);
         Assert.Equal(["abc", "\uD800"], spool.Read(1, "s").Select(r => r.Reason).ToList());
     }
 
@@ -129,8 +142,8 @@ public sealed class RejectSpoolTests : IDisposable
     public void Memory_does_not_grow_with_the_spooled_rows()
     {
         // 100,000 rejects with a 300-character raw record: ≈ 70 MB as RejectedRow objects in a list. On disk, per row: the
-        // line (1 byte for 2-127, 2 for 128-16383, 3 for 16384-100001), column 1 + 8, reason 1 + 14, raw 2 + 300 bytes:
-        // 126 + 2 × 16,256 + 3 × 83,618 + 100,000 × 326 = 32,883,492 bytes.
+        // line and record number (here the line: 1 byte each for 2-127, 2 for 128-16383, 3 for 16384-100001), column 1 + 8,
+        // reason 1 + 14, raw 2 + 300 bytes: 2 × (126 + 2 × 16,256 + 3 × 83,618) + 100,000 × 326 = 33,166,984 bytes.
         using var spool = new RejectSpool(_directory);
         var raw = new string('r', 290);
         var before = GC.GetTotalMemory(forceFullCollection: true);
@@ -148,7 +161,7 @@ public sealed class RejectSpoolTests : IDisposable
 
         var afterRead = GC.GetTotalMemory(forceFullCollection: true);
         Assert.Equal(100_000L * 300, bytes);
-        Assert.Equal(32_883_492, spool.Length);
+        Assert.Equal(33_166_984, spool.Length);
         Assert.InRange(after - before, long.MinValue, 4 << 20);
         Assert.InRange(afterRead - before, long.MinValue, 4 << 20);
     }
@@ -163,8 +176,8 @@ public sealed class RejectSpoolTests : IDisposable
         Assert.Null(session.Spool);
 
         var longReason = new string('x', 450);
-        session.Reject(3, "timestamp", longReason, "{\"visitor_id\": \"v1\"}");
-        session.Reject(5, null, "duplicate of line 3", null);
+        session.Reject(3, 3, "timestamp", longReason, "{\"visitor_id\": \"v1\"}");
+        session.Reject(5, 5, null, "duplicate of line 3", null);
         var spool = session.Spool!;
 
         Assert.Equal(2, session.RowsRejected);
@@ -186,7 +199,7 @@ public sealed class RejectSpoolTests : IDisposable
         }
 
         Assert.Null(session.Spool);
-        Assert.Throws<ObjectDisposedException>(() => session.Reject(6, null, "late", null));
+        Assert.Throws<ObjectDisposedException>(() => session.Reject(6, 6, null, "late", null));
     }
 
     /// <summary>Descriptors of this process open on a file whose name starts with <paramref name="pathPrefix"/> (Linux).</summary>

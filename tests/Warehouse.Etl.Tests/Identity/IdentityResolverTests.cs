@@ -183,7 +183,7 @@ public sealed class IdentityRecordsTests
     {
         var crm = new Warehouse.Etl.Sources.CrmCustomer("C1", "Ann Lee", "ann@example.com", "+447700900001", null, null, "Leeds", "UK", null, true, true, null);
         var t = new DateTime(2024, 5, 1, 10, 0, 0, DateTimeKind.Utc);
-        var web = new Warehouse.Etl.Sources.WebSession("s1", "v9", null, Warehouse.Etl.Cleaning.EmailRules.Sha256Hex("ann@example.com"), t, t, 0, 1, 0, 0, 0, null, null, 1, 1);
+        var web = new Warehouse.Etl.Sources.WebSession("s1", "v9", null, Warehouse.Etl.Cleaning.EmailRules.Sha256Hex("ann@example.com"), t, t, 0, 1, 0, 0, 0, null, null, 1, 1, 1);
         var social = new Warehouse.Etl.Sources.SocialComment("forum", "1", "@ann", "ann+x@example.com", t, "hi", 0, null);
         var survey = new Warehouse.Etl.Sources.SurveyResponse("c1", null, null, null, null, null, null, null, null);
         var rows = new[]

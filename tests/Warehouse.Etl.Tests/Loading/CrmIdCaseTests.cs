@@ -163,7 +163,7 @@ public sealed class CrmIdCaseTests : IDisposable
             var row = new CustomerStagingRow();
             foreach (var item in CrmCustomerReader.ReadCsv(stream, "z.csv"))
             {
-                CrmLoader.Fill(row, item.LineNumber, item.Record!);
+                CrmLoader.Fill(row, item.LineNumber, item.RecordNumber, item.Record!);
                 resolution.Observe(row);
             }
         }

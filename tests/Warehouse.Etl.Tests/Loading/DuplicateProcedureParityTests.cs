@@ -9,8 +9,9 @@ namespace Warehouse.Etl.Tests.Loading;
 /// The SQL Server procedures reject repeated rows as the DuckDB migration does (FORMATS.md, "Duplicate rows"): each
 /// procedure's <c>SELECT … INTO #Duplicate</c> (written in the SQL both engines accept) runs on DuckDB inside a DuckDB load,
 /// over the rows the load staged (copied into the Integration staging table SqlBulkCopy fills on SQL Server), and must name
-/// the lines and first lines the DuckDB load then rejects as duplicates. The files are those of <see cref="DuplicateRowTests"/>'
-/// kind (repeats and near-repeats; expected lines by hand in the comments).
+/// the records, lines and first lines the DuckDB load then rejects as duplicates. The files are those of <see cref="DuplicateRowTests"/>'
+/// kind (repeats and near-repeats; expected records and lines by hand in the comments), plus JSON arrays written on one line
+/// (audit defect 1: every element on line 1, told apart by record number only).
 /// </summary>
 public sealed class DuplicateProcedureParityTests : CustomerSeededTests
 {
@@ -31,7 +32,22 @@ public sealed class DuplicateProcedureParityTests : CustomerSeededTests
         var procedure = Compare(warehouse, "MigrateStagedCustomerData", "Customer_Staging", "customer_staging",
             checkpoint => CrmLoader.Load(warehouse, path, checkpoint: checkpoint), "RejectedCustomer");
 
-        Assert.Equal([(3L, 2L), (6L, 5L)], procedure);
+        // (record, line, first line): the header is line 1, record k is line k + 1.
+        Assert.Equal([(2L, 3L, 2L), (5L, 6L, 5L)], procedure);
+    }
+
+    [Fact]
+    public void Customer_procedure_names_the_duplicates_of_a_one_line_json_array()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        // Records 1-4 on line 1: 2 repeats record 1's version (C1, 09:00), 4 repeats record 3's (C2, no time); 3 and 1 stay.
+        var path = Write("crm-dup-one-line.json",
+            """[{"crm_customer_id":"C1","city":"London","updated_at":"2024-06-01T09:00:00Z"},{"crm_customer_id":"C1","city":"Leeds","updated_at":"2024-06-01T09:00:00Z"},{"crm_customer_id":"C2"},{"crm_customer_id":"C2"}]""");
+
+        var procedure = Compare(warehouse, "MigrateStagedCustomerData", "Customer_Staging", "customer_staging",
+            checkpoint => CrmLoader.Load(warehouse, path, checkpoint: checkpoint), "RejectedCustomer");
+
+        Assert.Equal([(2L, 1L, 1L), (4L, 1L, 1L)], procedure);
     }
 
     [Fact]
@@ -48,7 +64,7 @@ public sealed class DuplicateProcedureParityTests : CustomerSeededTests
         var procedure = Compare(warehouse, "MigrateStagedDemographicsData", "Demographics_Staging", "survey_staging",
             checkpoint => DemographicsLoader.Load(warehouse, path, checkpoint: checkpoint), "RejectedCustomer");
 
-        Assert.Equal([(3L, 2L), (6L, 5L)], procedure);
+        Assert.Equal([(2L, 3L, 2L), (5L, 6L, 5L)], procedure);
     }
 
     [Fact]
@@ -64,18 +80,34 @@ public sealed class DuplicateProcedureParityTests : CustomerSeededTests
         var procedure = Compare(warehouse, "MigrateStagedSocialInteractionData", "SocialInteraction_Staging", "social_staging",
             checkpoint => InteractionLoaders.LoadSocial(warehouse, path, checkpoint: checkpoint), "RejectedSocialInteraction");
 
-        Assert.Equal([(4L, 2L)], procedure);
+        // Records 1-3 on lines 2-4 (line 1 is the '['): record 3 repeats record 1.
+        Assert.Equal([(3L, 4L, 2L)], procedure);
+    }
+
+    [Fact]
+    public void Social_procedure_names_the_duplicates_of_a_one_line_json_array()
+    {
+        using var warehouse = WithCustomers();
+        // Records 1-4 on line 1: 3 repeats record 1 (instagram ig-1, edited), 4 repeats record 2 (facebook ig-1).
+        var path = Write("social-dup-one-line.json",
+            """[{"platform":"instagram","comment_id":"ig-1","handle":"@anna","timestamp":"2024-05-02T18:22:00Z","text":"Love it"},{"platform":"facebook","comment_id":"ig-1","handle":"@anna","timestamp":"2024-05-02T18:22:00Z","text":"Love it"},{"platform":"instagram","comment_id":"ig-1","handle":"@anna","timestamp":"2024-05-02T18:25:00Z","text":"Edited"},{"platform":"facebook","comment_id":"ig-1","handle":"@anna","timestamp":"2024-05-02T18:26:00Z","text":"Again"}]""");
+
+        var procedure = Compare(warehouse, "MigrateStagedSocialInteractionData", "SocialInteraction_Staging", "social_staging",
+            checkpoint => InteractionLoaders.LoadSocial(warehouse, path, checkpoint: checkpoint), "RejectedSocialInteraction");
+
+        Assert.Equal([(3L, 1L, 1L), (4L, 1L, 1L)], procedure);
     }
 
     /// <summary>
     /// Runs the load; at its staged checkpoint copies the load's temporary staging into the Integration table and runs the
-    /// procedure's #Duplicate there. Asserts the DuckDB load rejected the same lines, naming the same first lines.
+    /// procedure's #Duplicate there. Asserts the DuckDB load rejected the same records (with their lines), naming the same
+    /// first lines; returns (record, line, first line) in record order.
     /// </summary>
-    private static List<(long Line, long FirstLine)> Compare(DuckDbWarehouse warehouse, string procedureName, string integrationTable, string temporaryPrefix,
+    private static List<(long Record, long Line, long FirstLine)> Compare(DuckDbWarehouse warehouse, string procedureName, string integrationTable, string temporaryPrefix,
         Func<Action<string>, LoadResult> load, string rejectTable)
     {
         var statements = ProcedureOnDuckDb.SelectIntoStatements(Procedure(procedureName), "#Duplicate");
-        List<(long, long)>? fromProcedure = null;
+        List<(long, long, long)>? fromProcedure = null;
         var result = load(point =>
         {
             if (point != "staged")
@@ -91,16 +123,16 @@ public sealed class DuplicateProcedureParityTests : CustomerSeededTests
                 warehouse.Connection.Execute(sql, new { LineageKey = k });
             }
 
-            fromProcedure = warehouse.Connection.Query<(long, long)>("SELECT \"SourceLineNumber\", \"FirstLine\" FROM \"#Duplicate\" ORDER BY 1").ToList();
+            fromProcedure = warehouse.Connection.Query<(long, long, long)>("SELECT \"SourceRecordNumber\", \"SourceLineNumber\", \"FirstLine\" FROM \"#Duplicate\" ORDER BY 1").ToList();
             warehouse.Connection.Execute("DROP TABLE \"#Duplicate\"");
             warehouse.Connection.Execute($"DELETE FROM \"Integration\".\"{integrationTable}\" WHERE \"LineageKey\" = $k", new { k });
         });
 
         Assert.False(result.Skipped);
-        var fromHost = warehouse.Connection.Query<(long Line, string Reason)>(
-                $"SELECT \"SourceLineNumber\", \"Reason\" FROM \"Integration\".\"{rejectTable}\" WHERE \"LineageKey\" = $k AND starts_with(\"Reason\", 'duplicate of line ') ORDER BY 1",
+        var fromHost = warehouse.Connection.Query<(long Record, long Line, string Reason)>(
+                $"SELECT \"SourceRecordNumber\", \"SourceLineNumber\", \"Reason\" FROM \"Integration\".\"{rejectTable}\" WHERE \"LineageKey\" = $k AND starts_with(\"Reason\", 'duplicate of line ') ORDER BY 1",
                 new { k = result.LineageKey })
-            .Select(r => (r.Line, long.Parse(r.Reason["duplicate of line ".Length..], System.Globalization.CultureInfo.InvariantCulture)))
+            .Select(r => (r.Record, r.Line, long.Parse(r.Reason["duplicate of line ".Length..], System.Globalization.CultureInfo.InvariantCulture)))
             .ToList();
         Assert.NotNull(fromProcedure);
         Assert.Equal(fromHost, fromProcedure);

@@ -206,7 +206,7 @@ public sealed class SqlServerPathTests : CustomerSeededTests
             foreach (var item in CrmCustomerReader.ReadCsv(stream, Path.GetFileName(path)))
             {
                 Assert.False(item.IsRejected, item.Reject?.ToString());
-                CrmLoader.Fill(row, item.LineNumber, item.Record!);
+                CrmLoader.Fill(row, item.LineNumber, item.RecordNumber, item.Record!);
                 resolution.Observe(row);
             }
         }

@@ -29,7 +29,7 @@ public sealed class WebSessionizerTests
         var byId = sessions.Select(s => s.Record!).ToDictionary(s => s.SessionId);
         Assert.Equal(4, byId.Count);
         var first = byId["s1"];
-        Assert.Equal(new WebSession("s1", "v1", "C1", null, T0, T0.AddMinutes(40), 2400, 2, 1, 0, 1, "mobile", "https://ads.example", 3, 1), first);
+        Assert.Equal(new WebSession("s1", "v1", "C1", null, T0, T0.AddMinutes(40), 2400, 2, 1, 0, 1, "mobile", "https://ads.example", 3, 1, 1), first);
         var split = byId["s1#20240501T111100Z"];
         Assert.Equal((1, 0, 1, 6L), (split.EventCount, split.DurationSeconds, split.PageViews, split.FirstLineNumber));
         Assert.Equal((1, 0), (byId["s7"].EventCount, byId["s7"].AddToCarts));

@@ -49,35 +49,37 @@ BEGIN
 
         -- The rows the host rejected wait in Integration.Reject_Staging and join the reject table in this transaction,
         -- so a failed load leaves no rejected rows behind (the loader role cannot write the reject tables).
-        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
-        SELECT r.[LineageKey], r.[SourceName], r.[SourceLineNumber], r.[ColumnName], r.[Reason], r.[RawRecord]
+        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [SourceRecordNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT r.[LineageKey], r.[SourceName], r.[SourceLineNumber], r.[SourceRecordNumber], r.[ColumnName], r.[Reason], r.[RawRecord]
         FROM [Integration].[Reject_Staging] AS r
         WHERE r.[LineageKey] = @LineageKey;
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
 
-        -- A version repeated in the file (same CrmCustomerId and SourceUpdatedAt, NULL = NULL) is rejected naming its first line,
-        -- which stays (the host resolved that line: CrmResolution keeps the first line of a repeated version).
+        -- A version repeated in the file (same CrmCustomerId and SourceUpdatedAt, NULL = NULL) is rejected naming the line of its
+        -- first record, which stays (the host resolved that record: CrmResolution keeps the first record of a repeated version).
+        -- First = lowest SourceRecordNumber: several records can share a line (a JSON array written on one line).
         -- The same rule as the host's StagingDuplicates on DuckDB (src/Warehouse.Data/Loading/StagingDuplicates.cs); RawRecord holds
         -- the staged values as JSON (the file's raw text is not staged).
-        SELECT d.[SourceLineNumber], d.[FirstLine]
+        SELECT d.[SourceRecordNumber], d.[SourceLineNumber], d.[FirstLine]
         INTO #Duplicate
         FROM (
-            SELECT s.[SourceLineNumber], MIN(s.[SourceLineNumber]) OVER (PARTITION BY s.[CrmCustomerId], s.[SourceUpdatedAt]) AS [FirstLine]
+            SELECT s.[SourceRecordNumber], s.[SourceLineNumber], MIN(s.[SourceRecordNumber]) OVER (PARTITION BY s.[CrmCustomerId], s.[SourceUpdatedAt]) AS [FirstRecord],
+                   FIRST_VALUE(s.[SourceLineNumber]) OVER (PARTITION BY s.[CrmCustomerId], s.[SourceUpdatedAt] ORDER BY s.[SourceRecordNumber]) AS [FirstLine]
             FROM [Integration].[Customer_Staging] AS s
             WHERE s.[LineageKey] = @LineageKey
         ) AS d
-        WHERE d.[SourceLineNumber] > d.[FirstLine];
+        WHERE d.[SourceRecordNumber] > d.[FirstRecord];
 
-        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
-        SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], N'crm_customer_id', CONCAT(N'duplicate of line ', d.[FirstLine]),
+        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [SourceRecordNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], s.[SourceRecordNumber], N'crm_customer_id', CONCAT(N'duplicate of line ', d.[FirstLine]),
                (SELECT s.[CrmCustomerId], s.[FullName], s.[Email], s.[Phone], s.[BirthDate], s.[Gender], s.[City], s.[Country], s.[SignupDate], s.[ConsentMarketing], s.[ConsentProfiling], s.[SourceUpdatedAt] FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES)
         FROM #Duplicate AS d
-        INNER JOIN [Integration].[Customer_Staging] AS s ON s.[LineageKey] = @LineageKey AND s.[SourceLineNumber] = d.[SourceLineNumber];
+        INNER JOIN [Integration].[Customer_Staging] AS s ON s.[LineageKey] = @LineageKey AND s.[SourceRecordNumber] = d.[SourceRecordNumber];
 
         DELETE s
         FROM [Integration].[Customer_Staging] AS s
-        INNER JOIN #Duplicate AS d ON d.[SourceLineNumber] = s.[SourceLineNumber]
+        INNER JOIN #Duplicate AS d ON d.[SourceRecordNumber] = s.[SourceRecordNumber]
         WHERE s.[LineageKey] = @LineageKey;
 
         -- The source-key map covers every current customer's own CRM id (a warehouse written before the map existed).
@@ -94,12 +96,12 @@ BEGIN
             INNER JOIN [Integration].[Lineage] AS l ON l.[SourceSystem] = e.[SourceSystem]
             WHERE l.[LineageKey] = @LineageKey);
 
-        SELECT s.[SourceLineNumber], s.[CrmCustomerId], s.[FullName], s.[Email], s.[Phone], s.[BirthDate], s.[Gender], s.[City], s.[Country],
+        SELECT s.[SourceLineNumber], s.[SourceRecordNumber], s.[CrmCustomerId], s.[FullName], s.[Email], s.[Phone], s.[BirthDate], s.[Gender], s.[City], s.[Country],
                s.[SignupDate], s.[ConsentMarketing], s.[ConsentProfiling], s.[SourceUpdatedAt],
                m.[CustomerKey], m.[MatchRule], m.[NewCustomerOrdinal], m.[IsPrimary]
         INTO #Incoming
         FROM [Integration].[Customer_Staging] AS s
-        INNER JOIN [Integration].[CustomerMatch_Staging] AS m ON m.[LineageKey] = s.[LineageKey] AND m.[SourceLineNumber] = s.[SourceLineNumber]
+        INNER JOIN [Integration].[CustomerMatch_Staging] AS m ON m.[LineageKey] = s.[LineageKey] AND m.[SourceRecordNumber] = s.[SourceRecordNumber]
         WHERE s.[LineageKey] = @LineageKey
           AND (s.[SourceUpdatedAt] IS NULL OR @SourceCutoff IS NULL OR s.[SourceUpdatedAt] > @SourceCutoff
                OR NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyByCrmId] AS known WHERE known.[CrmCustomerId] = s.[CrmCustomerId]));
@@ -125,10 +127,10 @@ BEGIN
             EXEC [Application].[PopulateDateDimension] @StartDate = @First, @EndDate = @Last;
 
         -- Known customers whose attributes changed: one incoming row per customer (its CRM id's row, the lowest id first).
-        SELECT x.[CustomerKey], x.[SourceLineNumber], x.[PrimaryId], x.[WebVisitorId], x.[SocialHandle], x.[MatchRule]
+        SELECT x.[CustomerKey], x.[SourceRecordNumber], x.[PrimaryId], x.[WebVisitorId], x.[SocialHandle], x.[MatchRule]
         INTO #Changed
         FROM (
-            SELECT c.[CustomerKey], i.[SourceLineNumber], COALESCE(c.[CrmCustomerId], i.[CrmCustomerId]) AS [PrimaryId], c.[WebVisitorId], c.[SocialHandle], i.[MatchRule],
+            SELECT c.[CustomerKey], i.[SourceRecordNumber], COALESCE(c.[CrmCustomerId], i.[CrmCustomerId]) AS [PrimaryId], c.[WebVisitorId], c.[SocialHandle], i.[MatchRule],
                    ROW_NUMBER() OVER (PARTITION BY c.[CustomerKey] ORDER BY i.[CrmCustomerId] COLLATE Latin1_General_100_BIN2) AS [RowNumber]
             FROM #Incoming AS i
             INNER JOIN [Dimension].[Customer] AS c ON c.[CustomerKey] = i.[CustomerKey] AND c.[ValidTo] = @EndOfTime
@@ -155,7 +157,7 @@ BEGIN
                i.[BirthDate], i.[Gender], i.[City], i.[Country], COALESCE(g.[GeographyKey], 0), i.[SignupDate], i.[ConsentMarketing], i.[ConsentProfiling],
                x.[MatchRule], i.[SourceUpdatedAt], @LineageKey
         FROM #Changed AS x
-        INNER JOIN #Incoming AS i ON i.[SourceLineNumber] = x.[SourceLineNumber]
+        INNER JOIN #Incoming AS i ON i.[SourceRecordNumber] = x.[SourceRecordNumber]
         LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = i.[Country] AND g.[City] = COALESCE(i.[City], N'');
 
         -- New customers: keys in the host's ordinal order.

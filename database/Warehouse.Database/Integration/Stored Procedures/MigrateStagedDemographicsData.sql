@@ -32,35 +32,36 @@ BEGIN
 
         -- The rows the host rejected wait in Integration.Reject_Staging and join the reject table in this transaction,
         -- so a failed load leaves no rejected rows behind (the loader role cannot write the reject tables).
-        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
-        SELECT r.[LineageKey], r.[SourceName], r.[SourceLineNumber], r.[ColumnName], r.[Reason], r.[RawRecord]
+        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [SourceRecordNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT r.[LineageKey], r.[SourceName], r.[SourceLineNumber], r.[SourceRecordNumber], r.[ColumnName], r.[Reason], r.[RawRecord]
         FROM [Integration].[Reject_Staging] AS r
         WHERE r.[LineageKey] = @LineageKey;
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
 
-        -- An answer repeating an earlier line's natural key (CrmCustomerId and SurveyDate, NULL = NULL) is rejected naming that
-        -- line, which stays.
+        -- An answer repeating an earlier record's natural key (CrmCustomerId and SurveyDate, NULL = NULL) is rejected naming that
+        -- record's line, which stays (first = lowest SourceRecordNumber).
         -- The same rule as the host's StagingDuplicates on DuckDB (src/Warehouse.Data/Loading/StagingDuplicates.cs); RawRecord holds
         -- the staged values as JSON (the file's raw text is not staged).
-        SELECT d.[SourceLineNumber], d.[FirstLine]
+        SELECT d.[SourceRecordNumber], d.[SourceLineNumber], d.[FirstLine]
         INTO #Duplicate
         FROM (
-            SELECT s.[SourceLineNumber], MIN(s.[SourceLineNumber]) OVER (PARTITION BY s.[CrmCustomerId], s.[SurveyDate]) AS [FirstLine]
+            SELECT s.[SourceRecordNumber], s.[SourceLineNumber], MIN(s.[SourceRecordNumber]) OVER (PARTITION BY s.[CrmCustomerId], s.[SurveyDate]) AS [FirstRecord],
+                   FIRST_VALUE(s.[SourceLineNumber]) OVER (PARTITION BY s.[CrmCustomerId], s.[SurveyDate] ORDER BY s.[SourceRecordNumber]) AS [FirstLine]
             FROM [Integration].[Demographics_Staging] AS s
             WHERE s.[LineageKey] = @LineageKey
         ) AS d
-        WHERE d.[SourceLineNumber] > d.[FirstLine];
+        WHERE d.[SourceRecordNumber] > d.[FirstRecord];
 
-        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
-        SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], N'crm_customer_id', CONCAT(N'duplicate of line ', d.[FirstLine]),
+        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [SourceRecordNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], s.[SourceRecordNumber], N'crm_customer_id', CONCAT(N'duplicate of line ', d.[FirstLine]),
                (SELECT s.[CrmCustomerId], s.[SurveyDate], s.[HouseholdSize], s.[Children], s.[IncomeBand], s.[Education], s.[Occupation], s.[MaritalStatus], s.[Satisfaction] FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES)
         FROM #Duplicate AS d
-        INNER JOIN [Integration].[Demographics_Staging] AS s ON s.[LineageKey] = @LineageKey AND s.[SourceLineNumber] = d.[SourceLineNumber];
+        INNER JOIN [Integration].[Demographics_Staging] AS s ON s.[LineageKey] = @LineageKey AND s.[SourceRecordNumber] = d.[SourceRecordNumber];
 
         DELETE s
         FROM [Integration].[Demographics_Staging] AS s
-        INNER JOIN #Duplicate AS d ON d.[SourceLineNumber] = s.[SourceLineNumber]
+        INNER JOIN #Duplicate AS d ON d.[SourceRecordNumber] = s.[SourceRecordNumber]
         WHERE s.[LineageKey] = @LineageKey;
 
         -- CRM ids resolve through the source-key map (several ids may share one customer), as on DuckDB.
@@ -69,8 +70,8 @@ BEGIN
         FROM [Integration].[CustomerKeyByCrmId] AS k
         GROUP BY k.[CrmCustomerId];
 
-        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
-        SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], N'crm_customer_id',
+        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [SourceRecordNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], s.[SourceRecordNumber], N'crm_customer_id',
                N'unknown customer: no customer with this CRM id (load the CRM file first)',
                (SELECT s.[CrmCustomerId], s.[SurveyDate], s.[HouseholdSize], s.[Children], s.[IncomeBand], s.[Education], s.[Occupation], s.[MaritalStatus], s.[Satisfaction] FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES)
         FROM [Integration].[Demographics_Staging] AS s
@@ -88,7 +89,7 @@ BEGIN
         FROM (
             SELECT c.[CustomerKey], COALESCE(d.[DateKey], 0) AS [DateKey], s.[HouseholdSize], s.[Children], s.[IncomeBand], s.[Education],
                    s.[Occupation], s.[MaritalStatus], s.[Satisfaction],
-                   ROW_NUMBER() OVER (PARTITION BY c.[CustomerKey], COALESCE(d.[DateKey], 0) ORDER BY s.[SourceLineNumber] DESC) AS [RowNumber]
+                   ROW_NUMBER() OVER (PARTITION BY c.[CustomerKey], COALESCE(d.[DateKey], 0) ORDER BY s.[SourceRecordNumber] DESC) AS [RowNumber]
             FROM [Integration].[Demographics_Staging] AS s
             INNER JOIN #Current AS c ON c.[CrmCustomerId] = s.[CrmCustomerId]
             LEFT OUTER JOIN [Dimension].[Date] AS d ON d.[Date] = s.[SurveyDate]

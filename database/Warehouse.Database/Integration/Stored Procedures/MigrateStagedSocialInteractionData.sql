@@ -35,34 +35,36 @@ BEGIN
 
         -- The rows the host rejected wait in Integration.Reject_Staging and join the reject table in this transaction,
         -- so a failed load leaves no rejected rows behind (the loader role cannot write the reject tables).
-        INSERT [Integration].[RejectedSocialInteraction] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
-        SELECT r.[LineageKey], r.[SourceName], r.[SourceLineNumber], r.[ColumnName], r.[Reason], r.[RawRecord]
+        INSERT [Integration].[RejectedSocialInteraction] ([LineageKey], [SourceName], [SourceLineNumber], [SourceRecordNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT r.[LineageKey], r.[SourceName], r.[SourceLineNumber], r.[SourceRecordNumber], r.[ColumnName], r.[Reason], r.[RawRecord]
         FROM [Integration].[Reject_Staging] AS r
         WHERE r.[LineageKey] = @LineageKey;
 
         DELETE FROM [Integration].[Reject_Staging] WHERE [LineageKey] = @LineageKey;
 
-        -- A comment id repeated on its platform is one comment: the first line stays, later lines are rejected naming it.
+        -- A comment id repeated on its platform is one comment: the first record (lowest SourceRecordNumber: several records can
+        -- share a line) stays, later ones are rejected naming its line.
         -- The same rule as the host's StagingDuplicates on DuckDB (src/Warehouse.Data/Loading/StagingDuplicates.cs); RawRecord holds
         -- the staged values as JSON (the file's raw text is not staged).
-        SELECT d.[SourceLineNumber], d.[FirstLine]
+        SELECT d.[SourceRecordNumber], d.[SourceLineNumber], d.[FirstLine]
         INTO #Duplicate
         FROM (
-            SELECT s.[SourceLineNumber], MIN(s.[SourceLineNumber]) OVER (PARTITION BY s.[Platform], s.[CommentId]) AS [FirstLine]
+            SELECT s.[SourceRecordNumber], s.[SourceLineNumber], MIN(s.[SourceRecordNumber]) OVER (PARTITION BY s.[Platform], s.[CommentId]) AS [FirstRecord],
+                   FIRST_VALUE(s.[SourceLineNumber]) OVER (PARTITION BY s.[Platform], s.[CommentId] ORDER BY s.[SourceRecordNumber]) AS [FirstLine]
             FROM [Integration].[SocialInteraction_Staging] AS s
             WHERE s.[LineageKey] = @LineageKey
         ) AS d
-        WHERE d.[SourceLineNumber] > d.[FirstLine];
+        WHERE d.[SourceRecordNumber] > d.[FirstRecord];
 
-        INSERT [Integration].[RejectedSocialInteraction] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
-        SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], N'comment_id', CONCAT(N'duplicate of line ', d.[FirstLine]),
+        INSERT [Integration].[RejectedSocialInteraction] ([LineageKey], [SourceName], [SourceLineNumber], [SourceRecordNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], s.[SourceRecordNumber], N'comment_id', CONCAT(N'duplicate of line ', d.[FirstLine]),
                (SELECT s.[Platform], s.[CommentId], s.[SocialHandle], s.[Email], s.[ReplyToCommentId], s.[CommentTime], s.[CommentText], s.[Likes] FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES)
         FROM #Duplicate AS d
-        INNER JOIN [Integration].[SocialInteraction_Staging] AS s ON s.[LineageKey] = @LineageKey AND s.[SourceLineNumber] = d.[SourceLineNumber];
+        INNER JOIN [Integration].[SocialInteraction_Staging] AS s ON s.[LineageKey] = @LineageKey AND s.[SourceRecordNumber] = d.[SourceRecordNumber];
 
         DELETE s
         FROM [Integration].[SocialInteraction_Staging] AS s
-        INNER JOIN #Duplicate AS d ON d.[SourceLineNumber] = s.[SourceLineNumber]
+        INNER JOIN #Duplicate AS d ON d.[SourceRecordNumber] = s.[SourceRecordNumber]
         WHERE s.[LineageKey] = @LineageKey;
 
         -- EmailKey: the CRM identity rules' e-mail match key (EmailRules.MatchKey; InteractionMigration.EmailKey on DuckDB) of
@@ -72,7 +74,7 @@ BEGIN
                s.[Likes], s.[SentimentScore], s.[SentimentLabel], s.[Keywords]
         INTO #Staged
         FROM (
-            SELECT si.*, ROW_NUMBER() OVER (PARTITION BY si.[Platform], si.[CommentId] ORDER BY si.[SourceLineNumber] DESC) AS [RowNumber]
+            SELECT si.*, ROW_NUMBER() OVER (PARTITION BY si.[Platform], si.[CommentId] ORDER BY si.[SourceRecordNumber] DESC) AS [RowNumber]
             FROM [Integration].[SocialInteraction_Staging] AS si
             WHERE si.[LineageKey] = @LineageKey
         ) AS s

@@ -51,8 +51,8 @@ BEGIN
 
         -- The rows the host rejected wait in Integration.Reject_Staging and join the reject table in this transaction,
         -- so a failed load leaves no rejected rows behind (the loader role cannot write the reject tables).
-        INSERT [Integration].[RejectedWebEvent] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
-        SELECT r.[LineageKey], r.[SourceName], r.[SourceLineNumber], r.[ColumnName], r.[Reason], r.[RawRecord]
+        INSERT [Integration].[RejectedWebEvent] ([LineageKey], [SourceName], [SourceLineNumber], [SourceRecordNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT r.[LineageKey], r.[SourceName], r.[SourceLineNumber], r.[SourceRecordNumber], r.[ColumnName], r.[Reason], r.[RawRecord]
         FROM [Integration].[Reject_Staging] AS r
         WHERE r.[LineageKey] = @LineageKey;
 
@@ -69,11 +69,11 @@ BEGIN
         FROM (
             SELECT ws.[SessionId], ws.[WebVisitorId], ws.[StartTime], ws.[EndTime], ws.[PageViews], ws.[ProductViews], ws.[AddToCarts],
                    ws.[Conversions], ws.[Device], ws.[Referrer], ws.[CrmCustomerId], ws.[EmailHash],
-                   ROW_NUMBER() OVER (PARTITION BY ws.[SessionId], ws.[WebVisitorId] ORDER BY ws.[StartTime], ws.[SourceLineNumber]) AS [Position],
+                   ROW_NUMBER() OVER (PARTITION BY ws.[SessionId], ws.[WebVisitorId] ORDER BY ws.[StartTime], ws.[SourceRecordNumber]) AS [Position],
                    ROW_NUMBER() OVER (PARTITION BY ws.[SessionId], ws.[WebVisitorId]
-                                      ORDER BY CASE WHEN ws.[CrmCustomerId] IS NULL THEN 1 ELSE 0 END, ws.[StartTime], ws.[SourceLineNumber]) AS [CrmPosition],
+                                      ORDER BY CASE WHEN ws.[CrmCustomerId] IS NULL THEN 1 ELSE 0 END, ws.[StartTime], ws.[SourceRecordNumber]) AS [CrmPosition],
                    ROW_NUMBER() OVER (PARTITION BY ws.[SessionId], ws.[WebVisitorId]
-                                      ORDER BY CASE WHEN ws.[EmailHash] IS NULL THEN 1 ELSE 0 END, ws.[StartTime], ws.[SourceLineNumber]) AS [EmailPosition]
+                                      ORDER BY CASE WHEN ws.[EmailHash] IS NULL THEN 1 ELSE 0 END, ws.[StartTime], ws.[SourceRecordNumber]) AS [EmailPosition]
             FROM [Integration].[WebSession_Staging] AS ws
             WHERE ws.[LineageKey] = @LineageKey
         ) AS o

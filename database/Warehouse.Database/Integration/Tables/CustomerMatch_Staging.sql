@@ -1,12 +1,13 @@
 CREATE TABLE [Integration].[CustomerMatch_Staging] (
     [LineageKey] INT NOT NULL,
     [SourceLineNumber] BIGINT NOT NULL,
+    [SourceRecordNumber] BIGINT NOT NULL,
     [CrmCustomerId] NVARCHAR(50) NOT NULL,
     [CustomerKey] INT NULL,
     [MatchRule] NVARCHAR(32) NOT NULL,
     [NewCustomerOrdinal] INT NULL,
     [IsPrimary] BIT NOT NULL,
-    CONSTRAINT [PK_Integration_CustomerMatch_Staging] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceLineNumber] ASC)
+    CONSTRAINT [PK_Integration_CustomerMatch_Staging] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceRecordNumber] ASC)
 );
 GO
 
@@ -20,6 +21,10 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Line of the staged row (Integration.Customer_Staging) the host resolved: the latest row of its CRM id newer than the CRM cutoff.',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'CustomerMatch_Staging', @level2type = N'COLUMN', @level2name = N'SourceLineNumber';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Record number of the staged row (Integration.Customer_Staging) the host resolved: its key in that table (several records may share a line).',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'CustomerMatch_Staging', @level2type = N'COLUMN', @level2name = N'SourceRecordNumber';
 GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'CRM id of the row.',

@@ -1,6 +1,7 @@
 CREATE TABLE [Integration].[Demographics_Staging] (
     [SourceName] NVARCHAR(400) NOT NULL,
     [SourceLineNumber] BIGINT NOT NULL,
+    [SourceRecordNumber] BIGINT NOT NULL,
     [CrmCustomerId] NVARCHAR(50) NOT NULL,
     [SurveyDate] DATE NULL,
     [HouseholdSize] INT NULL,
@@ -11,7 +12,7 @@ CREATE TABLE [Integration].[Demographics_Staging] (
     [MaritalStatus] NVARCHAR(50) NULL,
     [Satisfaction] INT NULL,
     [LineageKey] INT NOT NULL,
-    CONSTRAINT [PK_Integration_Demographics_Staging] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceLineNumber] ASC)
+    CONSTRAINT [PK_Integration_Demographics_Staging] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceRecordNumber] ASC)
 );
 GO
 
@@ -25,6 +26,10 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Physical line in the source file where the record starts, 1-based as an editor shows it (the CSV header is line 1).',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Demographics_Staging', @level2type = N'COLUMN', @level2name = N'SourceLineNumber';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'1-based ordinal of the record in the source file (every record read, accepted or rejected, counts): with LineageKey the row''s key, because several records can start on one physical line (a JSON array written on one line shares SourceLineNumber).',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Demographics_Staging', @level2type = N'COLUMN', @level2name = N'SourceRecordNumber';
 GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'CRM id of the customer who answered.',

@@ -2,10 +2,11 @@ CREATE TABLE [Integration].[RejectedWebEvent] (
     [LineageKey] INT NOT NULL,
     [SourceName] NVARCHAR(400) NOT NULL,
     [SourceLineNumber] BIGINT NOT NULL,
+    [SourceRecordNumber] BIGINT NOT NULL,
     [ColumnName] NVARCHAR(128) NULL,
     [Reason] NVARCHAR(400) NOT NULL,
     [RawRecord] NVARCHAR(MAX) NULL,
-    CONSTRAINT [PK_Integration_RejectedWebEvent] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceLineNumber] ASC)
+    CONSTRAINT [PK_Integration_RejectedWebEvent] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceRecordNumber] ASC)
 );
 GO
 
@@ -23,6 +24,10 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Physical line in the source file where the record starts, 1-based as an editor shows it (the CSV header is line 1; for JSON the line of the object''s opening brace).',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'RejectedWebEvent', @level2type = N'COLUMN', @level2name = N'SourceLineNumber';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'1-based ordinal of the record in the source file (every record read, accepted or rejected, counts): with LineageKey the row''s key, because several records can start on one physical line (a JSON array written on one line shares SourceLineNumber).',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'RejectedWebEvent', @level2type = N'COLUMN', @level2name = N'SourceRecordNumber';
 GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Column that failed, when one column is to blame.',

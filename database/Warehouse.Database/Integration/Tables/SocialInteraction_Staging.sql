@@ -1,6 +1,7 @@
 CREATE TABLE [Integration].[SocialInteraction_Staging] (
     [SourceName] NVARCHAR(400) NOT NULL,
     [SourceLineNumber] BIGINT NOT NULL,
+    [SourceRecordNumber] BIGINT NOT NULL,
     [Platform] NVARCHAR(32) NOT NULL,
     [CommentId] NVARCHAR(100) NOT NULL,
     [SocialHandle] NVARCHAR(100) NOT NULL,
@@ -13,7 +14,7 @@ CREATE TABLE [Integration].[SocialInteraction_Staging] (
     [SentimentLabel] NVARCHAR(16) NOT NULL,
     [Keywords] NVARCHAR(400) NULL,
     [LineageKey] INT NOT NULL,
-    CONSTRAINT [PK_Integration_SocialInteraction_Staging] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceLineNumber] ASC)
+    CONSTRAINT [PK_Integration_SocialInteraction_Staging] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceRecordNumber] ASC)
 );
 GO
 
@@ -27,6 +28,10 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Physical line in the source file where the record starts, 1-based as an editor shows it (the CSV header is line 1; for JSON the line of the object''s opening brace).',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'SocialInteraction_Staging', @level2type = N'COLUMN', @level2name = N'SourceLineNumber';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'1-based ordinal of the record in the source file (every record read, accepted or rejected, counts): with LineageKey the row''s key, because several records can start on one physical line (a JSON array written on one line shares SourceLineNumber).',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'SocialInteraction_Staging', @level2type = N'COLUMN', @level2name = N'SourceRecordNumber';
 GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Platform.',

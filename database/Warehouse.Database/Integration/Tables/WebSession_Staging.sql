@@ -1,6 +1,7 @@
 CREATE TABLE [Integration].[WebSession_Staging] (
     [SourceName] NVARCHAR(400) NOT NULL,
     [SourceLineNumber] BIGINT NOT NULL,
+    [SourceRecordNumber] BIGINT NOT NULL,
     [SessionId] NVARCHAR(100) NOT NULL,
     [WebVisitorId] NVARCHAR(100) NOT NULL,
     [CrmCustomerId] NVARCHAR(50) NULL,
@@ -15,7 +16,7 @@ CREATE TABLE [Integration].[WebSession_Staging] (
     [Referrer] NVARCHAR(400) NULL,
     [EventCount] INT NOT NULL,
     [LineageKey] INT NOT NULL,
-    CONSTRAINT [PK_Integration_WebSession_Staging] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceLineNumber] ASC)
+    CONSTRAINT [PK_Integration_WebSession_Staging] PRIMARY KEY CLUSTERED ([LineageKey] ASC, [SourceRecordNumber] ASC)
 );
 GO
 
@@ -29,6 +30,10 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Physical line in the source file where the record starts, 1-based as an editor shows it (the CSV header is line 1; for JSON the line of the object''s opening brace; for a web session the line of its first event).',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'WebSession_Staging', @level2type = N'COLUMN', @level2name = N'SourceLineNumber';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'1-based ordinal of the record in the source file (every record read, accepted or rejected, counts): with LineageKey the row''s key, because several records can start on one physical line (a JSON array written on one line shares SourceLineNumber).',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'WebSession_Staging', @level2type = N'COLUMN', @level2name = N'SourceRecordNumber';
 GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Session id.',
