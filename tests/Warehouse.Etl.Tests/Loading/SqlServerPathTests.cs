@@ -179,6 +179,21 @@ public sealed class SqlServerPathTests : CustomerSeededTests
     }
 
     [Fact]
+    public void In_a_one_line_json_array_the_first_record_of_a_repeated_version_is_the_one_resolved()
+    {
+        // Audit defect 1: every element of a JSON array written on one line is line 1, so "first line" cannot tell a version
+        // from its repeat; the procedure keeps the lowest record number (and joins CustomerMatch_Staging by record), so the
+        // host must resolve that record. Records: 1 C7 A 08-01 (wins), 2 C7 C 08-01 (repeat of 1), 3 C8 D (wins),
+        // 4 C8 E, no time (repeat of 3).
+        using var warehouse = WithCustomers();
+
+        var staged = ResolveAsOnSqlServer(warehouse, Write("order.json",
+            """[{"id":"C7","name":"A","updated_at":"2024-08-01T00:00:00Z"},{"id":"C7","name":"C","updated_at":"2024-08-01T00:00:00Z"},{"id":"C8","name":"D"},{"id":"C8","name":"E"}]"""));
+
+        Assert.Equal([("C7", 1L, 1L), ("C8", 1L, 3L)], staged.Select(r => (r.CrmCustomerId, r.SourceLineNumber, r.SourceRecordNumber)));
+    }
+
+    [Fact]
     public void The_crm_resolution_scratch_database_is_bounded_like_the_warehouse_and_its_spill_directory_is_removed()
     {
         // Before: an in-memory DuckDB with DuckDB's defaults (memory_limit 80 % of RAM) and only a temp_directory.
@@ -203,7 +218,10 @@ public sealed class SqlServerPathTests : CustomerSeededTests
         using (var stream = File.OpenRead(path))
         {
             var row = new CustomerStagingRow();
-            foreach (var item in CrmCustomerReader.ReadCsv(stream, Path.GetFileName(path)))
+            var items = path.EndsWith(".json", StringComparison.Ordinal)
+                ? CrmCustomerReader.ReadJson(stream, Path.GetFileName(path))
+                : CrmCustomerReader.ReadCsv(stream, Path.GetFileName(path));
+            foreach (var item in items)
             {
                 Assert.False(item.IsRejected, item.Reject?.ToString());
                 CrmLoader.Fill(row, item.LineNumber, item.RecordNumber, item.Record!);

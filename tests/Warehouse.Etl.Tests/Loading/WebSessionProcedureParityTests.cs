@@ -71,6 +71,20 @@ public sealed class WebSessionProcedureParityTests : CustomerSeededTests
     }
 
     [Fact]
+    public void A_one_line_json_array_stages_and_merges_as_its_json_lines_do()
+    {
+        // Audit defect 1: file a's events as one JSON array on ONE line (in time order): both sessions (v1/s1 10:00-10:05,
+        // v2/s2 11:00, see FileA) start on line 1, so keyed by line their rows collided in Integration.WebSession_Staging;
+        // keyed by their first events' record numbers they stage, and the procedure's merge gives what the DuckDB migration writes.
+        using var warehouse = WithCustomers();
+        var ordered = FileA.OrderBy(l => l[l.IndexOf("timestamp", StringComparison.Ordinal)..], StringComparer.Ordinal);
+
+        var merged = LoadComparing(warehouse, "a-one-line.json", ["[" + string.Join(",", ordered) + "]"]);
+
+        Assert.Equal([("s1", "v1"), ("s2", "v2")], merged.Select(m => (m.SessionId, m.WebVisitorId)));
+    }
+
+    [Fact]
     public void The_comparison_sees_a_procedure_that_replaces_instead_of_merging()
     {
         // Guards the test: the procedure as it was (#Merged = the staged part alone) disagrees with the DuckDB migration.
