@@ -62,6 +62,30 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
         Assert.Equal("CustomerKey", Render(Assert.Single(count.Parameters)));
     }
 
+    [Theory]
+    [InlineData("MigrateStagedWebSessionData.sql", "#ByEmailHash")]
+    [InlineData("MigrateStagedSocialInteractionData.sql", "#ByEmail")]
+    public void An_email_link_reads_every_email_of_a_customer(string file, string table)
+    {
+        // A duplicate CRM registration's own e-mail (Integration.CustomerKeyMap.Email) links too: the direct e-mail link reads
+        // Integration.CustomerEmail (current versions' and CRM ids' e-mails), as InteractionMigration on DuckDB reads the same
+        // view (behaviour and the statements run on DuckDB: Warehouse.Etl.Tests' DuplicateRegistrationEmailTests). Before,
+        // it read Dimension.Customer's current versions only.
+        var visitor = new SelectIntoVisitor();
+        Parse(file).Accept(visitor);
+        var tables = new TableNames();
+        Assert.Single(visitor.Selects, s => s.Into?.BaseIdentifier.Value == table).Accept(tables);
+
+        Assert.Equal(["Integration.CustomerEmail"], tables.Names);
+    }
+
+    private sealed class TableNames : TSqlFragmentVisitor
+    {
+        public List<string> Names { get; } = [];
+
+        public override void Visit(NamedTableReference node) => Names.Add(string.Join(".", node.SchemaObject.Identifiers.Select(i => i.Value)));
+    }
+
     private sealed class SelectIntoVisitor : TSqlFragmentVisitor
     {
         public List<SelectStatement> Selects { get; } = [];

@@ -7,7 +7,9 @@ namespace Warehouse.Data.Loading;
 /// rather than through <c>Dimension.Customer.CrmCustomerId</c>, which holds only the customer's primary id.
 /// </summary>
 /// <remarks>
-/// Rows are written once, when an id is first seen, and never re-keyed. <see cref="ByCrmId"/> also covers current
+/// Rows are written once, when an id is first seen, and never re-keyed; only their <c>Email</c> (the normalised e-mail
+/// of the id's latest applied CRM row, read by the web and social e-mail links through <c>Integration.CustomerEmail</c>)
+/// follows a later version of the id. <see cref="ByCrmId"/> also covers current
 /// customers whose id is not in the map yet (a warehouse file written before the map existed), so lookups never
 /// depend on a backfill having run.
 /// </remarks>
@@ -38,14 +40,26 @@ public static class CustomerKeyMap
     public const string ByCrmIdKey =
         "(SELECT upper(v.\"CrmCustomerId\") AS \"CrmIdKey\", min(v.\"CustomerKey\") AS \"CustomerKey\" FROM \"Integration\".\"CustomerKeyByCrmId\" AS v GROUP BY 1)";
 
-    /// <summary>Maps the primary CRM id of every current customer that is not in the map yet (rule crm-id); returns the rows added.</summary>
+    /// <summary>
+    /// Maps the primary CRM id of every current customer that is not in the map yet (rule crm-id), and gives a primary id
+    /// mapped without an e-mail (a row written before <c>Email</c> existed) its customer's current e-mail, which came from
+    /// that id's latest row; returns the rows added. A duplicate id's own e-mail is stored nowhere else, so its row keeps
+    /// NULL until the CRM sends a newer version of it. SQL Server's <c>Integration.MigrateStagedCustomerData</c> does the same.
+    /// </summary>
     public static int Backfill(DuckDbLoadSession session, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return session.Execute("""
+        var added = session.Execute("""
             INSERT INTO "Integration"."CustomerKeyMap" ("CrmCustomerId", "CustomerKey", "MatchRule", "MappedAt", "LineageKey")
             SELECT v."CrmCustomerId", v."CustomerKey", 'crm-id', @now, @LineageKey FROM "Integration"."CustomerKeyByCrmId" AS v
             WHERE NOT EXISTS (SELECT 1 FROM "Integration"."CustomerKeyMap" AS x WHERE upper(x."CrmCustomerId") = upper(v."CrmCustomerId"))
             """, new { now, session.LineageKey });
+        session.Execute("""
+            UPDATE "Integration"."CustomerKeyMap" AS m SET "Email" = c."Email"
+            FROM "Dimension"."Customer" AS c
+            WHERE m."Email" IS NULL AND c."CustomerKey" = m."CustomerKey" AND c."ValidTo" = TIMESTAMP '9999-12-31' AND c."Email" IS NOT NULL
+              AND upper(c."CrmCustomerId") = upper(m."CrmCustomerId")
+            """);
+        return added;
     }
 }

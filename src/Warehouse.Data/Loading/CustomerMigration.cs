@@ -244,12 +244,20 @@ public static class CustomerMigration
                 """, new { baseKey, now });
         }
 
-        // The source-key map: every CRM id of the load not mapped yet, with the rule that tied it (crm-id for a primary id).
+        // The source-key map: a mapped id takes the e-mail of its latest row (a duplicate registration's own address links
+        // web and social rows to its customer); every CRM id of the load not mapped yet is added, with that e-mail and the
+        // rule that tied it (crm-id for a primary id).
         session.Execute($"""
-            INSERT INTO "Integration"."CustomerKeyMap" ("CrmCustomerId", "CustomerKey", "MatchRule", "MappedAt", "LineageKey")
+            UPDATE "Integration"."CustomerKeyMap" AS x SET "Email" = i."Email"
+            FROM customer_incoming_{k} AS i
+            WHERE upper(x."CrmCustomerId") = upper(i."CrmCustomerId") AND x."Email" IS DISTINCT FROM i."Email"
+            """);
+        session.Execute($"""
+            INSERT INTO "Integration"."CustomerKeyMap" ("CrmCustomerId", "CustomerKey", "MatchRule", "MappedAt", "LineageKey", "Email")
             SELECT m."CrmCustomerId", COALESCE(m."CustomerKey", CAST(@baseKey + n."Ordinal" AS INTEGER)),
-                   CASE WHEN n."IsPrimary" THEN 'crm-id' ELSE m."MatchRule" END, @now, {k}
+                   CASE WHEN n."IsPrimary" THEN 'crm-id' ELSE m."MatchRule" END, @now, {k}, i."Email"
             FROM customer_match_{k} AS m
+            LEFT JOIN customer_incoming_{k} AS i ON i."CrmCustomerId" = m."CrmCustomerId"
             LEFT JOIN customer_new_{k} AS n ON n."CrmCustomerId" = m."CrmCustomerId"
             WHERE NOT EXISTS (SELECT 1 FROM "Integration"."CustomerKeyMap" AS x WHERE upper(x."CrmCustomerId") = upper(m."CrmCustomerId"))
             """, new { baseKey, now });

@@ -4,10 +4,12 @@ namespace Warehouse.Data.Loading;
 /// Moves staged web sessions and social comments into <c>Fact.WebSession</c> and <c>Fact.SocialInteraction</c>,
 /// resolving the customer deterministically and recording the rule in the fact's <c>MatchRule</c>:
 /// <list type="number">
-/// <item>direct — web: the CRM id of a logged-in visitor (<c>crm-id</c>), else the SHA-256 of a current customer's
-/// e-mail (<c>email-hash</c>); social: the e-mail given with the comment, compared by the CRM identity rules' match key
-/// (<see cref="EmailKey"/>: sub-address and Gmail dots ignored) (<c>email</c>). An e-mail or hash links only when exactly one
-/// customer has it: an address two customers share (a couple) links neither, and the row is left to stitching;</item>
+/// <item>direct — web: the CRM id of a logged-in visitor (<c>crm-id</c>), else the SHA-256 of a customer's e-mail
+/// (<c>email-hash</c>); social: the e-mail given with the comment, compared by the CRM identity rules' match key
+/// (<see cref="EmailKey"/>: sub-address and Gmail dots ignored) (<c>email</c>). A customer's e-mails are its current
+/// version's and those of all its CRM ids (<c>Integration.CustomerKeyMap.Email</c>: a duplicate registration's own
+/// address). An e-mail or hash links only when exactly one customer has it: an address two customers share (a couple)
+/// links neither, and the row is left to stitching;</item>
 /// <item>stitch — a row without a direct link takes the customer of the other rows of the same web visitor id
 /// (<c>visitor-stitch</c>) or of the same platform and handle, handles compared without case (<c>handle-stitch</c>),
 /// when all direct links of that visitor/handle, in this load and in earlier ones, name exactly one customer;</item>
@@ -35,7 +37,12 @@ namespace Warehouse.Data.Loading;
 /// </summary>
 public static class InteractionMigration
 {
-    private const string Current = "\"ValidTo\" = TIMESTAMP '9999-12-31' AND \"CustomerKey\" <> 0";
+    /// <summary>
+    /// The view <c>Integration.CustomerEmail</c> (one definition for both engines, translated from its T-SQL file): each
+    /// customer's e-mails, its current version's and those of all its CRM ids in the source-key map (a duplicate
+    /// registration's own address), never the Unknown customer. The direct e-mail links read it.
+    /// </summary>
+    private const string CustomerEmails = "\"Integration\".\"CustomerEmail\"";
 
     private static readonly Stitching Web = new(
         Prefix: "web", Fact: "\"Fact\".\"WebSession\"", DirectRules: "'crm-id', 'email-hash'", StitchRule: "visitor-stitch", ConflictRule: "visitor-conflict",
@@ -180,8 +187,8 @@ public static class InteractionMigration
                    s."PageViews", s."ProductViews", s."AddToCarts", s."Conversions", s."Device", s."Referrer"
             FROM merged AS s
             LEFT JOIN {CustomerKeyMap.ByCrmIdKey} AS byId ON byId."CrmIdKey" = upper(s."CrmCustomerId")
-            LEFT JOIN (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
-                       WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1) AS byEmail
+            LEFT JOIN (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM {CustomerEmails}
+                       GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1) AS byEmail
                    ON byEmail."EmailHash" = s."EmailHash"
             """);
         var conflicts = Stitch(session, Web, $"web_resolved_{k}");
@@ -229,8 +236,8 @@ public static class InteractionMigration
                    s."Platform", s."CommentId", s."SocialHandle", s."ReplyToCommentId", s."CommentTime", s."CommentText", s."Likes",
                    s."SentimentScore", s."SentimentLabel", s."Keywords"
             FROM {staging} AS s
-            LEFT JOIN (SELECT {EmailKey("\"Email\"")} AS "EmailKey", min("CustomerKey") AS "CustomerKey" FROM "Dimension"."Customer"
-                       WHERE {Current} AND "Email" IS NOT NULL GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1) AS byEmail
+            LEFT JOIN (SELECT {EmailKey("\"Email\"")} AS "EmailKey", min("CustomerKey") AS "CustomerKey" FROM {CustomerEmails}
+                       GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1) AS byEmail
                    ON byEmail."EmailKey" = {EmailKey("s.\"Email\"")}
             """);
         var conflicts = Stitch(session, Social, $"social_resolved_{k}");

@@ -189,4 +189,31 @@ public sealed class DuckDbWarehouseTests : IDisposable
             Assert.Equal(0, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM duckdb_tables() WHERE ends_with(table_name, '_before_upgrade')"));
         }
     }
+
+    [Fact]
+    public void An_older_file_gets_the_source_key_maps_email_column_in_place_empty()
+    {
+        // A file written before Integration.CustomerKeyMap had Email (NULL allowed, no default): the column is added with the
+        // stored map rows kept and no e-mail (the next CRM load fills primary ids from their customers, CustomerKeyMap.Backfill).
+        var path = Path.Combine(_folder, "old-map.duckdb");
+        using (var warehouse = DuckDbWarehouse.Open(path))
+        {
+            warehouse.Connection.Execute("""
+                INSERT INTO "Integration"."CustomerKeyMap" ("CrmCustomerId", "CustomerKey", "MatchRule", "MappedAt", "LineageKey")
+                VALUES ('C1', 1, 'crm-id', TIMESTAMP '2024-06-01 09:30:00', 1), ('D3', 1, 'phone', TIMESTAMP '2024-06-01 09:30:00', 1)
+                """);
+            warehouse.Connection.Execute("ALTER TABLE \"Integration\".\"CustomerKeyMap\" DROP COLUMN \"Email\"");
+            warehouse.Connection.Execute("UPDATE main.warehouse_schema SET SchemaHash = 'older'");
+        }
+
+        using (var warehouse = DuckDbWarehouse.Open(path))
+        {
+            Assert.Equal([("C1", 1, (string?)null), ("D3", 1, null)], warehouse.Connection.Query<(string, int, string?)>(
+                "SELECT \"CrmCustomerId\", \"CustomerKey\", \"Email\" FROM \"Integration\".\"CustomerKeyMap\" ORDER BY 1"));
+            Assert.Equal(("VARCHAR", "YES"), warehouse.Connection.QuerySingle<(string, string)>("""
+                SELECT data_type, is_nullable FROM information_schema.columns
+                WHERE table_schema = 'Integration' AND table_name = 'CustomerKeyMap' AND column_name = 'Email'
+                """));
+        }
+    }
 }

@@ -14,7 +14,11 @@ namespace Warehouse.Etl.Tests.Support;
 /// <c>CONVERT(NCHAR(8), t, 112 | 108)</c> → <c>strftime(t, '%Y%m%d' | '%H:%M:%S')</c>, and
 /// <c>PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY e) OVER (…)</c> → <c>quantile_cont(e, p) OVER (…)</c> (SQL Server has the
 /// percentile only as a window function, DuckDB's <c>percentile_cont</c> only as an aggregate), and <c>CROSS APPLY
-/// STRING_SPLIT(s, sep) AS k</c> → <c>CROSS JOIN LATERAL (SELECT unnest(string_split(s, sep)) AS value) AS k</c>. Anything else a statement uses
+/// STRING_SPLIT(s, sep) AS k</c> → <c>CROSS JOIN LATERAL (SELECT unnest(string_split(s, sep)) AS value) AS k</c>, <c>CROSS APPLY
+/// (SELECT …) AS k</c> → <c>CROSS JOIN LATERAL (SELECT …) AS k</c>, <c>CHARINDEX(a, s)</c> → <c>strpos(s, a)</c>, <c>+</c> between
+/// text (a string literal or a concatenation of one) → <c>||</c>, and the e-mail hash <c>LOWER(CONVERT(NCHAR(64),
+/// HASHBYTES('SHA2_256', CAST(e COLLATE …_UTF8 AS VARCHAR(n))), 2))</c> → <c>sha256(e)</c> (both the lower-case hex SHA-256 of
+/// the UTF-8 bytes). Anything else a statement uses
 /// is sent as written, so a construct outside the common subset fails on DuckDB instead of being silently changed.
 /// </summary>
 internal static class ProcedureOnDuckDb
@@ -58,9 +62,28 @@ internal static class ProcedureOnDuckDb
         }
 
         replacements[intoKeyword] = (into.LastTokenIndex, () => string.Empty);
+        var functions = new FunctionCollector();
+        statement.Accept(functions);
+
+        // LOWER(CONVERT(NCHAR(64), HASHBYTES('SHA2_256', CAST(e COLLATE …_UTF8 AS VARCHAR(n))), 2)): the lower-case hex SHA-256 of
+        // the UTF-8 bytes of e, which is DuckDB's sha256(e). Its collation and CONVERT style belong to the pattern.
+        var hashes = new List<(int First, int Last)>();
+        foreach (var call in functions.Calls)
+        {
+            if (call is FunctionCall { FunctionName.Value: var lower, Parameters: [ConvertCall { Style: IntegerLiteral { Value: "2" }, Parameter: FunctionCall { FunctionName.Value: var hashBytes, Parameters: [StringLiteral { Value: "SHA2_256" }, CastCall { Parameter: ColumnReferenceExpression { Collation: { } collation } column }] } }] }
+                && lower.Equals("LOWER", StringComparison.OrdinalIgnoreCase) && hashBytes.Equals("HASHBYTES", StringComparison.OrdinalIgnoreCase)
+                && collation.Value.EndsWith("_UTF8", StringComparison.OrdinalIgnoreCase))
+            {
+                hashes.Add((call.FirstTokenIndex, call.LastTokenIndex));
+                replacements[call.FirstTokenIndex] = (call.LastTokenIndex, () => $"sha256({Range(column.MultiPartIdentifier, tokens, replacements)})");
+            }
+        }
+
+        bool InHash(int token) => hashes.Any(h => h.First <= token && token <= h.Last);
+
         for (var i = statement.FirstTokenIndex; i <= statement.LastTokenIndex; i++)
         {
-            if (tokens[i].TokenType != TSqlTokenType.Collate)
+            if (tokens[i].TokenType != TSqlTokenType.Collate || InHash(i))
             {
                 continue;
             }
@@ -78,8 +101,7 @@ internal static class ProcedureOnDuckDb
 
             replacements[i] = (name, () => string.Empty);
         }
-        var functions = new FunctionCollector();
-        statement.Accept(functions);
+
         foreach (var apply in functions.Applies)
         {
             // CROSS APPLY STRING_SPLIT(s, sep) AS k: a lateral join on the split parts, named value as SQL Server names them.
@@ -88,10 +110,18 @@ internal static class ProcedureOnDuckDb
                 continue;
             }
 
+            if (apply is { UnqualifiedJoinType: UnqualifiedJoinType.CrossApply, SecondTableReference: QueryDerivedTable })
+            {
+                // CROSS APPLY (SELECT …) AS k: the same lateral subquery, one row per row of the left side.
+                var crossToken = NextToken(tokens, apply.FirstTableReference.LastTokenIndex + 1);
+                replacements[crossToken] = (NextToken(tokens, crossToken + 1), () => "CROSS JOIN LATERAL");
+                continue;
+            }
+
             if (apply is not { UnqualifiedJoinType: UnqualifiedJoinType.CrossApply, SecondTableReference: GlobalFunctionTableReference { Name.Value: var function, Parameters: [var text, var separator], Alias: { } alias } split }
                 || !function.Equals("STRING_SPLIT", StringComparison.OrdinalIgnoreCase))
             {
-                throw new InvalidDataException("Only CROSS APPLY STRING_SPLIT(s, separator) AS alias has a mapping here.");
+                throw new InvalidDataException("Only CROSS APPLY STRING_SPLIT(s, separator) AS alias and CROSS APPLY (SELECT …) AS alias have a mapping here.");
             }
 
             var cross = apply.FirstTableReference.LastTokenIndex + 1;
@@ -104,10 +134,27 @@ internal static class ProcedureOnDuckDb
                 () => $"CROSS JOIN LATERAL (SELECT unnest(string_split({Range(text, tokens, replacements)}, {Range(separator, tokens, replacements)})) AS value) AS {Quote(alias.Value)}");
         }
 
-        foreach (var call in functions.Calls)
+        foreach (var concatenation in functions.Additions.Where(IsText))
+        {
+            // s + t on text: DuckDB's || (its + adds numbers only).
+            var plus = NextToken(tokens, concatenation.FirstExpression.LastTokenIndex + 1);
+            if (tokens[plus].TokenType != TSqlTokenType.Plus)
+            {
+                throw new InvalidDataException("+ expected between the operands of a concatenation.");
+            }
+
+            replacements[plus] = (plus, () => "||");
+        }
+
+        foreach (var call in functions.Calls.Where(c => !InHash(c.FirstTokenIndex)))
         {
             switch (call)
             {
+                case FunctionCall { FunctionName.Value: var name, Parameters: [var find, var within] }
+                    when name.Equals("CHARINDEX", StringComparison.OrdinalIgnoreCase):
+                    // Position of the first occurrence, 1-based, 0 when absent: DuckDB's strpos, arguments the other way round.
+                    replacements[call.FirstTokenIndex] = (call.LastTokenIndex, () => $"strpos({Range(within, tokens, replacements)}, {Range(find, tokens, replacements)})");
+                    break;
                 case FunctionCall { FunctionName.Value: var name, Parameters: [var part, var amount, var time] }
                     when name.Equals("DATEADD", StringComparison.OrdinalIgnoreCase):
                     var unit = string.Concat(Enumerable.Range(part.FirstTokenIndex, part.LastTokenIndex - part.FirstTokenIndex + 1).Select(i => tokens[i].Text));
@@ -146,6 +193,26 @@ internal static class ProcedureOnDuckDb
 
         return "CREATE TEMP TABLE " + Quote(into.BaseIdentifier.Value) + " AS " + Emit(statement.FirstTokenIndex, statement.LastTokenIndex, tokens, replacements);
     }
+
+    /// <summary>The first token at or after <paramref name="index"/> that is not white space.</summary>
+    private static int NextToken(IList<TSqlParserToken> tokens, int index)
+    {
+        while (tokens[index].TokenType == TSqlTokenType.WhiteSpace)
+        {
+            index++;
+        }
+
+        return index;
+    }
+
+    /// <summary>A + whose operands are text: a string literal, or a concatenation of one (u.Local + N'@' + p.Domain).</summary>
+    private static bool IsText(ScalarExpression expression) => expression switch
+    {
+        StringLiteral => true,
+        ParenthesisExpression p => IsText(p.Expression),
+        BinaryExpression { BinaryExpressionType: BinaryExpressionType.Add } b => IsText(b.FirstExpression) || IsText(b.SecondExpression),
+        _ => false,
+    };
 
     private static string Range(TSqlFragment fragment, IList<TSqlParserToken> tokens, SortedDictionary<int, (int Last, Func<string> Text)> replacements) =>
         Emit(fragment.FirstTokenIndex, fragment.LastTokenIndex, tokens, replacements);
@@ -198,7 +265,17 @@ internal static class ProcedureOnDuckDb
 
         public List<UnqualifiedJoin> Applies { get; } = [];
 
+        public List<BinaryExpression> Additions { get; } = [];
+
         public override void Visit(UnqualifiedJoin node) => Applies.Add(node);
+
+        public override void Visit(BinaryExpression node)
+        {
+            if (node.BinaryExpressionType == BinaryExpressionType.Add)
+            {
+                Additions.Add(node);
+            }
+        }
 
         public override void Visit(FunctionCall node) => Calls.Add(node);
 

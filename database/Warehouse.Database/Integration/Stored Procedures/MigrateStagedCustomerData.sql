@@ -18,7 +18,8 @@
 --      as the DuckDB migration hands them out), attributes and MatchRule of the ordinal's primary row;
 --   4b. the source-key map Integration.CustomerKeyMap: current customers' own ids are backfilled first, then every CRM
 --      id of the load not mapped yet is mapped once (primary id of a new customer: crm-id; a duplicate registration:
---      the rule that tied it), so several CRM ids can share one customer;
+--      the rule that tied it), so several CRM ids can share one customer; each id's Email is its latest row's (mapped
+--      ids updated), so web and social rows link by a duplicate registration's own e-mail (Integration.CustomerEmail);
 --   5. lineage completed with counts (read = loaded + rejected), the CRM cutoff moved to the latest update (none: left as it was), the staged
 --      rows and resolutions removed.
 -- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedCustomer in the same transaction.
@@ -89,6 +90,14 @@ BEGIN
         WHERE d.[ValidTo] = @EndOfTime AND d.[CrmCustomerId] IS NOT NULL AND d.[CustomerKey] <> 0
           AND NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyMap] AS x WHERE x.[CrmCustomerId] = d.[CrmCustomerId])
         GROUP BY d.[CrmCustomerId];
+
+        -- A primary id mapped without an e-mail (before the map held them) takes its customer's current one, which came
+        -- from that id's latest row; a duplicate id's own e-mail is known only from its next row (CustomerKeyMap.Backfill).
+        UPDATE m
+        SET m.[Email] = d.[Email]
+        FROM [Integration].[CustomerKeyMap] AS m
+        INNER JOIN [Dimension].[Customer] AS d ON d.[CustomerKey] = m.[CustomerKey] AND d.[CrmCustomerId] = m.[CrmCustomerId]
+        WHERE m.[Email] IS NULL AND d.[ValidTo] = @EndOfTime AND d.[Email] IS NOT NULL;
 
         DECLARE @SourceCutoff DATETIME2(7) = (
             SELECT MAX(e.[CutoffTime])
@@ -178,11 +187,20 @@ BEGIN
         LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = i.[Country] AND g.[City] = COALESCE(i.[City], N'')
         WHERE i.[CustomerKey] IS NULL AND i.[IsPrimary] = 1;
 
+        -- A mapped id takes the e-mail of its latest row (the web and social e-mail links read it through
+        -- Integration.CustomerEmail: a duplicate registration's own address links to its customer).
+        UPDATE m
+        SET m.[Email] = i.[Email]
+        FROM [Integration].[CustomerKeyMap] AS m
+        INNER JOIN #Incoming AS i ON i.[CrmCustomerId] = m.[CrmCustomerId]
+        WHERE EXISTS (SELECT m.[Email] EXCEPT SELECT i.[Email]);
+
         -- Every CRM id of the load not mapped yet joins the source-key map once (never re-keyed): a new customer's primary
-        -- id with rule crm-id, another id with the rule that tied it (a duplicate registration shares the customer).
-        INSERT [Integration].[CustomerKeyMap] ([CrmCustomerId], [CustomerKey], [MatchRule], [MappedAt], [LineageKey])
+        -- id with rule crm-id, another id with the rule that tied it (a duplicate registration shares the customer), each
+        -- with its row's e-mail.
+        INSERT [Integration].[CustomerKeyMap] ([CrmCustomerId], [CustomerKey], [MatchRule], [MappedAt], [LineageKey], [Email])
         SELECT i.[CrmCustomerId], COALESCE(i.[CustomerKey], k.[CustomerKey]),
-               CASE WHEN i.[CustomerKey] IS NULL AND i.[IsPrimary] = 1 THEN N'crm-id' ELSE i.[MatchRule] END, @LoadStarted, @LineageKey
+               CASE WHEN i.[CustomerKey] IS NULL AND i.[IsPrimary] = 1 THEN N'crm-id' ELSE i.[MatchRule] END, @LoadStarted, @LineageKey, i.[Email]
         FROM #Incoming AS i
         LEFT OUTER JOIN #NewKey AS k ON k.[NewCustomerOrdinal] = i.[NewCustomerOrdinal]
         WHERE NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyMap] AS x WHERE x.[CrmCustomerId] = i.[CrmCustomerId]);

@@ -3,8 +3,9 @@
 -- link the same comments to the same customers:
 --   1. one row per (Platform, CommentId): a repeated comment id is rejected into Integration.RejectedSocialInteraction as
 --      "duplicate of line N" (its first line, which stays);
---   2. the customer: the current customer with the e-mail given with the comment (MatchRule email; the lowest
---      CustomerKey wins a tie), else stitching: the customer of the direct links of the same platform and handle
+--   2. the customer: the one customer with the e-mail given with the comment, compared by its match key, among the
+--      customers' current and CRM ids' e-mails (Integration.CustomerEmail; MatchRule email; an e-mail two customers
+--      have links neither), else stitching: the customer of the direct links of the same platform and handle
 --      (handle without case; this load and earlier facts) when they name exactly one customer (handle-stitch); a handle
 --      linked to two or more customers stitches nothing (handle-conflict); else Unknown (0, none). Earlier comments of
 --      the load's handles are re-linked the same way, and the customers' current SocialHandle is set to
@@ -84,16 +85,16 @@ BEGIN
                                  ELSE u.[Local] + N'@' + p.[Domain] END AS [EmailKey]) AS k
         WHERE s.[RowNumber] = 1;
 
-        -- A comment's e-mail links directly only when exactly one current customer has its match key: an address two
-        -- customers share (a couple) links neither (the comment is left to handle stitching), as on DuckDB.
+        -- A comment's e-mail links directly only when exactly one customer has its match key among its e-mails (its current
+        -- version's and its CRM ids', a duplicate registration's own address included: Integration.CustomerEmail): an address
+        -- two customers share (a couple) links neither (the comment is left to handle stitching), as on DuckDB.
         SELECT k.[EmailKey], MIN(c.[CustomerKey]) AS [CustomerKey]
         INTO #ByEmail
-        FROM [Dimension].[Customer] AS c
+        FROM [Integration].[CustomerEmail] AS c
         CROSS APPLY (SELECT LEFT(c.[Email], ABS(CHARINDEX(N'@', c.[Email]) - 1)) AS [Local], SUBSTRING(c.[Email], CHARINDEX(N'@', c.[Email]) + 1, 400) AS [Domain]) AS p
         CROSS APPLY (SELECT CASE WHEN CHARINDEX(N'+', p.[Local]) > 1 THEN LEFT(p.[Local], CHARINDEX(N'+', p.[Local]) - 1) ELSE p.[Local] END AS [Local]) AS u
         CROSS APPLY (SELECT CASE WHEN p.[Domain] IN (N'gmail.com', N'googlemail.com') THEN REPLACE(u.[Local], N'.', N'') + N'@gmail.com'
                                  ELSE u.[Local] + N'@' + p.[Domain] END AS [EmailKey]) AS k
-        WHERE c.[ValidTo] = @EndOfTime AND c.[CustomerKey] <> 0 AND c.[Email] IS NOT NULL
         GROUP BY k.[EmailKey]
         HAVING COUNT(DISTINCT c.[CustomerKey]) = 1;
 

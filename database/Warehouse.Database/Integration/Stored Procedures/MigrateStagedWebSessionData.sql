@@ -4,9 +4,10 @@
 --   1. rows of one tracker session (same SessionId and WebVisitorId) are one session: merged, never dropped (first
 --      start, last end, counts summed, device and referrer of the earliest row, the first CRM id and e-mail hash seen);
 --   2. the customer: the customer the session's CRM id maps to (a logged-in visitor; Integration.CustomerKeyByCrmId,
---      the source-key map), else the current customer
---      whose e-mail's SHA-256 (UTF-8 bytes, lower-case hex, as EmailRules.Sha256Hex and DuckDB's sha256 compute it)
---      is the session's EmailHash, else Unknown (0); the lowest CustomerKey wins a tie;
+--      the source-key map), else the one customer
+--      with an e-mail (current version's or a CRM id's: Integration.CustomerEmail) whose SHA-256 (UTF-8 bytes, lower-case
+--      hex, as EmailRules.Sha256Hex and DuckDB's sha256 compute it) is the session's EmailHash (a hash two customers
+--      have links neither), else Unknown (0);
 --   3. stitching: a session without a direct link takes the customer of its visitor's direct links (this load and
 --      earlier facts) when they name exactly one customer (MatchRule visitor-stitch); a visitor linked to two or more
 --      customers stitches nothing (visitor-conflict, customer 0); earlier sessions of the visitors in the load are
@@ -125,15 +126,16 @@ BEGIN
         FROM [Integration].[CustomerKeyByCrmId] AS k
         GROUP BY k.[CrmCustomerId];
 
-        -- SHA-256 of the e-mail's UTF-8 bytes (the _UTF8 collation makes the VARCHAR conversion UTF-8), lower-case hex; a hash
-        -- links only when exactly one current customer has it (an address a couple shares links neither), as on DuckDB.
+        -- SHA-256 of the e-mail's UTF-8 bytes (the _UTF8 collation makes the VARCHAR conversion UTF-8), lower-case hex, of
+        -- each customer's e-mails (its current version's and its CRM ids', a duplicate registration's own address included:
+        -- Integration.CustomerEmail); a hash links only when exactly one customer has it (an address a couple shares links
+        -- neither), as on DuckDB.
         SELECT h.[EmailHash], MIN(h.[CustomerKey]) AS [CustomerKey]
         INTO #ByEmailHash
         FROM (
             SELECT c.[CustomerKey],
                    LOWER(CONVERT(NCHAR(64), HASHBYTES('SHA2_256', CAST(c.[Email] COLLATE Latin1_General_100_CI_AS_SC_UTF8 AS VARCHAR(1280))), 2)) AS [EmailHash]
-            FROM [Dimension].[Customer] AS c
-            WHERE c.[ValidTo] = @EndOfTime AND c.[CustomerKey] <> 0 AND c.[Email] IS NOT NULL
+            FROM [Integration].[CustomerEmail] AS c
         ) AS h
         GROUP BY h.[EmailHash]
         HAVING COUNT(DISTINCT h.[CustomerKey]) = 1;
