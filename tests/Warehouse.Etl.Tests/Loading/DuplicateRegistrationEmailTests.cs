@@ -100,6 +100,24 @@ public sealed class DuplicateRegistrationEmailTests : CustomerSeededTests
     }
 
     [Fact]
+    public void A_later_crm_id_with_a_duplicates_own_email_is_the_known_customer_not_a_new_one()
+    {
+        // X9 is a new CRM registration of Ann Lee (same name and birth date) with D3's address, no phone, in Bristol: only the
+        // e-mail rule can tie it (fuzzy name + city needs the city), and only through D3's own address. Before, the known
+        // identities carried each customer's current e-mail alone (ann@ for both C1 and D3), so X9 became a fourth customer.
+        using var warehouse = Customers(out var keys);
+        CrmLoader.Load(warehouse, Write("crm2.csv", Header +
+            "X9,Ann Lee,other@example.com,,1980-01-01,F,Bristol,United Kingdom,2024-07-01,,,2024-07-01 09:30:00\n"));
+
+        var (key, rule) = warehouse.Connection.QuerySingle<(int, string)>(
+            "SELECT \"CustomerKey\", \"MatchRule\" FROM \"Integration\".\"CustomerKeyMap\" WHERE \"CrmCustomerId\" = 'X9'");
+        Assert.Equal(keys["C1"], key);
+        Assert.Equal("email", rule);
+        Assert.Equal(3, warehouse.Connection.ExecuteScalar<long>(
+            "SELECT count(DISTINCT \"CustomerKey\") FROM \"Dimension\".\"Customer\" WHERE \"CustomerKey\" <> 0"));
+    }
+
+    [Fact]
     public void Rerunning_the_loads_changes_nothing()
     {
         using var warehouse = Customers(out _);
