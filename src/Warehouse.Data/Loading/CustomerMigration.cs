@@ -89,7 +89,8 @@ public static class CustomerMigration
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
         DimensionMaintenance.EnsureUnknownMembers(session);
-        var now = session.Scalar<DateTime>("SELECT CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP)");
+        // Versions change at the load's start, as MigrateStagedCustomerData's @LoadStarted (the lineage row's host-clock time).
+        var now = session.LoadStarted;
         CustomerKeyMap.Backfill(session, now);
         var cutoff = session.Scalar<DateTime?>("SELECT max(\"CutoffTime\") FROM \"Integration\".\"EtlCutoff\" WHERE \"SourceSystem\" = @cutoffSystem", new { cutoffSystem });
         var staging = StagingTable(session);

@@ -16,19 +16,27 @@ namespace Warehouse.Data.Loading;
 /// DuckDB's <c>Commit()</c> after a failed statement silently rolls back (../shared/FACTS.md), so the session
 /// tracks failure itself: any exception marks it failed, and after the commit it reads the lineage row back; if
 /// the commit did not persist, <see cref="Complete"/> throws.
+/// <c>LoadStarted</c> and <c>LoadCompleted</c> come from the host's UTC clock (<see cref="TimeProvider"/>), read when the
+/// session begins and just before the commit: DuckDB's <c>now()</c> is the transaction's start time, so it would make
+/// every load's completion its start (SQL Server's <c>SYSUTCDATETIME()</c> in <c>Integration.CompleteLineage</c> is the
+/// statement's time and needs no such care).
 /// </remarks>
 public sealed class DuckDbLoadSession : IDisposable
 {
     private readonly DuckDbWarehouse _warehouse;
     private readonly DuckDBTransaction _transaction;
     private readonly Action<string>? _checkpoint;
+    private readonly TimeProvider _clock;
     private readonly List<RejectSink> _sinks = [];
     private bool _completed;
     private bool _failed;
 
-    private DuckDbLoadSession(DuckDbWarehouse warehouse, DuckDBTransaction transaction, int lineageKey, string sourceName, Action<string>? checkpoint)
+    private DuckDbLoadSession(DuckDbWarehouse warehouse, DuckDBTransaction transaction, int lineageKey, string sourceName, Action<string>? checkpoint,
+        TimeProvider clock, DateTime loadStarted)
     {
         _warehouse = warehouse;
+        _clock = clock;
+        LoadStarted = loadStarted;
         _transaction = transaction;
         LineageKey = lineageKey;
         SourceName = sourceName;
@@ -37,6 +45,9 @@ public sealed class DuckDbLoadSession : IDisposable
 
     /// <summary>Key of the load's lineage row.</summary>
     public int LineageKey { get; }
+
+    /// <summary>When the load began (UTC, the host's clock, whole microseconds as DuckDB stores it), as recorded in the lineage row.</summary>
+    public DateTime LoadStarted { get; }
 
     /// <summary>Source (file) name recorded with every staged and rejected row.</summary>
     public string SourceName { get; }
@@ -56,10 +67,13 @@ public sealed class DuckDbLoadSession : IDisposable
     /// <param name="sourceHash">SHA-256 of the content (hex), or null.</param>
     /// <param name="tableName">Destination table, e.g. Fact.Purchase.</param>
     /// <param name="checkpoint">Called at named checkpoints; throwing from it simulates a crash (tests, drills).</param>
+    /// <param name="clock">UTC clock of <c>LoadStarted</c> and <c>LoadCompleted</c>; null → <see cref="TimeProvider.System"/>.</param>
     public static DuckDbLoadSession Begin(DuckDbWarehouse warehouse, string sourceSystem, string sourceName, string? sourceHash,
-        string tableName, Action<string>? checkpoint = null)
+        string tableName, Action<string>? checkpoint = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
+        clock ??= TimeProvider.System;
+        var loadStarted = UtcMicroseconds(clock);
         var connection = warehouse.DuckDbConnection;
         var transaction = connection.BeginTransaction();
         try
@@ -67,10 +81,10 @@ public sealed class DuckDbLoadSession : IDisposable
             var lineageKey = connection.ExecuteScalar<int>("SELECT CAST(nextval('Sequences.LineageKey') AS INTEGER)", transaction: transaction);
             connection.Execute("""
                 INSERT INTO "Integration"."Lineage" ("LineageKey", "SourceSystem", "SourceName", "SourceHash", "TableName", "LoadStarted", "WasSuccessful")
-                VALUES ($LineageKey, $SourceSystem, $SourceName, $SourceHash, $TableName, now() AT TIME ZONE 'UTC', false)
-                """, new { LineageKey = lineageKey, SourceSystem = sourceSystem, SourceName = sourceName, SourceHash = sourceHash, TableName = tableName },
+                VALUES ($LineageKey, $SourceSystem, $SourceName, $SourceHash, $TableName, $LoadStarted, false)
+                """, new { LineageKey = lineageKey, SourceSystem = sourceSystem, SourceName = sourceName, SourceHash = sourceHash, TableName = tableName, LoadStarted = loadStarted },
                 transaction);
-            return new DuckDbLoadSession(warehouse, transaction, lineageKey, sourceName, checkpoint);
+            return new DuckDbLoadSession(warehouse, transaction, lineageKey, sourceName, checkpoint, clock, loadStarted);
         }
         catch
         {
@@ -197,12 +211,19 @@ public sealed class DuckDbLoadSession : IDisposable
         }
 
         Checkpoint("before-commit");
+        // The host's clock, read now: DuckDB's now() would be the transaction's start (see the remarks). Never before the start.
+        var loadCompleted = UtcMicroseconds(_clock);
+        if (loadCompleted < LoadStarted)
+        {
+            loadCompleted = LoadStarted;
+        }
+
         Execute("""
             UPDATE "Integration"."Lineage"
             SET "RowsRead" = @rowsRead, "RowsLoaded" = @rowsLoaded, "RowsRejected" = @rowsRejected,
-                "SourceCutoff" = @sourceCutoff, "WasSuccessful" = true, "LoadCompleted" = now() AT TIME ZONE 'UTC'
+                "SourceCutoff" = @sourceCutoff, "WasSuccessful" = true, "LoadCompleted" = @loadCompleted
             WHERE "LineageKey" = @LineageKey
-            """, new { rowsRead, rowsLoaded, rowsRejected, sourceCutoff, LineageKey });
+            """, new { rowsRead, rowsLoaded, rowsRejected, sourceCutoff, loadCompleted, LineageKey });
         if (cutoffSystem is not null && sourceCutoff is not null)
         {
             Execute("""
@@ -218,6 +239,13 @@ public sealed class DuckDbLoadSession : IDisposable
         {
             throw new InvalidOperationException($"The load of {SourceName} did not commit (DuckDB rolled the transaction back); the warehouse is unchanged.");
         }
+    }
+
+    /// <summary>The clock's UTC time cut to whole microseconds (DuckDB's TIMESTAMP), Kind Unspecified as DuckDB returns it.</summary>
+    private static DateTime UtcMicroseconds(TimeProvider clock)
+    {
+        var ticks = clock.GetUtcNow().UtcTicks;
+        return new DateTime(ticks - ticks % TimeSpan.TicksPerMicrosecond, DateTimeKind.Unspecified);
     }
 
     /// <summary>Rolls back unless <see cref="Complete"/> succeeded.</summary>

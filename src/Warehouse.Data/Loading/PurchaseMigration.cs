@@ -513,9 +513,9 @@ public static class PurchaseMigration
             session.Execute($"""
                 INSERT INTO "Integration"."CustomerKeyMap" ("CrmCustomerId", "CustomerKey", "MatchRule", "MappedAt", "LineageKey")
                 SELECT n."CrmCustomerId", CAST(@first + row_number() OVER (ORDER BY n."CrmCustomerId") - 1 AS INTEGER), 'crm-id',
-                       CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP), @LineageKey
+                       @LoadStarted, @LineageKey
                 FROM purchase_customers_{k} AS n
-                """, new { first, session.LineageKey });
+                """, new { first, session.LineageKey, session.LoadStarted });
         }
 
         session.Execute($"DROP TABLE purchase_customers_{k}");
