@@ -31,4 +31,26 @@ public sealed class CleaningOptions
 
     /// <summary>Reference "today" for plausibility checks (birth dates not in the future). Default: the UTC date when the options were created.</summary>
     public DateOnly Today { get; init; } = DateOnly.FromDateTime(DateTime.UtcNow);
+
+    /// <summary>Default of <see cref="EarliestPlausibleTime"/>: 1990-01-01 00:00 UTC.</summary>
+    public static readonly DateTime DefaultEarliestPlausibleTime = new(1990, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Default of <see cref="LatestPlausibleAfterNow"/>: one day.</summary>
+    public static readonly TimeSpan DefaultLatestPlausibleAfterNow = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Earliest plausible event or update time (UTC; CRM <c>updated_at</c>, web and social timestamps, invoice dates) and the
+    /// earliest CRM signup date and survey date. Default 1990-01-01. Earlier values reject the row (see <see cref="PlausibleTimeWindow"/>).
+    /// </summary>
+    public DateTime EarliestPlausibleTime { get; init; } = DefaultEarliestPlausibleTime;
+
+    /// <summary>How far after the load's start an event or update time may lie (clock skew, time zones). Default one day.</summary>
+    public TimeSpan LatestPlausibleAfterNow { get; init; } = DefaultLatestPlausibleAfterNow;
+
+    /// <summary>The load's start for the plausible window (UTC); null: the clock when the reader starts (once per load).</summary>
+    public DateTime? Now { get; init; }
+
+    /// <summary>The window of plausible event and update times for a load starting now (<see cref="Now"/> or the clock).</summary>
+    public PlausibleTimeWindow TimeWindow() =>
+        new(EarliestPlausibleTime, (Now ?? DateTime.UtcNow) + LatestPlausibleAfterNow, LatestPlausibleAfterNow);
 }

@@ -32,17 +32,19 @@ public static class CrmCustomerReader
     public static IEnumerable<SourceItem<CrmCustomer>> ReadCsv(Stream stream, string sourceName, CleaningOptions? options = null, CsvOptions? csvOptions = null)
     {
         var o = options ?? CleaningOptions.Default;
-        return SourceReader.ReadCsv(stream, sourceName, Schema, o, csvOptions, (f, c, _) => Map(f, c, o));
+        var window = o.TimeWindow();
+        return SourceReader.ReadCsv(stream, sourceName, Schema, o, csvOptions, (f, c, _) => Map(f, c, o, window));
     }
 
     /// <summary>Reads a JSON export: an array of objects or JSON lines (lazy; disposes the stream at the end).</summary>
     public static IEnumerable<SourceItem<CrmCustomer>> ReadJson(Stream stream, string sourceName, CleaningOptions? options = null, int maxRecordBytes = 1 << 20)
     {
         var o = options ?? CleaningOptions.Default;
-        return SourceReader.ReadJson(stream, sourceName, Schema, o, maxRecordBytes, (f, c, _) => Map(f, c, o));
+        var window = o.TimeWindow();
+        return SourceReader.ReadJson(stream, sourceName, Schema, o, maxRecordBytes, (f, c, _) => Map(f, c, o, window));
     }
 
-    private static CrmCustomer? Map(FieldSource f, RowCleaner c, CleaningOptions o)
+    private static CrmCustomer? Map(FieldSource f, RowCleaner c, CleaningOptions o, PlausibleTimeWindow window)
     {
         var formats = o.DateFormats.ToArray();
         var id = c.Take("crm_customer_id", f.Apply(0, v => TextRules.Trimmed(v, 50)), MissingValuePolicy.Reject);
@@ -55,10 +57,10 @@ public static class CrmCustomerReader
         var gender = c.Take("gender", f.Apply(5, BasicRules.ParseGender));
         var city = c.Take("city", f.Apply(6, v => TextRules.Trimmed(v, 100)));
         var country = c.Take("country", f.Apply(7, v => TextRules.Trimmed(v, 100)));
-        var signup = c.TakeValue("signup_date", f.Apply(8, v => DateTimeRules.ParseDate(v, o.Culture, new DateOnly(1990, 1, 1), o.Today.AddDays(1), formats)));
+        var signup = c.TakeValue("signup_date", f.Apply(8, v => DateTimeRules.ParseDate(v, o.Culture, DateOnly.FromDateTime(o.EarliestPlausibleTime), o.Today.AddDays(1), formats)));
         var marketing = c.TakeValue("consent_marketing", f.Apply(9, BasicRules.ParseFlag));
         var profiling = c.TakeValue("consent_profiling", f.Apply(10, BasicRules.ParseFlag));
-        var updated = c.TakeValue("updated_at", f.Apply(11, v => DateTimeRules.ParseTimestamp(v, o.Culture, o.TimeZone)));
+        var updated = c.TakeValue("updated_at", f.Apply(11, v => window.Check(DateTimeRules.ParseTimestamp(v, o.Culture, o.TimeZone))));
         return c.HasFailed || id is null ? null : new CrmCustomer(id, name, email, phone, birth, gender, city, country, signup, marketing, profiling, updated);
     }
 }

@@ -25,16 +25,17 @@ public static class SocialCommentReader
     public static IEnumerable<SourceItem<SocialComment>> ReadJson(Stream stream, string sourceName, CleaningOptions? options = null, int maxRecordBytes = 1 << 20)
     {
         var o = options ?? CleaningOptions.Default;
-        return SourceReader.ReadJson(stream, sourceName, Schema, o, maxRecordBytes, (f, c, _) => Map(f, c, o));
+        var window = o.TimeWindow();
+        return SourceReader.ReadJson(stream, sourceName, Schema, o, maxRecordBytes, (f, c, _) => Map(f, c, o, window));
     }
 
-    private static SocialComment? Map(FieldSource f, RowCleaner c, CleaningOptions o)
+    private static SocialComment? Map(FieldSource f, RowCleaner c, CleaningOptions o, PlausibleTimeWindow window)
     {
         var platform = c.Take("platform", f.Apply(0, v => TextRules.Trimmed(v, 32)), MissingValuePolicy.Reject)?.ToLowerInvariant();
         var id = c.Take("comment_id", f.Apply(1, v => TextRules.Trimmed(v, 100)), MissingValuePolicy.Reject);
         var handle = c.Take("handle", f.Apply(2, v => TextRules.Trimmed(v, 100)), MissingValuePolicy.Reject);
         var email = c.Take("email", f.Apply(3, EmailRules.Normalize));
-        var time = c.TakeValue("timestamp", f.Apply(4, v => DateTimeRules.ParseTimestamp(v, o.Culture, o.TimeZone)), MissingValuePolicy.Reject);
+        var time = c.TakeValue("timestamp", f.Apply(4, v => window.Check(DateTimeRules.ParseTimestamp(v, o.Culture, o.TimeZone))), MissingValuePolicy.Reject);
         var text = c.Take("text", f.Exact(5, MaxTextLength), MissingValuePolicy.Reject);
         var likes = c.TakeValue("likes", f.Apply(6, v =>
         {

@@ -33,7 +33,7 @@ public static class SurveyResponseReader
     private static SurveyResponse? Map(FieldSource f, RowCleaner c, CleaningOptions o)
     {
         var id = c.Take("crm_customer_id", f.Apply(0, v => TextRules.Trimmed(v, 50)), MissingValuePolicy.Reject);
-        var date = c.TakeValue("survey_date", f.Apply(1, v => DateTimeRules.ParseDate(v, o.Culture, new DateOnly(1990, 1, 1), o.Today.AddDays(1), o.DateFormats.ToArray())));
+        var date = c.TakeValue("survey_date", f.Apply(1, v => DateTimeRules.ParseDate(v, o.Culture, DateOnly.FromDateTime(o.EarliestPlausibleTime), o.Today.AddDays(1), o.DateFormats.ToArray())));
         var household = c.TakeValue("household_size", f.Apply(2, v => InRange(NumberRules.ParseInt32(v, o.Culture), 1, 20)));
         var children = c.TakeValue("children", f.Apply(3, v => InRange(NumberRules.ParseInt32(v, o.Culture), 0, 15)));
         var income = c.Take("income_band", f.Apply(4, v => TextRules.Trimmed(v, 50)));

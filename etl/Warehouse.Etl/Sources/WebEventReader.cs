@@ -28,7 +28,8 @@ public static class WebEventReader
     public static IEnumerable<SourceItem<WebEvent>> ReadJsonLines(Stream stream, string sourceName, CleaningOptions? options = null, int maxRecordBytes = 1 << 16)
     {
         var o = options ?? CleaningOptions.Default;
-        return SourceReader.ReadJson(stream, sourceName, Schema, o, maxRecordBytes, (f, c, _) => Map(f, c, o));
+        var window = o.TimeWindow();
+        return SourceReader.ReadJson(stream, sourceName, Schema, o, maxRecordBytes, (f, c, _) => Map(f, c, o, window));
     }
 
     /// <summary>
@@ -59,13 +60,13 @@ public static class WebEventReader
         return EventTypes.Contains(s) ? RuleResult<string>.Ok(s) : RuleResult<string>.Invalid($"unknown event type (expected one of {string.Join(", ", EventTypes)})");
     }
 
-    private static WebEvent? Map(FieldSource f, RowCleaner c, CleaningOptions o)
+    private static WebEvent? Map(FieldSource f, RowCleaner c, CleaningOptions o, PlausibleTimeWindow window)
     {
         var visitor = c.Take("visitor_id", f.Apply(0, v => TextRules.Trimmed(v, 100)), MissingValuePolicy.Reject);
         var customer = c.Take("customer_id", f.Apply(1, v => TextRules.Trimmed(v, 50)));
         var hash = c.Take("email_hash", f.Apply(2, EmailRules.NormalizeHash));
         var session = c.Take("session_id", f.Apply(3, TrackerSessionId), MissingValuePolicy.Reject);
-        var time = c.TakeValue("timestamp", f.Apply(4, v => DateTimeRules.ParseTimestamp(v, o.Culture, o.TimeZone)), MissingValuePolicy.Reject);
+        var time = c.TakeValue("timestamp", f.Apply(4, v => window.Check(DateTimeRules.ParseTimestamp(v, o.Culture, o.TimeZone))), MissingValuePolicy.Reject);
         var page = c.Take("page", f.Apply(5, v => TextRules.Trimmed(v, 400)));
         var type = c.Take("event_type", f.Apply(6, EventType), MissingValuePolicy.Reject);
         var product = c.Take("product", f.Apply(7, v => TextRules.Trimmed(v, 50)));

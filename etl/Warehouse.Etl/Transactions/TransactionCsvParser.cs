@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Warehouse.Data.Loading;
+using Warehouse.Etl.Cleaning;
 using Warehouse.Etl.Sources;
 using Warehouse.Etl.Sources.Csv;
 
@@ -19,7 +20,8 @@ namespace Warehouse.Etl.Transactions;
 /// culture's thousands separator only where the culture groups digits (<see cref="Cleaning.NumberGrouping"/>); none with the
 /// invariant culture.</item>
 /// <item>InvoiceDate: one of the mapping's formats (by default ISO, then a named culture's short date and time patterns,
-/// <see cref="TransactionMapping.EffectiveDateFormats"/>), no time zone (source local time).</item>
+/// <see cref="TransactionMapping.EffectiveDateFormats"/>), no time zone (source local time); outside the plausible window
+/// (<see cref="PlausibleTimeWindow"/>, default 1990-01-01 to now + 1 day) the row is rejected.</item>
 /// <item>Description, Country: optional, stored exactly as given (Description keeps trailing spaces); Country trimmed.</item>
 /// </list>
 /// InvoiceLineNumber counts every record of the invoice in file order, rejected ones included, so a line keeps its
@@ -62,11 +64,20 @@ public sealed class TransactionCsvParser
     private readonly bool _isoMinutes;
     private readonly bool _isoSeconds;
     private readonly bool _isoT;
+    private readonly PlausibleTimeWindow _window;
+    private readonly long _earliestTicks;
+    private readonly long _latestTicks;
 
     /// <summary>Creates a parser for one file.</summary>
-    public TransactionCsvParser(TransactionMapping mapping)
+    /// <param name="mapping">Columns and formats.</param>
+    /// <param name="window">Plausible invoice times (file local time compared as it is); null: the default window taken now
+    /// (<see cref="CleaningOptions.TimeWindow"/>: 1990-01-01 to now + 1 day).</param>
+    public TransactionCsvParser(TransactionMapping mapping, PlausibleTimeWindow? window = null)
     {
         _mapping = mapping ?? throw new ArgumentNullException(nameof(mapping));
+        _window = window ?? CleaningOptions.Default.TimeWindow();
+        _earliestTicks = _window.Earliest.Ticks;
+        _latestTicks = _window.Latest.Ticks;
         _culture = mapping.CultureInfo;
         _invariant = ReferenceEquals(_culture, CultureInfo.InvariantCulture);
         var format = _culture.NumberFormat;
@@ -338,6 +349,12 @@ public sealed class TransactionCsvParser
                 _lastDateLength = dateText.Length;
                 _lastDate = invoiceTime;
             }
+        }
+
+        // Implausible dates (year 1, 9999, next year) are rejected: one compare per bound on ticks.
+        if (invoiceTime.Ticks < _earliestTicks || invoiceTime.Ticks > _latestTicks)
+        {
+            return new Failure(c.Names.InvoiceDate, _window.Reason(invoiceTime));
         }
 
         var stockSlot = reader.NeedsUnescape(c.StockCode) ? null : _stocks.Get(stock);

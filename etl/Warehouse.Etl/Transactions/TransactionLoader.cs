@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Warehouse.Data;
 using Warehouse.Data.Loading;
 using Warehouse.Data.SqlServer;
+using Warehouse.Etl.Cleaning;
 using Warehouse.Etl.Loading;
 
 namespace Warehouse.Etl.Transactions;
@@ -41,8 +42,10 @@ public static class TransactionLoader
     /// <param name="path">The CSV file.</param>
     /// <param name="mapping">Column mapping (defaults: Online Retail).</param>
     /// <param name="checkpoint">Failure injection for tests: called at named checkpoints (staged, facts, before-commit).</param>
+    /// <param name="window">Plausible invoice times; null: the default window taken when the load starts (1990-01-01 to now + 1 day).</param>
     /// <exception cref="CsvFormatException">The file is malformed; nothing was loaded.</exception>
-    public static Result Load(IWarehouse warehouse, string path, TransactionMapping? mapping = null, Action<string>? checkpoint = null)
+    public static Result Load(IWarehouse warehouse, string path, TransactionMapping? mapping = null, Action<string>? checkpoint = null,
+        PlausibleTimeWindow? window = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
         mapping ??= new TransactionMapping();
@@ -62,7 +65,7 @@ public static class TransactionLoader
         }
 
         var staging = Stopwatch.StartNew();
-        var parser = StageFile(session, path, mapping);
+        var parser = StageFile(session, path, mapping, window);
         staging.Stop();
         long? inserted = null;
         var counts = session.Migrate(parser.RowsRead, parser.RowsAccepted, SourceSystem, duckDb =>
@@ -84,12 +87,16 @@ public static class TransactionLoader
     /// Integration.RejectedPurchase (written by the time this returns). Returns the parser with its counts.
     /// </summary>
     /// <exception cref="CsvFormatException">The file is malformed.</exception>
-    public static TransactionCsvParser StageFile(ISourceLoad session, string path, TransactionMapping mapping)
+    /// <param name="session">The load.</param>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="mapping">Column mapping.</param>
+    /// <param name="window">Plausible invoice times; null: the default window taken now.</param>
+    public static TransactionCsvParser StageFile(ISourceLoad session, string path, TransactionMapping mapping, PlausibleTimeWindow? window = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(mapping);
         var sourceName = Path.GetFileName(path);
-        var parser = new TransactionCsvParser(mapping);
+        var parser = new TransactionCsvParser(mapping, window);
         using (var stream = SourceFile.Open(path))
         using (var reader = new CsvRecordReader(stream, sourceName, mapping.Delimiter[0]))
         {
