@@ -126,9 +126,9 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         // On DuckDB the host's IdentityResolver picks each CRM row's customer inside CustomerMigration; on SQL Server the
         // host stages its answer (Integration.CustomerMatch_Staging, by staged record) and the procedure only applies it:
         // Dimension.Customer is joined on CustomerKey alone (no CRM id, e-mail or phone rule in T-SQL), the staged rows
-        // are joined to the resolution by record number (lines are not unique: a JSON array on one line), and the CRM
-        // cutoff is checked again. (The UPDATE that gives a primary id's map row its customer's e-mail joins by key and CRM
-        // id but sets only the e-mail: JoinVisitor leaves it out.)
+        // are joined to the resolution by record number (lines are not unique: a JSON array on one line), and each row is
+        // checked again against its id's stored version (not the cutoff). (The UPDATE that gives a primary id's map row its
+        // customer's e-mail joins by key and CRM id but sets only the e-mail: JoinVisitor leaves it out.)
         var script = fixture.ParseProcedure(StagingTarget.Customer.MigrateProcedure);
         var joins = new JoinVisitor();
         script.Accept(joins);
@@ -140,21 +140,28 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         var resolution = Assert.Single(joins.Joins, j => j.Tables.Contains(StagingTarget.Customer.ResolutionTable!));
         Assert.Contains(StagingTarget.Customer.StagingTable, resolution.Tables);
         Assert.Equal(["LineageKey", "SourceRecordNumber"], resolution.EqualColumns.Distinct().Order(StringComparer.Ordinal));
-        Assert.Contains("CutoffTime", Render(Declared(script, "@SourceCutoff").Value));
-        Assert.Contains("@SourceCutoff", joins.Variables);
+        Assert.DoesNotContain("@SourceCutoff", joins.Variables);
     }
 
     [Fact]
-    public void The_crm_cutoff_filters_known_ids_only_and_a_file_without_update_times_leaves_it_where_it_was()
+    public void Known_crm_ids_are_compared_with_their_own_stored_version_and_a_file_without_update_times_leaves_the_cutoff_where_it_was()
     {
-        // As CustomerMigration on DuckDB: a row not newer than the cutoff is skipped only when its CRM id is known (a new
-        // id is applied whatever its time), and the cutoff moves to the file's latest update time, not to the load time
-        // when the file has none (that made every later dated row of a known id look old on SQL Server only).
+        // As CustomerMigration on DuckDB and the host half (audit defect 5): a row of a known CRM id applies only when its
+        // SourceUpdatedAt is after its id's stored version's (Integration.CustomerIdentity, the view the host reads; a new id
+        // or a row without a time: applied), in #Incoming and in the "resolution missing" check alike; the global cutoff is
+        // not read any more (it skipped a genuine newer version of an id that another id's later update had passed). An
+        // unchanged newer row moves its version's SourceUpdatedAt forward. The cutoff is still recorded: it moves to the
+        // file's latest update time, not to the load time when the file has none.
         var script = fixture.ParseProcedure(StagingTarget.Customer.MigrateProcedure);
-        var cutoffTests = new CutoffVisitor();
-        script.Accept(cutoffTests);
-        Assert.Equal(2, cutoffTests.Disjunctions.Count);
-        Assert.All(cutoffTests.Disjunctions, d => Assert.Contains("Integration.CustomerKeyByCrmId", d, StringComparer.Ordinal));
+        var perId = new StoredVersionVisitor();
+        script.Accept(perId);
+        Assert.Equal(2, perId.Checks);
+        var tables = new TableVisitor();
+        script.Accept(tables);
+        Assert.DoesNotContain("Integration.EtlCutoff", tables.Names);
+        var bump = new UpdateSetVisitor();
+        script.Accept(bump);
+        Assert.Contains(("Dimension.Customer", "SourceUpdatedAt"), bump.Sets);
 
         var cutoff = Declared(script, "@Cutoff").Value;
         var variables = new JoinVisitor();
@@ -486,23 +493,25 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         }
     }
 
-    /// <summary>The ORs that contain <c>… &gt; @SourceCutoff</c>, each as the names of the tables its EXISTS tests read.</summary>
-    private sealed class CutoffVisitor : TSqlFragmentVisitor
+    /// <summary>
+    /// Counts <c>NOT EXISTS (SELECT … FROM Integration.CustomerIdentity … WHERE … s.SourceUpdatedAt &lt;= known.SourceUpdatedAt)</c>
+    /// tests: a row compared with its own id's stored version.
+    /// </summary>
+    private sealed class StoredVersionVisitor : TSqlFragmentVisitor
     {
-        public List<List<string>> Disjunctions { get; } = [];
+        public int Checks { get; private set; }
 
-        public override void ExplicitVisit(BooleanParenthesisExpression node)
+        public override void ExplicitVisit(BooleanNotExpression node)
         {
-            if (node.Expression is BooleanBinaryExpression { BinaryExpressionType: BooleanBinaryExpressionType.Or } or)
+            if (node.Expression is ExistsPredicate exists)
             {
-                var comparisons = new CutoffComparison();
-                or.Accept(comparisons);
-                if (comparisons.Found)
+                var tables = new TableVisitor();
+                exists.Accept(tables);
+                var comparisons = new StoredComparison();
+                exists.Accept(comparisons);
+                if (tables.Names.Contains("Integration.CustomerIdentity") && comparisons.Found)
                 {
-                    var tables = new TableVisitor();
-                    or.Accept(tables);
-                    Disjunctions.Add(tables.Names);
-                    return;
+                    Checks++;
                 }
             }
 
@@ -510,12 +519,45 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         }
     }
 
-    private sealed class CutoffComparison : TSqlFragmentVisitor
+    private sealed class StoredComparison : TSqlFragmentVisitor
     {
         public bool Found { get; private set; }
 
         public override void Visit(BooleanComparisonExpression node) =>
-            Found |= node.ComparisonType == BooleanComparisonType.GreaterThan && node.SecondExpression is VariableReference { Name: "@SourceCutoff" };
+            Found |= node.ComparisonType == BooleanComparisonType.LessThanOrEqualTo
+                && node.FirstExpression is ColumnReferenceExpression a && a.MultiPartIdentifier.Identifiers[^1].Value == "SourceUpdatedAt"
+                && node.SecondExpression is ColumnReferenceExpression b && b.MultiPartIdentifier.Identifiers[^1].Value == "SourceUpdatedAt";
+    }
+
+    /// <summary>(table, column) of every UPDATE … SET column = …; an alias target is named by its table in the FROM clause.</summary>
+    private sealed class UpdateSetVisitor : TSqlFragmentVisitor
+    {
+        public List<(string Table, string Column)> Sets { get; } = [];
+
+        public override void Visit(UpdateSpecification node)
+        {
+            var target = node.Target is NamedTableReference t ? t.SchemaObject.BaseIdentifier.Value : null;
+            var aliases = new AliasVisitor();
+            node.FromClause?.Accept(aliases);
+            var table = target is not null && aliases.ByAlias.TryGetValue(target, out var name) ? name : target;
+            foreach (var set in node.SetClauses.OfType<AssignmentSetClause>())
+            {
+                Sets.Add((table ?? "?", set.Column.MultiPartIdentifier.Identifiers[^1].Value));
+            }
+        }
+    }
+
+    private sealed class AliasVisitor : TSqlFragmentVisitor
+    {
+        public Dictionary<string, string> ByAlias { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public override void Visit(NamedTableReference node)
+        {
+            if (node.Alias is { } alias)
+            {
+                ByAlias[alias.Value] = Name(node);
+            }
+        }
     }
 
     private sealed class TableVisitor : TSqlFragmentVisitor

@@ -72,7 +72,7 @@ public static class CrmLoader
         {
             var migration = CustomerMigration.Run(duckDb, SourceSystem, IdentityMatching.Create(identity).InEngine);
             return new MigrationOutcome(migration.Duplicates, migration.LastUpdate,
-                $"{migration.NewCustomers:N0} new customers, {migration.MergedIds:N0} duplicate CRM ids tied to another id's customer, {migration.NewVersions:N0} new versions (changed attributes), {migration.Unchanged:N0} unchanged, {migration.SkippedByCutoff:N0} not newer than the cutoff, {migration.Superseded:N0} superseded by a later version in the file, {migration.Duplicates:N0} repeated versions rejected");
+                $"{migration.NewCustomers:N0} new customers, {migration.MergedIds:N0} duplicate CRM ids tied to another id's customer, {migration.NewVersions:N0} new versions (changed attributes), {migration.Unchanged:N0} unchanged, {migration.SkippedByCutoff:N0} not newer than their id's stored version, {migration.Superseded:N0} superseded by a later version in the file, {migration.Duplicates:N0} repeated versions rejected");
         });
         return LoadResult.From(SourceSystem, sourceName, session.LineageKey, counts, clock.Elapsed);
     }

@@ -12,11 +12,12 @@ namespace Warehouse.Etl.Loading;
 /// (<see cref="CustomerMigration"/> with the engine-backed <see cref="IdentityMatcher.InEngine"/>), done in the host because
 /// the server has no resolver. While the file streams into staging, <see cref="Observe"/> appends every row
 /// to a scratch DuckDB (<see cref="DuckDbScratch"/>: in memory under the warehouse's <c>memory_limit</c>, spilling to a
-/// temporary directory deleted on <see cref="Dispose"/>), marked when it is not
-/// newer than the CRM cutoff (such a row applies only to an id the warehouse does not know);
-/// <see cref="Resolve"/> then keeps the latest row per CRM id (update time; of a repeated version the first line, the one the
-/// duplicate rule keeps, as the DuckDB migration picks it), reads the known identities through
-/// <c>Integration.CustomerIdentity</c> (a view the loader role may read) into the scratch database, runs the same
+/// temporary directory deleted on <see cref="Dispose"/>);
+/// <see cref="Resolve"/> reads the known identities through <c>Integration.CustomerIdentity</c> (a view the loader role may
+/// read: once per known CRM id, with its stored version's <c>SourceUpdatedAt</c>) into the scratch database, keeps the
+/// latest row per CRM id among those newer than the id's stored version (update time; of a repeated version the first
+/// line, the one the duplicate rule keeps, as the DuckDB migration picks it; an id never loaded, a stored version without
+/// a time and a row without one: any row), runs the same
 /// resolver there and streams one <see cref="CustomerMatchStagingRow"/> per row to apply: the known customer, or the new
 /// customer's ordinal in key order and whether the row gives its attributes. <c>Integration.MigrateStagedCustomerData</c>
 /// only applies them. Every statement on the warehouse runs unchanged on both engines (the tests run this half against
@@ -38,19 +39,20 @@ public sealed class CrmResolution : IDisposable
         _scratch = _database.Connection;
         Execute("""
             CREATE TABLE observed ("SourceLineNumber" BIGINT NOT NULL, "SourceRecordNumber" BIGINT NOT NULL, "CrmCustomerId" VARCHAR NOT NULL, "FullName" VARCHAR, "Email" VARCHAR,
-                "Phone" VARCHAR, "City" VARCHAR, "BirthDate" DATE, "SignupDate" DATE, "SourceUpdatedAt" TIMESTAMP, "Older" BOOLEAN NOT NULL)
+                "Phone" VARCHAR, "City" VARCHAR, "BirthDate" DATE, "SignupDate" DATE, "SourceUpdatedAt" TIMESTAMP)
             """);
         // The column-wise appender keeps text exactly (U+0000 included; DuckDB.NET's appender cuts strings there).
         _observed = new DuckDbChunkAppender(_scratch, null, "main", "observed",
             DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.BigInt, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar,
             DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Date, DuckDbChunkAppender.Column.Date,
-            DuckDbChunkAppender.Column.Timestamp, DuckDbChunkAppender.Column.Boolean);
+            DuckDbChunkAppender.Column.Timestamp);
     }
 
     /// <summary>The scratch database the observed rows live in (tests read its settings).</summary>
     internal DuckDbScratch Scratch => _database;
 
-    /// <summary>The cutoff in force when the load started (null: none yet).</summary>
+    /// <summary>The CRM cutoff when the load started (the latest update time loaded; null: none yet). Informational: rows are
+    /// compared with their own id's stored version, not with it.</summary>
     public DateTime? Cutoff { get; }
 
     /// <summary>Starts a resolution: reads the source system's cutoff.</summary>
@@ -67,9 +69,7 @@ public sealed class CrmResolution : IDisposable
     public void Observe(CustomerStagingRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        // Rows not newer than the cutoff apply only to ids the warehouse does not know yet; which ids those are is read in
-        // Resolve, so every row is kept (in the scratch database) with that mark.
-        var older = row.SourceUpdatedAt is { } updated && Cutoff is { } cutoff && updated <= cutoff;
+        // Which rows are newer than their id's stored version is decided in Resolve, against the known identities.
         var appender = _observed ?? throw new InvalidOperationException("Rows cannot be observed after Resolve.");
         appender.SetInt64(0, row.SourceLineNumber);
         appender.SetInt64(1, row.SourceRecordNumber);
@@ -84,7 +84,6 @@ public sealed class CrmResolution : IDisposable
             appender.SetTimestamp(9, at);
         else
             appender.SetNull(9);
-        appender.SetBoolean(10, older);
         appender.EndRow();
     }
 
@@ -109,11 +108,11 @@ public sealed class CrmResolution : IDisposable
 
         Execute("""
             CREATE TEMP TABLE current ("CustomerKey" INTEGER NOT NULL, "CrmCustomerId" VARCHAR, "Email" VARCHAR, "Phone" VARCHAR,
-                "FullName" VARCHAR, "City" VARCHAR, "BirthDate" DATE)
+                "FullName" VARCHAR, "City" VARCHAR, "BirthDate" DATE, "SourceUpdatedAt" TIMESTAMP)
             """);
         using (var appender = new DuckDbChunkAppender(_scratch, "temp", "main", "current", DuckDbChunkAppender.Column.Integer,
             DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Varchar,
-            DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Date))
+            DuckDbChunkAppender.Column.Varchar, DuckDbChunkAppender.Column.Date, DuckDbChunkAppender.Column.Timestamp))
         using (var command = warehouse.Connection.CreateCommand())
         {
             command.CommandText = warehouse.Sql(CustomerIdentitySql.Identities);
@@ -124,6 +123,10 @@ public sealed class CrmResolution : IDisposable
                 for (var c = 1; c <= 5; c++)
                     appender.SetString(c, Text(reader, c));
                 SetDate(appender, 6, Day(reader, 6));
+                if (reader.IsDBNull(7))
+                    appender.SetNull(7);
+                else
+                    appender.SetTimestamp(7, reader.GetDateTime(7));
                 appender.EndRow();
             }
 
@@ -132,15 +135,17 @@ public sealed class CrmResolution : IDisposable
 
         // Latest per CRM id, compared without case as the server's collation compares it (C001 and c001 are one id: two rows
         // would be two map rows of one key on the server): update time descending with unknown times last; a repeated version
-        // keeps its first record (lowest record number; several may share a line). The
-        // cutoff filters known ids only (as CustomerMigration and the procedure do): an id never loaded takes its latest row
-        // whatever its time (a row with a time, however old, beats one without).
+        // keeps its first record (lowest record number; several may share a line). Only rows newer than their id's stored
+        // version count (as CustomerMigration and the procedure decide): an id never loaded, or stored without a time, takes
+        // its latest row whatever its time (a row with a time, however old, beats one without); a row without a time is
+        // always newer.
         Execute("""
             CREATE TEMP TABLE incoming AS
-            SELECT * EXCLUDE (rn, "Older") FROM (
+            SELECT * EXCLUDE (rn) FROM (
                 SELECT o.*, row_number() OVER (PARTITION BY upper(o."CrmCustomerId") ORDER BY o."SourceUpdatedAt" DESC NULLS LAST, o."SourceRecordNumber") AS rn
                 FROM observed AS o
-                WHERE NOT o."Older" OR NOT EXISTS (SELECT 1 FROM current AS c WHERE upper(c."CrmCustomerId") = upper(o."CrmCustomerId")))
+                WHERE o."SourceUpdatedAt" IS NULL
+                   OR NOT EXISTS (SELECT 1 FROM current AS c WHERE upper(c."CrmCustomerId") = upper(o."CrmCustomerId") AND o."SourceUpdatedAt" <= c."SourceUpdatedAt"))
             WHERE rn = 1
             """);
         Execute("DROP TABLE observed");

@@ -7,9 +7,12 @@ namespace Warehouse.Data.Loading;
 /// </summary>
 public static class CustomerIdentitySql
 {
-    /// <summary>The source system's cutoff: rows not updated after it were applied before. Parameter: @SourceSystem.</summary>
+    /// <summary>The source system's cutoff (the latest update time loaded; recorded, it no longer filters rows). Parameter: @SourceSystem.</summary>
     public const string Cutoff = "SELECT MAX(CutoffTime) FROM Integration.EtlCutoff WHERE SourceSystem = @SourceSystem";
 
-    /// <summary>The known identities: current customers with the attributes the identity rules compare.</summary>
-    public const string Identities = "SELECT CustomerKey, CrmCustomerId, Email, Phone, FullName, City, BirthDate FROM Integration.CustomerIdentity";
+    /// <summary>
+    /// The known identities: current customers, once per CRM id, with the attributes the identity rules compare and the
+    /// current version's <c>SourceUpdatedAt</c> (a row of a known id applies only when newer than it).
+    /// </summary>
+    public const string Identities = "SELECT CustomerKey, CrmCustomerId, Email, Phone, FullName, City, BirthDate, SourceUpdatedAt FROM Integration.CustomerIdentity";
 }

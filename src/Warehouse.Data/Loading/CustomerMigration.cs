@@ -14,8 +14,13 @@ namespace Warehouse.Data.Loading;
 /// customer the row with the earliest signup date, then the lowest id); rows of its other CRM ids only add map rows.
 /// Merging happens at first sight only: an id is mapped once and never re-keyed, and two customers that both exist
 /// already are never merged, so no fact is ever moved to another key.
-/// Incremental: rows whose source update time is not after the source's cutoff are skipped (they were applied
-/// before). A matched customer whose attributes differ gets a new version (the current one is closed at the load
+/// Incremental per CRM id: a row of a known id is applied only when its source update time is after that id's stored
+/// version's (<c>Integration.CustomerIdentity.SourceUpdatedAt</c>, the customer's current version; no stored time or no
+/// update time: applied); rows not newer are skipped (what they say is stored already, or older). The source's cutoff
+/// (the latest update time loaded) is still recorded but filters nothing: one global cutoff skipped a genuine newer
+/// version of an id whenever another id had been updated later (audit defect 5). An unchanged row newer than its id's
+/// stored version moves that version's <c>SourceUpdatedAt</c> to its own time (no new version), so an older row loaded
+/// later is not taken for news. A matched customer whose attributes differ gets a new version (the current one is closed at the load
 /// time); an unchanged one gets none. Within one file the latest row per CRM id wins (update time; its earlier versions
 /// are counted as superseded: a type 2 version is valid from the load, so they would be versions of no duration), and a
 /// version repeated (same CRM id and update time, NULL = NULL) is rejected as a duplicate of its first line
@@ -31,12 +36,12 @@ public static class CustomerMigration
     /// <param name="NewCustomers">Customers created.</param>
     /// <param name="NewVersions">New versions of known customers (changed attributes).</param>
     /// <param name="Unchanged">Rows that matched a customer with the same attributes (or an id already mapped to a customer whose primary id is another).</param>
-    /// <param name="SkippedByCutoff">Rows of known CRM ids not newer than the cutoff (rows of ids never loaded are applied whatever their time).</param>
+    /// <param name="SkippedByCutoff">Rows of known CRM ids not newer than their id's stored version (rows of ids never loaded are applied whatever their time).</param>
     /// <param name="LastUpdate">Latest source update time in the load.</param>
     /// <param name="MergedIds">CRM ids seen for the first time and tied to a customer whose primary CRM id is another one (duplicates merged).</param>
     public sealed record Result(long NewCustomers, long NewVersions, long Unchanged, long SkippedByCutoff, DateTime? LastUpdate, long MergedIds = 0)
     {
-        /// <summary>Rows newer than the cutoff that an id's later version in the same file replaced (only the latest version is applied).</summary>
+        /// <summary>Rows newer than their id's stored version that a later version in the same file replaced (only the latest version is applied).</summary>
         public long Superseded { get; init; }
 
         /// <summary>Rows rejected as repeats of an earlier line (same CRM id and update time); not counted in the other figures.</summary>
@@ -69,14 +74,14 @@ public static class CustomerMigration
 
     /// <summary>Runs the migration of the session's staged customers.</summary>
     /// <param name="session">The load.</param>
-    /// <param name="cutoffSystem">Source system whose cutoff filters the rows (crm).</param>
+    /// <param name="cutoffSystem">Source system whose cutoff the load records (crm).</param>
     /// <param name="matcher">Identity resolution (e.g. with a fuzzy name + city rule); null for the built-in deterministic SQL rules.</param>
     public static Result Run(DuckDbLoadSession session, string cutoffSystem, CustomerMatcher? matcher = null) =>
         Run(session, cutoffSystem, matcher, null);
 
     /// <summary>Runs the migration of the session's staged customers with identity resolution inside the engine.</summary>
     /// <param name="session">The load.</param>
-    /// <param name="cutoffSystem">Source system whose cutoff filters the rows (crm).</param>
+    /// <param name="cutoffSystem">Source system whose cutoff the load records (crm).</param>
     /// <param name="matcher">Identity resolution over temporary tables (the host's engine-backed resolver: no per-row text in the host).</param>
     public static Result Run(DuckDbLoadSession session, string cutoffSystem, CustomerTableMatcher matcher)
     {
@@ -92,7 +97,6 @@ public static class CustomerMigration
         // Versions change at the load's start, as MigrateStagedCustomerData's @LoadStarted (the lineage row's host-clock time).
         var now = session.LoadStarted;
         CustomerKeyMap.Backfill(session, now);
-        var cutoff = session.Scalar<DateTime?>("SELECT max(\"CutoffTime\") FROM \"Integration\".\"EtlCutoff\" WHERE \"SourceSystem\" = @cutoffSystem", new { cutoffSystem });
         var staging = StagingTable(session);
         session.CreateTemporaryStaging(staging, "Customer_Staging");
 
@@ -103,12 +107,13 @@ public static class CustomerMigration
         var staged = session.Scalar<long>($"SELECT count(*) FROM {staging}");
         var lastUpdate = session.Scalar<DateTime?>($"SELECT max(\"SourceUpdatedAt\") FROM {staging}");
 
-        // Latest row per CRM id (without case: c001 is a version of C001), newer than the cutoff; the id's earlier versions in the
-        // file are superseded. The cutoff
-        // filters only ids the warehouse knows: a row of an id never loaded is new data whatever its update time (a late
-        // extract, a back-dated registration) and is applied, not counted as loaded and dropped.
-        const string Newer = $"(s.\"SourceUpdatedAt\" IS NULL OR @cutoff IS NULL OR s.\"SourceUpdatedAt\" > @cutoff OR NOT EXISTS (SELECT 1 FROM {CustomerKeyMap.ByCrmId} AS known WHERE upper(known.\"CrmCustomerId\") = upper(s.\"CrmCustomerId\")))";
-        var newer = session.Scalar<long>($"SELECT count(*) FROM {staging} AS s WHERE {Newer}", new { cutoff });
+        // Latest row per CRM id (without case: c001 is a version of C001) among those newer than the id's stored version; the
+        // id's earlier versions in the file are superseded. The stored version is the customer's current one, through the view
+        // the SQL Server path reads (Integration.CustomerIdentity: once per known CRM id); an id never loaded, a version
+        // without a stored time and a row without an update time are applied (a late extract, a back-dated registration is
+        // new data, not counted as loaded and dropped).
+        const string Newer = "(s.\"SourceUpdatedAt\" IS NULL OR NOT EXISTS (SELECT 1 FROM \"Integration\".\"CustomerIdentity\" AS known WHERE upper(known.\"CrmCustomerId\") = upper(s.\"CrmCustomerId\") AND s.\"SourceUpdatedAt\" <= known.\"SourceUpdatedAt\"))";
+        var newer = session.Scalar<long>($"SELECT count(*) FROM {staging} AS s WHERE {Newer}");
         // Kept in place: the other rows are deleted from the staging table, which becomes the incoming table. A copy would hold
         // the rows' text twice until the commit (a table dropped inside the load's transaction keeps its memory: 80 MiB at
         // 400,000 customers, bench/LOAD.md); a first load deletes nothing.
@@ -119,7 +124,7 @@ public static class CustomerMigration
                     FROM {staging} AS s
                     WHERE {Newer})
                 WHERE rn = 1)
-            """, new { cutoff });
+            """);
         session.Execute($"ALTER TABLE {staging} RENAME TO customer_incoming_{k}");
         var incoming = session.Scalar<long>($"SELECT count(*) FROM customer_incoming_{k}");
 
@@ -209,6 +214,17 @@ public static class CustomerMigration
             JOIN customer_incoming_{k} AS i ON i."CrmCustomerId" = x."CrmCustomerId"
             LEFT JOIN "Dimension"."Geography" AS g ON g."Country" = i."Country" AND g."City" = COALESCE(i."City", '')
             """, new { now });
+
+        // An unchanged row of a customer's own CRM id that is newer than the stored version confirms it up to the row's time: the
+        // version keeps its attributes and validity, its SourceUpdatedAt moves forward, so an older row of the id loaded later
+        // is not newer than what is stored (as Integration.MigrateStagedCustomerData does).
+        session.Execute($"""
+            UPDATE "Dimension"."Customer" AS c SET "SourceUpdatedAt" = i."SourceUpdatedAt"
+            FROM customer_match_{k} AS m
+            JOIN customer_incoming_{k} AS i ON i."CrmCustomerId" = m."CrmCustomerId"
+            WHERE c."CustomerKey" = m."CustomerKey" AND c."ValidTo" = TIMESTAMP '9999-12-31' AND upper(c."CrmCustomerId") = upper(i."CrmCustomerId")
+              AND i."SourceUpdatedAt" IS NOT NULL AND (c."SourceUpdatedAt" IS NULL OR i."SourceUpdatedAt" > c."SourceUpdatedAt")
+            """);
 
         // New customers: one per group (a lone row is a group of its own), keys in group order, then CRM id order;
         // the primary row (earliest signup, then lowest CRM id) gives the attributes.

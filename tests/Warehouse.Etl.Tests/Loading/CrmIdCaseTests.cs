@@ -132,7 +132,7 @@ public sealed class CrmIdCaseTests : IDisposable
 
         Assert.Equal((3L, 2L, 1L), (result.RowsRead, result.RowsLoaded, result.RowsRejected));
         Assert.Contains("1 new customers, 0 duplicate CRM ids tied to another id's customer, 0 new versions (changed attributes), 0 unchanged, " +
-            "0 not newer than the cutoff, 1 superseded by a later version in the file, 1 repeated versions rejected", result.Detail, StringComparison.Ordinal);
+            "0 not newer than their id's stored version, 1 superseded by a later version in the file, 1 repeated versions rejected", result.Detail, StringComparison.Ordinal);
         Assert.Equal((3L, "duplicate of line 2"), warehouse.Connection.QuerySingle<(long, string)>(
             "SELECT \"SourceLineNumber\", \"Reason\" FROM \"Integration\".\"RejectedCustomer\""));
         Assert.Equal(("C001", "Bath"), warehouse.Connection.QuerySingle<(string, string)>(

@@ -147,7 +147,7 @@ public sealed class SqlServerPathTests : CustomerSeededTests
         var result = CrmLoader.Load(warehouse, path);
 
         Assert.Equal((6L, 6L, 0L), (result.RowsRead, result.RowsLoaded, result.RowsRejected));
-        Assert.Contains("2 not newer than the cutoff", result.Detail, StringComparison.Ordinal);
+        Assert.Contains("2 not newer than their id's stored version", result.Detail, StringComparison.Ordinal);
         foreach (var row in staged)
         {
             Assert.Equal(row.CustomerKey ?? firstNewKey + row.NewCustomerOrdinal!.Value, KeyOf(warehouse, row.CrmCustomerId).Key);

@@ -25,4 +25,9 @@ internal static class WarehouseSnapshot
     /// <summary>A content fingerprint of a table (order-independent), for "unchanged" checks beyond counts.</summary>
     public static string Fingerprint(DuckDbWarehouse warehouse, string schema, string table) =>
         warehouse.Connection.ExecuteScalar<string>($"SELECT CAST(coalesce(sum(hash(t)), 0) AS VARCHAR) FROM \"{schema}\".\"{table}\" AS t")!;
+
+    /// <summary>A content fingerprint of a table without the columns <paramref name="except"/>.</summary>
+    public static string Fingerprint(DuckDbWarehouse warehouse, string schema, string table, params string[] except) =>
+        warehouse.Connection.ExecuteScalar<string>(
+            $"SELECT CAST(coalesce(sum(hash(t)), 0) AS VARCHAR) FROM (SELECT * EXCLUDE ({string.Join(", ", except.Select(c => $"\"{c}\""))}) FROM \"{schema}\".\"{table}\") AS t")!;
 }

@@ -1,26 +1,30 @@
 -- Migrates the CRM customers staged under @LineageKey into Dimension.Customer (type 2 history), in one transaction,
 -- applying the identities the host resolved: on SQL Server the host reads Integration.CustomerIdentity, runs the same
 -- IdentityResolver as on DuckDB (CRM id, e-mail, phone, fuzzy name + city) over the latest row per CRM id newer than
--- the CRM cutoff, and stages one row per resolved line in Integration.CustomerMatch_Staging; this procedure only
+-- the id's stored version, and stages one row per resolved line in Integration.CustomerMatch_Staging; this procedure only
 -- applies those keys, with the rules of the host's CustomerMigration (src/Warehouse.Data/Loading/CustomerMigration.cs):
 --   0. the caller must hold the CRM identity lock (Integration.AcquireCrmIdentityLock, taken before the host read the
 --      known customers), so no other CRM or purchase load created a customer since that read;
 --   1. a version repeated in the file (same CrmCustomerId and SourceUpdatedAt) is rejected into Integration.RejectedCustomer
---      as "duplicate of line N" (the first line stays); the rows applied are the staged lines the host resolved; the cutoff is checked again (a row the cutoff passed
---      meanwhile is skipped); the cutoff filters only CRM ids the warehouse knows (a row of a new id is applied whatever its
---      update time); a load with rows to apply and no resolution is refused;
+--      as "duplicate of line N" (the first line stays); the rows applied are the staged lines the host resolved, checked
+--      again against their id's stored version: a row of a known CRM id applies only when its SourceUpdatedAt is after the
+--      SourceUpdatedAt of the id's current version (Integration.CustomerIdentity, as the host and the DuckDB migration read
+--      it; a new id, a version stored without a time, a row without one: applied); the CRM cutoff no longer filters (one
+--      global cutoff skipped a genuine newer version of an id another id's later update had passed); a load with rows to
+--      apply and no resolution is refused;
 --   2. missing geographies are added to Dimension.Geography and the calendar is extended to the birth and signup dates;
 --   3. a known customer (a staged CustomerKey) whose current attributes differ from the row of its CRM id (any row when
 --      the customer has no CRM id; the lowest CRM id when several rows name one customer) gets its current version
 --      closed (ValidTo = load start) and a new version with the same key, its web and social links and the staged
---      MatchRule; an unchanged customer gets none;
+--      MatchRule; an unchanged customer gets none, but a newer row of its own CRM id moves its current version's
+--      SourceUpdatedAt forward (so an older row loaded later is not newer than what is stored);
 --   4. new customers: one per NewCustomerOrdinal, keys from Sequences.CustomerKey in ordinal order (the host's order,
 --      as the DuckDB migration hands them out), attributes and MatchRule of the ordinal's primary row;
 --   4b. the source-key map Integration.CustomerKeyMap: current customers' own ids are backfilled first, then every CRM
 --      id of the load not mapped yet is mapped once (primary id of a new customer: crm-id; a duplicate registration:
 --      the rule that tied it), so several CRM ids can share one customer; each id's Email is its latest row's (mapped
 --      ids updated), so web and social rows link by a duplicate registration's own e-mail (Integration.CustomerEmail);
---   5. lineage completed with counts (read = loaded + rejected), the CRM cutoff moved to the latest update (none: left as it was), the staged
+--   5. lineage completed with counts (read = loaded + rejected), the CRM cutoff (recorded only) moved to the latest update (none: left as it was), the staged
 --      rows and resolutions removed.
 -- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedCustomer in the same transaction.
 -- Rerunning a load changes nothing (unchanged rows are not versioned again). On error everything is rolled back
@@ -99,12 +103,6 @@ BEGIN
         INNER JOIN [Dimension].[Customer] AS d ON d.[CustomerKey] = m.[CustomerKey] AND d.[CrmCustomerId] = m.[CrmCustomerId]
         WHERE m.[Email] IS NULL AND d.[ValidTo] = @EndOfTime AND d.[Email] IS NOT NULL;
 
-        DECLARE @SourceCutoff DATETIME2(7) = (
-            SELECT MAX(e.[CutoffTime])
-            FROM [Integration].[EtlCutoff] AS e
-            INNER JOIN [Integration].[Lineage] AS l ON l.[SourceSystem] = e.[SourceSystem]
-            WHERE l.[LineageKey] = @LineageKey);
-
         SELECT s.[SourceLineNumber], s.[SourceRecordNumber], s.[CrmCustomerId], s.[FullName], s.[Email], s.[Phone], s.[BirthDate], s.[Gender], s.[City], s.[Country],
                s.[SignupDate], s.[ConsentMarketing], s.[ConsentProfiling], s.[SourceUpdatedAt],
                m.[CustomerKey], m.[MatchRule], m.[NewCustomerOrdinal], m.[IsPrimary]
@@ -112,14 +110,17 @@ BEGIN
         FROM [Integration].[Customer_Staging] AS s
         INNER JOIN [Integration].[CustomerMatch_Staging] AS m ON m.[LineageKey] = s.[LineageKey] AND m.[SourceRecordNumber] = s.[SourceRecordNumber]
         WHERE s.[LineageKey] = @LineageKey
-          AND (s.[SourceUpdatedAt] IS NULL OR @SourceCutoff IS NULL OR s.[SourceUpdatedAt] > @SourceCutoff
-               OR NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyByCrmId] AS known WHERE known.[CrmCustomerId] = s.[CrmCustomerId]));
+          AND (s.[SourceUpdatedAt] IS NULL
+               OR NOT EXISTS (SELECT 1 FROM [Integration].[CustomerIdentity] AS known
+                              WHERE known.[CrmCustomerId] = s.[CrmCustomerId] AND s.[SourceUpdatedAt] <= known.[SourceUpdatedAt]));
 
         IF NOT EXISTS (SELECT 1 FROM #Incoming)
            AND EXISTS (SELECT 1 FROM [Integration].[Customer_Staging] AS s
-                       WHERE s.[LineageKey] = @LineageKey AND (s.[SourceUpdatedAt] IS NULL OR @SourceCutoff IS NULL OR s.[SourceUpdatedAt] > @SourceCutoff
-               OR NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyByCrmId] AS known WHERE known.[CrmCustomerId] = s.[CrmCustomerId])))
-            THROW 50011, N'Integration.MigrateStagedCustomerData: the load has CRM rows newer than the cutoff but no resolution in Integration.CustomerMatch_Staging; the host resolves identities before it migrates.', 1;
+                       WHERE s.[LineageKey] = @LineageKey
+                         AND (s.[SourceUpdatedAt] IS NULL
+                              OR NOT EXISTS (SELECT 1 FROM [Integration].[CustomerIdentity] AS known
+                                             WHERE known.[CrmCustomerId] = s.[CrmCustomerId] AND s.[SourceUpdatedAt] <= known.[SourceUpdatedAt])))
+            THROW 50011, N'Integration.MigrateStagedCustomerData: the load has CRM rows newer than their ids'' stored versions but no resolution in Integration.CustomerMatch_Staging; the host resolves identities before it migrates.', 1;
         IF EXISTS (SELECT 1 FROM #Incoming AS i WHERE i.[CustomerKey] IS NULL
                    GROUP BY i.[NewCustomerOrdinal] HAVING i.[NewCustomerOrdinal] IS NULL OR SUM(CAST(i.[IsPrimary] AS INT)) <> 1)
             THROW 50012, N'Integration.MigrateStagedCustomerData: every new customer (NewCustomerOrdinal) needs exactly one primary row.', 1;
@@ -168,6 +169,15 @@ BEGIN
         FROM #Changed AS x
         INNER JOIN #Incoming AS i ON i.[SourceRecordNumber] = x.[SourceRecordNumber]
         LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = i.[Country] AND g.[City] = COALESCE(i.[City], N'');
+
+        -- An unchanged row of a customer's own CRM id newer than its current version confirms that version up to the row's
+        -- time: no new version, SourceUpdatedAt moves forward (as CustomerMigration on DuckDB).
+        UPDATE c
+        SET [SourceUpdatedAt] = i.[SourceUpdatedAt]
+        FROM [Dimension].[Customer] AS c
+        INNER JOIN #Incoming AS i ON i.[CustomerKey] = c.[CustomerKey]
+        WHERE c.[ValidTo] = @EndOfTime AND UPPER(c.[CrmCustomerId]) = UPPER(i.[CrmCustomerId]) AND i.[SourceUpdatedAt] IS NOT NULL
+          AND (c.[SourceUpdatedAt] IS NULL OR i.[SourceUpdatedAt] > c.[SourceUpdatedAt]);
 
         -- New customers: keys in the host's ordinal order.
         CREATE TABLE #NewKey ([NewCustomerOrdinal] INT NOT NULL PRIMARY KEY, [CustomerKey] INT NOT NULL);

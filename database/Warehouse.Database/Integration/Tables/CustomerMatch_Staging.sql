@@ -11,7 +11,7 @@ CREATE TABLE [Integration].[CustomerMatch_Staging] (
 );
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'How the host resolved each CRM row of a load on SQL Server (IdentityResolver over Integration.CustomerIdentity, the CRM cutoff applied): Integration.MigrateStagedCustomerData applies these keys, so both engines give the same input the same customers.',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'How the host resolved each CRM row of a load on SQL Server (IdentityResolver over Integration.CustomerIdentity, rows not newer than their id''s stored version left out): Integration.MigrateStagedCustomerData applies these keys, so both engines give the same input the same customers.',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'CustomerMatch_Staging';
 GO
 
@@ -19,7 +19,7 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Load whose sta
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'CustomerMatch_Staging', @level2type = N'COLUMN', @level2name = N'LineageKey';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Line of the staged row (Integration.Customer_Staging) the host resolved: the latest row of its CRM id newer than the CRM cutoff.',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Line of the staged row (Integration.Customer_Staging) the host resolved: the latest row of its CRM id newer than the id''s stored version (Integration.CustomerIdentity.SourceUpdatedAt).',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'CustomerMatch_Staging', @level2type = N'COLUMN', @level2name = N'SourceLineNumber';
 GO
 

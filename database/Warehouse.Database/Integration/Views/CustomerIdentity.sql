@@ -2,7 +2,9 @@
 -- reads them (CustomerMigration): every current customer except Unknown (0), once per CRM id it has (the source-key
 -- map through Integration.CustomerKeyByCrmId: mapped ids plus a current version's id not mapped yet), with the
 -- identity attributes of its current version, except the e-mail: each CRM id's own, as the map keeps it (a duplicate
--- registration's address finds its customer when a later row brings it; the current version's when the map has none). EtlLoader may SELECT this view (it cannot read Dimension.Customer), so a CRM load on SQL Server
+-- registration's address finds its customer when a later row brings it; the current version's when the map has none),
+-- and that version's SourceUpdatedAt (a CRM row of a known id applies only when it is newer than this time, its id's
+-- stored version; NULL: always). EtlLoader may SELECT this view (it cannot read Dimension.Customer), so a CRM load on SQL Server
 -- resolves its rows in the host and stages the keys (Integration.CustomerMatch_Staging). Written in the SQL subset
 -- both engines accept: the same query runs on DuckDB in tests.
 CREATE VIEW [Integration].[CustomerIdentity]
@@ -13,7 +15,8 @@ SELECT c.[CustomerKey],
        c.[Phone],
        c.[FullName],
        c.[City],
-       c.[BirthDate]
+       c.[BirthDate],
+       c.[SourceUpdatedAt]
 FROM [Dimension].[Customer] AS c
 LEFT OUTER JOIN [Integration].[CustomerKeyByCrmId] AS ids ON ids.[CustomerKey] = c.[CustomerKey]
 LEFT OUTER JOIN [Integration].[CustomerKeyMap] AS m ON m.[CrmCustomerId] = ids.[CrmCustomerId]
