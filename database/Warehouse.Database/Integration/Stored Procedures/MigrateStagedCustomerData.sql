@@ -145,10 +145,12 @@ BEGIN
             FROM #Incoming AS i
             INNER JOIN [Dimension].[Customer] AS c ON c.[CustomerKey] = i.[CustomerKey] AND c.[ValidTo] = @EndOfTime
             WHERE (c.[CrmCustomerId] IS NULL OR UPPER(c.[CrmCustomerId]) = UPPER(i.[CrmCustomerId]))
+              -- Text compares by code point and length (COLLATE Latin1_General_100_BIN2 + DATALENGTH), as DuckDB's IS DISTINCT FROM: the
+              -- database collation ignores case and trailing spaces, so a correction such as LEEDS -> Leeds would change nothing.
               AND EXISTS (
-                SELECT i.[FullName], i.[Email], i.[Phone], i.[BirthDate], i.[Gender], i.[City], i.[Country], i.[SignupDate], i.[ConsentMarketing], i.[ConsentProfiling]
+                SELECT i.[FullName] COLLATE Latin1_General_100_BIN2, i.[Email] COLLATE Latin1_General_100_BIN2, i.[Phone] COLLATE Latin1_General_100_BIN2, i.[BirthDate], i.[Gender] COLLATE Latin1_General_100_BIN2, i.[City] COLLATE Latin1_General_100_BIN2, i.[Country] COLLATE Latin1_General_100_BIN2, i.[SignupDate], i.[ConsentMarketing], i.[ConsentProfiling], DATALENGTH(i.[FullName]), DATALENGTH(i.[Email]), DATALENGTH(i.[Phone]), DATALENGTH(i.[Gender]), DATALENGTH(i.[City]), DATALENGTH(i.[Country])
                 EXCEPT
-                SELECT c.[FullName], c.[Email], c.[Phone], c.[BirthDate], c.[Gender], c.[City], c.[Country], c.[SignupDate], c.[ConsentMarketing], c.[ConsentProfiling])
+                SELECT c.[FullName] COLLATE Latin1_General_100_BIN2, c.[Email] COLLATE Latin1_General_100_BIN2, c.[Phone] COLLATE Latin1_General_100_BIN2, c.[BirthDate], c.[Gender] COLLATE Latin1_General_100_BIN2, c.[City] COLLATE Latin1_General_100_BIN2, c.[Country] COLLATE Latin1_General_100_BIN2, c.[SignupDate], c.[ConsentMarketing], c.[ConsentProfiling], DATALENGTH(c.[FullName]), DATALENGTH(c.[Email]), DATALENGTH(c.[Phone]), DATALENGTH(c.[Gender]), DATALENGTH(c.[City]), DATALENGTH(c.[Country]))
         ) AS x
         WHERE x.[RowNumber] = 1;
 
@@ -203,7 +205,8 @@ BEGIN
         SET m.[Email] = i.[Email]
         FROM [Integration].[CustomerKeyMap] AS m
         INNER JOIN #Incoming AS i ON i.[CrmCustomerId] = m.[CrmCustomerId]
-        WHERE EXISTS (SELECT m.[Email] EXCEPT SELECT i.[Email]);
+        WHERE EXISTS (SELECT m.[Email] COLLATE Latin1_General_100_BIN2, DATALENGTH(m.[Email])
+                      EXCEPT SELECT i.[Email] COLLATE Latin1_General_100_BIN2, DATALENGTH(i.[Email]));
 
         -- Every CRM id of the load not mapped yet joins the source-key map once (never re-keyed): a new customer's primary
         -- id with rule crm-id, another id with the rule that tied it (a duplicate registration shares the customer), each

@@ -100,10 +100,12 @@ BEGIN
         DELETE f
         FROM [Fact].[SurveyResponse] AS f
         INNER JOIN #Latest AS n ON n.[CustomerKey] = f.[CustomerKey] AND n.[DateKey] = f.[DateKey]
+        -- Text compares by code point and length (COLLATE Latin1_General_100_BIN2 + DATALENGTH), as DuckDB's IS DISTINCT FROM: the
+        -- database collation ignores case and trailing spaces, so a correction such as LEEDS -> Leeds would change nothing.
         WHERE EXISTS (
-            SELECT f.[HouseholdSize], f.[Children], f.[IncomeBand], f.[Education], f.[Occupation], f.[MaritalStatus], f.[Satisfaction]
+            SELECT f.[HouseholdSize], f.[Children], f.[IncomeBand] COLLATE Latin1_General_100_BIN2, f.[Education] COLLATE Latin1_General_100_BIN2, f.[Occupation] COLLATE Latin1_General_100_BIN2, f.[MaritalStatus] COLLATE Latin1_General_100_BIN2, f.[Satisfaction], DATALENGTH(f.[IncomeBand]), DATALENGTH(f.[Education]), DATALENGTH(f.[Occupation]), DATALENGTH(f.[MaritalStatus])
             EXCEPT
-            SELECT n.[HouseholdSize], n.[Children], n.[IncomeBand], n.[Education], n.[Occupation], n.[MaritalStatus], n.[Satisfaction]);
+            SELECT n.[HouseholdSize], n.[Children], n.[IncomeBand] COLLATE Latin1_General_100_BIN2, n.[Education] COLLATE Latin1_General_100_BIN2, n.[Occupation] COLLATE Latin1_General_100_BIN2, n.[MaritalStatus] COLLATE Latin1_General_100_BIN2, n.[Satisfaction], DATALENGTH(n.[IncomeBand]), DATALENGTH(n.[Education]), DATALENGTH(n.[Occupation]), DATALENGTH(n.[MaritalStatus]));
 
         INSERT [Fact].[SurveyResponse]
             ([CustomerKey], [DateKey], [HouseholdSize], [Children], [IncomeBand], [Education], [Occupation], [MaritalStatus], [Satisfaction], [LineageKey])

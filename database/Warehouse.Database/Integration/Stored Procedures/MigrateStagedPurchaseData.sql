@@ -97,7 +97,9 @@ BEGIN
         SET [Description] = p.[Description], [LineageKey] = @LineageKey
         FROM [Dimension].[Product] AS d
         INNER JOIN #Product AS p ON p.[StockCode] = d.[StockCode]
-        WHERE p.[Description] IS NOT NULL AND (d.[Description] IS NULL OR d.[Description] <> p.[Description]);
+        -- Text compares by code point and length (COLLATE Latin1_General_100_BIN2 + DATALENGTH), as DuckDB's IS DISTINCT FROM: the
+        -- database collation ignores case and trailing spaces, so a correction such as LEEDS -> Leeds would change nothing.
+        WHERE p.[Description] IS NOT NULL AND (d.[Description] IS NULL OR d.[Description] COLLATE Latin1_General_100_BIN2 <> p.[Description] COLLATE Latin1_General_100_BIN2 OR DATALENGTH(d.[Description]) <> DATALENGTH(p.[Description]));
 
         INSERT [Dimension].[Product] ([StockCode], [Description], [LineageKey])
         SELECT p.[StockCode], p.[Description], @LineageKey

@@ -140,10 +140,12 @@ BEGIN
         INTO #Replaced
         FROM [Fact].[SocialInteraction] AS f
         INNER JOIN #Resolved AS r ON r.[Platform] = f.[Platform] AND r.[CommentId] = f.[CommentId]
+        -- Text compares by code point and length (COLLATE Latin1_General_100_BIN2 + DATALENGTH), as DuckDB's IS DISTINCT FROM: the
+        -- database collation ignores case and trailing spaces, so a correction such as LEEDS -> Leeds would change nothing.
         WHERE EXISTS (
-            SELECT f.[CustomerKey], f.[MatchRule], f.[SocialHandle], f.[ReplyToCommentId], f.[CommentTime], f.[CommentText], f.[Likes], f.[SentimentScore], f.[Keywords]
+            SELECT f.[CustomerKey], f.[MatchRule], f.[SocialHandle] COLLATE Latin1_General_100_BIN2, f.[ReplyToCommentId] COLLATE Latin1_General_100_BIN2, f.[CommentTime], f.[CommentText] COLLATE Latin1_General_100_BIN2, f.[Likes], f.[SentimentScore], f.[Keywords] COLLATE Latin1_General_100_BIN2, DATALENGTH(f.[SocialHandle]), DATALENGTH(f.[ReplyToCommentId]), DATALENGTH(f.[CommentText]), DATALENGTH(f.[Keywords])
             EXCEPT
-            SELECT r.[CustomerKey], r.[MatchRule], r.[SocialHandle], r.[ReplyToCommentId], r.[CommentTime], r.[CommentText], r.[Likes], r.[SentimentScore], r.[Keywords]);
+            SELECT r.[CustomerKey], r.[MatchRule], r.[SocialHandle] COLLATE Latin1_General_100_BIN2, r.[ReplyToCommentId] COLLATE Latin1_General_100_BIN2, r.[CommentTime], r.[CommentText] COLLATE Latin1_General_100_BIN2, r.[Likes], r.[SentimentScore], r.[Keywords] COLLATE Latin1_General_100_BIN2, DATALENGTH(r.[SocialHandle]), DATALENGTH(r.[ReplyToCommentId]), DATALENGTH(r.[CommentText]), DATALENGTH(r.[Keywords]));
 
         DELETE k
         FROM [Fact].[SocialKeyword] AS k
@@ -203,7 +205,7 @@ BEGIN
         FROM [Dimension].[Customer] AS c
         INNER JOIN (SELECT DISTINCT r.[CustomerKey] FROM #Resolved AS r WHERE r.[CustomerKey] <> 0) AS t ON t.[CustomerKey] = c.[CustomerKey]
         LEFT OUTER JOIN [Earliest] AS e ON e.[CustomerKey] = t.[CustomerKey] AND e.[Position] = 1
-        WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[SocialHandle] EXCEPT SELECT e.[SocialHandle]);
+        WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[SocialHandle] COLLATE Latin1_General_100_BIN2, DATALENGTH(c.[SocialHandle]) EXCEPT SELECT e.[SocialHandle] COLLATE Latin1_General_100_BIN2, DATALENGTH(e.[SocialHandle]));
 
         EXEC [Integration].[FlagSocialInteractionOutliers] @LineageKey = @LineageKey;
         DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[SocialInteraction_Staging] AS si WHERE si.[LineageKey] = @LineageKey);

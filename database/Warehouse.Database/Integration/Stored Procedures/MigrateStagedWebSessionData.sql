@@ -183,10 +183,12 @@ BEGIN
         DELETE f
         FROM [Fact].[WebSession] AS f
         INNER JOIN #Resolved AS r ON r.[SessionId] = f.[SessionId] AND r.[WebVisitorId] = f.[WebVisitorId]
+        -- Text compares by code point and length (COLLATE Latin1_General_100_BIN2 + DATALENGTH), as DuckDB's IS DISTINCT FROM: the
+        -- database collation ignores case and trailing spaces, so a correction such as LEEDS -> Leeds would change nothing.
         WHERE EXISTS (
-            SELECT f.[CustomerKey], f.[MatchRule], f.[StartTime], f.[EndTime], f.[PageViews], f.[ProductViews], f.[AddToCarts], f.[Conversions], f.[Device], f.[Referrer]
+            SELECT f.[CustomerKey], f.[MatchRule], f.[StartTime], f.[EndTime], f.[PageViews], f.[ProductViews], f.[AddToCarts], f.[Conversions], f.[Device] COLLATE Latin1_General_100_BIN2, f.[Referrer] COLLATE Latin1_General_100_BIN2, DATALENGTH(f.[Device]), DATALENGTH(f.[Referrer])
             EXCEPT
-            SELECT r.[CustomerKey], r.[MatchRule], r.[StartTime], r.[EndTime], r.[PageViews], r.[ProductViews], r.[AddToCarts], r.[Conversions], r.[Device], r.[Referrer]);
+            SELECT r.[CustomerKey], r.[MatchRule], r.[StartTime], r.[EndTime], r.[PageViews], r.[ProductViews], r.[AddToCarts], r.[Conversions], r.[Device] COLLATE Latin1_General_100_BIN2, r.[Referrer] COLLATE Latin1_General_100_BIN2, DATALENGTH(r.[Device]), DATALENGTH(r.[Referrer]));
 
         INSERT [Fact].[WebSession]
             ([CustomerKey], [DateKey], [ChannelKey], [SessionId], [WebVisitorId], [StartTime], [EndTime], [DurationSeconds],
@@ -221,7 +223,7 @@ BEGIN
         FROM [Dimension].[Customer] AS c
         INNER JOIN (SELECT DISTINCT r.[CustomerKey] FROM #Resolved AS r WHERE r.[CustomerKey] <> 0) AS t ON t.[CustomerKey] = c.[CustomerKey]
         LEFT OUTER JOIN [Earliest] AS e ON e.[CustomerKey] = t.[CustomerKey] AND e.[Position] = 1
-        WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[WebVisitorId] EXCEPT SELECT e.[WebVisitorId]);
+        WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[WebVisitorId] COLLATE Latin1_General_100_BIN2, DATALENGTH(c.[WebVisitorId]) EXCEPT SELECT e.[WebVisitorId] COLLATE Latin1_General_100_BIN2, DATALENGTH(e.[WebVisitorId]));
 
         EXEC [Integration].[FlagWebSessionOutliers] @LineageKey = @LineageKey;
         -- The lineage counts events, as the host on DuckDB: the events of the staged sessions are loaded, each rejected event is rejected.
