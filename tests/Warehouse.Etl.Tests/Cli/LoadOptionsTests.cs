@@ -10,19 +10,9 @@ namespace Warehouse.Etl.Tests.Cli;
 /// warehouse is opened. Regression: every verb but transactions used CleaningOptions.Default whatever the user needed.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class LoadOptionsTests : IDisposable
+public sealed class LoadOptionsTests : TempFolderTests
 {
     private const string CrmHeader = "crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at\n";
-    private readonly string _folder = TestPaths.NewTempFolder();
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_folder, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
 
     [Theory]
     [InlineData("en-GB", "1970-04-03", "2021-05-04")] // day first
@@ -30,7 +20,7 @@ public sealed class LoadOptionsTests : IDisposable
     public void Crm_culture_decides_the_order_of_day_and_month(string culture, string birth, string signup)
     {
         var file = Write("crm.csv", CrmHeader + "C1,Anna Smith,,,03/04/1970,F,London,United Kingdom,04/05/2021,yes,no,2024-06-01 09:30:00\n");
-        var warehousePath = Path.Combine(_folder, "w.duckdb");
+        var warehousePath = Path.Combine(Folder, "w.duckdb");
 
         var (exit, output, error) = CliRunner.Run("load", "crm", "--file", file, "--warehouse", warehousePath, "--culture", culture);
 
@@ -45,7 +35,7 @@ public sealed class LoadOptionsTests : IDisposable
     {
         // 030 123456 is a Berlin number written nationally: with region DE it becomes +49 30 123456 (with GB it is not a valid UK number).
         var file = Write("crm.csv", CrmHeader + "C1,Jürgen Müller,,030 123456,03.04.1970,m,Berlin,Germany,15.01.2021,1,1,2024-06-01 09:30:00\n");
-        var warehousePath = Path.Combine(_folder, "w.duckdb");
+        var warehousePath = Path.Combine(Folder, "w.duckdb");
 
         var (exit, output, error) = CliRunner.Run("load", "crm", "--file", file, "--warehouse", warehousePath, "--phone-region", "de",
             "--date-format", "dd.MM.yyyy", "--date-format", "d.M.yyyy");
@@ -65,7 +55,7 @@ public sealed class LoadOptionsTests : IDisposable
         var file = Write("web.jsonl",
             "{\"visitor_id\":\"v1\",\"session_id\":\"s1\",\"timestamp\":\"2024-05-01 10:00:00\",\"page\":\"/\",\"event_type\":\"page_view\"}\n" +
             "{\"visitor_id\":\"v1\",\"session_id\":\"s1\",\"timestamp\":\"2024-05-01T14:05:00Z\",\"page\":\"/p\",\"event_type\":\"product_view\"}\n");
-        var warehousePath = Path.Combine(_folder, "w.duckdb");
+        var warehousePath = Path.Combine(Folder, "w.duckdb");
 
         var (exit, output, error) = CliRunner.Run("load", "web", "--file", file, "--warehouse", warehousePath, "--time-zone", "America/New_York");
 
@@ -80,7 +70,7 @@ public sealed class LoadOptionsTests : IDisposable
     {
         var crm = Write("crm.csv", CrmHeader + "C1,Anna Smith,,,,,London,United Kingdom,,,,2024-06-01 09:30:00\n");
         var survey = Write("survey.csv", "crm_customer_id,survey_date,household_size\nC1,01/03/2024,2\n");
-        var warehousePath = Path.Combine(_folder, "w.duckdb");
+        var warehousePath = Path.Combine(Folder, "w.duckdb");
         Assert.Equal(0, CliRunner.Run("load", "crm", "--file", crm, "--warehouse", warehousePath).Exit);
 
         var (exit, output, error) = CliRunner.Run("load", "demographics", "--file", survey, "--warehouse", warehousePath, "--culture", "en-GB");
@@ -96,7 +86,7 @@ public sealed class LoadOptionsTests : IDisposable
         var file = Write("t.csv", "InvoiceNo;StockCode;Description;Quantity;InvoiceDate;UnitPrice;CustomerID;Country\n" +
             "536365;85123A;HEART;6;2010-12-01 08:26:00;2,55;17850;Germany\n");
         var mapping = Write("m.json", "{ \"Delimiter\": \";\" }");
-        var warehousePath = Path.Combine(_folder, "w.duckdb");
+        var warehousePath = Path.Combine(Folder, "w.duckdb");
 
         var (exit, output, error) = CliRunner.Run("load", "transactions", "--file", file, "--mapping", mapping, "--warehouse", warehousePath, "--culture", "de-DE");
 
@@ -113,7 +103,7 @@ public sealed class LoadOptionsTests : IDisposable
         // Regression (audit of issue 6, defect 11): with --culture en-GB this line was rejected; only ISO forms were tried.
         var file = Write("t.csv", "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n" +
             "800001,A,a,1,01/08/2024 10:00,2.50,K1,United Kingdom\n");
-        var warehousePath = Path.Combine(_folder, "w.duckdb");
+        var warehousePath = Path.Combine(Folder, "w.duckdb");
 
         var (exit, output, error) = CliRunner.Run("load", "transactions", "--file", file, "--warehouse", warehousePath, "--culture", culture);
 
@@ -144,7 +134,7 @@ public sealed class LoadOptionsTests : IDisposable
     public void A_bad_option_value_stops_the_command_with_a_message_naming_it_and_opens_nothing(string verb, string option, string value, string message)
     {
         var file = Write("f.csv", "x\n");
-        var warehousePath = Path.Combine(_folder, "w.duckdb");
+        var warehousePath = Path.Combine(Folder, "w.duckdb");
 
         var (exit, output, error) = CliRunner.Run("load", verb, "--file", file, "--warehouse", warehousePath, option, value);
 

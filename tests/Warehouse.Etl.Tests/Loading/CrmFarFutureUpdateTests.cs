@@ -12,19 +12,9 @@ namespace Warehouse.Etl.Tests.Loading;
 /// (plausible window, see <see cref="PlausibleTimeWindow"/>), so the genuine update that follows is applied. The readers are
 /// shared by both engines; this runs the DuckDB load end to end.
 /// </summary>
-public sealed class CrmFarFutureUpdateTests : IDisposable
+public sealed class CrmFarFutureUpdateTests : TempFolderTests
 {
     private const string Header = "crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at\n";
-    private readonly string _folder = TestPaths.NewTempFolder();
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_folder, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
 
     [Fact]
     public void A_far_future_update_time_is_rejected_and_a_later_genuine_update_of_the_id_is_applied()

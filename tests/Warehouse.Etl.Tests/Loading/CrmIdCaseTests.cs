@@ -17,21 +17,11 @@ namespace Warehouse.Etl.Tests.Loading;
 /// and <c> C001 </c> whose load summary did not add up to the rows read. Expected values are worked out by hand in the
 /// comments.
 /// </summary>
-public sealed class CrmIdCaseTests : IDisposable
+public sealed class CrmIdCaseTests : TempFolderTests
 {
     private const string Header = "crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at\n";
     private const string Purchases = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
     private const string Survey = "crm_customer_id,survey_date,household_size\n";
-    private readonly string _folder = TestPaths.NewTempFolder();
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_folder, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
 
     private static long Customers(DuckDbWarehouse w) =>
         w.Connection.ExecuteScalar<long>("SELECT count(DISTINCT \"CustomerKey\") FROM \"Dimension\".\"Customer\" WHERE \"CustomerKey\" <> 0");

@@ -7,19 +7,9 @@ using Warehouse.Etl.Transactions;
 
 namespace Warehouse.Etl.Tests.Loading;
 
-public sealed class CrmLoaderTests : IDisposable
+public sealed class CrmLoaderTests : TempFolderTests
 {
     private const string Header = "crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at\n";
-    private readonly string _folder = TestPaths.NewTempFolder();
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_folder, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
 
     private static List<(int Key, string? City, DateTime From, DateTime To)> Versions(DuckDbWarehouse w, string crmId) =>
         w.Connection.Query<(int, string?, DateTime, DateTime)>("""

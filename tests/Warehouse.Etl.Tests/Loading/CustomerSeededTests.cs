@@ -1,4 +1,3 @@
-using System.Text;
 using Warehouse.Data.DuckDb;
 using Warehouse.Etl.Loading;
 using Warehouse.Etl.Tests.Support;
@@ -6,39 +5,15 @@ using Warehouse.Etl.Tests.Support;
 namespace Warehouse.Etl.Tests.Loading;
 
 /// <summary>
-/// Base of the web and social loader tests: a temporary folder for source files and an in-memory warehouse with two CRM
-/// customers, C1 Anna Smith (anna.smith@example.com, London) and C2 Bob Jones (bob@example.com, Leeds).
+/// Base of the web and social loader tests: a temporary folder for source files (<see cref="TempFolderTests"/>) and an
+/// in-memory warehouse with two CRM customers, C1 Anna Smith (anna.smith@example.com, London) and C2 Bob Jones
+/// (bob@example.com, Leeds).
 /// </summary>
-public abstract class CustomerSeededTests : IDisposable
+public abstract class CustomerSeededTests : TempFolderTests
 {
     private const string Crm = "crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at\n" +
         "C1,Anna Smith,anna.smith@example.com,,,,London,United Kingdom,,,,2024-06-01 09:30:00\n" +
         "C2,Bob Jones,bob@example.com,,,,Leeds,United Kingdom,,,,2024-06-01 09:30:00\n";
-
-    /// <summary>The temporary folder (deleted on dispose).</summary>
-    protected string Folder { get; } = TestPaths.NewTempFolder();
-
-    public void Dispose()
-    {
-        Dispose(true);
-        GC.SuppressFinalize(this);
-    }
-
-    protected virtual void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-    }
-
-    /// <summary>Writes a source file (UTF-8 without BOM) into the folder and returns its path.</summary>
-    protected string Write(string name, string text)
-    {
-        var path = Path.Combine(Folder, name);
-        File.WriteAllText(path, text, new UTF8Encoding(false));
-        return path;
-    }
 
     /// <summary>A new in-memory warehouse with C1 and C2 loaded.</summary>
     protected DuckDbWarehouse WithCustomers()

@@ -6,19 +6,8 @@ using Warehouse.Etl.Tests.Support;
 
 namespace Warehouse.Etl.Tests.Loading;
 
-public sealed class DemographicsLoaderTests : IDisposable
+public sealed class DemographicsLoaderTests : TempFolderTests
 {
-    private readonly string _folder = TestPaths.NewTempFolder();
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_folder, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
     private const string SurveyHeader = "crm_customer_id,survey_date,household_size,children,income_band,education,occupation,marital_status,satisfaction\n";
 
     /// <summary>An in-memory warehouse whose CRM load holds <paramref name="ids"/> (updated 2024-06-01 09:00).</summary>

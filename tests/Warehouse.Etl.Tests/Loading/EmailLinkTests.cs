@@ -14,19 +14,9 @@ namespace Warehouse.Etl.Tests.Loading;
 /// jn+shop@example.com not linked to the customer of jn@example.com. Expected links are worked out by hand in the comments;
 /// the SQL Server procedures' rules are read in Warehouse.Database.Tests (InteractionLinkRuleTests).
 /// </summary>
-public sealed class EmailLinkTests : IDisposable
+public sealed class EmailLinkTests : TempFolderTests
 {
     private const string Header = "crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at\n";
-    private readonly string _folder = TestPaths.NewTempFolder();
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_folder, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
 
     /// <summary>
     /// L1 Ann Lee and L2 Bob Lee share lee@example.com (different names and birth dates: two customers, as the CRM duplicate

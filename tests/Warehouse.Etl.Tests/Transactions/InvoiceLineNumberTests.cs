@@ -11,7 +11,7 @@ namespace Warehouse.Etl.Tests.Transactions;
 /// lines before (one counter per invoice number over every record whose invoice number could be read: right field count,
 /// invoice number present and at most 20 characters), on the file's records split by this test, not by the loader.
 /// </summary>
-public sealed class InvoiceLineNumberTests : IDisposable
+public sealed class InvoiceLineNumberTests : TempFolderTests
 {
     private const string Header = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
 
@@ -29,10 +29,6 @@ public sealed class InvoiceLineNumberTests : IDisposable
         " 10 ,J,j,5,2011-01-01 10:00:00,1.5,42,France\n" +        // 11 10/5 (trimmed)
         "C10,K,k,-1,2011-01-02 10:00:00,1.5,42,France\n" +        // 12 C10/1
         "10,L,l,6,bad date,1.5,42,France\n";                     // 13 10/6 rejected (date)
-
-    private readonly string _folder = TestPaths.NewTempFolder();
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public void Lines_keep_the_numbers_the_parser_gave_them_rejected_lines_inside_invoices_included()
@@ -196,10 +192,4 @@ public sealed class InvoiceLineNumberTests : IDisposable
     private static List<string> Facts(DuckDbWarehouse warehouse) => warehouse.Connection.Query<string>(
         "SELECT \"InvoiceNo\" || '/' || \"InvoiceLineNumber\" FROM \"Fact\".\"Purchase\" ORDER BY \"PurchaseKey\"").ToList();
 
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_folder, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
 }

@@ -5,7 +5,7 @@ using Warehouse.Etl.Transactions;
 
 namespace Warehouse.Etl.Tests.Transactions;
 
-public sealed class TransactionLoaderTests : IDisposable
+public sealed class TransactionLoaderTests : TempFolderTests
 {
     private const string Header = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
 
@@ -20,17 +20,6 @@ public sealed class TransactionLoaderTests : IDisposable
         "536367,22748,POPPY,6,2010-12-01 08:34:00,2,10,13047,United Kingdom\n" +                    // 8 nine fields
         "536368,22960,JAM,6,2010-12-01 08:34:00,abc,13047,United Kingdom\n" +                       // 9 price
         ",22961,JAM,6,2010-12-01 08:34:00,1.00,13047,United Kingdom\n";                             // 10 invoice
-
-    private readonly string _folder = TestPaths.NewTempFolder();
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_folder, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
 
     [Fact]
     public void Bad_rows_are_rejected_with_column_and_reason_and_counts_balance()
@@ -106,7 +95,7 @@ public sealed class TransactionLoaderTests : IDisposable
     [InlineData("before-commit")]
     public void A_failure_half_way_leaves_the_warehouse_as_it_was_and_the_next_run_completes(string failAt)
     {
-        var file = Path.Combine(_folder, "w.duckdb");
+        var file = Path.Combine(Folder, "w.duckdb");
         using (var warehouse = DuckDbWarehouse.Open(file))
         {
             TransactionLoader.Load(warehouse, Write("first.csv", Header + "1,A,x,1,2011-01-01 10:00:00,1.5,42,France\n"));
@@ -226,7 +215,7 @@ public sealed class TransactionLoaderTests : IDisposable
             1 => Enumerable.Range(0, 400).Select(_ => (byte)random.Next(256)).ToArray(),
             _ => good.Select(b => random.NextDouble() < 0.03 ? (byte)random.Next(256) : b).ToArray(),
         };
-        var path = Path.Combine(_folder, "fuzz.csv");
+        var path = Path.Combine(Folder, "fuzz.csv");
         File.WriteAllBytes(path, bytes);
         try
         {
