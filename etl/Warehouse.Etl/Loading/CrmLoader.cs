@@ -25,7 +25,8 @@ public static class CrmLoader
         Warehouse.Etl.Identity.IdentityResolverOptions? identity = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        var (clock, sourceName, hash, found) = SourceFile.Prepare(warehouse, path, "CRM", SourceSystem, StagingTarget.Customer);
+        var (clock, sourceName, hash, found) = SourceFile.Prepare(warehouse, path, "CRM", SourceSystem, StagingTarget.Customer,
+            SourceFile.Reading(options, identity));
         if (found is { } done)
         {
             return new LoadResult(SourceSystem, sourceName, done, true, 0, 0, 0, "already loaded", clock.Elapsed);

@@ -80,7 +80,7 @@ public static class InteractionLoaders
     public static LoadResult LoadSocial(IWarehouse warehouse, string path, CleaningOptions? options = null, Action<string>? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        var (clock, sourceName, hash, done) = SourceFile.Prepare(warehouse, path, "social", "social", StagingTarget.SocialInteraction);
+        var (clock, sourceName, hash, done) = SourceFile.Prepare(warehouse, path, "social", "social", StagingTarget.SocialInteraction, SourceFile.Reading(options));
         if (done is { } earlier)
         {
             return new LoadResult("social", sourceName, earlier, true, 0, 0, 0, "already loaded", clock.Elapsed);

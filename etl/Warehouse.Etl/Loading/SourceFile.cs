@@ -1,14 +1,28 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Warehouse.Data;
 using Warehouse.Data.Loading;
 using Warehouse.Data.SqlServer;
+using Warehouse.Etl.Cleaning;
+using Warehouse.Etl.Identity;
 using Warehouse.Etl.Transactions;
 
 namespace Warehouse.Etl.Loading;
 
 /// <summary>
-/// The start every file load shares: the file must exist, its content hash identifies the load, and a file whose content
-/// was already loaded successfully into the same target is not loaded again.
+/// The start every file load shares: the file must exist, its content hash and the options it is read with identify the
+/// load, and a file whose content was already loaded successfully into the same target with the same options is not
+/// loaded again. The options are part of the identity because they change what the content means: a day-first file
+/// loaded without <c>--culture</c> has its dates rejected (the reason says to use a culture such as en-GB), and the same
+/// file again with <c>--culture en-GB</c> must be read, not skipped as "already loaded" (an audit found it skipped, so
+/// the rejected rows could never be loaded from that file). CRM, transactions and social pass their options: reading
+/// the content again with others is safe there (CRM rows of known ids not newer than their id's stored version are skipped, purchase
+/// lines replace the stored line of their invoice and line number, comments the stored comment of their id). Web and
+/// survey files keep the content alone as identity: another time zone or culture moves accepted events and answers to
+/// other times or days, which would make second sessions and answer sets beside the stored ones (README, "Loading rules").
 /// </summary>
 internal static class SourceFile
 {
@@ -19,8 +33,10 @@ internal static class SourceFile
     /// <param name="system">Source system name in lineage.</param>
     /// <param name="target">Load target (its table is recorded in lineage).</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <param name="reading">The options the file is read with (<see cref="Reading(CleaningOptions?, IdentityResolverOptions?)"/>,
+    /// <see cref="Reading(TransactionMapping)"/>); null for the defaults.</param>
     internal static (Stopwatch Clock, string SourceName, string Hash, int? Done) Prepare(
-        IWarehouse warehouse, string path, string description, string system, StagingTarget target)
+        IWarehouse warehouse, string path, string description, string system, StagingTarget target, string? reading = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
@@ -29,8 +45,39 @@ internal static class SourceFile
         }
 
         var clock = Stopwatch.StartNew();
-        var hash = TransactionLoader.HashFile(path);
+        var hash = LoadHash(TransactionLoader.HashFile(path), reading);
         return (clock, Path.GetFileName(path), hash, SourceLoad.FindSuccessfulLoad(warehouse, system, target, hash));
+    }
+
+    /// <summary>
+    /// The lineage's <c>SourceHash</c> of a load: the content's SHA-256 when the file is read with the default options (so
+    /// warehouses loaded before options counted keep skipping their files), else the SHA-256 (lower-case hex) of the
+    /// content hash, a line feed and <paramref name="reading"/>.
+    /// </summary>
+    internal static string LoadHash(string contentHash, string? reading) =>
+        reading is null ? contentHash : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(contentHash + "\n" + reading)));
+
+    /// <summary>The cleaning (and, for CRM, identity) options as text, or null when they are the defaults. <see cref="CleaningOptions.Today"/> is left out (it moves every day).</summary>
+    internal static string? Reading(CleaningOptions? options, IdentityResolverOptions? identity = null)
+    {
+        var text = Describe(options ?? CleaningOptions.Default) + JsonSerializer.Serialize(identity ?? IdentityResolverOptions.Default);
+        return text == Describe(CleaningOptions.Default) + JsonSerializer.Serialize(IdentityResolverOptions.Default) ? null : text;
+
+        static string Describe(CleaningOptions o) => string.Join('\u001f',
+            "culture=" + o.Culture.Name, "time-zone=" + o.TimeZone.Id, "phone-region=" + o.PhoneRegion, "currency=" + o.Currency,
+            "date-formats=" + string.Join('\u001e', o.DateFormats),
+            "missing=" + string.Join('\u001e', o.MissingPolicies.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + p.Value.ToString())));
+    }
+
+    /// <summary>The transactions mapping as text (its JSON and whether its date formats were given), or null when it is the default mapping.</summary>
+    internal static string? Reading(TransactionMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        var text = Describe(mapping);
+        return text == Describe(new TransactionMapping()) ? null : text;
+
+        static string Describe(TransactionMapping m) =>
+            JsonSerializer.Serialize(m) + "\u001fdate-formats-given=" + m.DateFormatsGiven.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Opens the file for one sequential, streaming read.</summary>

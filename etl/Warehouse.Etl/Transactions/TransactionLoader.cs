@@ -52,7 +52,8 @@ public static class TransactionLoader
         mapping.Validate("column mapping");
         // The parser's and appender's hot loops compile on another thread while the file is hashed (see HotPaths).
         _ = HotPaths.PrepareInBackground(typeof(CsvRecordReader), typeof(TransactionCsvParser), typeof(FastParse));
-        var (total, sourceName, hash, earlier) = SourceFile.Prepare(warehouse, path, "transactions", SourceSystem, StagingTarget.Purchase);
+        var (total, sourceName, hash, earlier) = SourceFile.Prepare(warehouse, path, "transactions", SourceSystem, StagingTarget.Purchase,
+            SourceFile.Reading(mapping));
         if (earlier is { } done)
         {
             return new Result(sourceName, done, true, 0, 0, 0, 0, TimeSpan.Zero, total.Elapsed);

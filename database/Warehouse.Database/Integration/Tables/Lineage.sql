@@ -32,7 +32,7 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = N'File name (wit
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Lineage', @level2type = N'COLUMN', @level2name = N'SourceName';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'SHA-256 of the source content, to recognise a reload of the same file.',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'SHA-256 of the source content (with non-default reading options: of the content hash and those options), to recognise a reload of the same file read the same way.',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'Lineage', @level2type = N'COLUMN', @level2name = N'SourceHash';
 GO
 

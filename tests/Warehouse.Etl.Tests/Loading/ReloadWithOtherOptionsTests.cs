@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Dapper;
+using Warehouse.Data.DuckDb;
+using Warehouse.Etl.Cleaning;
+using Warehouse.Etl.Loading;
+using Warehouse.Etl.Tests.Support;
+using Warehouse.Etl.Transactions;
+
+namespace Warehouse.Etl.Tests.Loading;
+
+/// <summary>
+/// Audit (issue 6): a day-first file loaded without a culture has its dates rejected, the reason saying "day-first dates
+/// need a culture such as en-GB"; loading the same file again with <c>--culture en-GB</c> answered "this content was already
+/// loaded; nothing changed", so those rows could never be loaded from the file. The options a file is read with are now
+/// part of the load's identity for CRM, transactions and social files (SourceFile.LoadHash); the same file with the same
+/// options is still skipped, and a load with the default options keeps the content's own SHA-256 as its SourceHash.
+/// </summary>
+public sealed class ReloadWithOtherOptionsTests : TempFolderTests
+{
+    private const string CrmHeader = "crm_customer_id,full_name,email,phone,birth_date,gender,city,country,signup_date,consent_marketing,consent_profiling,updated_at\n";
+
+    [Fact]
+    public void A_crm_file_rejected_for_its_day_first_dates_loads_with_the_culture_the_reject_names()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        // 25/12/1980 has no month 25: rejected with the invariant culture, 25 December 1980 in en-GB.
+        var path = Write("crm.csv", CrmHeader + "G1,Gina One,gina@example.com,,25/12/1980,F,York,United Kingdom,2021-01-15,yes,no,2024-06-01 09:30:00\n");
+
+        var invariant = CrmLoader.Load(warehouse, path);
+        Assert.Equal((false, 1L, 0L, 1L), (invariant.Skipped, invariant.RowsRead, invariant.RowsLoaded, invariant.RowsRejected));
+        Assert.Contains("en-GB", warehouse.Connection.QuerySingle<string>("SELECT \"Reason\" FROM \"Integration\".\"RejectedCustomer\""), StringComparison.Ordinal);
+
+        var gb = new CleaningOptions { Culture = CultureInfo.GetCultureInfo("en-GB") };
+        var british = CrmLoader.Load(warehouse, path, gb);
+        // Before the fix: Skipped = true, 0 read, and no customer G1.
+        Assert.Equal((false, 1L, 1L, 0L), (british.Skipped, british.RowsRead, british.RowsLoaded, british.RowsRejected));
+        Assert.Equal(new DateTime(1980, 12, 25), warehouse.Connection.QuerySingle<DateTime>(
+            "SELECT CAST(\"BirthDate\" AS TIMESTAMP) FROM \"Dimension\".\"Customer\" WHERE \"CrmCustomerId\" = 'G1'"));
+
+        // The same file read the same way again changes nothing; so does the first reading again.
+        Assert.True(CrmLoader.Load(warehouse, path, new CleaningOptions { Culture = CultureInfo.GetCultureInfo("en-GB") }).Skipped);
+        Assert.True(CrmLoader.Load(warehouse, path).Skipped);
+        Assert.Equal(1, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Dimension\".\"Customer\" WHERE \"CrmCustomerId\" = 'G1'"));
+    }
+
+    [Fact]
+    public void A_transactions_file_rejected_for_its_dates_loads_with_a_culture_in_the_mapping()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        // 13/05/2024 is not ISO: rejected without a culture; 13 May 2024 with en-GB (its short date, 24-hour time).
+        var path = Write("tx.csv", "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n" +
+            "700001,A1,ITEM A,2,13/05/2024 10:00,1.50,C1,United Kingdom\n");
+
+        var first = TransactionLoader.Load(warehouse, path);
+        Assert.Equal((false, 1L, 0L, 1L), (first.Skipped, first.RowsRead, first.RowsLoaded, first.RowsRejected));
+
+        var second = TransactionLoader.Load(warehouse, path, new TransactionMapping { Culture = "en-GB" });
+        Assert.Equal((false, 1L, 1L, 0L), (second.Skipped, second.RowsRead, second.RowsLoaded, second.RowsRejected));
+        Assert.Equal(new DateTime(2024, 5, 13, 10, 0, 0), warehouse.Connection.QuerySingle<DateTime>("SELECT \"InvoiceDateTime\" FROM \"Fact\".\"Purchase\""));
+
+        Assert.True(TransactionLoader.Load(warehouse, path, new TransactionMapping { Culture = "en-GB" }).Skipped);
+        Assert.Equal(1, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Fact\".\"Purchase\""));
+    }
+
+    [Fact]
+    public void A_load_with_the_default_options_records_the_content_hash_as_before()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        var path = Write("crm.csv", CrmHeader + "C1,Anna Smith,anna@example.com,,1985-02-03,F,York,United Kingdom,2021-01-15,yes,no,2024-06-01 09:30:00\n");
+        var content = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+
+        // Defaults given explicitly are the defaults: the warehouses loaded before options counted keep skipping their files.
+        CrmLoader.Load(warehouse, path, new CleaningOptions { Culture = CultureInfo.InvariantCulture, TimeZone = TimeZoneInfo.Utc, PhoneRegion = "GB" });
+
+        Assert.Equal(content, warehouse.Connection.QuerySingle<string>("SELECT \"SourceHash\" FROM \"Integration\".\"Lineage\" WHERE \"SourceSystem\" = 'crm'"));
+        Assert.True(CrmLoader.Load(warehouse, path).Skipped);
+        Assert.Null(SourceFile.Reading(new TransactionMapping()));
+        Assert.NotNull(SourceFile.Reading(new TransactionMapping { Currency = "EUR" }));
+    }
+}
