@@ -67,7 +67,7 @@ public static class DemographicsLoader
         {
             var (written, unknown, duplicates) = DemographicsMigration.Run(duckDb);
             return new MigrationOutcome(unknown + duplicates, null,
-                $"{written:N0} survey answers new or changed, {unknown:N0} answers for unknown customers rejected, {duplicates:N0} repeated answers (same CRM id and survey date) rejected");
+                $"{written:N0} survey answers new or changed, {unknown:N0} answers for unknown customers rejected, {duplicates:N0} repeated answers (same customer and survey date) rejected");
         });
         return LoadResult.From(SourceSystem, sourceName, session.LineageKey, counts, clock.Elapsed);
     }

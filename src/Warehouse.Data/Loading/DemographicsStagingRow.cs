@@ -128,6 +128,31 @@ public static class DemographicsMigration
             DimensionMaintenance.EnsureDates(session, DateOnly.FromDateTime(first), DateOnly.FromDateTime(last));
         }
 
+        // Two CRM ids of one customer (a duplicate registration tied by the CRM load) answering on the same day are two answer
+        // sets for the fact's one (customer, day): the later record is rejected naming the first one's line and id, as a
+        // repeat of one id is; before, it silently replaced the first and both were counted as loaded (issue 6 audit).
+        var sameCustomer = session.Execute($"""
+            INSERT INTO "Integration"."RejectedCustomer" ("LineageKey", "SourceName", "SourceLineNumber", "SourceRecordNumber", "ColumnName", "Reason", "RawRecord")
+            SELECT d."LineageKey", d."SourceName", d."SourceLineNumber", d."SourceRecordNumber", 'crm_customer_id',
+                   'duplicate of line ' || d."FirstLine" || ' (CRM id ' || d."FirstId" || ' is the same customer, same survey date)', d."Record"
+            FROM (
+                SELECT s."LineageKey", s."SourceName", s."SourceLineNumber", s."SourceRecordNumber", {StagingDuplicates.StagedRecord(RecordColumns)} AS "Record",
+                       min(s."SourceRecordNumber") OVER w AS "FirstRecord", first_value(s."SourceLineNumber") OVER w AS "FirstLine",
+                       first_value(s."CrmCustomerId") OVER w AS "FirstId"
+                FROM {staging} AS s
+                JOIN {CurrentById} AS c ON c."CrmIdKey" = upper(s."CrmCustomerId")
+                WINDOW w AS (PARTITION BY c."CustomerKey", s."SurveyDate" ORDER BY s."SourceRecordNumber" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) AS d
+            WHERE d."SourceRecordNumber" > d."FirstRecord"
+            """);
+        if (sameCustomer > 0)
+        {
+            session.Execute($"""
+                DELETE FROM {staging} AS s WHERE EXISTS (
+                    SELECT 1 FROM "Integration"."RejectedCustomer" AS r
+                    WHERE r."LineageKey" = s."LineageKey" AND r."SourceRecordNumber" = s."SourceRecordNumber" AND starts_with(r."Reason", 'duplicate of line '))
+                """);
+        }
+
         session.Execute($"""
             CREATE TEMP TABLE survey_latest_{k} AS
             SELECT c."CustomerKey", COALESCE(CAST(strftime(s."SurveyDate", '%Y%m%d') AS INTEGER), 0) AS "DateKey",
@@ -153,6 +178,6 @@ public static class DemographicsMigration
         session.Checkpoint("demographics");
         session.Execute($"DROP TABLE survey_latest_{k}");
         session.Execute($"DROP TABLE {staging}");
-        return (written, unknown, duplicates);
+        return (written, unknown, duplicates + sameCustomer);
     }
 }

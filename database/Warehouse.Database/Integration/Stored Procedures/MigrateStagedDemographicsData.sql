@@ -79,6 +79,32 @@ BEGIN
           AND NOT EXISTS (SELECT 1 FROM #Current AS c WHERE c.[CrmCustomerId] = s.[CrmCustomerId]);
         DECLARE @UnknownCustomers BIGINT = @@ROWCOUNT;
 
+        -- Two CRM ids of one customer (a duplicate registration) answering on the same day: the later record is rejected naming
+        -- the first one's line and id, as on DuckDB (DemographicsMigration); before, it replaced the first silently.
+        SELECT d.[SourceRecordNumber], d.[FirstLine], d.[FirstId]
+        INTO #SameCustomer
+        FROM (
+            SELECT s.[SourceRecordNumber], MIN(s.[SourceRecordNumber]) OVER (PARTITION BY c.[CustomerKey], s.[SurveyDate]) AS [FirstRecord],
+                   FIRST_VALUE(s.[SourceLineNumber]) OVER (PARTITION BY c.[CustomerKey], s.[SurveyDate] ORDER BY s.[SourceRecordNumber] ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS [FirstLine],
+                   FIRST_VALUE(s.[CrmCustomerId]) OVER (PARTITION BY c.[CustomerKey], s.[SurveyDate] ORDER BY s.[SourceRecordNumber] ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS [FirstId]
+            FROM [Integration].[Demographics_Staging] AS s
+            INNER JOIN #Current AS c ON c.[CrmCustomerId] = s.[CrmCustomerId]
+            WHERE s.[LineageKey] = @LineageKey
+        ) AS d
+        WHERE d.[SourceRecordNumber] > d.[FirstRecord];
+
+        INSERT [Integration].[RejectedCustomer] ([LineageKey], [SourceName], [SourceLineNumber], [SourceRecordNumber], [ColumnName], [Reason], [RawRecord])
+        SELECT s.[LineageKey], s.[SourceName], s.[SourceLineNumber], s.[SourceRecordNumber], N'crm_customer_id',
+               CONCAT(N'duplicate of line ', d.[FirstLine], N' (CRM id ', d.[FirstId], N' is the same customer, same survey date)'),
+               (SELECT s.[CrmCustomerId], s.[SurveyDate], s.[HouseholdSize], s.[Children], s.[IncomeBand], s.[Education], s.[Occupation], s.[MaritalStatus], s.[Satisfaction] FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES)
+        FROM #SameCustomer AS d
+        INNER JOIN [Integration].[Demographics_Staging] AS s ON s.[LineageKey] = @LineageKey AND s.[SourceRecordNumber] = d.[SourceRecordNumber];
+
+        DELETE s
+        FROM [Integration].[Demographics_Staging] AS s
+        INNER JOIN #SameCustomer AS d ON d.[SourceRecordNumber] = s.[SourceRecordNumber]
+        WHERE s.[LineageKey] = @LineageKey;
+
         DECLARE @First DATE = (SELECT MIN(s.[SurveyDate]) FROM [Integration].[Demographics_Staging] AS s WHERE s.[LineageKey] = @LineageKey);
         DECLARE @Last DATE = (SELECT MAX(s.[SurveyDate]) FROM [Integration].[Demographics_Staging] AS s WHERE s.[LineageKey] = @LineageKey);
         IF @First IS NOT NULL
