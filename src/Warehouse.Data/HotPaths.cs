@@ -8,26 +8,39 @@ namespace Warehouse.Data;
 /// Compiles a load's hot loops ahead of their first call. Methods marked
 /// <see cref="MethodImplOptions.AggressiveOptimization"/> are left out of the ReadyToRun images by design, so a fresh
 /// process JIT-compiles them when the first rows arrive, on the threads that parse and append. Compiling them on a
-/// thread-pool thread while the load does other work first (hashing the file, opening the session) takes that off the
+/// background thread while the load does other work first (opening the warehouse, hashing the file) takes that off the
 /// staging clock. Nothing changes but when the compilation happens: a method the load reaches first is simply compiled
 /// there, as before.
 /// </summary>
 public static class HotPaths
 {
     /// <summary>
-    /// Starts compiling, in the background, every non-generic <see cref="MethodImplOptions.AggressiveOptimization"/>
-    /// method declared by <paramref name="types"/> and by this assembly's staging appender.
+    /// Compiles every non-generic <see cref="MethodImplOptions.AggressiveOptimization"/> method declared by
+    /// <paramref name="types"/> and by this assembly's staging appender (call it on a background thread).
     /// </summary>
     /// <param name="types">Types whose hot methods the caller is about to run.</param>
-    /// <returns>The background work (never faults: a method that cannot be prepared is left to the JIT).</returns>
-    public static Task PrepareInBackground(params Type[] types)
+    /// <returns>Methods compiled (a method that cannot be prepared is left to the JIT at its first call).</returns>
+    public static int Prepare(params Type[] types)
     {
         ArgumentNullException.ThrowIfNull(types);
-        var all = types.Append(typeof(DuckDbChunkAppender)).ToArray();
-        return Task.Run(() => Prepare(all));
+        var prepared = 0;
+        foreach (var method in HotMethods(types.Append(typeof(DuckDbChunkAppender))))
+        {
+            try
+            {
+                RuntimeHelpers.PrepareMethod(method.MethodHandle);
+                prepared++;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or TypeLoadException)
+            {
+                // Left to the JIT at its first call, as without this class.
+            }
+        }
+
+        return prepared;
     }
 
-    /// <summary>The methods <see cref="PrepareInBackground"/> compiles for <paramref name="types"/>.</summary>
+    /// <summary>The methods <see cref="Prepare"/> compiles for <paramref name="types"/> (besides the appender's).</summary>
     /// <param name="types">Types to look in.</param>
     public static IReadOnlyList<MethodInfo> HotMethods(IEnumerable<Type> types)
     {
@@ -38,20 +51,5 @@ public static class HotPaths
             .Where(m => (m.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0
                         && !m.IsAbstract && !m.ContainsGenericParameters && m.DeclaringType is { ContainsGenericParameters: false })
             .ToList();
-    }
-
-    private static void Prepare(IEnumerable<Type> types)
-    {
-        foreach (var method in HotMethods(types))
-        {
-            try
-            {
-                RuntimeHelpers.PrepareMethod(method.MethodHandle);
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or TypeLoadException)
-            {
-                // Left to the JIT at its first call, as without this class.
-            }
-        }
     }
 }

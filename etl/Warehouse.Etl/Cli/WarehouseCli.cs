@@ -61,6 +61,7 @@ internal static partial class WarehouseCli
         transactions.Options.Add(culture);
         transactions.SetAction(parse => Run(() =>
         {
+            _ = TransactionLoader.Prewarm(); // overlaps opening the warehouse
             var map = parse.GetValue(mapping) is { } m ? TransactionMapping.Load(m.FullName) : new TransactionMapping();
             if (parse.GetValue(currency) is { } code)
             {
