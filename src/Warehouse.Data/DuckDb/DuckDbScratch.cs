@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Dapper;
 using DuckDB.NET.Data;
 
@@ -6,7 +8,9 @@ namespace Warehouse.Data.DuckDb;
 /// <summary>
 /// A private in-memory DuckDB database for a load's working tables (identity resolution), with the warehouse's settings
 /// (<see cref="DuckDbWarehouse.MemoryLimitVariable"/> or <see cref="DuckDbWarehouse.DefaultMemoryLimitBytes"/>, threads, the
-/// allocator's background threads) and its own spill directory, deleted on <see cref="Dispose"/>.
+/// allocator's background threads) and its own spill directory, deleted on <see cref="Dispose"/>. A process killed during a
+/// load cannot delete its spill directory: the directory's name carries the process id, and the next scratch database of
+/// the same purpose deletes the directories of processes that no longer run.
 /// </summary>
 /// <remarks>
 /// <para>Why a second database: a table dropped inside a transaction keeps its memory until the transaction ends (DuckDB
@@ -43,7 +47,8 @@ public sealed class DuckDbScratch : IDisposable
             throw new ArgumentException("must hold only ASCII letters, digits and '-'", nameof(purpose));
         }
 
-        var spill = Path.Combine(Path.GetTempPath(), $"warehouse-{purpose}-{Guid.NewGuid():N}");
+        DeleteAbandonedSpillDirectories(purpose);
+        var spill = Path.Combine(Path.GetTempPath(), $"warehouse-{purpose}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         var connection = new DuckDBConnection("DataSource=:memory:");
         try
         {
@@ -58,6 +63,56 @@ public sealed class DuckDbScratch : IDisposable
         }
 
         return new DuckDbScratch(connection, spill);
+    }
+
+    /// <summary>
+    /// Deletes the spill directories <c>warehouse-&lt;purpose&gt;-&lt;process id&gt;-&lt;guid&gt;</c> whose process no longer
+    /// runs (killed during a load). A directory whose process id belongs to a running process is kept, whatever that process.
+    /// </summary>
+    /// <param name="purpose">The purpose the directories were opened for.</param>
+    /// <returns>Directories deleted.</returns>
+    internal static int DeleteAbandonedSpillDirectories(string purpose)
+    {
+        var deleted = 0;
+        var prefix = $"warehouse-{purpose}-";
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), prefix + "*"))
+        {
+            var rest = Path.GetFileName(directory)[prefix.Length..];
+            var dash = rest.IndexOf('-', StringComparison.Ordinal);
+            if (dash <= 0 || !int.TryParse(rest.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var processId) || IsRunning(processId))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+                deleted++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another process's cleanup got there first, or the folder is not ours to delete: left alone.
+            }
+        }
+
+        return deleted;
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no process with that id
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Closes the database (its tables go with it) and deletes the spill directory.</summary>

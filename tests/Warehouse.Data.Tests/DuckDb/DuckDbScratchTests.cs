@@ -37,6 +37,41 @@ public sealed class DuckDbScratchTests
     }
 
     [Fact]
+    public void Opening_deletes_the_spill_directories_of_processes_that_no_longer_run()
+    {
+        // A load killed while its scratch database spilled leaves warehouse-<purpose>-<pid>-<guid> behind. 2147483646 is no
+        // process (Linux pids stay below 2^22); this test's own process runs; a name without a process id is not ours.
+        var temp = Path.GetTempPath();
+        var dead = Directory.CreateDirectory(Path.Combine(temp, "warehouse-testgc-2147483646-0123abcd")).FullName;
+        File.WriteAllText(Path.Combine(dead, "spill.block"), "x");
+        var alive = Directory.CreateDirectory(Path.Combine(temp, $"warehouse-testgc-{Environment.ProcessId}-0123abcd")).FullName;
+        var unnamed = Directory.CreateDirectory(Path.Combine(temp, "warehouse-testgc-notapid")).FullName;
+        var other = Directory.CreateDirectory(Path.Combine(temp, "warehouse-othergc-2147483646-0123abcd")).FullName;
+        try
+        {
+            using (var scratch = DuckDbScratch.Open("testgc", "64MB", "1"))
+            {
+                Assert.StartsWith(Path.Combine(temp, $"warehouse-testgc-{Environment.ProcessId}-"), scratch.SpillDirectory, StringComparison.Ordinal);
+            }
+
+            Assert.False(Directory.Exists(dead));
+            Assert.True(Directory.Exists(alive));
+            Assert.True(Directory.Exists(unnamed));
+            Assert.True(Directory.Exists(other));
+        }
+        finally
+        {
+            foreach (var directory in new[] { dead, alive, unnamed, other })
+            {
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Opening_with_the_environment_applies_the_host_cap()
     {
         // Without WAREHOUSE_DUCKDB_MEMORY_LIMIT the cap is the warehouse's: the same memory_limit as a warehouse opened here.
