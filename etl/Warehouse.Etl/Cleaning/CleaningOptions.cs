@@ -9,7 +9,7 @@ namespace Warehouse.Etl.Cleaning;
 public sealed class CleaningOptions
 {
     /// <summary>Invariant culture, UTC, region GB, currency GBP (the Online Retail data set's settings).</summary>
-    public static CleaningOptions Default { get; } = new();
+    public static CleaningOptions Default => new();
 
     /// <summary>Culture of dates and numbers written without ISO format. Default invariant.</summary>
     public CultureInfo Culture { get; init; } = CultureInfo.InvariantCulture;
@@ -29,7 +29,8 @@ public sealed class CleaningOptions
     /// <summary>Per-column missing-value policies replacing the readers' defaults (column names as in FORMATS.md).</summary>
     public IReadOnlyDictionary<string, MissingValuePolicy> MissingPolicies { get; init; } = new Dictionary<string, MissingValuePolicy>();
 
-    /// <summary>Reference "today" for plausibility checks (birth dates not in the future). Default: the UTC date when the options were created.</summary>
+    /// <summary>Reference "today" for plausibility checks (birth dates not in the future). Default: the UTC date when the options were
+    /// created (<see cref="Default"/> creates them anew on each use, so a long-running host does not keep its start day).</summary>
     public DateOnly Today { get; init; } = DateOnly.FromDateTime(DateTime.UtcNow);
 
     /// <summary>Default of <see cref="EarliestPlausibleTime"/>: 1990-01-01 00:00 UTC.</summary>

@@ -66,6 +66,7 @@ internal static class SourceFile
         static string Describe(CleaningOptions o) => string.Join('\u001f',
             "culture=" + o.Culture.Name, "time-zone=" + o.TimeZone.Id, "phone-region=" + o.PhoneRegion, "currency=" + o.Currency,
             "date-formats=" + string.Join('\u001e', o.DateFormats),
+            "plausible=" + o.EarliestPlausibleTime.ToString("O", CultureInfo.InvariantCulture) + "+" + o.LatestPlausibleAfterNow.ToString("c", CultureInfo.InvariantCulture),
             "missing=" + string.Join('\u001e', o.MissingPolicies.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + p.Value.ToString())));
     }
 

@@ -78,4 +78,15 @@ public sealed class ReloadWithOtherOptionsTests : TempFolderTests
         Assert.Null(SourceFile.Reading(new TransactionMapping()));
         Assert.NotNull(SourceFile.Reading(new TransactionMapping { Currency = "EUR" }));
     }
+
+    [Fact]
+    public void Another_plausible_time_window_is_another_reading()
+    {
+        // A file whose 1985 update times were rejected as before 1990 reads again with an earlier window (and not with the
+        // default one, whatever the day: Today is not part of the reading).
+        Assert.Null(SourceFile.Reading(new CleaningOptions()));
+        Assert.Null(SourceFile.Reading(new CleaningOptions { Today = new DateOnly(2001, 1, 1) }));
+        Assert.NotNull(SourceFile.Reading(new CleaningOptions { EarliestPlausibleTime = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc) }));
+        Assert.NotNull(SourceFile.Reading(new CleaningOptions { LatestPlausibleAfterNow = TimeSpan.FromDays(7) }));
+    }
 }
