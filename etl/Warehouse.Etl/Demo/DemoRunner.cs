@@ -38,6 +38,7 @@ public static class DemoRunner
         ArgumentNullException.ThrowIfNull(segmentation);
         step ??= (_, body) => body();
         var clock = Stopwatch.StartNew();
+        _ = TransactionLoader.Prewarm(); // done long before the transactions load (see there)
         DemoDataset? dataset = null;
         TransactionLoader.Result? transactions = null;
         LoadResult? customers = null, web = null, social = null, demographics = null;
