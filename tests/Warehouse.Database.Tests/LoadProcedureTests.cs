@@ -220,7 +220,7 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
     }
 
     [Theory]
-    [InlineData("Integration.MigrateStagedCustomerData", 2, "CrmCustomerId,CustomerKey,MatchRule,MappedAt,LineageKey,Email")]
+    [InlineData("Integration.MigrateStagedCustomerData", 2, "CrmCustomerId,CustomerKey,MatchRule,MappedAt,LineageKey,Email,SourceUpdatedAt")]
     [InlineData("Integration.MigrateStagedPurchaseData", 1, "CrmCustomerId,CustomerKey,MatchRule,MappedAt,LineageKey")]
     public void Loads_that_create_customers_write_the_source_key_map_in_their_transaction(string procedure, int inserts, string columns)
     {
@@ -242,18 +242,22 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         // transaction, an UPDATE of Integration.CustomerKeyMap sets Email from #Incoming joined by CRM id (a duplicate id's
         // later version moves its e-mail), before the new ids are inserted with i.Email; the web and social e-mail links
         // read it through Integration.CustomerEmail. Before the fix the map had no e-mail at all.
-        // The last map INSERT (new ids) takes the e-mail as its last column (see the column list test above).
+        // The same UPDATE keeps the id's own update time (its rows are compared with it through Integration.CustomerIdentity;
+        // a row without a time keeps the stored one). The last map INSERT (new ids) takes the e-mail and the time as its last
+        // columns (see the column list test above).
         var steps = TransactionSteps(fixture.ParseProcedure("Integration.MigrateStagedCustomerData"));
         var update = Assert.Single(steps, s => s.Statement is UpdateStatement u && UpdateSources(u).Contains("#Incoming") && UpdateSources(u).Contains("Integration.CustomerKeyMap"));
-        var set = Assert.Single(((UpdateStatement)update.Statement).UpdateSpecification.SetClauses.OfType<AssignmentSetClause>());
-        Assert.Equal(("Email", "Email"), (set.Column.MultiPartIdentifier.Identifiers[^1].Value, Render(set.NewValue)));
+        var sets = ((UpdateStatement)update.Statement).UpdateSpecification.SetClauses.OfType<AssignmentSetClause>()
+            .Select(s => (s.Column.MultiPartIdentifier.Identifiers[^1].Value, Render(s.NewValue))).ToList();
+        Assert.Equal([("Email", "Email"), ("SourceUpdatedAt", "SourceUpdatedAt SourceUpdatedAt")], sets);
         var join = Assert.IsType<QualifiedJoin>(Assert.Single(((UpdateStatement)update.Statement).UpdateSpecification.FromClause.TableReferences));
         Assert.Equal("CrmCustomerId CrmCustomerId", Render(((BooleanComparisonExpression)join.SearchCondition).FirstExpression) + " " +
             Render(((BooleanComparisonExpression)join.SearchCondition).SecondExpression));
 
         var insert = steps.Last(s => s.Statement is InsertStatement i && Target(i.InsertSpecification.Target) == "Integration.CustomerKeyMap");
         var select = (QuerySpecification)((SelectInsertSource)((InsertStatement)insert.Statement).InsertSpecification.InsertSource).Select;
-        Assert.Equal("Email", Render(((SelectScalarExpression)select.SelectElements[^1]).Expression));
+        Assert.Equal(("Email", "SourceUpdatedAt"), (Render(((SelectScalarExpression)select.SelectElements[^2]).Expression),
+            Render(((SelectScalarExpression)select.SelectElements[^1]).Expression)));
     }
 
     /// <summary>The tables an UPDATE's FROM clause reads (temporary tables by their #name).</summary>

@@ -115,7 +115,7 @@ public static class TransactionLoader
     /// (<see cref="PurchaseMigration.WarmUp"/>: DuckDB's append code paged in). Touches no warehouse; <see cref="Load"/>
     /// calls it, and the CLI calls it before opening the warehouse so that both overlap.
     /// </summary>
-    /// <returns>The warm-up (it never faults: a failed warm-up changes only timings).</returns>
+    /// <returns>The warm-up (DuckDB's failures are swallowed: a failed warm-up changes only timings).</returns>
     public static Task Prewarm() => Warming.Value;
 
     private static readonly Lazy<Task> Warming = new(() => Task.Run(WarmUp));
@@ -141,7 +141,7 @@ public static class TransactionLoader
         {
             PurchaseMigration.WarmUp();
         }
-        catch (DuckDB.NET.Data.DuckDBException)
+        catch (Exception e) when (e is DuckDB.NET.Data.DuckDBException or DllNotFoundException or IOException or InvalidOperationException)
         {
             // Only timings depend on the warm-up; the load reports any real problem of DuckDB itself.
         }

@@ -264,15 +264,17 @@ public static class CustomerMigration
         // The source-key map: a mapped id takes the e-mail of its latest row (a duplicate registration's own address links
         // web and social rows to its customer); every CRM id of the load not mapped yet is added, with that e-mail and the
         // rule that tied it (crm-id for a primary id).
+        // The id's update time too: its own latest applied row, which its next rows are compared with (CustomerIdentity).
         session.Execute($"""
-            UPDATE "Integration"."CustomerKeyMap" AS x SET "Email" = i."Email"
+            UPDATE "Integration"."CustomerKeyMap" AS x SET "Email" = i."Email", "SourceUpdatedAt" = COALESCE(i."SourceUpdatedAt", x."SourceUpdatedAt")
             FROM customer_incoming_{k} AS i
-            WHERE upper(x."CrmCustomerId") = upper(i."CrmCustomerId") AND x."Email" IS DISTINCT FROM i."Email"
+            WHERE upper(x."CrmCustomerId") = upper(i."CrmCustomerId")
+              AND (x."Email" IS DISTINCT FROM i."Email" OR x."SourceUpdatedAt" IS DISTINCT FROM COALESCE(i."SourceUpdatedAt", x."SourceUpdatedAt"))
             """);
         session.Execute($"""
-            INSERT INTO "Integration"."CustomerKeyMap" ("CrmCustomerId", "CustomerKey", "MatchRule", "MappedAt", "LineageKey", "Email")
+            INSERT INTO "Integration"."CustomerKeyMap" ("CrmCustomerId", "CustomerKey", "MatchRule", "MappedAt", "LineageKey", "Email", "SourceUpdatedAt")
             SELECT m."CrmCustomerId", COALESCE(m."CustomerKey", CAST(@baseKey + n."Ordinal" AS INTEGER)),
-                   CASE WHEN n."IsPrimary" THEN 'crm-id' ELSE m."MatchRule" END, @now, {k}, i."Email"
+                   CASE WHEN n."IsPrimary" THEN 'crm-id' ELSE m."MatchRule" END, @now, {k}, i."Email", i."SourceUpdatedAt"
             FROM customer_match_{k} AS m
             LEFT JOIN customer_incoming_{k} AS i ON i."CrmCustomerId" = m."CrmCustomerId"
             LEFT JOIN customer_new_{k} AS n ON n."CrmCustomerId" = m."CrmCustomerId"

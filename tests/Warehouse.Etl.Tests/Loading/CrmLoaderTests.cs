@@ -221,15 +221,19 @@ public sealed class CrmLoaderTests : TempFolderTests
         // The same rows again (another file, so not skipped by the content hash) change nothing.
         var before = (WarehouseSnapshot.Fingerprint(warehouse, "Dimension", "Customer"), WarehouseSnapshot.Fingerprint(warehouse, "Integration", "CustomerKeyMap"));
         var beforeButTimes = WarehouseSnapshot.Fingerprint(warehouse, "Dimension", "Customer", "SourceUpdatedAt");
+        var mapButTimes = WarehouseSnapshot.Fingerprint(warehouse, "Integration", "CustomerKeyMap", "SourceUpdatedAt");
         CrmLoader.Load(warehouse, Write("crm2-again.csv", File.ReadAllText(second) + "\n"));
         Assert.Equal(before, (WarehouseSnapshot.Fingerprint(warehouse, "Dimension", "Customer"), WarehouseSnapshot.Fingerprint(warehouse, "Integration", "CustomerKeyMap")));
         // Newer rows with the same content go through the resolver again: still nothing changes.
         var again = CrmLoader.Load(warehouse, Write("crm3.csv", Header + string.Join("\n", File.ReadAllLines(second).Skip(1).Select(l => l.Replace("2024-07-01", "2024-09-01", StringComparison.Ordinal)))
             + "\nC1,Anna Smith,anna@example.com,,1985-02-03,F,London,United Kingdom,2020-01-15,yes,no,2024-09-01 09:30:00\n"));
         Assert.Contains("0 new customers, 0 duplicate CRM ids tied to another id's customer, 0 new versions (changed attributes), 5 unchanged", again.Detail, StringComparison.Ordinal);
-        // No version and no mapping changes; the current versions of C1, C2 and C3 now speak for their ids' 2024-09-01 rows (the
-        // stored time an older row of the id is compared with; audit defect 5). Duplicate ids' rows move nothing.
-        Assert.Equal(before.Item2, WarehouseSnapshot.Fingerprint(warehouse, "Integration", "CustomerKeyMap"));
+        // No version and no mapping changes; the current versions of C1, C2 and C3 now speak for their ids' 2024-09-01 rows, and
+        // each id's map row keeps its own row's time (the stored time an older row of the id is compared with; audit defect 5
+        // and its review: a duplicate id is compared with its own last row).
+        Assert.Equal(mapButTimes, WarehouseSnapshot.Fingerprint(warehouse, "Integration", "CustomerKeyMap", "SourceUpdatedAt"));
+        Assert.All(warehouse.Connection.Query<DateTime?>("SELECT \"SourceUpdatedAt\" FROM \"Integration\".\"CustomerKeyMap\""),
+            t => Assert.Equal(new DateTime(2024, 9, 1, 9, 30, 0), t));
         Assert.Equal(beforeButTimes, WarehouseSnapshot.Fingerprint(warehouse, "Dimension", "Customer", "SourceUpdatedAt"));
         Assert.Equal([("C1", new DateTime(2024, 9, 1, 9, 30, 0)), ("C2", new DateTime(2024, 9, 1, 9, 30, 0)), ("C3", new DateTime(2024, 9, 1, 9, 30, 0))],
             warehouse.Connection.Query<(string, DateTime)>(

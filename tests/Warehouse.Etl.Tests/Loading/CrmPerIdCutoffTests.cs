@@ -117,6 +117,37 @@ public sealed class CrmPerIdCutoffTests : CustomerSeededTests
         Assert.Equal(["London", "Bristol"], Cities(warehouse, "C1"));
     }
 
+    [Fact]
+    public void A_duplicate_ids_row_is_compared_with_that_ids_own_last_row()
+    {
+        // C1 (primary: earlier signup) and D3 are one person (same name, phone, birth date), C1 last updated 2024-05-01, D3
+        // 2024-04-01. D3 at 2024-04-15 (newer than D3's own row, older than C1's) is a genuine update of D3: its new e-mail
+        // reaches the map. Then D3 at 2024-04-10 (older than D3's 04-15) is not newer: the map keeps d3new@. Before (review of
+        // defect 5's fix), every id of a customer was compared with the current version's time (C1's 05-01): the 04-15 row
+        // was skipped, and a D3 row after 05-01 followed by an older one overwrote the newer e-mail.
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        CrmLoader.Load(warehouse, Write("f1.csv", Header +
+            "C1,Ann Lee,ann@example.com,+442079460011,1980-01-01,F,Leeds,United Kingdom,2020-01-01,,,2024-05-01 00:00:00\n" +
+            "D3,Ann Lee,other@example.com,+442079460011,1980-01-01,F,Leeds,United Kingdom,2023-01-01,,,2024-04-01 00:00:00\n"));
+        string? Email(string id) => warehouse.Connection.ExecuteScalar<string?>(
+            "SELECT \"Email\" FROM \"Integration\".\"CustomerKeyMap\" WHERE \"CrmCustomerId\" = $id", new { id });
+        Assert.Equal(warehouse.Connection.ExecuteScalar<int>("SELECT \"CustomerKey\" FROM \"Integration\".\"CustomerKeyMap\" WHERE \"CrmCustomerId\" = 'C1'"),
+            warehouse.Connection.ExecuteScalar<int>("SELECT \"CustomerKey\" FROM \"Integration\".\"CustomerKeyMap\" WHERE \"CrmCustomerId\" = 'D3'"));
+
+        var update = Write("f2.csv", Header + "D3,Ann Lee,d3new@example.com,+442079460011,1980-01-01,F,Leeds,United Kingdom,2023-01-01,,,2024-04-15 00:00:00\n");
+        Assert.Equal([("D3", 2L)], ResolveAsOnSqlServer(warehouse, update).Select(r => (r.CrmCustomerId, r.SourceLineNumber))); // the SQL Server host half applies it too
+        var second = CrmLoader.Load(warehouse, update);
+        Assert.Contains("0 not newer than their id's stored version", second.Detail, StringComparison.Ordinal);
+        Assert.Equal("d3new@example.com", Email("D3"));
+        Assert.Equal("ann@example.com", Email("C1"));
+
+        var older = Write("f3.csv", Header + "D3,Ann Lee,old@example.com,+442079460011,1980-01-01,F,Leeds,United Kingdom,2023-01-01,,,2024-04-10 00:00:00\n");
+        Assert.Empty(ResolveAsOnSqlServer(warehouse, older));
+        var third = CrmLoader.Load(warehouse, older);
+        Assert.Contains("1 not newer than their id's stored version", third.Detail, StringComparison.Ordinal);
+        Assert.Equal("d3new@example.com", Email("D3"));
+    }
+
     private static IReadOnlyList<CustomerMatchStagingRow> ResolveAsOnSqlServer(DuckDbWarehouse warehouse, string path)
     {
         var resolution = CrmResolution.Begin(warehouse, CrmLoader.SourceSystem);

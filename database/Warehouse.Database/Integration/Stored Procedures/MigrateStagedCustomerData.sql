@@ -201,19 +201,22 @@ BEGIN
 
         -- A mapped id takes the e-mail of its latest row (the web and social e-mail links read it through
         -- Integration.CustomerEmail: a duplicate registration's own address links to its customer).
+        -- Its update time too: the id's own latest applied row, which the next load's rows of that id are compared with
+        -- (through Integration.CustomerIdentity).
         UPDATE m
-        SET m.[Email] = i.[Email]
+        SET m.[Email] = i.[Email], m.[SourceUpdatedAt] = COALESCE(i.[SourceUpdatedAt], m.[SourceUpdatedAt])
         FROM [Integration].[CustomerKeyMap] AS m
         INNER JOIN #Incoming AS i ON i.[CrmCustomerId] = m.[CrmCustomerId]
-        WHERE EXISTS (SELECT m.[Email] COLLATE Latin1_General_100_BIN2, DATALENGTH(m.[Email])
-                      EXCEPT SELECT i.[Email] COLLATE Latin1_General_100_BIN2, DATALENGTH(i.[Email]));
+        WHERE EXISTS (SELECT m.[Email] COLLATE Latin1_General_100_BIN2, DATALENGTH(m.[Email]), m.[SourceUpdatedAt]
+                      EXCEPT SELECT i.[Email] COLLATE Latin1_General_100_BIN2, DATALENGTH(i.[Email]), COALESCE(i.[SourceUpdatedAt], m.[SourceUpdatedAt]));
 
         -- Every CRM id of the load not mapped yet joins the source-key map once (never re-keyed): a new customer's primary
         -- id with rule crm-id, another id with the rule that tied it (a duplicate registration shares the customer), each
         -- with its row's e-mail.
-        INSERT [Integration].[CustomerKeyMap] ([CrmCustomerId], [CustomerKey], [MatchRule], [MappedAt], [LineageKey], [Email])
+        INSERT [Integration].[CustomerKeyMap] ([CrmCustomerId], [CustomerKey], [MatchRule], [MappedAt], [LineageKey], [Email], [SourceUpdatedAt])
         SELECT i.[CrmCustomerId], COALESCE(i.[CustomerKey], k.[CustomerKey]),
-               CASE WHEN i.[CustomerKey] IS NULL AND i.[IsPrimary] = 1 THEN N'crm-id' ELSE i.[MatchRule] END, @LoadStarted, @LineageKey, i.[Email]
+               CASE WHEN i.[CustomerKey] IS NULL AND i.[IsPrimary] = 1 THEN N'crm-id' ELSE i.[MatchRule] END, @LoadStarted, @LineageKey, i.[Email],
+               i.[SourceUpdatedAt]
         FROM #Incoming AS i
         LEFT OUTER JOIN #NewKey AS k ON k.[NewCustomerOrdinal] = i.[NewCustomerOrdinal]
         WHERE NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyMap] AS x WHERE x.[CrmCustomerId] = i.[CrmCustomerId]);

@@ -5,6 +5,7 @@ CREATE TABLE [Integration].[CustomerKeyMap] (
     [MappedAt] DATETIME2(7) NOT NULL,
     [LineageKey] INT NOT NULL,
     [Email] NVARCHAR(320) NULL,
+    [SourceUpdatedAt] DATETIME2(7) NULL,
     CONSTRAINT [PK_Integration_CustomerKeyMap] PRIMARY KEY CLUSTERED ([CrmCustomerId] ASC)
 );
 GO
@@ -38,4 +39,8 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Normalised e-mail (as Dimension.Customer stores it) of the latest applied CRM row of this id, updated when a later version changes it; NULL when that row has none, for purchase-source ids, and for a duplicate id mapped before the column existed (a primary id is backfilled from its customer''s current version). Web e-mail hashes and social e-mails link to the customer through it too, so a duplicate registration''s own address is known (linked only when it names exactly one customer). Right to erasure: clear it with the customer''s other e-mails.',
     @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'CustomerKeyMap', @level2type = N'COLUMN', @level2name = N'Email';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Source update time (updated_at) of the latest applied CRM row of this id: the next rows of the id apply only when newer (through Integration.CustomerIdentity), so a duplicate id is compared with its own last row, not with its customer''s current version; NULL when that row had none and for ids mapped before the column existed (the customer''s current version''s time is used then).',
+    @level0type = N'SCHEMA', @level0name = N'Integration', @level1type = N'TABLE', @level1name = N'CustomerKeyMap', @level2type = N'COLUMN', @level2name = N'SourceUpdatedAt';
 GO

@@ -3,8 +3,9 @@
 -- map through Integration.CustomerKeyByCrmId: mapped ids plus a current version's id not mapped yet), with the
 -- identity attributes of its current version, except the e-mail: each CRM id's own, as the map keeps it (a duplicate
 -- registration's address finds its customer when a later row brings it; the current version's when the map has none),
--- and that version's SourceUpdatedAt (a CRM row of a known id applies only when it is newer than this time, its id's
--- stored version; NULL: always). EtlLoader may SELECT this view (it cannot read Dimension.Customer), so a CRM load on SQL Server
+-- and the id's update time: its own latest applied row's as the map keeps it, else the current version's SourceUpdatedAt
+-- (a CRM row of a known id applies only when it is newer than this time; NULL: always; a duplicate id's row is compared
+-- with that id's own last row, not with the primary id's). EtlLoader may SELECT this view (it cannot read Dimension.Customer), so a CRM load on SQL Server
 -- resolves its rows in the host and stages the keys (Integration.CustomerMatch_Staging). Written in the SQL subset
 -- both engines accept: the same query runs on DuckDB in tests.
 CREATE VIEW [Integration].[CustomerIdentity]
@@ -16,7 +17,7 @@ SELECT c.[CustomerKey],
        c.[FullName],
        c.[City],
        c.[BirthDate],
-       c.[SourceUpdatedAt]
+       COALESCE(m.[SourceUpdatedAt], c.[SourceUpdatedAt]) AS [SourceUpdatedAt]
 FROM [Dimension].[Customer] AS c
 LEFT OUTER JOIN [Integration].[CustomerKeyByCrmId] AS ids ON ids.[CustomerKey] = c.[CustomerKey]
 LEFT OUTER JOIN [Integration].[CustomerKeyMap] AS m ON m.[CrmCustomerId] = ids.[CrmCustomerId]
