@@ -147,19 +147,7 @@ public sealed class CrmIdCaseTests : TempFolderTests
         var path = Write("z.csv", Header +
             "C001,Anna Smith,anna@example.com,,1985-02-03,F,London,United Kingdom,2020-01-15,yes,no,2024-06-01T09:30:00Z\n" +
             "c001,Anna Smith,anna@example.com,,1985-02-03,F,Bath,United Kingdom,2020-01-15,yes,no,2024-06-02T09:30:00Z\n");
-        var resolution = CrmResolution.Begin(warehouse, CrmLoader.SourceSystem);
-        using (var stream = File.OpenRead(path))
-        {
-            var row = new CustomerStagingRow();
-            foreach (var item in CrmCustomerReader.ReadCsv(stream, "z.csv"))
-            {
-                CrmLoader.Fill(row, item.LineNumber, item.RecordNumber, item.Record!);
-                resolution.Observe(row);
-            }
-        }
-
-        var staged = resolution.Resolve(warehouse, 0, IdentityMatching.Create()).ToList();
-        resolution.Dispose();
+        var staged = CrmHostHalf.Resolve(warehouse, path);
 
         var only = Assert.Single(staged);
         Assert.Equal(("c001", 3L, true), (only.CrmCustomerId, only.SourceLineNumber, only.IsPrimary));

@@ -81,7 +81,7 @@ public sealed class CrmPerIdCutoffTests : CustomerSeededTests
             "C1,Anna Smith,anna.smith@example.com,,,,Bath,United Kingdom,,,,2024-07-01 00:00:00\n"); // line 3: older than C1's: skipped
         var c2Key = warehouse.Connection.ExecuteScalar<int>("SELECT \"CustomerKey\" FROM \"Integration\".\"CustomerKeyMap\" WHERE \"CrmCustomerId\" = 'C2'");
 
-        var staged = ResolveAsOnSqlServer(warehouse, path);
+        var staged = CrmHostHalf.Resolve(warehouse, path);
         Assert.Equal([("C2", 2L, (int?)c2Key)], staged.Select(r => (r.CrmCustomerId, r.SourceLineNumber, r.CustomerKey)));
 
         // The procedure's #Incoming, run on DuckDB over the load's staged rows and the host's resolution, before the DuckDB
@@ -135,37 +135,16 @@ public sealed class CrmPerIdCutoffTests : CustomerSeededTests
             warehouse.Connection.ExecuteScalar<int>("SELECT \"CustomerKey\" FROM \"Integration\".\"CustomerKeyMap\" WHERE \"CrmCustomerId\" = 'D3'"));
 
         var update = Write("f2.csv", Header + "D3,Ann Lee,d3new@example.com,+442079460011,1980-01-01,F,Leeds,United Kingdom,2023-01-01,,,2024-04-15 00:00:00\n");
-        Assert.Equal([("D3", 2L)], ResolveAsOnSqlServer(warehouse, update).Select(r => (r.CrmCustomerId, r.SourceLineNumber))); // the SQL Server host half applies it too
+        Assert.Equal([("D3", 2L)], CrmHostHalf.Resolve(warehouse, update).Select(r => (r.CrmCustomerId, r.SourceLineNumber))); // the SQL Server host half applies it too
         var second = CrmLoader.Load(warehouse, update);
         Assert.Contains("0 not newer than their id's stored version", second.Detail, StringComparison.Ordinal);
         Assert.Equal("d3new@example.com", Email("D3"));
         Assert.Equal("ann@example.com", Email("C1"));
 
         var older = Write("f3.csv", Header + "D3,Ann Lee,old@example.com,+442079460011,1980-01-01,F,Leeds,United Kingdom,2023-01-01,,,2024-04-10 00:00:00\n");
-        Assert.Empty(ResolveAsOnSqlServer(warehouse, older));
+        Assert.Empty(CrmHostHalf.Resolve(warehouse, older));
         var third = CrmLoader.Load(warehouse, older);
         Assert.Contains("1 not newer than their id's stored version", third.Detail, StringComparison.Ordinal);
         Assert.Equal("d3new@example.com", Email("D3"));
-    }
-
-    private static IReadOnlyList<CustomerMatchStagingRow> ResolveAsOnSqlServer(DuckDbWarehouse warehouse, string path)
-    {
-        var resolution = CrmResolution.Begin(warehouse, CrmLoader.SourceSystem);
-        using (var stream = File.OpenRead(path))
-        {
-            var row = new CustomerStagingRow();
-            foreach (var item in CrmCustomerReader.ReadCsv(stream, Path.GetFileName(path)))
-            {
-                Assert.False(item.IsRejected, item.Reject?.ToString());
-                CrmLoader.Fill(row, item.LineNumber, item.RecordNumber, item.Record!);
-                resolution.Observe(row);
-            }
-        }
-
-        // The rows live in the resolution's scratch database: copied out before it is disposed.
-        using (resolution)
-        {
-            return resolution.Resolve(warehouse, 0, IdentityMatching.Create()).ToList();
-        }
     }
 }

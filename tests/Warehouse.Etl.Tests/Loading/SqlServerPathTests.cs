@@ -3,6 +3,7 @@ using Warehouse.Data.DuckDb;
 using Warehouse.Data.Loading;
 using Warehouse.Etl.Loading;
 using Warehouse.Etl.Sources;
+using Warehouse.Etl.Tests.Support;
 
 namespace Warehouse.Etl.Tests.Loading;
 
@@ -73,7 +74,7 @@ public sealed class SqlServerPathTests : CustomerSeededTests
         var path = Write("crm2.csv", SecondCrm);
         var firstNewKey = warehouse.Connection.ExecuteScalar<int>("SELECT max(\"CustomerKey\") + 1 FROM \"Dimension\".\"Customer\"");
 
-        var staged = ResolveAsOnSqlServer(warehouse, path);
+        var staged = CrmHostHalf.Resolve(warehouse, path);
 
         Assert.Equal([2L, 5L, 6L, 7L], staged.Select(r => r.SourceLineNumber).Order());
         Assert.Equal(["C1", "C3", "C4", "C5"], staged.Select(r => r.CrmCustomerId));
@@ -108,7 +109,7 @@ public sealed class SqlServerPathTests : CustomerSeededTests
             "D9,Robert Jones,bob@example.com,,,,Leeds,United Kingdom,,,,2024-07-01 09:30:00\n"); // Bob (C2) again under a new id
         var firstNewKey = warehouse.Connection.ExecuteScalar<int>("SELECT max(\"CustomerKey\") + 1 FROM \"Dimension\".\"Customer\"");
 
-        var staged = ResolveAsOnSqlServer(warehouse, path).ToDictionary(r => r.CrmCustomerId, StringComparer.Ordinal);
+        var staged = CrmHostHalf.Resolve(warehouse, path).ToDictionary(r => r.CrmCustomerId, StringComparer.Ordinal);
 
         Assert.Equal(staged["E1"].NewCustomerOrdinal, staged["E2"].NewCustomerOrdinal);
         Assert.NotEqual(staged["A0"].NewCustomerOrdinal, staged["E1"].NewCustomerOrdinal);
@@ -140,7 +141,7 @@ public sealed class SqlServerPathTests : CustomerSeededTests
             "C8,Eve Stone,eve@example.com,,,,Wells,United Kingdom,,,,2024-06-01 09:30:00\n");               // line 7: a time beats none: wins
         var firstNewKey = warehouse.Connection.ExecuteScalar<int>("SELECT max(\"CustomerKey\") + 1 FROM \"Dimension\".\"Customer\"");
 
-        var staged = ResolveAsOnSqlServer(warehouse, path);
+        var staged = CrmHostHalf.Resolve(warehouse, path);
 
         Assert.Equal([("C2", 4L), ("C8", 7L), ("C9", 5L)], staged.Select(r => (r.CrmCustomerId, r.SourceLineNumber)));
 
@@ -166,7 +167,7 @@ public sealed class SqlServerPathTests : CustomerSeededTests
         // its first line: the host must resolve that first line, the one left in staging (FORMATS.md, "Duplicate rows").
         using var warehouse = WithCustomers();
 
-        var staged = ResolveAsOnSqlServer(warehouse, Write("order.csv", CrmHeader +
+        var staged = CrmHostHalf.Resolve(warehouse, Write("order.csv", CrmHeader +
             "C7,A,,,,,,,,,,2024-08-01 00:00:00\n" +   // line 2: wins
             "C7,B,,,,,,,,,,\n" +                       // line 3: no update time → below any time
             "C7,C,,,,,,,,,,2024-08-01 00:00:00\n" +   // line 4: same time as line 2 → a duplicate of line 2
@@ -187,7 +188,7 @@ public sealed class SqlServerPathTests : CustomerSeededTests
         // 4 C8 E, no time (repeat of 3).
         using var warehouse = WithCustomers();
 
-        var staged = ResolveAsOnSqlServer(warehouse, Write("order.json",
+        var staged = CrmHostHalf.Resolve(warehouse, Write("order.json",
             """[{"id":"C7","name":"A","updated_at":"2024-08-01T00:00:00Z"},{"id":"C7","name":"C","updated_at":"2024-08-01T00:00:00Z"},{"id":"C8","name":"D"},{"id":"C8","name":"E"}]"""));
 
         Assert.Equal([("C7", 1L, 1L), ("C8", 1L, 3L)], staged.Select(r => (r.CrmCustomerId, r.SourceLineNumber, r.SourceRecordNumber)));
@@ -210,26 +211,6 @@ public sealed class SqlServerPathTests : CustomerSeededTests
         File.WriteAllText(Path.Combine(spill, "block.tmp"), "x");
         resolution.Dispose();
         Assert.False(Directory.Exists(spill));
-    }
-
-    private static IReadOnlyList<CustomerMatchStagingRow> ResolveAsOnSqlServer(DuckDbWarehouse warehouse, string path)
-    {
-        var resolution = CrmResolution.Begin(warehouse, CrmLoader.SourceSystem);
-        using (var stream = File.OpenRead(path))
-        {
-            var row = new CustomerStagingRow();
-            var items = path.EndsWith(".json", StringComparison.Ordinal)
-                ? CrmCustomerReader.ReadJson(stream, Path.GetFileName(path))
-                : CrmCustomerReader.ReadCsv(stream, Path.GetFileName(path));
-            foreach (var item in items)
-            {
-                Assert.False(item.IsRejected, item.Reject?.ToString());
-                CrmLoader.Fill(row, item.LineNumber, item.RecordNumber, item.Record!);
-                resolution.Observe(row);
-            }
-        }
-
-        return resolution.Resolve(warehouse, 0, IdentityMatching.Create());
     }
 
     /// <summary>The durable key and match rule the DuckDB load gave a CRM id (the source-key map: a duplicate id has no version of its own).</summary>
