@@ -155,7 +155,8 @@ public sealed class CsvRecordReader : IDisposable
             }
 
             var p = _position;
-            if (c == '\r' && PeekAfter(ref p) == '\n')
+            var none = 0; // between records nothing but p (and _position, which Refill moves itself) points into the buffer
+            if (c == '\r' && PeekAfter(ref p, ref none) == '\n')
             {
                 _position = p + 2;
                 NewLine(_position);
@@ -242,7 +243,7 @@ public sealed class CsvRecordReader : IDisposable
                 if (i < _length)
                 {
                     var next = _buffer[i];
-                    if (next != _delimiter && next != '\n' && !(next == '\r' && PeekAfter(ref i) == '\n'))
+                    if (next != _delimiter && next != '\n' && !(next == '\r' && PeekAfter(ref i, ref fieldStart) == '\n'))
                     {
                         throw new CsvFormatException(_sourceName, _line, i - _lineStart + 1,
                             $"unexpected character '{Printable(next)}' after the closing quote of a quoted field");
@@ -276,18 +277,9 @@ public sealed class CsvRecordReader : IDisposable
                         break;
                     }
 
-                    if (ch == '\r')
+                    if (ch == '\r' && PeekAfter(ref i, ref fieldStart) == '\n')
                     {
-                        // Looking past a CR at the end of the buffer refills it: the field's start moves with the record.
-                        if (i + 1 >= _length)
-                        {
-                            i = Refill(i, ref fieldStart);
-                        }
-
-                        if (i + 1 < _length && _buffer[i + 1] == '\n')
-                        {
-                            break;
-                        }
+                        break;
                     }
 
                     if (ch == '"')
@@ -372,12 +364,14 @@ public sealed class CsvRecordReader : IDisposable
         _lineStart = nextLineStart;
     }
 
-    private char PeekAfter(ref int i)
+    /// <summary>The character after <c>_buffer[i]</c> ('\0' at the end of the input). Looking past the buffer's end refills
+    /// it, which moves the record: <paramref name="i"/> and <paramref name="other"/> (the caller's other index into the
+    /// record, e.g. the field's start) are rebased with it.</summary>
+    private char PeekAfter(ref int i, ref int other)
     {
         if (i + 1 >= _length)
         {
-            var unused = 0;
-            i = Refill(i, ref unused);
+            i = Refill(i, ref other);
         }
 
         return i + 1 < _length ? _buffer[i + 1] : '\0';
