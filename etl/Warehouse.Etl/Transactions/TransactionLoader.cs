@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using Warehouse.Data;
 using Warehouse.Data.Loading;
 using Warehouse.Data.SqlServer;
@@ -110,8 +112,8 @@ public static class TransactionLoader
 
     /// <summary>
     /// Starts, once per process, on a thread-pool thread, what a fresh process's first staging would otherwise do on its
-    /// clock: the parser's and appender's hot loops compiled (<see cref="HotPaths"/>), the parser run over a few synthetic
-    /// lines (the framework generics it instantiates), and the staging appends run in a throwaway in-memory database
+    /// clock: the parser's and appender's hot loops compiled (<see cref="HotPaths"/>), and synthetic lines read and parsed
+    /// (the framework generics the parser instantiates) and appended in a throwaway in-memory database
     /// (<see cref="PurchaseMigration.WarmUp"/>: DuckDB's append code paged in). Touches no warehouse; <see cref="Load"/>
     /// calls it, and the CLI calls it before opening the warehouse so that both overlap.
     /// </summary>
@@ -123,27 +125,34 @@ public static class TransactionLoader
     private static void WarmUp()
     {
         HotPaths.Prepare(typeof(CsvRecordReader), typeof(TransactionCsvParser), typeof(FastParse));
-        var text = new System.Text.StringBuilder("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n");
-        for (var i = 0; i < 256; i++)
-        {
-            text.Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"{500000 + i / 4},S{i % 13},\"item, {i % 13}\",{i % 9 + 1},2020-01-0{i % 9 + 1} 10:{i % 60:00}:00,{i % 7}.25,{17000 + i % 5},United Kingdom\n");
-        }
-
-        using (var reader = new CsvRecordReader(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text.ToString())), "warm-up.csv"))
-        {
-            foreach (var unused in new TransactionCsvParser(new TransactionMapping()).Parse(reader, "warm-up.csv", 0, static (_, _, _, _) => { }))
-            {
-            }
-        }
-
         try
         {
-            PurchaseMigration.WarmUp();
+            PurchaseMigration.WarmUp(SyntheticLines(4096));
         }
         catch (Exception e) when (e is DuckDB.NET.Data.DuckDBException or DllNotFoundException or IOException or InvalidOperationException)
         {
             // Only timings depend on the warm-up; the load reports any real problem of DuckDB itself.
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="lines"/> synthetic Online Retail lines through the reader and parser, as a load reads a file: quoted
+    /// descriptions, cancellations, repeated invoices and products, and every 8th line's quantity invalid (a rejected line's
+    /// placeholder), so that the parser's and the staging's reject paths run too. More than one DuckDB vector (2,048 rows).
+    /// </summary>
+    internal static IEnumerable<PurchaseStagingRow> SyntheticLines(int lines)
+    {
+        var text = new StringBuilder("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n");
+        for (var i = 1; i <= lines; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"{(i % 11 == 0 ? "C" : "")}{500000 + i / 4},S{i % 97},\"item, {i % 97}\",{(i % 8 == 0 ? "x" : (i % 12 + 1).ToString(CultureInfo.InvariantCulture))},2020-01-0{i % 9 + 1} 10:{i % 60:00}:00,{i % 7}.25,{17000 + i % 53},United Kingdom\n");
+        }
+
+        using var reader = new CsvRecordReader(new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())), "warm-up.csv");
+        foreach (var row in new TransactionCsvParser(new TransactionMapping()).Parse(reader, "warm-up.csv", 0, static (_, _, _, _) => { }))
+        {
+            yield return row;
         }
     }
 

@@ -39,6 +39,6 @@ public sealed class HotPathsTests
     public void The_staging_warm_up_appends_its_synthetic_lines()
     {
         // 4,096 lines, every 8th a rejected line's placeholder: 4,096 - 512 = 3,584 lines appended.
-        Assert.Equal(3584, Warehouse.Data.Loading.PurchaseMigration.WarmUp());
+        Assert.Equal(3584, Warehouse.Data.Loading.PurchaseMigration.WarmUp(TransactionLoader.SyntheticLines(4096)));
     }
 }
