@@ -73,7 +73,8 @@ public static class CrmLoader
         {
             var migration = CustomerMigration.Run(duckDb, SourceSystem, IdentityMatching.Create(identity).InEngine);
             return new MigrationOutcome(migration.Duplicates, migration.LastUpdate,
-                $"{migration.NewCustomers:N0} new customers, {migration.MergedIds:N0} duplicate CRM ids tied to another id's customer, {migration.NewVersions:N0} new versions (changed attributes), {migration.Unchanged:N0} unchanged, {migration.SkippedByCutoff:N0} not newer than their id's stored version, {migration.Superseded:N0} superseded by a later version in the file, {migration.Duplicates:N0} repeated versions rejected");
+                $"{migration.NewCustomers:N0} new customers, {migration.MergedIds:N0} duplicate CRM ids tied to another id's customer, {migration.NewVersions:N0} new versions (changed attributes), {migration.Unchanged:N0} unchanged, {migration.SkippedByCutoff:N0} not newer than their id's stored version, {migration.Superseded:N0} superseded by a later version in the file, {migration.Duplicates:N0} repeated versions rejected; " +
+                $"{migration.Relinked.Total:N0} web sessions and social comments of earlier loads re-linked ({migration.Relinked.WebDirect:N0} sessions by their CRM id or e-mail hash, {migration.Relinked.WebStitched:N0} by visitor, {migration.Relinked.SocialDirect:N0} comments by e-mail, {migration.Relinked.SocialStitched:N0} by handle)");
         });
         return LoadResult.From(SourceSystem, sourceName, session.LineageKey, counts, clock.Elapsed);
     }

@@ -10,6 +10,8 @@ namespace Warehouse.Data.Loading;
 /// e-mail, then phone, against current customers without a CRM id;</item>
 /// <item>otherwise a new customer (keys handed out in group / CRM id order, so the same input gives the same keys).</item>
 /// </list>
+/// Then stored web sessions and social comments that kept the CRM id or e-mail their customer now has are linked
+/// (<see cref="InteractionMigration.RelinkStored"/>), so the order of the sources does not matter.
 /// A customer's attributes come from its primary CRM id (the one in <c>Dimension.Customer.CrmCustomerId</c>: for a new
 /// customer the row with the earliest signup date, then the lowest id); rows of its other CRM ids only add map rows.
 /// Merging happens at first sight only: an id is mapped once and never re-keyed, and two customers that both exist
@@ -46,6 +48,12 @@ public static class CustomerMigration
 
         /// <summary>Rows rejected as repeats of an earlier line (same CRM id and update time); not counted in the other figures.</summary>
         public long Duplicates { get; init; }
+
+        /// <summary>
+        /// Stored web sessions and social comments the load linked: loaded before their customer's CRM row, they kept its CRM id
+        /// or e-mail hash (<see cref="InteractionMigration.RelinkStored"/>).
+        /// </summary>
+        public InteractionMigration.Relinked Relinked { get; init; } = new(0, 0, 0, 0);
     }
 
     /// <summary>Staging columns written, as JSON, into a duplicate's reject.</summary>
@@ -290,6 +298,9 @@ public static class CustomerMigration
             """)[0];
 
         session.Checkpoint("customers");
+        // Web sessions and social comments loaded before their customer's CRM row link now, as if loaded after it.
+        var relinked = InteractionMigration.RelinkStored(session);
+        session.Checkpoint("relinked");
         foreach (var table in new[] { "customer_new", "customer_changed", "customer_match", "customer_incoming" })
         {
             session.Execute($"DROP TABLE {table}_{k}");
@@ -299,6 +310,7 @@ public static class CustomerMigration
         {
             Superseded = newer - incoming,
             Duplicates = duplicates,
+            Relinked = relinked,
         };
     }
 

@@ -18,6 +18,9 @@ namespace Warehouse.Data.Loading;
 /// <c>handle-conflict</c>, and the load counts the conflicting visitors/handles;</item>
 /// <item>otherwise the Unknown customer (0), rule <c>none</c>.</item>
 /// </list>
+/// A row without a direct link keeps its source identifier (web: <c>SourceCrmCustomerId</c>, <c>SourceEmailHash</c>;
+/// social: <c>SourceEmailKeyHash</c>, the SHA-256 of the e-mail's match key, never the address), so the CRM load links it
+/// once its customer arrives (<see cref="RelinkStored"/>); a directly linked row keeps none.
 /// Stitching is recomputed for every visitor/handle the load touches, including its rows from earlier loads (an
 /// anonymous session loaded last month links once the visitor logs in), so the result depends only on the set of rows
 /// loaded, not on how they were split into files. The customer's <c>Dimension.Customer.WebVisitorId</c> /
@@ -44,15 +47,38 @@ public static class InteractionMigration
     /// </summary>
     private const string CustomerEmails = "\"Integration\".\"CustomerEmail\"";
 
+    /// <summary>
+    /// The web sessions' direct e-mail link: per SHA-256 of a customer's e-mail (lower-case hex of the UTF-8 bytes, as
+    /// <c>EmailRules.Sha256Hex</c> writes a tracker's <c>email_hash</c>), the customer, for hashes exactly one customer has.
+    /// Read by <see cref="RunWeb"/> and by the CRM load's re-link (<see cref="RelinkStored"/>).
+    /// </summary>
+    private static readonly string WebByEmailHash = $"""
+        (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM {CustomerEmails}
+         GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1)
+        """;
+
+    /// <summary>
+    /// The social comments' direct e-mail link: per SHA-256 of the match key (<see cref="EmailKey"/>) of a customer's e-mail,
+    /// the customer, for keys exactly one customer has. A comment keeps only this hash of its address while unlinked
+    /// (<c>SourceEmailKeyHash</c>), never the address: hashing the match key, not the address, keeps the sub-address rule
+    /// for the CRM load's re-link (<see cref="RelinkStored"/>), which cannot recompute a key from a hash.
+    /// </summary>
+    private static readonly string SocialByEmailKeyHash = $"""
+        (SELECT sha256({EmailKey("\"Email\"")}) AS "EmailKeyHash", min("CustomerKey") AS "CustomerKey" FROM {CustomerEmails}
+         GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1)
+        """;
+
     private static readonly Stitching Web = new(
         Prefix: "web", Fact: "\"Fact\".\"WebSession\"", DirectRules: "'crm-id', 'email-hash'", StitchRule: "visitor-stitch", ConflictRule: "visitor-conflict",
         Identity: a => $"{a}.\"WebVisitorId\"", SameRow: "f.\"SessionId\" = r.\"SessionId\" AND f.\"WebVisitorId\" = r.\"WebVisitorId\"",
-        DimensionColumn: "WebVisitorId", DimensionValue: a => $"{a}.\"WebVisitorId\"", Earliest: "f.\"StartTime\", f.\"SessionId\", f.\"WebVisitorId\"");
+        DimensionColumn: "WebVisitorId", DimensionValue: a => $"{a}.\"WebVisitorId\"", Earliest: "f.\"StartTime\", f.\"SessionId\", f.\"WebVisitorId\"",
+        ClearSource: "\"SourceCrmCustomerId\" = NULL, \"SourceEmailHash\" = NULL");
 
     private static readonly Stitching Social = new(
         Prefix: "social", Fact: "\"Fact\".\"SocialInteraction\"", DirectRules: "'email'", StitchRule: "handle-stitch", ConflictRule: "handle-conflict",
         Identity: a => $"{a}.\"Platform\" || ':' || lower({a}.\"SocialHandle\")", SameRow: "f.\"Platform\" = r.\"Platform\" AND f.\"CommentId\" = r.\"CommentId\"",
-        DimensionColumn: "SocialHandle", DimensionValue: a => $"{a}.\"Platform\" || ':' || {a}.\"SocialHandle\"", Earliest: "f.\"CommentTime\", f.\"Platform\", f.\"CommentId\"");
+        DimensionColumn: "SocialHandle", DimensionValue: a => $"{a}.\"Platform\" || ':' || {a}.\"SocialHandle\"", Earliest: "f.\"CommentTime\", f.\"Platform\", f.\"CommentId\"",
+        ClearSource: "\"SourceEmailKeyHash\" = NULL");
 
     /// <summary>What a web or social migration did.</summary>
     /// <param name="Inserted">Fact rows inserted (new or changed).</param>
@@ -150,6 +176,7 @@ public static class InteractionMigration
             continued AS (
                 SELECT p."SessionId" AS "PartSessionId", p."WebVisitorId", x."SessionId", x."StartTime", x."EndTime", x."PageViews",
                        x."ProductViews", x."AddToCarts", x."Conversions", x."Device", x."Referrer", x."CustomerKey", x."MatchRule",
+                       x."SourceCrmCustomerId", x."SourceEmailHash",
                        p."StartTime" <= x."EndTime" AND p."EndTime" >= x."StartTime" AS "Overlaps"
                 FROM parts AS p
                 JOIN "Fact"."WebSession" AS x
@@ -171,7 +198,7 @@ public static class InteractionMigration
                        CASE WHEN f."SessionId" IS NULL THEN p."Conversions" WHEN f."Overlaps" THEN greatest(p."Conversions", f."Conversions") ELSE p."Conversions" + f."Conversions" END AS "Conversions",
                        CASE WHEN f."SessionId" IS NOT NULL AND f."StartTime" <= p."StartTime" THEN f."Device" ELSE p."Device" END AS "Device",
                        CASE WHEN f."SessionId" IS NOT NULL AND f."StartTime" <= p."StartTime" THEN f."Referrer" ELSE p."Referrer" END AS "Referrer",
-                       p."CrmCustomerId", p."EmailHash",
+                       COALESCE(p."CrmCustomerId", f."SourceCrmCustomerId") AS "CrmCustomerId", COALESCE(p."EmailHash", f."SourceEmailHash") AS "EmailHash",
                        CASE WHEN f."MatchRule" IN ('crm-id', 'email-hash') THEN f."CustomerKey" END AS "StoredKey",
                        CASE WHEN f."MatchRule" IN ('crm-id', 'email-hash') THEN f."MatchRule" END AS "StoredRule"
                 FROM parts AS p
@@ -184,12 +211,12 @@ public static class InteractionMigration
                    (SELECT "ChannelKey" FROM "Dimension"."Channel" WHERE "ChannelCode" = 'web') AS "ChannelKey",
                    s."SessionId", s."WebVisitorId", s."StartTime", s."EndTime",
                    CAST(datediff('second', s."StartTime", s."EndTime") AS INTEGER) AS "DurationSeconds",
-                   s."PageViews", s."ProductViews", s."AddToCarts", s."Conversions", s."Device", s."Referrer"
+                   s."PageViews", s."ProductViews", s."AddToCarts", s."Conversions", s."Device", s."Referrer",
+                   CASE WHEN COALESCE(byId."CustomerKey", byEmail."CustomerKey", s."StoredKey") IS NULL THEN s."CrmCustomerId" END AS "SourceCrmCustomerId",
+                   CASE WHEN COALESCE(byId."CustomerKey", byEmail."CustomerKey", s."StoredKey") IS NULL THEN s."EmailHash" END AS "SourceEmailHash"
             FROM merged AS s
             LEFT JOIN {CustomerKeyMap.ByCrmIdKey} AS byId ON byId."CrmIdKey" = upper(s."CrmCustomerId")
-            LEFT JOIN (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM {CustomerEmails}
-                       GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1) AS byEmail
-                   ON byEmail."EmailHash" = s."EmailHash"
+            LEFT JOIN {WebByEmailHash} AS byEmail ON byEmail."EmailHash" = s."EmailHash"
             """);
         var conflicts = Stitch(session, Web, $"web_resolved_{k}");
         session.Execute($"""
@@ -199,13 +226,14 @@ public static class InteractionMigration
                    OR f."StartTime" IS DISTINCT FROM r."StartTime" OR f."EndTime" IS DISTINCT FROM r."EndTime"
                    OR f."PageViews" IS DISTINCT FROM r."PageViews" OR f."ProductViews" IS DISTINCT FROM r."ProductViews"
                    OR f."AddToCarts" IS DISTINCT FROM r."AddToCarts" OR f."Conversions" IS DISTINCT FROM r."Conversions"
-                   OR f."Device" IS DISTINCT FROM r."Device" OR f."Referrer" IS DISTINCT FROM r."Referrer")
+                   OR f."Device" IS DISTINCT FROM r."Device" OR f."Referrer" IS DISTINCT FROM r."Referrer"
+                   OR f."SourceCrmCustomerId" IS DISTINCT FROM r."SourceCrmCustomerId" OR f."SourceEmailHash" IS DISTINCT FROM r."SourceEmailHash")
             """);
         var inserted = session.Execute($"""
             INSERT INTO "Fact"."WebSession" ("CustomerKey", "DateKey", "ChannelKey", "SessionId", "WebVisitorId", "StartTime", "EndTime", "DurationSeconds",
-                "PageViews", "ProductViews", "AddToCarts", "Conversions", "Device", "Referrer", "MatchRule", "LineageKey")
+                "PageViews", "ProductViews", "AddToCarts", "Conversions", "Device", "Referrer", "MatchRule", "LineageKey", "SourceCrmCustomerId", "SourceEmailHash")
             SELECT r."CustomerKey", r."DateKey", r."ChannelKey", r."SessionId", r."WebVisitorId", r."StartTime", r."EndTime", r."DurationSeconds",
-                   r."PageViews", r."ProductViews", r."AddToCarts", r."Conversions", r."Device", r."Referrer", r."MatchRule", {k}
+                   r."PageViews", r."ProductViews", r."AddToCarts", r."Conversions", r."Device", r."Referrer", r."MatchRule", {k}, r."SourceCrmCustomerId", r."SourceEmailHash"
             FROM web_resolved_{k} AS r
             WHERE NOT EXISTS (SELECT 1 FROM "Fact"."WebSession" AS f WHERE f."SessionId" = r."SessionId" AND f."WebVisitorId" = r."WebVisitorId")
             ORDER BY r."StartTime", r."SessionId", r."WebVisitorId"
@@ -234,11 +262,10 @@ public static class InteractionMigration
                    CAST(strftime(s."CommentTime", '%Y%m%d') AS INTEGER) AS "DateKey",
                    (SELECT "ChannelKey" FROM "Dimension"."Channel" WHERE "ChannelCode" = 'social') AS "ChannelKey",
                    s."Platform", s."CommentId", s."SocialHandle", s."ReplyToCommentId", s."CommentTime", s."CommentText", s."Likes",
-                   s."SentimentScore", s."SentimentLabel", s."Keywords"
+                   s."SentimentScore", s."SentimentLabel", s."Keywords",
+                   CASE WHEN byEmail."CustomerKey" IS NULL THEN sha256({EmailKey("s.\"Email\"")}) END AS "SourceEmailKeyHash"
             FROM {staging} AS s
-            LEFT JOIN (SELECT {EmailKey("\"Email\"")} AS "EmailKey", min("CustomerKey") AS "CustomerKey" FROM {CustomerEmails}
-                       GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1) AS byEmail
-                   ON byEmail."EmailKey" = {EmailKey("s.\"Email\"")}
+            LEFT JOIN {SocialByEmailKeyHash} AS byEmail ON byEmail."EmailKeyHash" = sha256({EmailKey("s.\"Email\"")})
             """);
         var conflicts = Stitch(session, Social, $"social_resolved_{k}");
         // A stored comment that changed is replaced (deleted here, inserted below), its keyword rows with it.
@@ -250,6 +277,7 @@ public static class InteractionMigration
                OR f."ReplyToCommentId" IS DISTINCT FROM r."ReplyToCommentId" OR f."CommentTime" IS DISTINCT FROM r."CommentTime"
                OR f."CommentText" IS DISTINCT FROM r."CommentText" OR f."Likes" IS DISTINCT FROM r."Likes"
                OR f."SentimentScore" IS DISTINCT FROM r."SentimentScore" OR f."Keywords" IS DISTINCT FROM r."Keywords"
+               OR f."SourceEmailKeyHash" IS DISTINCT FROM r."SourceEmailKeyHash"
             """);
         session.Execute($"""
             DELETE FROM "Fact"."SocialKeyword" AS w USING social_replaced_{k} AS x WHERE w."SocialInteractionKey" = x."SocialInteractionKey"
@@ -260,9 +288,9 @@ public static class InteractionMigration
         session.Execute($"DROP TABLE social_replaced_{k}");
         var inserted = session.Execute($"""
             INSERT INTO "Fact"."SocialInteraction" ("CustomerKey", "DateKey", "ChannelKey", "Platform", "CommentId", "SocialHandle", "ReplyToCommentId",
-                "CommentTime", "CommentText", "Likes", "SentimentScore", "SentimentLabel", "Keywords", "MatchRule", "LineageKey")
+                "CommentTime", "CommentText", "Likes", "SentimentScore", "SentimentLabel", "Keywords", "MatchRule", "LineageKey", "SourceEmailKeyHash")
             SELECT r."CustomerKey", r."DateKey", r."ChannelKey", r."Platform", r."CommentId", r."SocialHandle", r."ReplyToCommentId",
-                   r."CommentTime", r."CommentText", r."Likes", r."SentimentScore", r."SentimentLabel", r."Keywords", r."MatchRule", {k}
+                   r."CommentTime", r."CommentText", r."Likes", r."SentimentScore", r."SentimentLabel", r."Keywords", r."MatchRule", {k}, r."SourceEmailKeyHash"
             FROM social_resolved_{k} AS r
             WHERE NOT EXISTS (SELECT 1 FROM "Fact"."SocialInteraction" AS f WHERE f."Platform" = r."Platform" AND f."CommentId" = r."CommentId")
             ORDER BY r."CommentTime", r."Platform", r."CommentId"
@@ -330,6 +358,26 @@ public static class InteractionMigration
     {
         var k = session.LineageKey;
         var identities = $"{s.Prefix}_identity_{k}";
+        var relinked = Restitch(session, s, resolved);
+        var byRule = session.Query<(string Rule, long Rows)>($"SELECT \"MatchRule\", count(*) FROM {resolved} GROUP BY 1 ORDER BY 2 DESC, 1")
+            .ToDictionary(r => r.Rule, r => r.Rows, StringComparer.Ordinal);
+        var matched = session.Scalar<long>($"SELECT count(*) FROM {resolved} WHERE \"CustomerKey\" <> 0");
+        session.Checkpoint("facts");
+        session.Execute($"DROP TABLE {identities}");
+        session.Execute($"DROP TABLE {resolved}");
+        session.Execute($"DROP TABLE {staging}");
+        return new Result(inserted, matched, byRule, relinked, conflicts, last);
+    }
+
+    /// <summary>
+    /// Re-links the stored rows of the visitors/handles of <paramref name="resolved"/> that have no direct link of their own
+    /// to what <see cref="Stitch"/> found for their identity (stitched, un-stitched on a conflict, or none), and sets the
+    /// customers' visitor id / handle in <c>Dimension.Customer</c> for the customers of <paramref name="resolved"/>. Returns the
+    /// fact rows whose customer or rule changed. The web and social loads and the CRM load's re-link run it.
+    /// </summary>
+    private static long Restitch(DuckDbLoadSession session, Stitching s, string resolved)
+    {
+        var identities = $"{s.Prefix}_identity_{session.LineageKey}";
         var relinked = session.Execute($"""
             UPDATE {s.Fact} AS f
             SET "CustomerKey" = CASE WHEN i."Customers" = 1 THEN i."CustomerKey" ELSE 0 END,
@@ -353,14 +401,83 @@ public static class InteractionMigration
                          ON v."CustomerKey" = t."CustomerKey") AS x
             WHERE c."CustomerKey" = x."CustomerKey" AND c."ValidTo" = TIMESTAMP '9999-12-31' AND c."{s.DimensionColumn}" IS DISTINCT FROM x."Value"
             """);
-        var byRule = session.Query<(string Rule, long Rows)>($"SELECT \"MatchRule\", count(*) FROM {resolved} GROUP BY 1 ORDER BY 2 DESC, 1")
-            .ToDictionary(r => r.Rule, r => r.Rows, StringComparer.Ordinal);
-        var matched = session.Scalar<long>($"SELECT count(*) FROM {resolved} WHERE \"CustomerKey\" <> 0");
-        session.Checkpoint("facts");
-        session.Execute($"DROP TABLE {identities}");
-        session.Execute($"DROP TABLE {resolved}");
-        session.Execute($"DROP TABLE {staging}");
-        return new Result(inserted, matched, byRule, relinked, conflicts, last);
+        return relinked;
+    }
+
+    /// <summary>What the CRM load's re-link of stored web sessions and social comments did (<see cref="RelinkStored"/>).</summary>
+    /// <param name="WebDirect">Sessions linked by their kept CRM id (crm-id) or e-mail hash (email-hash).</param>
+    /// <param name="WebStitched">Other sessions of those visitors whose customer or rule changed by stitching.</param>
+    /// <param name="SocialDirect">Comments linked by their kept e-mail match key hash (email).</param>
+    /// <param name="SocialStitched">Other comments of those handles whose customer or rule changed by stitching.</param>
+    public sealed record Relinked(long WebDirect, long WebStitched, long SocialDirect, long SocialStitched)
+    {
+        /// <summary>All fact rows whose customer or rule the re-link changed.</summary>
+        public long Total => WebDirect + WebStitched + SocialDirect + SocialStitched;
+    }
+
+    /// <summary>
+    /// The CRM load's re-link, in its transaction after the customers and the source-key map are written: a stored web session
+    /// or social comment without a direct link that kept its source identifier (<c>SourceCrmCustomerId</c> /
+    /// <c>SourceEmailHash</c>, <c>SourceEmailKeyHash</c>: a row loaded before its customer's CRM row) gets the customer that
+    /// identifier names now, with the rule the web/social load would have given it (crm-id, else email-hash; email), only
+    /// when exactly one customer has the e-mail (the same lookups as <see cref="RunWeb"/> and <see cref="RunSocial"/>), and
+    /// forgets the identifier; then the visitors/handles of those rows are re-stitched exactly as the web/social loads do
+    /// (<see cref="Stitch"/>, <see cref="Restitch"/>). So the order in which sources are loaded does not change the links.
+    /// A rerun finds nothing to do: linked rows keep no identifier.
+    /// SQL Server: <c>Integration.RelinkStoredInteractions</c>, run by <c>Integration.MigrateStagedCustomerData</c>.
+    /// </summary>
+    public static Relinked RelinkStored(DuckDbLoadSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var (webDirect, webStitched) = Relink(session, Web, "\"SourceCrmCustomerId\" IS NOT NULL OR \"SourceEmailHash\" IS NOT NULL", $"""
+            SELECT f."SessionId", f."WebVisitorId", COALESCE(byId."CustomerKey", byEmail."CustomerKey") AS "CustomerKey",
+                   CASE WHEN byId."CustomerKey" IS NOT NULL THEN 'crm-id' ELSE 'email-hash' END AS "MatchRule"
+            FROM "Fact"."WebSession" AS f
+            LEFT JOIN {CustomerKeyMap.ByCrmIdKey} AS byId ON byId."CrmIdKey" = upper(f."SourceCrmCustomerId")
+            LEFT JOIN {WebByEmailHash} AS byEmail ON byEmail."EmailHash" = f."SourceEmailHash"
+            WHERE COALESCE(f."MatchRule", 'none') NOT IN ('crm-id', 'email-hash')
+              AND COALESCE(byId."CustomerKey", byEmail."CustomerKey") IS NOT NULL
+            """);
+        var (socialDirect, socialStitched) = Relink(session, Social, "\"SourceEmailKeyHash\" IS NOT NULL", $"""
+            SELECT f."Platform", f."CommentId", f."SocialHandle", byEmail."CustomerKey", 'email' AS "MatchRule"
+            FROM "Fact"."SocialInteraction" AS f
+            JOIN {SocialByEmailKeyHash} AS byEmail ON byEmail."EmailKeyHash" = f."SourceEmailKeyHash"
+            WHERE COALESCE(f."MatchRule", 'none') <> 'email'
+            """);
+        return new Relinked(webDirect, webStitched, socialDirect, socialStitched);
+    }
+
+    /// <summary>
+    /// Links the fact rows <paramref name="candidates"/> selects (their business key, identity columns, new customer and
+    /// rule), clearing their kept identifiers, then re-stitches their visitors/handles. Returns (rows linked, other rows changed).
+    /// Nothing is read when no row keeps an identifier (<paramref name="kept"/>: the usual case when the CRM is loaded first),
+    /// so such a CRM load does not hash every customer's e-mail.
+    /// </summary>
+    private static (long Direct, long Stitched) Relink(DuckDbLoadSession session, Stitching s, string kept, string candidates)
+    {
+        var k = session.LineageKey;
+        if (!session.Scalar<bool>($"SELECT EXISTS (SELECT 1 FROM {s.Fact} WHERE {kept})"))
+        {
+            return (0, 0);
+        }
+
+        var relinked = $"{s.Prefix}_relinked_{k}";
+        session.Execute($"CREATE TEMP TABLE {relinked} AS {candidates}");
+        var direct = session.Execute($"""
+            UPDATE {s.Fact} AS f SET "CustomerKey" = r."CustomerKey", "MatchRule" = r."MatchRule", {s.ClearSource}
+            FROM {relinked} AS r WHERE {s.SameRow}
+            """);
+        var stitched = 0L;
+        if (direct > 0)
+        {
+            // The relinked rows are direct links now: the identities' customers are the fact table's direct links.
+            Stitch(session, s, relinked);
+            stitched = Restitch(session, s, relinked);
+            session.Execute($"DROP TABLE {s.Prefix}_identity_{k}");
+        }
+
+        session.Execute($"DROP TABLE {relinked}");
+        return (direct, stitched);
     }
 
     /// <summary>
@@ -408,5 +525,5 @@ public static class InteractionMigration
 
     /// <summary>How one fact table stitches: its identity (visitor, platform + handle), rules and dimension column.</summary>
     private sealed record Stitching(string Prefix, string Fact, string DirectRules, string StitchRule, string ConflictRule, Func<string, string> Identity,
-        string SameRow, string DimensionColumn, Func<string, string> DimensionValue, string Earliest);
+        string SameRow, string DimensionColumn, Func<string, string> DimensionValue, string Earliest, string ClearSource);
 }

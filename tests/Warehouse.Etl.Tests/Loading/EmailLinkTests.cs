@@ -65,13 +65,19 @@ public sealed class EmailLinkTests : TempFolderTests
             Comment("a1", "@ann", "lee@example.com"), Comment("b1", "@bob", "lee@example.com"), Comment("b2", "@bob", null)) + "]"));
         Assert.Equal(0, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Fact\".\"SocialInteraction\" WHERE \"CustomerKey\" <> 0"));
 
-        // Later Bob comments with his own address after the CRM gave him one (new version of L2): his comment links, and
-        // his handle's earlier comments are stitched to him, the shared-address one included.
+        // Later the CRM gives Bob an address of his own (new version of L2): lee@ is then Ann's alone (L1's current version
+        // and map row), so the CRM load links the comments that kept its hash, a1 and b1, to L1 (email), as a social load
+        // after it would (RelinkAfterCrmTests), and stitches b2 to L1 through @bob. Then Bob comments with bob@: b3 links to
+        // L2, and @bob, now directly linked to L1 (b1) and L2 (b3), stitches nothing: b2 is a handle-conflict. (Before the
+        // CRM load re-linked, a1 and b1 stayed unlinked, and b1/b2 were stitched to L2 by b3: a result that depended on
+        // loading the comments before the CRM update.)
         CrmLoader.Load(warehouse, Write("crm2.csv", Header +
             "L2,Bob Lee,bob@example.com,,1979-01-01,M,Leeds,United Kingdom,,,,2024-07-01 09:30:00\n"));
+        Assert.Equal([("a1", keys["L1"], "email"), ("b1", keys["L1"], "email"), ("b2", keys["L1"], "handle-stitch")],
+            warehouse.Connection.Query<(string, int, string)>("SELECT \"CommentId\", \"CustomerKey\", \"MatchRule\" FROM \"Fact\".\"SocialInteraction\" ORDER BY 1"));
         InteractionLoaders.LoadSocial(warehouse, Write("s2.json", "[" + Comment("b3", "@bob", "bob@example.com") + "]"));
 
-        Assert.Equal([("a1", 0, "none"), ("b1", keys["L2"], "handle-stitch"), ("b2", keys["L2"], "handle-stitch"), ("b3", keys["L2"], "email")],
+        Assert.Equal([("a1", keys["L1"], "email"), ("b1", keys["L1"], "email"), ("b2", 0, "handle-conflict"), ("b3", keys["L2"], "email")],
             warehouse.Connection.Query<(string, int, string)>("SELECT \"CommentId\", \"CustomerKey\", \"MatchRule\" FROM \"Fact\".\"SocialInteraction\" ORDER BY 1"));
     }
 

@@ -16,6 +16,7 @@ CREATE TABLE [Fact].[SocialInteraction] (
     [MatchRule] NVARCHAR(32) NULL,
     [LineageKey] INT NOT NULL,
     [OutlierFlags] TINYINT NOT NULL CONSTRAINT [DF_Fact_SocialInteraction_OutlierFlags] DEFAULT (0),
+    [SourceEmailKeyHash] NVARCHAR(64) NULL,
     CONSTRAINT [PK_Fact_SocialInteraction] PRIMARY KEY NONCLUSTERED ([SocialInteractionKey] ASC),
     CONSTRAINT [FK_Fact_SocialInteraction_DateKey_Dimension_Date] FOREIGN KEY ([DateKey]) REFERENCES [Dimension].[Date] ([DateKey]),
     CONSTRAINT [FK_Fact_SocialInteraction_ChannelKey_Dimension_Channel] FOREIGN KEY ([ChannelKey]) REFERENCES [Dimension].[Channel] ([ChannelKey])
@@ -104,4 +105,8 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Outlier flags set by the load that wrote the comment (Integration.OutlierStatistic has the statistics and bounds used): bit 1 Likes; set when Likes exceeds the upper bound of the modified z-score (Iglewicz and Hoaglin) of log10(1 + Likes) over all stored comments. 0: not unusual. Flagged comments stay loaded and count in every feature.',
     @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'SocialInteraction', @level2type = N'COLUMN', @level2name = N'OutlierFlags';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'SHA-256 (lower-case hex, UTF-8) of the match key of the e-mail given with the comment (the CRM identity rules'' key: sub-address and Gmail dots dropped), never the address itself; kept only while the comment is not linked by e-mail (MatchRule none, handle-stitch or handle-conflict), so that a CRM load that brings the customer later links the comment (Integration.RelinkStoredInteractions); NULL once linked by e-mail, without an e-mail, and for comments stored before the column existed.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'SocialInteraction', @level2type = N'COLUMN', @level2name = N'SourceEmailKeyHash';
 GO

@@ -17,6 +17,8 @@ CREATE TABLE [Fact].[WebSession] (
     [MatchRule] NVARCHAR(32) NULL,
     [LineageKey] INT NOT NULL,
     [OutlierFlags] TINYINT NOT NULL CONSTRAINT [DF_Fact_WebSession_OutlierFlags] DEFAULT (0),
+    [SourceCrmCustomerId] NVARCHAR(50) NULL,
+    [SourceEmailHash] NVARCHAR(64) NULL,
     CONSTRAINT [PK_Fact_WebSession] PRIMARY KEY NONCLUSTERED ([WebSessionKey] ASC),
     CONSTRAINT [FK_Fact_WebSession_DateKey_Dimension_Date] FOREIGN KEY ([DateKey]) REFERENCES [Dimension].[Date] ([DateKey]),
     CONSTRAINT [FK_Fact_WebSession_ChannelKey_Dimension_Channel] FOREIGN KEY ([ChannelKey]) REFERENCES [Dimension].[Channel] ([ChannelKey])
@@ -109,4 +111,12 @@ GO
 
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Outlier flags set by the load that wrote the session (Integration.OutlierStatistic has the statistics and bounds used): bit 1 DurationSeconds, bit 2 PageViews (bot-like sessions); a bit is set when the value exceeds the upper bound of the modified z-score (Iglewicz and Hoaglin) of log10(1 + value) over all stored sessions. 0: not unusual. Flagged sessions stay loaded and count in every feature.',
     @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'OutlierFlags';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'CRM id the session''s events gave (logged-in visitor), kept only while the session is not linked by it or by its e-mail hash (MatchRule none, visitor-stitch or visitor-conflict), so that a CRM load that brings the customer later links the session (Integration.RelinkStoredInteractions); NULL once linked directly, when no event gave one, and for sessions stored before the column existed.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'SourceCrmCustomerId';
+GO
+
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'E-mail hash the session''s events gave (SHA-256 of the normalised address, lower-case hex), kept only while the session is not linked directly, as SourceCrmCustomerId; NULL once linked directly, when no event gave one, and for sessions stored before the column existed.',
+    @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'SourceEmailHash';
 GO

@@ -24,6 +24,8 @@
 --      id of the load not mapped yet is mapped once (primary id of a new customer: crm-id; a duplicate registration:
 --      the rule that tied it), so several CRM ids can share one customer; each id's Email is its latest row's (mapped
 --      ids updated), so web and social rows link by a duplicate registration's own e-mail (Integration.CustomerEmail);
+--   4c. stored web sessions and social comments loaded before their customer's CRM row, which kept its CRM id / e-mail
+--      hash, are linked and their visitors / handles re-stitched (Integration.RelinkStoredInteractions);
 --   5. lineage completed with counts (read = loaded + rejected), the CRM cutoff (recorded only) moved to the latest update (none: left as it was), the staged
 --      rows and resolutions removed.
 -- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedCustomer in the same transaction.
@@ -220,6 +222,10 @@ BEGIN
         FROM #Incoming AS i
         LEFT OUTER JOIN #NewKey AS k ON k.[NewCustomerOrdinal] = i.[NewCustomerOrdinal]
         WHERE NOT EXISTS (SELECT 1 FROM [Integration].[CustomerKeyMap] AS x WHERE x.[CrmCustomerId] = i.[CrmCustomerId]);
+
+        -- Web sessions and social comments loaded before their customer's CRM row kept its CRM id / e-mail hash: they link
+        -- now, as if loaded after it (the host's InteractionMigration.RelinkStored on DuckDB).
+        EXEC [Integration].[RelinkStoredInteractions];
 
         DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[Customer_Staging] AS cs WHERE cs.[LineageKey] = @LineageKey);
         DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedCustomer] AS r WHERE r.[LineageKey] = @LineageKey);

@@ -10,6 +10,8 @@
 --      linked to two or more customers stitches nothing (handle-conflict); else Unknown (0, none). Earlier comments of
 --      the load's handles are re-linked the same way, and the customers' current SocialHandle is set to
 --      '<platform>:<handle>' of their earliest comment among the handles linked to them alone (in place: a source key);
+--      a comment not linked by e-mail keeps the SHA-256 of its e-mail's match key (SourceEmailKeyHash; never the address),
+--      which the CRM load's Integration.RelinkStoredInteractions links once the customer arrives;
 --   3. the calendar is extended to the comments' days (Application.PopulateDateDimension);
 --   4. a stored comment is replaced only when it changed, so a rerun changes nothing; its keywords become rows of
 --      Fact.SocialKeyword (replaced with the comment; a re-linked comment keeps them: the customer is read through the comment);
@@ -108,7 +110,9 @@ BEGIN
                CONCAT(s.[Platform], N':', LOWER(s.[SocialHandle])) AS [HandleKey],
                COALESCE(d.[DateKey], 0) AS [DateKey],
                COALESCE(ch.[ChannelKey], 0) AS [ChannelKey], s.[Platform], s.[CommentId], s.[SocialHandle], s.[ReplyToCommentId], s.[CommentTime],
-               s.[CommentText], s.[Likes], s.[SentimentScore], s.[SentimentLabel], s.[Keywords]
+               s.[CommentText], s.[Likes], s.[SentimentScore], s.[SentimentLabel], s.[Keywords],
+               CASE WHEN byEmail.[CustomerKey] IS NULL
+                    THEN LOWER(CONVERT(NCHAR(64), HASHBYTES('SHA2_256', CAST(s.[EmailKey] COLLATE Latin1_General_100_CI_AS_SC_UTF8 AS VARCHAR(1280))), 2)) END AS [SourceEmailKeyHash]
         INTO #Resolved
         FROM #Staged AS s
         LEFT OUTER JOIN #ByEmail AS byEmail ON byEmail.[EmailKey] = s.[EmailKey]
@@ -143,9 +147,9 @@ BEGIN
         -- Text compares by code point and length (COLLATE Latin1_General_100_BIN2 + DATALENGTH), as DuckDB's IS DISTINCT FROM: the
         -- database collation ignores case and trailing spaces, so a correction such as LEEDS -> Leeds would change nothing.
         WHERE EXISTS (
-            SELECT f.[CustomerKey], f.[MatchRule], f.[SocialHandle] COLLATE Latin1_General_100_BIN2, f.[ReplyToCommentId] COLLATE Latin1_General_100_BIN2, f.[CommentTime], f.[CommentText] COLLATE Latin1_General_100_BIN2, f.[Likes], f.[SentimentScore], f.[Keywords] COLLATE Latin1_General_100_BIN2, DATALENGTH(f.[SocialHandle]), DATALENGTH(f.[ReplyToCommentId]), DATALENGTH(f.[CommentText]), DATALENGTH(f.[Keywords])
+            SELECT f.[CustomerKey], f.[MatchRule], f.[SocialHandle] COLLATE Latin1_General_100_BIN2, f.[ReplyToCommentId] COLLATE Latin1_General_100_BIN2, f.[CommentTime], f.[CommentText] COLLATE Latin1_General_100_BIN2, f.[Likes], f.[SentimentScore], f.[Keywords] COLLATE Latin1_General_100_BIN2, DATALENGTH(f.[SocialHandle]), DATALENGTH(f.[ReplyToCommentId]), DATALENGTH(f.[CommentText]), DATALENGTH(f.[Keywords]), f.[SourceEmailKeyHash] COLLATE Latin1_General_100_BIN2, DATALENGTH(f.[SourceEmailKeyHash])
             EXCEPT
-            SELECT r.[CustomerKey], r.[MatchRule], r.[SocialHandle] COLLATE Latin1_General_100_BIN2, r.[ReplyToCommentId] COLLATE Latin1_General_100_BIN2, r.[CommentTime], r.[CommentText] COLLATE Latin1_General_100_BIN2, r.[Likes], r.[SentimentScore], r.[Keywords] COLLATE Latin1_General_100_BIN2, DATALENGTH(r.[SocialHandle]), DATALENGTH(r.[ReplyToCommentId]), DATALENGTH(r.[CommentText]), DATALENGTH(r.[Keywords]));
+            SELECT r.[CustomerKey], r.[MatchRule], r.[SocialHandle] COLLATE Latin1_General_100_BIN2, r.[ReplyToCommentId] COLLATE Latin1_General_100_BIN2, r.[CommentTime], r.[CommentText] COLLATE Latin1_General_100_BIN2, r.[Likes], r.[SentimentScore], r.[Keywords] COLLATE Latin1_General_100_BIN2, DATALENGTH(r.[SocialHandle]), DATALENGTH(r.[ReplyToCommentId]), DATALENGTH(r.[CommentText]), DATALENGTH(r.[Keywords]), r.[SourceEmailKeyHash] COLLATE Latin1_General_100_BIN2, DATALENGTH(r.[SourceEmailKeyHash]));
 
         DELETE k
         FROM [Fact].[SocialKeyword] AS k
@@ -157,9 +161,9 @@ BEGIN
 
         INSERT [Fact].[SocialInteraction]
             ([CustomerKey], [DateKey], [ChannelKey], [Platform], [CommentId], [SocialHandle], [ReplyToCommentId], [CommentTime],
-             [CommentText], [Likes], [SentimentScore], [SentimentLabel], [Keywords], [MatchRule], [LineageKey])
+             [CommentText], [Likes], [SentimentScore], [SentimentLabel], [Keywords], [MatchRule], [LineageKey], [SourceEmailKeyHash])
         SELECT r.[CustomerKey], r.[DateKey], r.[ChannelKey], r.[Platform], r.[CommentId], r.[SocialHandle], r.[ReplyToCommentId], r.[CommentTime],
-               r.[CommentText], r.[Likes], r.[SentimentScore], r.[SentimentLabel], r.[Keywords], r.[MatchRule], @LineageKey
+               r.[CommentText], r.[Likes], r.[SentimentScore], r.[SentimentLabel], r.[Keywords], r.[MatchRule], @LineageKey, r.[SourceEmailKeyHash]
         FROM #Resolved AS r
         WHERE NOT EXISTS (SELECT 1 FROM [Fact].[SocialInteraction] AS f WHERE f.[Platform] = r.[Platform] AND f.[CommentId] = r.[CommentId]);
 

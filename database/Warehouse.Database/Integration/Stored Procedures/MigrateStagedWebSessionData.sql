@@ -13,7 +13,10 @@
 --      customers stitches nothing (visitor-conflict, customer 0); earlier sessions of the visitors in the load are
 --      re-linked the same way, and the customers' current WebVisitorId is set to the visitor of their earliest session
 --      among the visitors linked to them alone (in place: a source key, not a type 2 attribute); each session keeps
---      its rule in Fact.WebSession.MatchRule (crm-id, email-hash, visitor-stitch, visitor-conflict, none);
+--      its rule in Fact.WebSession.MatchRule (crm-id, email-hash, visitor-stitch, visitor-conflict, none); a session
+--      without a direct link keeps its CRM id and e-mail hash (SourceCrmCustomerId, SourceEmailHash; a continued session
+--      the stored part's when the staged part has none), which the CRM load's Integration.RelinkStoredInteractions links
+--      once the customer arrives; a directly linked session keeps neither;
 --   3b. the calendar is extended to the sessions' days (Application.PopulateDateDimension);
 --   1b. a tracker session split across files is one session, as InteractionMigration.RunWeb merges it (FORMATS.md,
 --      "Sessions across files"): the first part of a tracker session in this load (no '#' in its id) continues the
@@ -84,6 +87,7 @@ BEGIN
         -- the same tracker id within 30 minutes of a first part, or the stored session of a later part's name.
         SELECT p.[SessionId] AS [PartSessionId], p.[WebVisitorId], x.[SessionId], x.[StartTime], x.[EndTime], x.[PageViews],
                x.[ProductViews], x.[AddToCarts], x.[Conversions], x.[Device], x.[Referrer], x.[CustomerKey], x.[MatchRule],
+               x.[SourceCrmCustomerId], x.[SourceEmailHash],
                CASE WHEN p.[StartTime] <= x.[EndTime] AND p.[EndTime] >= x.[StartTime] THEN 1 ELSE 0 END AS [Overlaps],
                ROW_NUMBER() OVER (PARTITION BY p.[SessionId], p.[WebVisitorId] ORDER BY x.[StartTime] DESC, x.[SessionId]) AS [Position]
         INTO #Continued
@@ -111,7 +115,7 @@ BEGIN
                     WHEN f.[Conversions] > p.[Conversions] THEN f.[Conversions] ELSE p.[Conversions] END AS [Conversions],
                CASE WHEN f.[SessionId] IS NOT NULL AND f.[StartTime] <= p.[StartTime] THEN f.[Device] ELSE p.[Device] END AS [Device],
                CASE WHEN f.[SessionId] IS NOT NULL AND f.[StartTime] <= p.[StartTime] THEN f.[Referrer] ELSE p.[Referrer] END AS [Referrer],
-               p.[CrmCustomerId], p.[EmailHash],
+               COALESCE(p.[CrmCustomerId], f.[SourceCrmCustomerId]) AS [CrmCustomerId], COALESCE(p.[EmailHash], f.[SourceEmailHash]) AS [EmailHash],
                CASE WHEN f.[MatchRule] IN (N'crm-id', N'email-hash') THEN f.[CustomerKey] END AS [StoredKey],
                CASE WHEN f.[MatchRule] IN (N'crm-id', N'email-hash') THEN f.[MatchRule] END AS [StoredRule]
         INTO #Merged
@@ -152,7 +156,9 @@ BEGIN
                COALESCE(d.[DateKey], 0) AS [DateKey],
                COALESCE(ch.[ChannelKey], 0) AS [ChannelKey], s.[SessionId], s.[WebVisitorId], s.[StartTime], s.[EndTime],
                DATEDIFF(SECOND, s.[StartTime], s.[EndTime]) AS [DurationSeconds], s.[PageViews], s.[ProductViews], s.[AddToCarts],
-               s.[Conversions], s.[Device], s.[Referrer]
+               s.[Conversions], s.[Device], s.[Referrer],
+               CASE WHEN COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], s.[StoredKey]) IS NULL THEN s.[CrmCustomerId] END AS [SourceCrmCustomerId],
+               CASE WHEN COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], s.[StoredKey]) IS NULL THEN s.[EmailHash] END AS [SourceEmailHash]
         INTO #Resolved
         FROM #Merged AS s
         LEFT OUTER JOIN #ByCrmId AS byCrm ON byCrm.[CrmCustomerId] = s.[CrmCustomerId]
@@ -186,15 +192,18 @@ BEGIN
         -- Text compares by code point and length (COLLATE Latin1_General_100_BIN2 + DATALENGTH), as DuckDB's IS DISTINCT FROM: the
         -- database collation ignores case and trailing spaces, so a correction such as LEEDS -> Leeds would change nothing.
         WHERE EXISTS (
-            SELECT f.[CustomerKey], f.[MatchRule], f.[StartTime], f.[EndTime], f.[PageViews], f.[ProductViews], f.[AddToCarts], f.[Conversions], f.[Device] COLLATE Latin1_General_100_BIN2, f.[Referrer] COLLATE Latin1_General_100_BIN2, DATALENGTH(f.[Device]), DATALENGTH(f.[Referrer])
+            SELECT f.[CustomerKey], f.[MatchRule], f.[StartTime], f.[EndTime], f.[PageViews], f.[ProductViews], f.[AddToCarts], f.[Conversions], f.[Device] COLLATE Latin1_General_100_BIN2, f.[Referrer] COLLATE Latin1_General_100_BIN2, DATALENGTH(f.[Device]), DATALENGTH(f.[Referrer]),
+                   f.[SourceCrmCustomerId] COLLATE Latin1_General_100_BIN2, f.[SourceEmailHash] COLLATE Latin1_General_100_BIN2, DATALENGTH(f.[SourceCrmCustomerId]), DATALENGTH(f.[SourceEmailHash])
             EXCEPT
-            SELECT r.[CustomerKey], r.[MatchRule], r.[StartTime], r.[EndTime], r.[PageViews], r.[ProductViews], r.[AddToCarts], r.[Conversions], r.[Device] COLLATE Latin1_General_100_BIN2, r.[Referrer] COLLATE Latin1_General_100_BIN2, DATALENGTH(r.[Device]), DATALENGTH(r.[Referrer]));
+            SELECT r.[CustomerKey], r.[MatchRule], r.[StartTime], r.[EndTime], r.[PageViews], r.[ProductViews], r.[AddToCarts], r.[Conversions], r.[Device] COLLATE Latin1_General_100_BIN2, r.[Referrer] COLLATE Latin1_General_100_BIN2, DATALENGTH(r.[Device]), DATALENGTH(r.[Referrer]),
+                   r.[SourceCrmCustomerId] COLLATE Latin1_General_100_BIN2, r.[SourceEmailHash] COLLATE Latin1_General_100_BIN2, DATALENGTH(r.[SourceCrmCustomerId]), DATALENGTH(r.[SourceEmailHash]));
 
         INSERT [Fact].[WebSession]
             ([CustomerKey], [DateKey], [ChannelKey], [SessionId], [WebVisitorId], [StartTime], [EndTime], [DurationSeconds],
-             [PageViews], [ProductViews], [AddToCarts], [Conversions], [Device], [Referrer], [MatchRule], [LineageKey])
+             [PageViews], [ProductViews], [AddToCarts], [Conversions], [Device], [Referrer], [MatchRule], [LineageKey], [SourceCrmCustomerId], [SourceEmailHash])
         SELECT r.[CustomerKey], r.[DateKey], r.[ChannelKey], r.[SessionId], r.[WebVisitorId], r.[StartTime], r.[EndTime], r.[DurationSeconds],
-               r.[PageViews], r.[ProductViews], r.[AddToCarts], r.[Conversions], r.[Device], r.[Referrer], r.[MatchRule], @LineageKey
+               r.[PageViews], r.[ProductViews], r.[AddToCarts], r.[Conversions], r.[Device], r.[Referrer], r.[MatchRule], @LineageKey,
+               r.[SourceCrmCustomerId], r.[SourceEmailHash]
         FROM #Resolved AS r
         WHERE NOT EXISTS (SELECT 1 FROM [Fact].[WebSession] AS f WHERE f.[SessionId] = r.[SessionId] AND f.[WebVisitorId] = r.[WebVisitorId]);
 

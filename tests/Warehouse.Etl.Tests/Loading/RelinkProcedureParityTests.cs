@@ -1,0 +1,148 @@
+using Dapper;
+using Warehouse.Data.DuckDb;
+using Warehouse.Etl.Loading;
+using Warehouse.Etl.Tests.Support;
+
+namespace Warehouse.Etl.Tests.Loading;
+
+/// <summary>
+/// Integration.RelinkStoredInteractions (run by MigrateStagedCustomerData) links the web sessions and social comments
+/// loaded before their customer's CRM row as the host's DuckDB CRM migration does (InteractionMigration.RelinkStored). The
+/// procedure's SELECT … INTO statements (written in the SQL both engines accept) run on DuckDB inside a DuckDB CRM load, after
+/// its customers and source-key map are written and before the host's re-link; its UPDATE statements are applied to the
+/// facts as they stood then (a row the procedure links takes its key and rule; another row of a re-linked visitor/handle
+/// without a direct link takes the visitor's/handle's one customer, or 0 on a conflict), and the result must be the facts
+/// the host wrote. The files are those of <see cref="RelinkAfterCrmTests"/> (expected links worked out there).
+/// </summary>
+public sealed class RelinkProcedureParityTests : TempFolderTests
+{
+    private static readonly string Procedure = File.ReadAllText(
+        RepositoryPaths.Of("database/Warehouse.Database/Integration/Stored Procedures/RelinkStoredInteractions.sql"));
+
+    private static readonly string[] Tables =
+        ["#RelinkByCrmId", "#RelinkByEmailHash", "#RelinkedSession", "#RelinkedVisitor", "#RelinkByEmailKeyHash", "#RelinkedComment", "#RelinkedHandle"];
+
+    private sealed record Row(string Id, string Identity, int CustomerKey, string MatchRule);
+
+    [Fact]
+    public void The_procedure_links_the_rows_the_duckdb_crm_migration_links()
+    {
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        InteractionLoaders.LoadWeb(warehouse, Write("web1.jsonl", RelinkAfterCrmTests.WebFile()));
+        InteractionLoaders.LoadSocial(warehouse, Write("soc1.json", RelinkAfterCrmTests.SocialFile()));
+
+        var (sessions, comments) = LoadComparing(warehouse, "crm5.csv", RelinkAfterCrmTests.Crm);
+        var keys = RelinkAfterCrmTests.Keys(warehouse);
+        // s1 by its CRM id, s3 by its e-mail hash, c1 by its e-mail (RelinkAfterCrmTests); s2 and c2 by stitching.
+        Assert.Equal([("s1", keys["C20"], "crm-id"), ("s3", keys["C21"], "email-hash")], sessions);
+        Assert.Equal([("c1", keys["C20"], "email")], comments);
+
+        // Bob's own address makes lee@ Ann's alone: s5 and c3 link to L1 (the shared-address case of RelinkAfterCrmTests).
+        var (later, laterComments) = LoadComparing(warehouse, "crm7.csv",
+            RelinkAfterCrmTests.Header + "L2,Bob Lee,bob@example.com,,1979-01-01,M,Leeds,United Kingdom,,,,2024-07-01 09:30:00\n");
+        Assert.Equal([("s5", keys["L1"], "email-hash")], later);
+        Assert.Equal([("c3", keys["L1"], "email")], laterComments);
+    }
+
+    [Fact]
+    public void The_comparison_sees_a_procedure_that_links_nothing()
+    {
+        // Guards the test: with #RelinkedSession empty (the CRM procedure as it was: no re-link), the facts the procedure
+        // would leave are not the host's.
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        InteractionLoaders.LoadWeb(warehouse, Write("web1.jsonl", RelinkAfterCrmTests.WebFile()));
+        List<Row>? before = null;
+        List<(string, string, int, string)>? relinked = null;
+        CrmLoader.Load(warehouse, Write("crm5.csv", RelinkAfterCrmTests.Crm), checkpoint: point =>
+        {
+            if (point == "customers")
+            {
+                before = Facts(warehouse);
+                relinked = [];
+            }
+        });
+        Assert.NotEqual(Facts(warehouse), Apply(before!, relinked!, []));
+    }
+
+    /// <summary>
+    /// Loads a CRM file on DuckDB, running the procedure's statements at the load's "customers" checkpoint; asserts that the
+    /// facts its updates would leave are the facts the host wrote. Returns the rows the procedure linked directly.
+    /// </summary>
+    private (List<(string, int, string)> Sessions, List<(string, int, string)> Comments) LoadComparing(DuckDbWarehouse warehouse, string name, string crm)
+    {
+        List<Row>? before = null;
+        List<(string, string, int, string)>? direct = null;
+        List<(string, long, int)>? identities = null;
+        var statements = ProcedureOnDuckDb.SelectIntoStatements(Procedure, Tables);
+        var result = CrmLoader.Load(warehouse, Write(name, crm), checkpoint: point =>
+        {
+            if (point != "customers")
+            {
+                return;
+            }
+
+            before = Facts(warehouse);
+            foreach (var sql in statements)
+            {
+                warehouse.Connection.Execute(sql);
+            }
+
+            direct = warehouse.Connection.Query<(string, string, int, string)>("""
+                SELECT 'web:' || "SessionId", "WebVisitorId", "CustomerKey", "MatchRule" FROM "#RelinkedSession"
+                UNION ALL
+                SELECT 'social:' || "Platform" || ':' || "CommentId", "HandleKey", "CustomerKey", "MatchRule" FROM "#RelinkedComment"
+                """).AsList();
+            identities = warehouse.Connection.Query<(string, long, int)>("""
+                SELECT 'web:' || "WebVisitorId", CAST("Customers" AS BIGINT), "CustomerKey" FROM "#RelinkedVisitor"
+                UNION ALL
+                SELECT 'social:' || "HandleKey", CAST("Customers" AS BIGINT), "CustomerKey" FROM "#RelinkedHandle"
+                """).AsList();
+            foreach (var table in Tables)
+            {
+                warehouse.Connection.Execute($"DROP TABLE \"{table}\"");
+            }
+        });
+        Assert.False(result.Skipped);
+        Assert.NotNull(before);
+        Assert.Equal(Facts(warehouse), Apply(before, direct!, identities!));
+        return (Direct(direct!, "web:"), Direct(direct!, "social:"));
+    }
+
+    private static List<(string, int, string)> Direct(List<(string Id, string Identity, int Key, string Rule)> direct, string prefix) =>
+        direct.Where(d => d.Id.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(d => (d.Id[prefix.Length..].Split(':')[^1], d.Key, d.Rule)).OrderBy(d => d.Item1, StringComparer.Ordinal).ToList();
+
+    /// <summary>The procedure's UPDATE statements, applied to the facts as they were before them.</summary>
+    private static List<Row> Apply(List<Row> before, List<(string Id, string Identity, int Key, string Rule)> direct, List<(string Identity, long Customers, int Key)> identities) =>
+        before.Select(f =>
+        {
+            var linked = direct.Where(d => d.Id == f.Id).ToList();
+            if (linked.Count == 1)
+            {
+                return f with { CustomerKey = linked[0].Key, MatchRule = linked[0].Rule };
+            }
+
+            var web = f.Id.StartsWith("web:", StringComparison.Ordinal);
+            var directRules = web ? new[] { "crm-id", "email-hash" } : ["email"];
+            var identity = identities.Where(i => i.Identity == f.Identity).ToList();
+            if (identity.Count == 0 || directRules.Contains(f.MatchRule))
+            {
+                return f;
+            }
+
+            var one = identity[0].Customers == 1;
+            return f with
+            {
+                CustomerKey = one ? identity[0].Key : 0,
+                MatchRule = (web ? "visitor-" : "handle-") + (one ? "stitch" : "conflict"),
+            };
+        }).ToList();
+
+    private static List<Row> Facts(DuckDbWarehouse warehouse) => warehouse.Connection.Query<Row>("""
+        SELECT 'web:' || "SessionId" AS "Id", 'web:' || "WebVisitorId" AS "Identity", "CustomerKey", COALESCE("MatchRule", 'none') AS "MatchRule" FROM "Fact"."WebSession"
+        UNION ALL
+        SELECT 'social:' || "Platform" || ':' || "CommentId", 'social:' || "Platform" || ':' || lower("SocialHandle"), "CustomerKey", COALESCE("MatchRule", 'none')
+        FROM "Fact"."SocialInteraction"
+        ORDER BY 1
+        """).AsList();
+}
