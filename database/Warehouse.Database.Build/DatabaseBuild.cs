@@ -54,6 +54,7 @@ public static class DatabaseBuild
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(log);
+        var preDeploy = source.PreDeploymentScript();
         var postDeploy = source.PostDeploymentScript();
         var errors = new List<ModelMessage>();
         var builds = new List<ModelBuildResult>();
@@ -83,7 +84,7 @@ public static class DatabaseBuild
             {
                 var file = build.Version == SqlServerVersion.Sql160 ? DacpacFile : $"Warehouse.{build.Version}.dacpac";
                 var path = Path.Combine(outputFolder, file);
-                PackageWriter.WriteDacpac(build.Model, path, postDeploy);
+                PackageWriter.WriteDacpac(build.Model, path, preDeploy, postDeploy);
                 log($"wrote {path}");
             }
         }

@@ -6,28 +6,35 @@ using Microsoft.SqlServer.Dac.Model;
 
 namespace Warehouse.Database.Build;
 
-/// <summary>Writes a validated model as a dacpac (with the post-deployment script) and the create script.</summary>
+/// <summary>Writes a validated model as a dacpac (with the pre- and post-deployment scripts) and the create script.</summary>
 public static class PackageWriter
 {
     /// <summary>Name of the database in the generated create script and the dacpac metadata.</summary>
     public const string DatabaseName = "Warehouse";
 
+    /// <summary>Name of the pre-deploy part inside a dacpac (what SSDT writes and <see cref="DacPackage.PreDeploymentScript"/> reads).</summary>
+    public const string PreDeployPart = "predeploy.sql";
+
     /// <summary>Name of the post-deploy part inside a dacpac (what SSDT writes and <see cref="DacPackage.PostDeploymentScript"/> reads).</summary>
     public const string PostDeployPart = "postdeploy.sql";
 
     /// <summary>
-    /// Writes <paramref name="dacpacPath"/> from <paramref name="model"/> and adds <paramref name="postDeploymentScript"/>
-    /// as its post-deployment script (DacFx's BuildPackage has no parameter for it; the part is added to the package
-    /// the way SSDT stores it, and <see cref="DacPackage.Load(string)"/> reads it back).
+    /// Writes <paramref name="dacpacPath"/> from <paramref name="model"/> and adds <paramref name="preDeploymentScript"/>
+    /// and <paramref name="postDeploymentScript"/> as its pre- and post-deployment scripts (DacFx's BuildPackage has no
+    /// parameter for them; the parts are added to the package the way SSDT stores them, and
+    /// <see cref="DacPackage.Load(string)"/> reads them back). A publish runs the pre-deploy script before the schema
+    /// changes it computed from the target as it was (and before its data-loss checks), the post-deploy script after them.
     /// </summary>
     /// <param name="model">A model without errors.</param>
     /// <param name="dacpacPath">Output file.</param>
+    /// <param name="preDeploymentScript">T-SQL run before the schema changes of every deployment; empty for none.</param>
     /// <param name="postDeploymentScript">T-SQL run after every deployment; empty for none.</param>
     /// <param name="version">Package version, e.g. 1.0.0.</param>
-    public static void WriteDacpac(TSqlModel model, string dacpacPath, string postDeploymentScript, string version = "1.0.0")
+    public static void WriteDacpac(TSqlModel model, string dacpacPath, string preDeploymentScript, string postDeploymentScript, string version = "1.0.0")
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(dacpacPath);
+        ArgumentNullException.ThrowIfNull(preDeploymentScript);
         ArgumentNullException.ThrowIfNull(postDeploymentScript);
         var folder = Path.GetDirectoryName(Path.GetFullPath(dacpacPath));
         if (!string.IsNullOrEmpty(folder))
@@ -40,13 +47,21 @@ public static class PackageWriter
             model,
             new PackageMetadata { Name = DatabaseName, Version = version, Description = "Warehouse segmentation star schema, Segmentation and Reports." },
             new PackageOptions { TreatWarningsAsErrors = false });
+        if (preDeploymentScript.Length > 0)
+        {
+            AddScriptPart(dacpacPath, PreDeployPart, preDeploymentScript);
+        }
+
         if (postDeploymentScript.Length > 0)
         {
-            AddPostDeploymentScript(dacpacPath, postDeploymentScript);
+            AddScriptPart(dacpacPath, PostDeployPart, postDeploymentScript);
         }
     }
 
-    /// <summary>Generates the full create script of a dacpac (what <c>sqlpackage /Action:Script</c> against an empty server gives).</summary>
+    /// <summary>
+    /// Generates the full create script of a dacpac (what <c>sqlpackage /Action:Script</c> against an empty server
+    /// gives): database creation and settings, the pre-deploy script, the model objects, the post-deploy script.
+    /// </summary>
     /// <param name="dacpacPath">The package.</param>
     /// <param name="databaseName">Target database name.</param>
     public static string GenerateCreateScript(string dacpacPath, string databaseName = DatabaseName)
@@ -60,11 +75,11 @@ public static class PackageWriter
         });
     }
 
-    private static void AddPostDeploymentScript(string dacpacPath, string script)
+    private static void AddScriptPart(string dacpacPath, string part, string script)
     {
         using var archive = ZipFile.Open(dacpacPath, ZipArchiveMode.Update);
-        archive.GetEntry(PostDeployPart)?.Delete();
-        var entry = archive.CreateEntry(PostDeployPart, System.IO.Compression.CompressionLevel.Optimal);
+        archive.GetEntry(part)?.Delete();
+        var entry = archive.CreateEntry(part, System.IO.Compression.CompressionLevel.Optimal);
         using (var stream = entry.Open())
         {
             // UTF-8 with BOM, as SSDT writes it.

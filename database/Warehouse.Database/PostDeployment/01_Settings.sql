@@ -1,4 +1,4 @@
--- Post-deployment 1/5: operational settings. Inserts missing settings only, so values a DBA changed survive
+-- Post-deployment 1/6: operational settings. Inserts missing settings only, so values a DBA changed survive
 -- redeployment. Change DateDimension.* and run the post-deployment script (or Application.PopulateDateDimension)
 -- again to widen the date dimension.
 SET NOCOUNT ON;

@@ -1,4 +1,4 @@
--- Post-deployment 2/5: lineage row 0, which the Unknown members and other seeded rows carry.
+-- Post-deployment 2/6: lineage row 0, which the Unknown members and other seeded rows carry.
 SET NOCOUNT ON;
 
 IF NOT EXISTS (SELECT 1 FROM [Integration].[Lineage] WHERE [LineageKey] = 0)

@@ -1,4 +1,4 @@
--- Post-deployment 3/5: the date dimension for the configured range (Application.Setting DateDimension.StartDate and
+-- Post-deployment 3/6: the date dimension for the configured range (Application.Setting DateDimension.StartDate and
 -- DateDimension.EndDate), adding only missing days.
 SET NOCOUNT ON;
 

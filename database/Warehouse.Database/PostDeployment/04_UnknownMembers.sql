@@ -1,4 +1,4 @@
--- Post-deployment 4/5: the Unknown member (key 0) of every dimension, so facts whose keys cannot be resolved point
+-- Post-deployment 4/6: the Unknown member (key 0) of every dimension, so facts whose keys cannot be resolved point
 -- at it (COALESCE(…, 0) in the Integration procedures) instead of being lost or violating a foreign key.
 SET NOCOUNT ON;
 

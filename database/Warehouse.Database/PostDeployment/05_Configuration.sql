@@ -1,4 +1,4 @@
--- Post-deployment 5/5: configuration rows. Feature definitions match the host's feature catalogue (etl Segmenting/FeatureCatalog.cs). Channels and feature definitions are reference data (kept in line with
+-- Post-deployment 5/6: configuration rows. Feature definitions match the host's feature catalogue (etl Segmenting/FeatureCatalog.cs). Channels and feature definitions are reference data (kept in line with
 -- this script: missing rows inserted, texts updated). Segmentation configurations are only inserted when missing,
 -- so thresholds and options a DBA tuned survive redeployment.
 SET NOCOUNT ON;

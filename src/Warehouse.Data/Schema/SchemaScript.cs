@@ -11,7 +11,7 @@ public sealed record SchemaScript(string Name, string Text)
 
     /// <summary>
     /// The T-SQL files compiled into this assembly (every .sql under database/Warehouse.Database except the Agent
-    /// folder), ordered by name so the translation is deterministic.
+    /// and PreDeployment folders), ordered by name so the translation is deterministic.
     /// </summary>
     public static IReadOnlyList<SchemaScript> LoadEmbedded()
     {
