@@ -181,29 +181,13 @@ public class UpgradeTests(ModelFixture fixture) : IClassFixture<ModelFixture>
                                                                  || f.Name.StartsWith("Security/Schemas/", StringComparison.Ordinal)
                                                                  || f.Name.StartsWith("Sequences/", StringComparison.Ordinal)))
         {
-            var text = file.Text.Replace("\r\n", "\n", StringComparison.Ordinal);
             var name = Path.GetFileNameWithoutExtension(file.Name);
             if (absent.Contains("Integration." + name))
             {
                 continue;
             }
 
-            if (names.Contains(name))
-            {
-                text = text.Replace($"[{RecordNumber}] ASC", "[SourceLineNumber] ASC", StringComparison.Ordinal);
-                text = Old(text, RecordNumber);
-                if (before == "7e091ae" && name == "WebSession_Staging")
-                {
-                    text = Old(text, "EventCount");
-                }
-            }
-
-            if (before != "fcad766" && name == "Purchase_Staging")
-            {
-                text = Old(text, "IsRejected").Replace("    [InvoiceNo] NVARCHAR(20) NOT NULL,\n", "    [InvoiceNo] NVARCHAR(20) NOT NULL,\n    [InvoiceLineNumber] INT NOT NULL,\n", StringComparison.Ordinal);
-                Assert.Contains("[InvoiceLineNumber]", text, StringComparison.Ordinal);
-            }
-
+            var text = OldTable(file.Text, name, names.Contains(name), before);
             var path = Path.Combine(folder, "source", file.Name);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, text);
@@ -216,6 +200,29 @@ public class UpgradeTests(ModelFixture fixture) : IClassFixture<ModelFixture>
         Assert.DoesNotContain(RecordNumber, table.GetReferenced(Table.Columns).Select(c => c.Name.Parts[^1]));
         PackageWriter.WriteDacpac(build.Model, dacpac, string.Empty, string.Empty);
         return dacpac;
+    }
+
+    /// <summary>A table file as it was before commit <paramref name="before"/> (see the theory).</summary>
+    internal static string OldTable(string text, string name, bool keyedByRecord, string before)
+    {
+        text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        if (keyedByRecord)
+        {
+            text = text.Replace($"[{RecordNumber}] ASC", "[SourceLineNumber] ASC", StringComparison.Ordinal);
+            text = Old(text, RecordNumber);
+            if (before == "7e091ae" && name == "WebSession_Staging")
+            {
+                text = Old(text, "EventCount");
+            }
+        }
+
+        if (before != "fcad766" && name == "Purchase_Staging")
+        {
+            text = Old(text, "IsRejected").Replace("    [InvoiceNo] NVARCHAR(20) NOT NULL,\n", "    [InvoiceNo] NVARCHAR(20) NOT NULL,\n    [InvoiceLineNumber] INT NOT NULL,\n", StringComparison.Ordinal);
+            Assert.Contains("[InvoiceLineNumber]", text, StringComparison.Ordinal);
+        }
+
+        return text;
     }
 
     /// <summary>The table text without <paramref name="column"/>: its definition line and its description batch.</summary>
