@@ -95,10 +95,13 @@ public class SqlServerWarehouseTests(ModelFixture fixture) : IClassFixture<Model
             var parameters = procedure.GetReferenced(Procedure.Parameters).ToList();
             Assert.Equal("@LineageKey", parameters[0].Name.Parts[^1]);
             Assert.Equal("int", parameters[0].GetReferenced(Parameter.DataType).Single().Name.Parts[^1]);
-            // The only other argument the host sends: the purchase mapping's Duplicates option (SqlServerLoadSession.ProcedureArguments).
-            string[] others = target == StagingTarget.Purchase ? ["@" + PurchaseMigration.RejectDuplicatesArgument] : [];
-            Assert.Equal(others, parameters.Skip(1).Select(p => p.Name.Parts[^1]));
-            Assert.All(parameters.Skip(1), p => Assert.Equal("bit", p.GetReferenced(Parameter.DataType).Single().Name.Parts[^1]));
+            // The only other arguments the host sends: the purchase mapping's Duplicates and InvoiceUpdates options
+            // (SqlServerLoadSession.ProcedureArguments, BIT), and the invoice counts it reads back (ProcedureOutputs, BIGINT OUTPUT).
+            string[] inputs = target == StagingTarget.Purchase ? ["@" + PurchaseMigration.RejectDuplicatesArgument, "@" + PurchaseMigration.AppendInvoiceLinesArgument] : [];
+            string[] outputs = target == StagingTarget.Purchase ? [.. PurchaseMigration.OutputArguments.Select(o => "@" + o)] : [];
+            Assert.Equal([.. inputs, .. outputs], parameters.Skip(1).Select(p => p.Name.Parts[^1]));
+            Assert.All(parameters.Skip(1).Take(inputs.Length), p => Assert.Equal(("bit", false), (p.GetReferenced(Parameter.DataType).Single().Name.Parts[^1], p.GetProperty<bool>(Parameter.IsOutput))));
+            Assert.All(parameters.Skip(1 + inputs.Length), p => Assert.Equal(("bigint", true), (p.GetReferenced(Parameter.DataType).Single().Name.Parts[^1], p.GetProperty<bool>(Parameter.IsOutput))));
         }
 
         var start = procedures[SqlServerLoadSession.GetLineageKeyProcedure].GetReferenced(Procedure.Parameters)

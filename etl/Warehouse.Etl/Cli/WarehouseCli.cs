@@ -97,6 +97,32 @@ internal static partial class WarehouseCli
             $"{result.SourceName}: read {result.RowsRead:N0}, loaded {result.RowsLoaded:N0}, rejected {result.RowsRejected:N0} (lineage {result.LineageKey}; reasons in Integration.RejectedPurchase)."));
         ConsoleUi.Line(string.Create(CultureInfo.InvariantCulture,
             $"  file → staging {result.StagingElapsed.TotalSeconds:0.00} s ({result.StagingRowsPerSecond:N0} rows/s); total {result.TotalElapsed.TotalSeconds:0.00} s; {result.FactRowsInserted:N0} fact rows inserted."));
+        if (InvoiceUpdates(result) is { } invoices)
+        {
+            ConsoleUi.Line(invoices);
+        }
+    }
+
+    /// <summary>
+    /// The summary line of the invoices of earlier loads a transactions load changed (mapping InvoiceUpdates), or null when it
+    /// touched none: an invoice split across files and loaded with replace shows here as a replaced invoice, not silently.
+    /// </summary>
+    internal static string? InvoiceUpdates(TransactionLoader.Result result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.InvoicesReplaced > 0 || result.StoredLinesRemoved > 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"  invoices of earlier loads replaced: {result.InvoicesReplaced:N0} ({result.StoredLinesRemoved:N0} stored lines removed; an invoice split across files needs the mapping's \"InvoiceUpdates\": \"append\").");
+        }
+
+        if (result.InvoicesExtended > 0 || result.StoredRepeatsRejected > 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"  invoices of earlier loads extended: {result.InvoicesExtended:N0}; lines repeating a stored line rejected: {result.StoredRepeatsRejected:N0}.");
+        }
+
+        return null;
     }
 
     /// <summary>

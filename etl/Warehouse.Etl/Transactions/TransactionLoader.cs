@@ -35,6 +35,18 @@ public static class TransactionLoader
     public sealed record Result(string SourceName, int LineageKey, bool Skipped, long RowsRead, long RowsLoaded, long RowsRejected,
         long FactRowsInserted, TimeSpan StagingElapsed, TimeSpan TotalElapsed)
     {
+        /// <summary>Invoices of earlier loads whose stored lines this file's lines replaced (mapping <c>InvoiceUpdates</c>: replace).</summary>
+        public long InvoicesReplaced { get; init; }
+
+        /// <summary>Stored lines of those invoices removed (the file did not repeat them with the same number and values).</summary>
+        public long StoredLinesRemoved { get; init; }
+
+        /// <summary>Invoices of earlier loads this file's lines were appended to (<c>InvoiceUpdates</c>: append).</summary>
+        public long InvoicesExtended { get; init; }
+
+        /// <summary>Lines rejected as repeats of a stored line of their invoice (append; counted in <see cref="RowsRejected"/>).</summary>
+        public long StoredRepeatsRejected { get; init; }
+
         /// <summary>Rows read per second from opening the file to the end of staging.</summary>
         public double StagingRowsPerSecond => StagingElapsed.TotalSeconds > 0 ? RowsRead / StagingElapsed.TotalSeconds : 0;
     }
@@ -63,23 +75,41 @@ public static class TransactionLoader
         using var session = SourceLoad.Begin(warehouse, StagingTarget.Purchase, SourceSystem, sourceName, hash, checkpoint);
         if (session is SqlServerLoadSession sqlServer)
         {
-            sqlServer.ProcedureArguments = new Dictionary<string, object?> { [PurchaseMigration.RejectDuplicatesArgument] = mapping.RejectDuplicates };
+            sqlServer.ProcedureArguments = new Dictionary<string, object?>
+            {
+                [PurchaseMigration.RejectDuplicatesArgument] = mapping.RejectDuplicates,
+                [PurchaseMigration.AppendInvoiceLinesArgument] = mapping.AppendInvoiceLines,
+            };
+            sqlServer.ProcedureOutputs = PurchaseMigration.OutputArguments;
         }
 
         var staging = Stopwatch.StartNew();
         var parser = StageFile(session, path, mapping, window);
         staging.Stop();
         long? inserted = null;
+        long[] invoices = [0, 0, 0, 0];
         var counts = session.Migrate(parser.RowsRead, parser.RowsAccepted, SourceSystem, duckDb =>
         {
-            var migration = PurchaseMigration.Run(duckDb, mapping.RejectDuplicates);
+            var migration = PurchaseMigration.Run(duckDb, mapping.RejectDuplicates, mapping.AppendInvoiceLines);
             inserted = migration.Inserted;
+            invoices = [migration.InvoicesReplaced, migration.Replaced, migration.InvoicesExtended, migration.StoredRepeatsRejected];
             return new MigrationOutcome(migration.DuplicatesRejected, migration.LastInvoiceTime, string.Empty);
         });
+        if (session is SqlServerLoadSession server)
+        {
+            // The procedure's OUTPUT parameters, in PurchaseMigration.OutputArguments' order.
+            invoices = [.. PurchaseMigration.OutputArguments.Select(name => server.ProcedureResults.GetValueOrDefault(name))];
+        }
 
-        // SQL Server's procedure replaces every staged line (delete, then insert by business key).
+        // SQL Server's procedure inserts the staged lines not left alone (its row count is not sent back).
         return new Result(sourceName, session.LineageKey, false, counts.RowsRead, counts.RowsLoaded, counts.RowsRejected,
-            inserted ?? counts.RowsLoaded, staging.Elapsed, total.Elapsed);
+            inserted ?? counts.RowsLoaded, staging.Elapsed, total.Elapsed)
+        {
+            InvoicesReplaced = invoices[0],
+            StoredLinesRemoved = invoices[1],
+            InvoicesExtended = invoices[2],
+            StoredRepeatsRejected = invoices[3],
+        };
     }
 
     /// <summary>

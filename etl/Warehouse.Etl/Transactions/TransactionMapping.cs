@@ -8,7 +8,7 @@ namespace Warehouse.Etl.Transactions;
 /// Which source column feeds which purchase field, and how values are written. The defaults fit the Online Retail
 /// layout (<c>InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country</c>). A mapping file
 /// is JSON with the same property names (case-insensitive); properties left out keep their defaults, e.g.
-/// <c>{ "CustomerId": "Customer Number", "DateFormats": ["dd/MM/yyyy HH:mm"], "Currency": "EUR", "Duplicates": "keep" }</c>.
+/// <c>{ "CustomerId": "Customer Number", "DateFormats": ["dd/MM/yyyy HH:mm"], "Currency": "EUR", "Duplicates": "keep", "InvoiceUpdates": "append" }</c>.
 /// </summary>
 public sealed class TransactionMapping
 {
@@ -117,6 +117,18 @@ public sealed class TransactionMapping
     [JsonIgnore]
     public bool RejectDuplicates => string.Equals(Duplicates, "reject", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// What a file's lines of an invoice that earlier loads stored do: <c>replace</c> (the default: the file's lines replace all
+    /// stored lines of the invoice, so a corrected re-export with fewer lines leaves no stale line) or <c>append</c> (for
+    /// sources that split an invoice across files: they are added after the stored lines, numbered on from the highest, and a
+    /// line whose values equal a stored line's of the invoice is rejected as <c>duplicate of invoice line N of load L</c>).
+    /// </summary>
+    public string InvoiceUpdates { get; set; } = "replace";
+
+    /// <summary>True when <see cref="InvoiceUpdates"/> is <c>append</c>.</summary>
+    [JsonIgnore]
+    public bool AppendInvoiceLines => string.Equals(InvoiceUpdates, "append", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The culture to parse with.</summary>
     [JsonIgnore]
     public CultureInfo CultureInfo => string.IsNullOrEmpty(Culture) ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo(Culture);
@@ -174,6 +186,11 @@ public sealed class TransactionMapping
         if (!string.Equals(Duplicates, "reject", StringComparison.OrdinalIgnoreCase) && !string.Equals(Duplicates, "keep", StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidDataException($"{where}: Duplicates must be 'reject' or 'keep', not '{Duplicates}'.");
+        }
+
+        if (!string.Equals(InvoiceUpdates, "replace", StringComparison.OrdinalIgnoreCase) && !string.Equals(InvoiceUpdates, "append", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"{where}: InvoiceUpdates must be 'replace' or 'append', not '{InvoiceUpdates}'.");
         }
 
         if (DateFormats is null || DateFormats.Length == 0)

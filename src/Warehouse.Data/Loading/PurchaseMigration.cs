@@ -5,9 +5,10 @@ namespace Warehouse.Data.Loading;
 
 /// <summary>
 /// Moves the staged purchase lines of one load into the star schema, set-based: calendar days, countries,
-/// products (type 1), customers first seen in purchases, then <c>Fact.Purchase</c> by business key
-/// (InvoiceNo, InvoiceLineNumber): changed lines are deleted and inserted again, unchanged lines are left alone, so a
-/// rerun changes nothing.
+/// products (type 1), customers first seen in purchases, then <c>Fact.Purchase</c> with the invoice as the unit: a file's
+/// invoice replaces the stored lines of that invoice (lines with the same number and values are left alone, so a rerun
+/// changes nothing), or, when appending, its lines follow the stored ones and repeats of stored lines are rejected
+/// (<see cref="Run"/>).
 /// </summary>
 /// <remarks>
 /// <para>On DuckDB the lines are staged in temporary tables of the load's transaction, not in
@@ -25,14 +26,29 @@ namespace Warehouse.Data.Loading;
 public static class PurchaseMigration
 {
     /// <summary>What the migration did.</summary>
-    /// <param name="Inserted">Fact rows inserted (new or changed lines).</param>
-    /// <param name="Replaced">Fact rows that existed with other values and were replaced.</param>
+    /// <param name="Inserted">Fact rows inserted (new, changed or appended lines).</param>
+    /// <param name="Replaced">Stored fact rows removed: lines of the file's invoices that the file does not repeat with the
+    /// same number and values (replace; 0 when appending).</param>
     /// <param name="NewCustomers">Customers created from purchase customer ids.</param>
     /// <param name="NewProducts">Products created.</param>
     /// <param name="LastInvoiceTime">Latest invoice time of the load, or null when nothing was staged.</param>
     /// <param name="DuplicatesRejected">Accepted lines rejected as duplicates of an earlier line of the file (written to
     /// Integration.RejectedPurchase by the migration; they move from loaded to rejected).</param>
-    public sealed record Result(long Inserted, long Replaced, long NewCustomers, long NewProducts, DateTime? LastInvoiceTime, long DuplicatesRejected = 0);
+    public sealed record Result(long Inserted, long Replaced, long NewCustomers, long NewProducts, DateTime? LastInvoiceTime, long DuplicatesRejected = 0)
+    {
+        /// <summary>Invoices of earlier loads whose stored lines the file's lines replaced (mapping <c>InvoiceUpdates</c>:
+        /// <c>replace</c>; an invoice the file repeats unchanged is not counted). <see cref="Replaced"/> counts their stored lines removed.</summary>
+        public long InvoicesReplaced { get; init; }
+
+        /// <summary>Invoices of earlier loads the file's lines were appended to (<c>InvoiceUpdates</c>: <c>append</c>).</summary>
+        public long InvoicesExtended { get; init; }
+
+        /// <summary>Lines rejected as repeats of a stored line of their invoice (<c>append</c>); included in <see cref="DuplicatesRejected"/>.</summary>
+        public long StoredRepeatsRejected { get; init; }
+    }
+
+    /// <summary>The reason of a line that repeats a stored line of its invoice (append), followed by "N of load L".</summary>
+    public const string StoredDuplicatePrefix = "duplicate of invoice line ";
 
     private static readonly DuckDbChunkAppender.Column[] StagedColumns =
     [
@@ -206,6 +222,19 @@ public static class PurchaseMigration
     /// </summary>
     public const string RejectDuplicatesArgument = "RejectDuplicates";
 
+    /// <summary>
+    /// Name (without @) of the BIT argument of Integration.MigrateStagedPurchaseData for the mapping's <c>InvoiceUpdates</c>: 0
+    /// (the default, <c>replace</c>) or 1 (<c>append</c>), as <see cref="Run"/>'s appendInvoiceLines.
+    /// </summary>
+    public const string AppendInvoiceLinesArgument = "AppendInvoiceLines";
+
+    /// <summary>
+    /// Names (without @) of the BIGINT OUTPUT parameters of Integration.MigrateStagedPurchaseData, in the order of
+    /// <see cref="Result.InvoicesReplaced"/>, <see cref="Result.Replaced"/>, <see cref="Result.InvoicesExtended"/> and
+    /// <see cref="Result.StoredRepeatsRejected"/>.
+    /// </summary>
+    public static IReadOnlyList<string> OutputArguments { get; } = ["InvoicesReplaced", "StoredLinesRemoved", "InvoicesExtended", "StoredRepeatsRejected"];
+
     /// <summary>Distinct text values the staging keeps ids for before it starts over (bounds memory on huge files).</summary>
     public const int MaxTextEntries = 1 << 18;
 
@@ -225,7 +254,13 @@ public static class PurchaseMigration
     /// <param name="session">The load.</param>
     /// <param name="rejectDuplicates">True (the default): an accepted line whose values all equal an earlier line's of the
     /// load is rejected with the reason "duplicate of line N" (see <see cref="NumberAndFindDuplicates"/>); false: it is loaded.</param>
-    public static Result Run(DuckDbLoadSession session, bool rejectDuplicates = true)
+    /// <param name="appendInvoiceLines">False (the default, mapping <c>InvoiceUpdates</c>: <c>replace</c>): an invoice of the file
+    /// replaces all stored lines of that invoice (a stored line with the same number and values is left as it is, the others are
+    /// removed); true (<c>append</c>): the file's lines of a stored invoice are added after its stored lines, numbered on from
+    /// the invoice's highest stored number, except a line whose values equal a stored line's of the invoice (the n-th equal line
+    /// of the file matches the n-th equal stored line), which is rejected as <c>duplicate of invoice line N of load L</c>.
+    /// Values compare as stored: invoice, customer, product, country (their keys), time, quantity, unit price, currency.</param>
+    public static Result Run(DuckDbLoadSession session, bool rejectDuplicates = true, bool appendInvoiceLines = false)
     {
         ArgumentNullException.ThrowIfNull(session);
         var k = session.LineageKey;
@@ -281,6 +316,7 @@ public static class PurchaseMigration
             """, key);
 
         var newCustomers = InsertPurchaseCustomers(session, staging, text);
+        session.Checkpoint("dimensions");
 
         // Every text id with the keys its value has as a product, a country and a customer (one small table; each line
         // reads the key of its role's id).
@@ -310,37 +346,77 @@ public static class PurchaseMigration
             LEFT JOIN purchase_keys_{k} AS kc ON kc."Id" = s."CustomerId"
             """;
 
-        // Fact lines of the staged invoices already in the warehouse (none on a first load): the only ones a line can replace
-        // or leave alone. Found through the distinct invoice numbers, so the fact table is read once, for one column.
+        // Fact lines of the staged invoices already in the warehouse (none on a first load, and then every step below is
+        // skipped): the only ones a file can replace, leave alone or extend. Found through the distinct invoice numbers (a
+        // semi-join), so the fact table is read once, for one column. Occurrence numbers the equal lines of an invoice
+        // (append: the n-th equal line of the file repeats the n-th stored one); LastLine is the invoice's highest number.
         session.Execute($"""
             CREATE TEMP TABLE purchase_existing_{k} AS
-            SELECT f."PurchaseKey", f."InvoiceNo", f."InvoiceLineNumber", f."CustomerKey", f."DateKey", f."ProductKey", f."GeographyKey",
-                   f."InvoiceDateTime", f."Quantity", f."UnitPrice", f."CurrencyCode", f."IsCancellation"
+            SELECT f."PurchaseKey", f."InvoiceLineNumber", f."LineageKey", {FactValues("f")},
+                   row_number() OVER (PARTITION BY {FactValues("f")} ORDER BY f."InvoiceLineNumber") AS "Occurrence",
+                   max(f."InvoiceLineNumber") OVER (PARTITION BY f."InvoiceNo") AS "LastLine"
             FROM "Fact"."Purchase" AS f
             WHERE f."InvoiceNo" IN (SELECT t."Value" FROM {text} AS t WHERE t."Id" IN (SELECT DISTINCT "InvoiceId" FROM {staging}))
             """);
-        long replaced = 0;
+        long replaced = 0, invoicesReplaced = 0, invoicesExtended = 0, repeated = 0;
         var keep = string.Empty;
         if (session.Scalar<long>($"SELECT count(*) FROM purchase_existing_{k}") > 0)
         {
+            // The file's lines of those invoices with their keys, and each one's stored twin: replace, the stored line with the
+            // same number and values (left alone); append, the stored line with the same values and occurrence (a repeat).
             session.Execute($"""
-                CREATE TEMP TABLE purchase_matched_{k} AS
-                SELECT e."PurchaseKey", e."InvoiceNo", e."InvoiceLineNumber",
-                       (e."CustomerKey" IS DISTINCT FROM r."CustomerKey" OR e."DateKey" IS DISTINCT FROM r."DateKey"
-                        OR e."ProductKey" IS DISTINCT FROM r."ProductKey" OR e."GeographyKey" IS DISTINCT FROM r."GeographyKey"
-                        OR e."InvoiceDateTime" IS DISTINCT FROM r."InvoiceDateTime" OR e."Quantity" IS DISTINCT FROM r."Quantity"
-                        OR e."UnitPrice" IS DISTINCT FROM r."UnitPrice" OR e."CurrencyCode" IS DISTINCT FROM r."CurrencyCode"
-                        OR e."IsCancellation" IS DISTINCT FROM r."IsCancellation") AS "Changed"
-                FROM purchase_existing_{k} AS e
-                JOIN ({resolved}) AS r ON r."InvoiceNo" = e."InvoiceNo" AND r."InvoiceLineNumber" = e."InvoiceLineNumber"
+                CREATE TEMP TABLE purchase_resent_{k} AS
+                SELECT r."SourceLineNumber", r."InvoiceLineNumber", {FactValues("r")},
+                       row_number() OVER (PARTITION BY {FactValues("r")} ORDER BY r."SourceLineNumber") AS "Occurrence"
+                FROM ({resolved}) AS r
+                WHERE r."InvoiceNo" IN (SELECT "InvoiceNo" FROM purchase_existing_{k})
                 """);
-            replaced = session.Execute($"""
-                DELETE FROM "Fact"."Purchase" WHERE "PurchaseKey" IN (SELECT "PurchaseKey" FROM purchase_matched_{k} WHERE "Changed")
+            var twin = appendInvoiceLines ? "e.\"Occurrence\" = r.\"Occurrence\"" : "e.\"InvoiceLineNumber\" = r.\"InvoiceLineNumber\"";
+            session.Execute($"""
+                CREATE TEMP TABLE purchase_same_{k} AS
+                SELECT r."SourceLineNumber", e."PurchaseKey", e."InvoiceLineNumber" AS "StoredLineNumber", e."LineageKey" AS "StoredLineageKey"
+                FROM purchase_resent_{k} AS r
+                JOIN purchase_existing_{k} AS e ON {string.Join(" AND ", FactValueColumns.Select(c => $"e.\"{c}\" = r.\"{c}\""))} AND {twin}
                 """);
-            keep = $"""
-                WHERE NOT EXISTS (SELECT 1 FROM purchase_matched_{k} AS m
-                                  WHERE NOT m."Changed" AND m."InvoiceNo" = r."InvoiceNo" AND m."InvoiceLineNumber" = r."InvoiceLineNumber")
-                """;
+            if (appendInvoiceLines)
+            {
+                // A repeat of a stored line is rejected naming it (the fact keeps no source line: its invoice line number and
+                // load); the other lines follow the invoice's stored lines in file order.
+                session.Execute($"""
+                    CREATE TEMP TABLE purchase_repeats_{k} AS SELECT "SourceLineNumber", "StoredLineNumber", "StoredLineageKey" FROM purchase_same_{k}
+                    """);
+                repeated = StagingDuplicates.Move(session, staging, $"purchase_repeats_{k}", "RejectedPurchase", null, DuplicateRecord, RecordJoins(text),
+                    reason: $"'{StoredDuplicatePrefix}' || CAST(d.\"StoredLineNumber\" AS VARCHAR) || ' of load ' || CAST(d.\"StoredLineageKey\" AS VARCHAR)");
+                session.Execute($"""
+                    CREATE TEMP TABLE purchase_appended_{k} AS
+                    SELECT r."SourceLineNumber", r."InvoiceNo",
+                           CAST(e."LastLine" + row_number() OVER (PARTITION BY r."InvoiceNo" ORDER BY r."SourceLineNumber") AS INTEGER) AS "InvoiceLineNumber"
+                    FROM purchase_resent_{k} AS r
+                    JOIN (SELECT DISTINCT "InvoiceNo", "LastLine" FROM purchase_existing_{k}) AS e ON e."InvoiceNo" = r."InvoiceNo"
+                    WHERE r."SourceLineNumber" NOT IN (SELECT "SourceLineNumber" FROM purchase_same_{k})
+                    """);
+                invoicesExtended = session.Scalar<long>($"SELECT count(DISTINCT \"InvoiceNo\") FROM purchase_appended_{k}");
+                session.Execute($"""
+                    UPDATE purchase_lines_{k} AS n SET "InvoiceLineNumber" = a."InvoiceLineNumber"
+                    FROM purchase_appended_{k} AS a WHERE n."SourceLineNumber" = a."SourceLineNumber"
+                    """);
+            }
+            else
+            {
+                // The file's invoice replaces the stored one: stored lines without a twin go, lines without a twin come.
+                invoicesReplaced = session.Scalar<long>($"""
+                    SELECT count(*) FROM (
+                        SELECT e."InvoiceNo" FROM purchase_existing_{k} AS e WHERE e."PurchaseKey" NOT IN (SELECT "PurchaseKey" FROM purchase_same_{k})
+                        UNION
+                        SELECT r."InvoiceNo" FROM purchase_resent_{k} AS r WHERE r."SourceLineNumber" NOT IN (SELECT "SourceLineNumber" FROM purchase_same_{k}))
+                    """);
+                replaced = session.Execute($"""
+                    DELETE FROM "Fact"."Purchase"
+                    WHERE "PurchaseKey" IN (SELECT "PurchaseKey" FROM purchase_existing_{k})
+                      AND "PurchaseKey" NOT IN (SELECT "PurchaseKey" FROM purchase_same_{k})
+                    """);
+                keep = $"""WHERE r."SourceLineNumber" NOT IN (SELECT "SourceLineNumber" FROM purchase_same_{k})""";
+            }
         }
 
         // Keys follow file order without a sort: line l of the file gets first + l - (first staged line); the sequence moves past
@@ -365,8 +441,17 @@ public static class PurchaseMigration
             session.Execute($"DROP TABLE {table}");
         }
 
-        session.Execute($"DROP TABLE IF EXISTS purchase_matched_{k}");
-        return new Result(inserted, replaced, newCustomers, newProducts, range.Last, duplicates);
+        foreach (var table in new[] { "resent", "same", "appended" })
+        {
+            session.Execute($"DROP TABLE IF EXISTS purchase_{table}_{k}");
+        }
+
+        return new Result(inserted, replaced, newCustomers, newProducts, range.Last, duplicates + repeated)
+        {
+            InvoicesReplaced = invoicesReplaced,
+            InvoicesExtended = invoicesExtended,
+            StoredRepeatsRejected = repeated,
+        };
     }
 
     /// <summary>
@@ -451,17 +536,26 @@ public static class PurchaseMigration
             WHERE d."FirstLine" < d."SourceLineNumber"
             """);
         session.Execute($"DROP TABLE purchase_hashes_{k}");
-        var rejected = StagingDuplicates.Move(session, staging, $"purchase_duplicates_{k}", "RejectedPurchase", null, DuplicateRecord, $"""
-            JOIN {text} AS inv ON inv."Id" = s."InvoiceId"
-            JOIN {text} AS st ON st."Id" = s."StockId"
-            LEFT JOIN {text} AS de ON de."Id" = s."DescriptionId"
-            JOIN {text} AS cu ON cu."Id" = s."CustomerId"
-            LEFT JOIN {text} AS co ON co."Id" = s."CountryId"
-            JOIN {text} AS cur ON cur."Id" = s."CurrencyId"
-            """);
+        var rejected = StagingDuplicates.Move(session, staging, $"purchase_duplicates_{k}", "RejectedPurchase", null, DuplicateRecord, RecordJoins(text));
         session.Execute($"DROP TABLE IF EXISTS purchase_canon_{k}");
         return rejected;
     }
+
+    /// <summary>The joins <see cref="DuplicateRecord"/>'s expressions need: each text id of staged line <c>s</c> to its value.</summary>
+    private static string RecordJoins(string text) => $"""
+        JOIN {text} AS inv ON inv."Id" = s."InvoiceId"
+        JOIN {text} AS st ON st."Id" = s."StockId"
+        LEFT JOIN {text} AS de ON de."Id" = s."DescriptionId"
+        JOIN {text} AS cu ON cu."Id" = s."CustomerId"
+        LEFT JOIN {text} AS co ON co."Id" = s."CountryId"
+        JOIN {text} AS cur ON cur."Id" = s."CurrencyId"
+        """;
+
+    /// <summary>The columns a fact line's values are compared by across loads (all NOT NULL: keys resolve to 0 at worst).</summary>
+    private static readonly string[] FactValueColumns =
+        ["InvoiceNo", "CustomerKey", "DateKey", "ProductKey", "GeographyKey", "InvoiceDateTime", "Quantity", "UnitPrice", "CurrencyCode", "IsCancellation"];
+
+    private static string FactValues(string alias) => string.Join(", ", FactValueColumns.Select(c => $"{alias}.\"{c}\""));
 
     /// <summary>Gives each distinct text value of a staging an id, appending new values to the text table.</summary>
     /// <remarks>

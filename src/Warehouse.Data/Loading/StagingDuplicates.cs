@@ -82,14 +82,16 @@ public static class StagingDuplicates
     /// <param name="joins">Joins the expressions need (e.g. a dictionary-coded staging's text table), or empty.</param>
     /// <param name="byRecord">Rows are keyed by SourceRecordNumber (staging and reject table carry it); false: by SourceLineNumber
     /// (purchases: CSV, one record per line start).</param>
+    /// <param name="reason">The reason as an SQL expression over <c>d</c>, or null for <c>duplicate of line FirstLine</c>.</param>
     internal static long Move(DuckDbLoadSession session, string staging, string duplicates, string rejectTable, string? columnName,
-        IReadOnlyList<(string Name, string Expression)> record, string joins = "", bool byRecord = false)
+        IReadOnlyList<(string Name, string Expression)> record, string joins = "", bool byRecord = false, string? reason = null)
     {
+        reason ??= $"'{ReasonPrefix}' || CAST(d.\"FirstLine\" AS VARCHAR)";
         var key = byRecord ? "SourceRecordNumber" : "SourceLineNumber";
         var (recordColumn, recordValue) = byRecord ? (", \"SourceRecordNumber\"", ", s.\"SourceRecordNumber\"") : ("", "");
         var rejected = session.Execute($"""
             INSERT INTO "Integration"."{rejectTable}" ("LineageKey", "SourceName", "SourceLineNumber"{recordColumn}, "ColumnName", "Reason", "RawRecord")
-            SELECT {session.LineageKey}, @SourceName, s."SourceLineNumber"{recordValue}, CAST(@columnName AS VARCHAR), '{ReasonPrefix}' || CAST(d."FirstLine" AS VARCHAR),
+            SELECT {session.LineageKey}, @SourceName, s."SourceLineNumber"{recordValue}, CAST(@columnName AS VARCHAR), {reason},
                    {Json(record)}
             FROM {duplicates} AS d JOIN {staging} AS s ON s."{key}" = d."{key}"
             {joins}

@@ -217,6 +217,13 @@ public sealed class SqlServerLoadSession : ISourceLoad
     /// </summary>
     public IReadOnlyDictionary<string, object?>? ProcedureArguments { get; set; }
 
+    /// <summary>BIGINT OUTPUT parameters of <see cref="StagingTarget.MigrateProcedure"/> (names without @) to read back into
+    /// <see cref="ProcedureResults"/>, e.g. the purchase procedure's invoice counts; null: none.</summary>
+    public IReadOnlyList<string>? ProcedureOutputs { get; set; }
+
+    /// <summary>The values of <see cref="ProcedureOutputs"/> after <see cref="Migrate()"/> (a NULL output reads as 0).</summary>
+    public IReadOnlyDictionary<string, long> ProcedureResults { get; private set; } = new Dictionary<string, long>();
+
     /// <summary>Runs the target's Integration procedure: migration, lineage completion and cutoff in one transaction.</summary>
     public void Migrate()
     {
@@ -226,8 +233,14 @@ public sealed class SqlServerLoadSession : ISourceLoad
             parameters.Add(name, value);
         }
 
+        foreach (var name in ProcedureOutputs ?? [])
+        {
+            parameters.Add(name, dbType: DbType.Int64, direction: ParameterDirection.Output);
+        }
+
         _warehouse.Connection.Execute(Target.MigrateProcedure, parameters, commandType: CommandType.StoredProcedure, commandTimeout: 0);
         _migrated = true;
+        ProcedureResults = (ProcedureOutputs ?? []).ToDictionary(name => name, name => parameters.Get<long?>(name) ?? 0, StringComparer.Ordinal);
     }
 
     /// <summary>The SqlBulkCopy settings used for every copy.</summary>

@@ -9,14 +9,26 @@
 --      (MatchRule crm-id, valid from the first invoice, keys in CRM id order, as the host's PurchaseMigration) and a
 --      source-key map row; every line's customer is resolved through the map;
 --   3b. the calendar is extended to the invoices' days (Application.PopulateDateDimension), so no line falls on DateKey 0;
---   4. fact rows of the staged invoice lines are deleted, then inserted with keys resolved by COALESCE(…, 0) to the
---      Unknown members, so a rerun replaces rather than duplicates;
+--   4. the invoice is the unit (as the host's PurchaseMigration): with @AppendInvoiceLines = 0 (the default; the mapping's
+--      "InvoiceUpdates": "replace") the file's lines of an invoice replace all its stored lines: a stored line with the same
+--      number and values is left alone, the others are deleted, the staged lines without such a twin inserted; with
+--      @AppendInvoiceLines = 1 ("append") a stored invoice keeps its lines and the file's lines follow them, numbered on
+--      from its highest line number, except a line whose values equal a stored line's of the invoice (the n-th equal line
+--      of the file matches the n-th equal stored one), rejected as 'duplicate of invoice line N of load L'. Values compare
+--      as stored: invoice (BIN2), customer, date, product, country, time, quantity, unit price, currency, cancellation.
+--      Keys resolve by COALESCE(…, 0) to the Unknown members. The OUTPUT parameters count what happened to invoices of
+--      earlier loads (NULL-free; the host prints them in the load summary);
 --   5. lineage completed (read = loaded + rejected), the cutoff moved, the staged rows removed.
 -- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedPurchase in the same transaction.
 -- Cancellations (IsCancellation = 1) are kept as negative lines. On error everything is rolled back.
 CREATE PROCEDURE [Integration].[MigrateStagedPurchaseData]
     @LineageKey INT,
-    @RejectDuplicates BIT = 1
+    @RejectDuplicates BIT = 1,
+    @AppendInvoiceLines BIT = 0,
+    @InvoicesReplaced BIGINT = NULL OUTPUT,
+    @StoredLinesRemoved BIGINT = NULL OUTPUT,
+    @InvoicesExtended BIGINT = NULL OUTPUT,
+    @StoredRepeatsRejected BIGINT = NULL OUTPUT
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -143,26 +155,108 @@ BEGIN
         IF @First IS NOT NULL
             EXEC [Application].[PopulateDateDimension] @StartDate = @First, @EndDate = @Last;
 
-        DELETE f
+        -- Stored lines of the staged invoices (a semi-join on the staged invoice numbers; none on a first load, and then the
+        -- statements below work on empty sets). Occurrence numbers an invoice's equal lines; LastLine is its highest number.
+        SELECT f.[PurchaseKey], f.[InvoiceNo], f.[InvoiceLineNumber], f.[LineageKey], f.[CustomerKey], f.[DateKey], f.[ProductKey], f.[GeographyKey],
+               f.[InvoiceDateTime], f.[Quantity], f.[UnitPrice], f.[CurrencyCode], f.[IsCancellation],
+               ROW_NUMBER() OVER (PARTITION BY f.[InvoiceNo] COLLATE Latin1_General_100_BIN2, f.[CustomerKey], f.[DateKey], f.[ProductKey], f.[GeographyKey],
+                   f.[InvoiceDateTime], f.[Quantity], f.[UnitPrice], f.[CurrencyCode] COLLATE Latin1_General_100_BIN2, f.[IsCancellation]
+                   ORDER BY f.[InvoiceLineNumber]) AS [Occurrence],
+               MAX(f.[InvoiceLineNumber]) OVER (PARTITION BY f.[InvoiceNo] COLLATE Latin1_General_100_BIN2) AS [LastLine]
+        INTO #Stored
         FROM [Fact].[Purchase] AS f
-        WHERE EXISTS (SELECT 1 FROM #Staged AS s WHERE s.[InvoiceNo] = f.[InvoiceNo] AND s.[InvoiceLineNumber] = f.[InvoiceLineNumber]);
+        WHERE f.[InvoiceNo] COLLATE Latin1_General_100_BIN2 IN (SELECT s.[InvoiceNo] COLLATE Latin1_General_100_BIN2 FROM #Staged AS s);
+
+        -- The staged lines of those invoices with their keys, numbered among their invoice's equal lines in file order.
+        SELECT r.[SourceLineNumber], r.[InvoiceNo], r.[InvoiceLineNumber], r.[CustomerKey], r.[DateKey], r.[ProductKey], r.[GeographyKey],
+               r.[InvoiceDateTime], r.[Quantity], r.[UnitPrice], r.[CurrencyCode], r.[IsCancellation],
+               ROW_NUMBER() OVER (PARTITION BY r.[InvoiceNo] COLLATE Latin1_General_100_BIN2, r.[CustomerKey], r.[DateKey], r.[ProductKey], r.[GeographyKey],
+                   r.[InvoiceDateTime], r.[Quantity], r.[UnitPrice], r.[CurrencyCode] COLLATE Latin1_General_100_BIN2, r.[IsCancellation]
+                   ORDER BY r.[SourceLineNumber]) AS [Occurrence]
+        INTO #Resent
+        FROM (
+            SELECT s.[SourceLineNumber], s.[InvoiceNo], s.[InvoiceLineNumber], COALESCE(c.[CustomerKey], 0) AS [CustomerKey], COALESCE(d.[DateKey], 0) AS [DateKey],
+                   COALESCE(p.[ProductKey], 0) AS [ProductKey], COALESCE(g.[GeographyKey], 0) AS [GeographyKey], s.[InvoiceDateTime], s.[Quantity], s.[UnitPrice],
+                   s.[CurrencyCode], s.[IsCancellation]
+            FROM #Staged AS s
+            LEFT OUTER JOIN (SELECT k.[CrmCustomerId], MIN(k.[CustomerKey]) AS [CustomerKey] FROM [Integration].[CustomerKeyByCrmId] AS k GROUP BY k.[CrmCustomerId]) AS c
+                ON c.[CrmCustomerId] = s.[CrmCustomerId]
+            LEFT OUTER JOIN [Dimension].[Date] AS d ON d.[Date] = CAST(s.[InvoiceDateTime] AS DATE)
+            LEFT OUTER JOIN [Dimension].[Product] AS p ON p.[StockCode] = s.[StockCode]
+            LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = s.[Country] AND g.[City] = N''
+            WHERE s.[InvoiceNo] COLLATE Latin1_General_100_BIN2 IN (SELECT st.[InvoiceNo] COLLATE Latin1_General_100_BIN2 FROM #Stored AS st)
+        ) AS r;
+
+        -- Each such line's stored twin: replace, the stored line with the same number and values (left alone); append, the
+        -- stored line with the same values and occurrence (the line is a repeat).
+        SELECT r.[SourceLineNumber], st.[PurchaseKey], st.[InvoiceLineNumber] AS [StoredLineNumber], st.[LineageKey] AS [StoredLineageKey]
+        INTO #Same
+        FROM #Resent AS r
+        INNER JOIN #Stored AS st
+            ON st.[InvoiceNo] COLLATE Latin1_General_100_BIN2 = r.[InvoiceNo] COLLATE Latin1_General_100_BIN2 AND st.[CustomerKey] = r.[CustomerKey]
+           AND st.[DateKey] = r.[DateKey] AND st.[ProductKey] = r.[ProductKey] AND st.[GeographyKey] = r.[GeographyKey]
+           AND st.[InvoiceDateTime] = r.[InvoiceDateTime] AND st.[Quantity] = r.[Quantity] AND st.[UnitPrice] = r.[UnitPrice]
+           AND st.[CurrencyCode] COLLATE Latin1_General_100_BIN2 = r.[CurrencyCode] COLLATE Latin1_General_100_BIN2 AND st.[IsCancellation] = r.[IsCancellation]
+           AND ((@AppendInvoiceLines = 0 AND st.[InvoiceLineNumber] = r.[InvoiceLineNumber]) OR (@AppendInvoiceLines = 1 AND st.[Occurrence] = r.[Occurrence]));
+
+        -- Append: the other lines of a stored invoice follow its highest stored number, in file order.
+        SELECT r.[SourceLineNumber], r.[InvoiceNo],
+               CAST(st.[LastLine] + ROW_NUMBER() OVER (PARTITION BY r.[InvoiceNo] COLLATE Latin1_General_100_BIN2 ORDER BY r.[SourceLineNumber]) AS INT) AS [InvoiceLineNumber]
+        INTO #Appended
+        FROM #Resent AS r
+        INNER JOIN #Stored AS st ON st.[InvoiceNo] COLLATE Latin1_General_100_BIN2 = r.[InvoiceNo] COLLATE Latin1_General_100_BIN2 AND st.[InvoiceLineNumber] = st.[LastLine]
+        WHERE @AppendInvoiceLines = 1
+          AND NOT EXISTS (SELECT 1 FROM #Same AS sm WHERE sm.[SourceLineNumber] = r.[SourceLineNumber]);
+
+        SET @InvoicesReplaced = 0;
+        SET @StoredLinesRemoved = 0;
+        SET @InvoicesExtended = (SELECT COUNT_BIG(DISTINCT a.[InvoiceNo] COLLATE Latin1_General_100_BIN2) FROM #Appended AS a);
+        SET @StoredRepeatsRejected = 0;
+        IF @AppendInvoiceLines = 1
+        BEGIN
+            INSERT [Integration].[RejectedPurchase] ([LineageKey], [SourceName], [SourceLineNumber], [ColumnName], [Reason], [RawRecord])
+            SELECT @LineageKey, l.[SourceName], l.[SourceLineNumber], NULL, CONCAT(N'duplicate of invoice line ', sm.[StoredLineNumber], N' of load ', sm.[StoredLineageKey]),
+                   (SELECT l.[InvoiceNo], l.[StockCode], l.[Description], l.[Quantity], l.[InvoiceDateTime], l.[UnitPrice], l.[CrmCustomerId],
+                           l.[Country], l.[CurrencyCode] FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES)
+            FROM #Same AS sm
+            INNER JOIN #Line AS l ON l.[SourceLineNumber] = sm.[SourceLineNumber];
+            SET @StoredRepeatsRejected = @@ROWCOUNT;
+        END
+        ELSE
+        BEGIN
+            SET @InvoicesReplaced = (SELECT COUNT_BIG(*) FROM (
+                SELECT st.[InvoiceNo] COLLATE Latin1_General_100_BIN2 AS [InvoiceNo] FROM #Stored AS st
+                WHERE NOT EXISTS (SELECT 1 FROM #Same AS sm WHERE sm.[PurchaseKey] = st.[PurchaseKey])
+                UNION
+                SELECT r.[InvoiceNo] COLLATE Latin1_General_100_BIN2 FROM #Resent AS r
+                WHERE NOT EXISTS (SELECT 1 FROM #Same AS sm WHERE sm.[SourceLineNumber] = r.[SourceLineNumber])) AS x);
+
+            DELETE f
+            FROM [Fact].[Purchase] AS f
+            WHERE EXISTS (SELECT 1 FROM #Stored AS st WHERE st.[PurchaseKey] = f.[PurchaseKey])
+              AND NOT EXISTS (SELECT 1 FROM #Same AS sm WHERE sm.[PurchaseKey] = f.[PurchaseKey]);
+            SET @StoredLinesRemoved = @@ROWCOUNT;
+        END;
 
         INSERT [Fact].[Purchase]
             ([CustomerKey], [DateKey], [ProductKey], [GeographyKey], [ChannelKey], [InvoiceNo], [InvoiceLineNumber], [InvoiceDateTime],
              [Quantity], [UnitPrice], [Amount], [CurrencyCode], [IsCancellation], [LineageKey])
         SELECT COALESCE(c.[CustomerKey], 0), COALESCE(d.[DateKey], 0), COALESCE(p.[ProductKey], 0), COALESCE(g.[GeographyKey], 0),
-               COALESCE(ch.[ChannelKey], 0), s.[InvoiceNo], s.[InvoiceLineNumber], s.[InvoiceDateTime],
+               COALESCE(ch.[ChannelKey], 0), s.[InvoiceNo], COALESCE(a.[InvoiceLineNumber], s.[InvoiceLineNumber]), s.[InvoiceDateTime],
                s.[Quantity], s.[UnitPrice], CAST(s.[Quantity] * s.[UnitPrice] AS DECIMAL(18, 4)), s.[CurrencyCode], s.[IsCancellation], @LineageKey
         FROM #Staged AS s
+        LEFT OUTER JOIN #Appended AS a ON a.[SourceLineNumber] = s.[SourceLineNumber]
         LEFT OUTER JOIN (SELECT k.[CrmCustomerId], MIN(k.[CustomerKey]) AS [CustomerKey] FROM [Integration].[CustomerKeyByCrmId] AS k GROUP BY k.[CrmCustomerId]) AS c
             ON c.[CrmCustomerId] = s.[CrmCustomerId]
         LEFT OUTER JOIN [Dimension].[Date] AS d ON d.[Date] = CAST(s.[InvoiceDateTime] AS DATE)
         LEFT OUTER JOIN [Dimension].[Product] AS p ON p.[StockCode] = s.[StockCode]
         LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = s.[Country] AND g.[City] = N''
-        LEFT OUTER JOIN [Dimension].[Channel] AS ch ON ch.[ChannelCode] = N'store';
+        LEFT OUTER JOIN [Dimension].[Channel] AS ch ON ch.[ChannelCode] = N'store'
+        WHERE NOT EXISTS (SELECT 1 FROM #Same AS sm WHERE sm.[SourceLineNumber] = s.[SourceLineNumber]);
 
         EXEC [Integration].[FlagPurchaseOutliers] @LineageKey = @LineageKey;
-        DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM #Staged AS s);
+        -- A repeat of a stored line (append) moved from loaded to rejected; a line left alone (replace) counts as loaded.
+        DECLARE @RowsLoaded BIGINT = (SELECT COUNT_BIG(*) FROM #Staged AS s) - @StoredRepeatsRejected;
         DECLARE @RowsRejected BIGINT = (SELECT COUNT_BIG(*) FROM [Integration].[RejectedPurchase] AS r WHERE r.[LineageKey] = @LineageKey);
         DECLARE @Cutoff DATETIME2(7) = COALESCE((SELECT MAX(s.[InvoiceDateTime]) FROM #Staged AS s), @LoadStarted);
         EXEC [Integration].[CompleteLineage] @LineageKey = @LineageKey, @RowsLoaded = @RowsLoaded, @RowsRejected = @RowsRejected, @CutoffTime = @Cutoff;
