@@ -34,7 +34,7 @@ internal static class SourceFile
     /// <param name="target">Load target (its table is recorded in lineage).</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <param name="reading">The options the file is read with (<see cref="Reading(CleaningOptions?, IdentityResolverOptions?)"/>,
-    /// <see cref="Reading(TransactionMapping)"/>); null for the defaults.</param>
+    /// <see cref="Reading(TransactionMapping, PlausibleTimeWindow?)"/>); null for the defaults.</param>
     internal static (Stopwatch Clock, string SourceName, string Hash, int? Done) Prepare(
         IWarehouse warehouse, string path, string description, string system, StagingTarget target, string? reading = null)
     {
@@ -70,12 +70,20 @@ internal static class SourceFile
             "missing=" + string.Join('\u001e', o.MissingPolicies.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + p.Value.ToString())));
     }
 
-    /// <summary>The transactions mapping as text (its JSON and whether its date formats were given), or null when it is the default mapping.</summary>
-    internal static string? Reading(TransactionMapping mapping)
+    /// <summary>
+    /// The transactions mapping as text (its JSON and whether its date formats were given) and, when <paramref name="window"/>
+    /// has another earliest time or distance after now than the default, the window as the CRM reading writes it
+    /// (<c>plausible=</c> earliest + distance); null when both are the defaults. The window's latest time is the load's start
+    /// + the distance and, like <see cref="CleaningOptions.Now"/>, not part of the reading (it moves with every load).
+    /// </summary>
+    internal static string? Reading(TransactionMapping mapping, PlausibleTimeWindow? window = null)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         var text = Describe(mapping);
-        return text == Describe(new TransactionMapping()) ? null : text;
+        var plausible = window is { } w && (w.Earliest != CleaningOptions.DefaultEarliestPlausibleTime || w.AfterNow != CleaningOptions.DefaultLatestPlausibleAfterNow)
+            ? "\u001fplausible=" + w.Earliest.ToString("O", CultureInfo.InvariantCulture) + "+" + w.AfterNow.ToString("c", CultureInfo.InvariantCulture)
+            : string.Empty;
+        return text == Describe(new TransactionMapping()) && plausible.Length == 0 ? null : text + plausible;
 
         static string Describe(TransactionMapping m) =>
             JsonSerializer.Serialize(m) + "\u001fdate-formats-given=" + m.DateFormatsGiven.ToString(CultureInfo.InvariantCulture);

@@ -56,7 +56,9 @@ public static class TransactionLoader
     /// <param name="path">The CSV file.</param>
     /// <param name="mapping">Column mapping (defaults: Online Retail).</param>
     /// <param name="checkpoint">Failure injection for tests: called at named checkpoints (staged, facts, before-commit).</param>
-    /// <param name="window">Plausible invoice times; null: the default window taken when the load starts (1990-01-01 to now + 1 day).</param>
+    /// <param name="window">Plausible invoice times; null: the default window taken when the load starts (1990-01-01 to now + 1 day).
+    /// Another earliest time or distance after now is part of the load's identity, as the mapping is: a file whose old invoice
+    /// dates the default window rejected is read again with an earlier one, not skipped as already loaded.</param>
     /// <exception cref="CsvFormatException">The file is malformed; nothing was loaded.</exception>
     public static Result Load(IWarehouse warehouse, string path, TransactionMapping? mapping = null, Action<string>? checkpoint = null,
         PlausibleTimeWindow? window = null)
@@ -66,7 +68,7 @@ public static class TransactionLoader
         mapping.Validate("column mapping");
         _ = Prewarm();
         var (total, sourceName, hash, earlier) = SourceFile.Prepare(warehouse, path, "transactions", SourceSystem, StagingTarget.Purchase,
-            SourceFile.Reading(mapping));
+            SourceFile.Reading(mapping, window));
         if (earlier is { } done)
         {
             return new Result(sourceName, done, true, 0, 0, 0, 0, TimeSpan.Zero, total.Elapsed);

@@ -64,6 +64,29 @@ public sealed class ReloadWithOtherOptionsTests : TempFolderTests
     }
 
     [Fact]
+    public void A_transactions_file_rejected_for_its_old_dates_loads_with_an_earlier_plausible_window()
+    {
+        // TransactionLoader.Load's window (API only) was not part of the reading: the file below, its 1985 invoice rejected by
+        // the default window (before 1990-01-01), was skipped as already loaded when loaded again with a 1970 window.
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        var path = Write("old.csv", "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n" +
+            "500001,A1,ITEM A,2,1985-03-01 10:00,1.50,C1,United Kingdom\n");
+        var first = TransactionLoader.Load(warehouse, path);
+        Assert.Equal((false, 1L, 0L, 1L), (first.Skipped, first.RowsRead, first.RowsLoaded, first.RowsRejected));
+        var since1970 = new PlausibleTimeWindow(new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc), DateTime.UtcNow.AddDays(1), TimeSpan.FromDays(1));
+
+        var second = TransactionLoader.Load(warehouse, path, window: since1970);
+
+        // Before the fix: Skipped = true, 0 read, no fact.
+        Assert.Equal((false, 1L, 1L, 0L), (second.Skipped, second.RowsRead, second.RowsLoaded, second.RowsRejected));
+        Assert.Equal(new DateTime(1985, 3, 1, 10, 0, 0), warehouse.Connection.QuerySingle<DateTime>("SELECT \"InvoiceDateTime\" FROM \"Fact\".\"Purchase\""));
+        Assert.True(TransactionLoader.Load(warehouse, path, window: since1970 with { Latest = DateTime.UtcNow.AddDays(1) }).Skipped);
+        // A default window (whatever its "now") is the default reading: the content hash, as before.
+        Assert.Null(SourceFile.Reading(new TransactionMapping(), PlausibleTimeWindow.Default(new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc))));
+        Assert.NotNull(SourceFile.Reading(new TransactionMapping(), PlausibleTimeWindow.Default(DateTime.UtcNow) with { AfterNow = TimeSpan.FromDays(7) }));
+    }
+
+    [Fact]
     public void A_load_with_the_default_options_records_the_content_hash_as_before()
     {
         using var warehouse = DuckDbWarehouse.Open(":memory:");
