@@ -312,6 +312,31 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
 
     private static string Name(NamedTableReference table) => string.Join('.', table.SchemaObject.Identifiers.Select(i => i.Value));
 
+    [Theory]
+    [InlineData("Integration.MigrateStagedCustomerData")]
+    [InlineData("Integration.MigrateStagedPurchaseData")]
+    public void Loads_that_create_customers_relink_earlier_sessions_and_comments_inside_their_transaction(string procedure)
+    {
+        // Web sessions and social comments loaded before their customer kept its CRM id / e-mail hash; the loads that create
+        // customers (CRM; purchases of unknown CRM ids) link them in the same transaction, after the source-key map is
+        // written (Integration.RelinkStoredInteractions reads it), as the DuckDB migrations do (RelinkAfterCrmTests,
+        // RelinkProcedureParityTests). Before, neither procedure re-linked anything.
+        var steps = TransactionSteps(fixture.ParseProcedure(procedure));
+        static bool Relinks(TSqlStatement statement) => statement switch
+        {
+            ExecuteStatement exec => ExecName(exec) == "Integration.RelinkStoredInteractions",
+            IfStatement branch => Relinks(branch.ThenStatement),
+            _ => false,
+        };
+
+        var relink = steps.FindIndex(s => Relinks(s.Statement));
+        var map = steps.FindLastIndex(s => s.Statement is InsertStatement insert && Target(insert.InsertSpecification.Target) == "Integration.CustomerKeyMap");
+        var commit = steps.FindIndex(s => s.Statement is CommitTransactionStatement);
+        Assert.True(relink >= 0, $"{procedure} does not run Integration.RelinkStoredInteractions inside its transaction");
+        Assert.True(map >= 0 && map < relink, $"{procedure} re-links before the source-key map is written");
+        Assert.True(relink < commit);
+    }
+
     private static string? Target(TableReference target) => target is NamedTableReference named ? Name(named) : null;
 
     private static string? ExecName(ExecuteStatement exec) =>

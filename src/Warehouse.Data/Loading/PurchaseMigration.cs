@@ -45,6 +45,12 @@ public static class PurchaseMigration
 
         /// <summary>Lines rejected as repeats of a stored line of their invoice (<c>append</c>); included in <see cref="DuplicatesRejected"/>.</summary>
         public long StoredRepeatsRejected { get; init; }
+
+        /// <summary>
+        /// Stored web sessions (and their visitors' other sessions) linked to the customers this load created: loaded before,
+        /// they kept the CRM id (<see cref="InteractionMigration.RelinkStored"/>, as a CRM load does).
+        /// </summary>
+        public InteractionMigration.Relinked Relinked { get; init; } = new(0, 0, 0, 0);
     }
 
     /// <summary>The reason of a line that repeats a stored line of its invoice (append), followed by "N of load L".</summary>
@@ -316,6 +322,9 @@ public static class PurchaseMigration
             """, key);
 
         var newCustomers = InsertPurchaseCustomers(session, staging, text);
+        // A customer created from a purchase's CRM id is one a web login of that id names: sessions loaded before link now,
+        // as after a CRM load (the order of the sources does not matter). Only when customers were created.
+        var relinked = newCustomers > 0 ? InteractionMigration.RelinkStored(session) : new InteractionMigration.Relinked(0, 0, 0, 0);
         session.Checkpoint("dimensions");
 
         // Every text id with the keys its value has as a product, a country and a customer (one small table; each line
@@ -451,6 +460,7 @@ public static class PurchaseMigration
             InvoicesReplaced = invoicesReplaced,
             InvoicesExtended = invoicesExtended,
             StoredRepeatsRejected = repeated,
+            Relinked = relinked,
         };
     }
 

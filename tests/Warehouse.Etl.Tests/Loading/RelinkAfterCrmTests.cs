@@ -3,6 +3,7 @@ using Warehouse.Data.DuckDb;
 using Warehouse.Etl.Cleaning;
 using Warehouse.Etl.Loading;
 using Warehouse.Etl.Tests.Support;
+using Warehouse.Etl.Transactions;
 using Link = (string Id, int CustomerKey, string MatchRule);
 
 namespace Warehouse.Etl.Tests.Loading;
@@ -105,6 +106,23 @@ public sealed class RelinkAfterCrmTests : TempFolderTests
         Assert.Equal(keys, Keys(crmFirst));
         Assert.Equal(Sessions(crmFirst), Sessions(warehouse));
         Assert.Equal(Comments(crmFirst), Comments(warehouse));
+    }
+
+    [Fact]
+    public void A_session_loaded_before_the_purchases_that_create_its_customer_links_to_it()
+    {
+        // A purchase of an unknown CRM id creates that customer (MatchRule crm-id in the map); a web login of the id loaded
+        // before it kept the id and links when the purchases arrive, and the visitor's anonymous session is stitched, as when
+        // the purchases come first. Before, both stayed on customer 0 until some CRM load (which did not re-link either).
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        InteractionLoaders.LoadWeb(warehouse, Write("web.jsonl", Event("v7", "s7", "10:00", customerId: "17850") + "\n" + Event("v7", "s8", "12:00") + "\n"));
+
+        TransactionLoader.Load(warehouse, Write("tx.csv", "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n" +
+            "536365,85123A,HEART,6,2010-12-01 08:26:00,2.55,17850,United Kingdom\n"));
+
+        var key = Keys(warehouse)["17850"];
+        Assert.Equal([("s7", key, "crm-id"), ("s8", key, "visitor-stitch")], Sessions(warehouse));
+        Assert.Equal([(string?)null, null], warehouse.Connection.Query<string?>("SELECT \"SourceCrmCustomerId\" FROM \"Fact\".\"WebSession\" ORDER BY \"SessionId\""));
     }
 
     [Fact]

@@ -150,6 +150,11 @@ BEGIN
         SELECT k.[CrmCustomerId], k.[CustomerKey], N'crm-id', @LoadStarted, @LineageKey
         FROM #NewKey AS k;
 
+        -- Web sessions loaded before a customer this load created kept its CRM id: they link now, as after a CRM load
+        -- (the host's PurchaseMigration on DuckDB).
+        IF EXISTS (SELECT 1 FROM #NewKey)
+            EXEC [Integration].[RelinkStoredInteractions];
+
         DECLARE @First DATE = (SELECT CAST(MIN(s.[InvoiceDateTime]) AS DATE) FROM #Staged AS s);
         DECLARE @Last DATE = (SELECT CAST(MAX(s.[InvoiceDateTime]) AS DATE) FROM #Staged AS s);
         IF @First IS NOT NULL
