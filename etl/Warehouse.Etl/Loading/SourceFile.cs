@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Warehouse.Data;
 using Warehouse.Data.Loading;
 using Warehouse.Data.SqlServer;
@@ -75,6 +76,9 @@ internal static class SourceFile
     /// has another earliest time or distance after now than the default, the window as the CRM reading writes it
     /// (<c>plausible=</c> earliest + distance); null when both are the defaults. The window's latest time is the load's start
     /// + the distance and, like <see cref="CleaningOptions.Now"/>, not part of the reading (it moves with every load).
+    /// A mapping option added after readings were first recorded (<see cref="TransactionMapping.InvoiceUpdates"/>) enters the
+    /// JSON only when it is not its default (<see cref="AddedOptions"/>), so a file loaded before with any other mapping keeps
+    /// its SourceHash and is still skipped as loaded after an upgrade (it was read again, in a new lineage, once).
     /// </summary>
     internal static string? Reading(TransactionMapping mapping, PlausibleTimeWindow? window = null)
     {
@@ -86,8 +90,44 @@ internal static class SourceFile
         return text == Describe(new TransactionMapping()) && plausible.Length == 0 ? null : text + plausible;
 
         static string Describe(TransactionMapping m) =>
-            JsonSerializer.Serialize(m) + "\u001fdate-formats-given=" + m.DateFormatsGiven.ToString(CultureInfo.InvariantCulture);
+            JsonSerializer.Serialize(m, MappingJson) + "\u001fdate-formats-given=" + m.DateFormatsGiven.ToString(CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// Mapping options added after loads recorded their reading, with the test for "default" (the value that reads files as
+    /// before the option existed): left out of <see cref="Reading(TransactionMapping, PlausibleTimeWindow?)"/> when default.
+    /// A new option goes here, or every file loaded with a non-default mapping is read again after the upgrade.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, Func<TransactionMapping, bool>> AddedOptions { get; } =
+        new Dictionary<string, Func<TransactionMapping, bool>>(StringComparer.Ordinal)
+        {
+            [nameof(TransactionMapping.InvoiceUpdates)] = m => !m.AppendInvoiceLines,
+        };
+
+    private static readonly JsonSerializerOptions MappingJson = new()
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                info =>
+                {
+                    if (info.Type != typeof(TransactionMapping))
+                    {
+                        return;
+                    }
+
+                    foreach (var property in info.Properties)
+                    {
+                        if (AddedOptions.TryGetValue(property.Name, out var isDefault))
+                        {
+                            property.ShouldSerialize = (mapping, _) => !isDefault((TransactionMapping)mapping);
+                        }
+                    }
+                },
+            },
+        },
+    };
 
     /// <summary>Opens the file for one sequential, streaming read.</summary>
     internal static FileStream Open(string path) =>

@@ -103,6 +103,47 @@ public sealed class ReloadWithOtherOptionsTests : TempFolderTests
     }
 
     [Fact]
+    public void A_transactions_file_loaded_with_a_mapping_before_InvoiceUpdates_existed_is_still_skipped()
+    {
+        // Review of 9961751: the reading (the mapping's JSON) gained "InvoiceUpdates":"replace", so every file loaded before
+        // with a non-default mapping got another SourceHash and was read again, in a new lineage, after the upgrade.
+        // Pinned: SourceFile.Reading(new TransactionMapping { Currency = "EUR" }) as b988b8e (before 9961751) wrote it, printed
+        // by that commit's TransactionMapping.cs and Describe compiled alone: the properties in declaration order, the
+        // default encoder's \u0027 for the quotes of 'T', then the unit separator and date-formats-given.
+        const string before = "{\"InvoiceNo\":\"InvoiceNo\",\"StockCode\":\"StockCode\",\"Description\":\"Description\",\"Quantity\":\"Quantity\"," +
+            "\"InvoiceDate\":\"InvoiceDate\",\"UnitPrice\":\"UnitPrice\",\"CustomerId\":\"CustomerID\",\"Country\":\"Country\",\"CurrencyColumn\":null," +
+            "\"Currency\":\"EUR\",\"DateFormats\":[\"yyyy-MM-dd HH:mm:ss\",\"yyyy-MM-dd HH:mm\",\"yyyy-MM-dd\\u0027T\\u0027HH:mm:ss\",\"yyyy-MM-dd\"]," +
+            "\"Culture\":\"\",\"Delimiter\":\",\",\"Duplicates\":\"reject\"}\u001fdate-formats-given=False";
+        Assert.Equal(before, SourceFile.Reading(new TransactionMapping { Currency = "EUR" }));
+        // The default written out (any case) and a default window (7b1a4df) are the same reading; append is another.
+        Assert.Equal(before, SourceFile.Reading(new TransactionMapping { Currency = "EUR", InvoiceUpdates = "Replace" },
+            PlausibleTimeWindow.Default(new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc))));
+        Assert.Null(SourceFile.Reading(new TransactionMapping { InvoiceUpdates = "replace" }));
+        Assert.Equal(before[..^"}\u001fdate-formats-given=False".Length] + ",\"InvoiceUpdates\":\"append\"}\u001fdate-formats-given=False",
+            SourceFile.Reading(new TransactionMapping { Currency = "EUR", InvoiceUpdates = "append" }));
+
+        // A warehouse loaded by b988b8e holds SHA-256(content SHA-256 + "\n" + before) for the file (SourceFile.LoadHash, unchanged
+        // since): the load records that hash again, and a second load of the file is skipped.
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        var path = Write("eur.csv", "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n" +
+            "800001,A1,ITEM A,2,2024-05-13 10:00,1.50,C1,France\n");
+        var content = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        var earlier = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content + "\n" + before)));
+        var first = TransactionLoader.Load(warehouse, path, new TransactionMapping { Currency = "EUR" });
+        // Before the fix: another hash (SHA-256 of content + "\n" + the JSON with "InvoiceUpdates":"replace").
+        Assert.Equal(earlier, warehouse.Connection.QuerySingle<string>(
+            "SELECT \"SourceHash\" FROM \"Integration\".\"Lineage\" WHERE \"LineageKey\" = $LineageKey", new { first.LineageKey }));
+        // The lineage as b988b8e wrote it (no change now; before the fix, the upgrade's situation): the next load is skipped.
+        warehouse.Connection.Execute("UPDATE \"Integration\".\"Lineage\" SET \"SourceHash\" = $earlier WHERE \"LineageKey\" = $LineageKey", new { earlier, first.LineageKey });
+
+        var second = TransactionLoader.Load(warehouse, path, new TransactionMapping { Currency = "EUR", InvoiceUpdates = "replace" });
+
+        // Before the fix: not skipped, the line read again in a second lineage.
+        Assert.Equal((true, first.LineageKey, 0L), (second.Skipped, second.LineageKey, second.RowsRead));
+        Assert.Equal(1, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM \"Integration\".\"Lineage\" WHERE \"SourceSystem\" = 'transactions'"));
+    }
+
+    [Fact]
     public void Another_plausible_time_window_is_another_reading()
     {
         // A file whose 1985 update times were rejected as before 1990 reads again with an earlier window (and not with the
