@@ -88,31 +88,37 @@ public static class TransactionLoader
         var staging = Stopwatch.StartNew();
         var parser = StageFile(session, path, mapping, window);
         staging.Stop();
-        long? inserted = null;
-        long[] invoices = [0, 0, 0, 0];
+        long[] outputs = [0, 0, 0, 0, 0];
         var counts = session.Migrate(parser.RowsRead, parser.RowsAccepted, SourceSystem, duckDb =>
         {
             var migration = PurchaseMigration.Run(duckDb, mapping.RejectDuplicates, mapping.AppendInvoiceLines);
-            inserted = migration.Inserted;
-            invoices = [migration.InvoicesReplaced, migration.Replaced, migration.InvoicesExtended, migration.StoredRepeatsRejected];
+            outputs = [migration.InvoicesReplaced, migration.Replaced, migration.InvoicesExtended, migration.StoredRepeatsRejected, migration.Inserted];
             return new MigrationOutcome(migration.DuplicatesRejected, migration.LastInvoiceTime, string.Empty);
         });
         if (session is SqlServerLoadSession server)
         {
-            // The procedure's OUTPUT parameters, in PurchaseMigration.OutputArguments' order.
-            invoices = [.. PurchaseMigration.OutputArguments.Select(name => server.ProcedureResults.GetValueOrDefault(name))];
+            outputs = ProcedureCounts(server.ProcedureResults);
         }
 
-        // SQL Server's procedure inserts the staged lines not left alone (its row count is not sent back).
         return new Result(sourceName, session.LineageKey, false, counts.RowsRead, counts.RowsLoaded, counts.RowsRejected,
-            inserted ?? counts.RowsLoaded, staging.Elapsed, total.Elapsed)
+            outputs[4], staging.Elapsed, total.Elapsed)
         {
-            InvoicesReplaced = invoices[0],
-            StoredLinesRemoved = invoices[1],
-            InvoicesExtended = invoices[2],
-            StoredRepeatsRejected = invoices[3],
+            InvoicesReplaced = outputs[0],
+            StoredLinesRemoved = outputs[1],
+            InvoicesExtended = outputs[2],
+            StoredRepeatsRejected = outputs[3],
         };
     }
+
+    /// <summary>
+    /// The counts Integration.MigrateStagedPurchaseData sent back (<see cref="SqlServerLoadSession.ProcedureResults"/>), in the
+    /// order of <see cref="PurchaseMigration.OutputArguments"/>: invoices replaced, stored lines removed, invoices extended,
+    /// stored repeats rejected, fact rows inserted (the INSERT's @@ROWCOUNT: a line left alone in replace mode is loaded but
+    /// not inserted, so a full-overlap reload inserts 0 as on DuckDB; before, SQL Server reported every loaded line).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">An output was not read back (the session's ProcedureOutputs lacks it).</exception>
+    internal static long[] ProcedureCounts(IReadOnlyDictionary<string, long> results) =>
+        [.. PurchaseMigration.OutputArguments.Select(name => results[name])];
 
     /// <summary>
     /// Reads, validates and stages one file inside <paramref name="session"/>: parsing on a background thread, the

@@ -236,10 +236,16 @@ public static class PurchaseMigration
 
     /// <summary>
     /// Names (without @) of the BIGINT OUTPUT parameters of Integration.MigrateStagedPurchaseData, in the order of
-    /// <see cref="Result.InvoicesReplaced"/>, <see cref="Result.Replaced"/>, <see cref="Result.InvoicesExtended"/> and
-    /// <see cref="Result.StoredRepeatsRejected"/>.
+    /// <see cref="Result.InvoicesReplaced"/>, <see cref="Result.Replaced"/>, <see cref="Result.InvoicesExtended"/>,
+    /// <see cref="Result.StoredRepeatsRejected"/> and <see cref="Result.Inserted"/> (<see cref="FactRowsInsertedArgument"/>).
     /// </summary>
-    public static IReadOnlyList<string> OutputArguments { get; } = ["InvoicesReplaced", "StoredLinesRemoved", "InvoicesExtended", "StoredRepeatsRejected"];
+    public static IReadOnlyList<string> OutputArguments { get; } = ["InvoicesReplaced", "StoredLinesRemoved", "InvoicesExtended", "StoredRepeatsRejected", FactRowsInsertedArgument];
+
+    /// <summary>
+    /// Name (without @) of the OUTPUT parameter of Integration.MigrateStagedPurchaseData with the fact rows its INSERT inserted
+    /// (@@ROWCOUNT), as <see cref="Result.Inserted"/>: lines left alone in replace mode are loaded, not inserted.
+    /// </summary>
+    public const string FactRowsInsertedArgument = "FactRowsInserted";
 
     /// <summary>Distinct text values the staging keeps ids for before it starts over (bounds memory on huge files).</summary>
     public const int MaxTextEntries = 1 << 18;

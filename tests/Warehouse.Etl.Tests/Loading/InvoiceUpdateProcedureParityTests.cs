@@ -1,5 +1,6 @@
 using Dapper;
 using Warehouse.Data.DuckDb;
+using Warehouse.Data.Loading;
 using Warehouse.Etl.Tests.Support;
 using Warehouse.Etl.Transactions;
 
@@ -12,7 +13,10 @@ namespace Warehouse.Etl.Tests.Loading;
 /// the SQL both engines accept) run on DuckDB inside a DuckDB load of the second file, at its <c>dimensions</c> checkpoint
 /// (products, countries, customers and days in place, the facts not yet touched), on the rows SqlBulkCopy would stage.
 /// The facts the procedure's DELETE and INSERT would leave (stored rows minus those it deletes, plus the staged lines it
-/// inserts with their numbers) and the repeats it rejects must be what the DuckDB migration writes.
+/// inserts with their numbers) and the repeats it rejects must be what the DuckDB migration writes. The procedure's fact
+/// INSERT … SELECT runs there too, counted: its @@ROWCOUNT goes to @FactRowsInserted, which the host prints on SQL Server as
+/// DuckDB's fact rows inserted (review of 9961751: SQL Server printed the lines loaded, 401,604 for a full-overlap reload
+/// that inserts none).
 /// </summary>
 public sealed class InvoiceUpdateProcedureParityTests : TempFolderTests
 {
@@ -52,7 +56,7 @@ public sealed class InvoiceUpdateProcedureParityTests : TempFolderTests
         using var warehouse = DuckDbWarehouse.Open(":memory:");
         var first = TransactionLoader.Load(warehouse, Write("1.csv", First), mapping).LineageKey;
         var path = Write("2.csv", Second);
-        (List<string> Facts, List<string> Repeats, long Removed, long Extended)? procedure = null;
+        ProcedureOutcome? procedure = null;
 
         var host = TransactionLoader.Load(warehouse, path, mapping, checkpoint: point =>
         {
@@ -70,6 +74,8 @@ public sealed class InvoiceUpdateProcedureParityTests : TempFolderTests
         Assert.Equal(expected.Facts, Facts(warehouse));
         Assert.Equal(expected.Repeats, repeats);
         Assert.Equal((expected.Removed, expected.Extended), (host.StoredLinesRemoved, host.InvoicesExtended));
+        Assert.Equal("@FactRowsInserted", expected.RowCountVariable);
+        Assert.Equal(expected.Inserted, host.FactRowsInserted);
 
         // What the rules give, by hand (file 2's lines: 2 = 102 A, 3 = 100 A, 4 = 100 B5, 5 = 101 C, 6 = 102 D,
         // 7 = 102 D again (within-file duplicate of line 6), 8 = 102 E rejected (quantity), 9 = 300 Y).
@@ -79,15 +85,57 @@ public sealed class InvoiceUpdateProcedureParityTests : TempFolderTests
             Facts(warehouse));
         Assert.Equal(append ? [$"2:duplicate of invoice line 1 of load {first}", $"3:duplicate of invoice line 1 of load {first}", $"6:duplicate of invoice line 2 of load {first}"] : [], repeats);
         Assert.Equal(append ? (0L, 0L, 2L) : (2L, 4L, 0L), (host.InvoicesReplaced, host.StoredLinesRemoved, host.InvoicesExtended));
+        // Inserted: the 6 staged lines (2, 3, 4, 5, 6, 9) less the 3 with a stored twin (2 = 102/1 A4, 3 = 100/1 A1, 6 = 102/2 D1,
+        // by number in replace, by occurrence in append): 100 B5, 101 C3 and 300 Y1, in both modes.
+        Assert.Equal(3L, host.FactRowsInserted);
     }
+
+    [Fact]
+    public void A_full_overlap_reload_inserts_no_fact_row_on_either_engine()
+    {
+        // File 1 again with invoice 103 moved to the front (another content, so not skipped; every invoice's lines in the
+        // same order, so the same line numbers): each of the 8 lines has its stored twin and is left alone (replace).
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        var mapping = new TransactionMapping();
+        TransactionLoader.Load(warehouse, Write("1.csv", First), mapping);
+        var lines = First.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var path = Write("2.csv", string.Join('\n', [lines[0], lines[8], .. lines[1..8]]) + "\n");
+        ProcedureOutcome? procedure = null;
+
+        var host = TransactionLoader.Load(warehouse, path, mapping, checkpoint: point =>
+        {
+            if (point == "dimensions")
+            {
+                procedure = RunProcedure(warehouse, path, mapping);
+            }
+        });
+
+        // Loaded 8, inserted 0 (DuckDB's summary); the procedure's INSERT selects no row either, and its @@ROWCOUNT is what
+        // SQL Server's summary prints (before: @RowsLoaded, 8).
+        var expected = procedure ?? throw new InvalidOperationException("the load never reached its dimensions checkpoint");
+        Assert.Equal((8L, 0L, 0L, 0L), (host.RowsLoaded, host.FactRowsInserted, host.InvoicesReplaced, host.StoredLinesRemoved));
+        Assert.Equal(("@FactRowsInserted", 0L), (expected.RowCountVariable, expected.Inserted));
+        // The host reads the procedure's OUTPUT parameters by name, in PurchaseMigration.OutputArguments' order.
+        var outputs = PurchaseMigration.OutputArguments.Select((name, i) => (name, value: 10L + i)).ToDictionary(o => o.name, o => o.value);
+        Assert.Equal(10L + 4, outputs[PurchaseMigration.FactRowsInsertedArgument]);
+        Assert.Equal(new long[] { 10, 11, 12, 13, 14 }, TransactionLoader.ProcedureCounts(outputs));
+    }
+
+    /// <summary>What the procedure's statements would do.</summary>
+    /// <param name="Facts">The facts its DELETE and INSERT would leave.</param>
+    /// <param name="Repeats">Its repeats' reject reasons.</param>
+    /// <param name="Removed">The stored lines its DELETE removes.</param>
+    /// <param name="Extended">The invoices it appends to.</param>
+    /// <param name="Inserted">The rows its fact INSERT … SELECT selects (its @@ROWCOUNT).</param>
+    /// <param name="RowCountVariable">The OUTPUT parameter set to @@ROWCOUNT right after that INSERT.</param>
+    private sealed record ProcedureOutcome(List<string> Facts, List<string> Repeats, long Removed, long Extended, long Inserted, string? RowCountVariable);
 
     /// <summary>
     /// Stages the file as SqlBulkCopy would (accepted lines and rejected lines' placeholders) and runs the procedure's
-    /// statements; returns the facts its DELETE and INSERT would leave, its repeats' reject reasons, the stored lines its
-    /// DELETE removes and the invoices it appends to. Leaves the load's transaction as it found it (temporary tables dropped,
+    /// statements (see <see cref="ProcedureOutcome"/>). Leaves the load's transaction as it found it (temporary tables dropped,
     /// staged rows deleted).
     /// </summary>
-    private static (List<string> Facts, List<string> Repeats, long Removed, long Extended) RunProcedure(DuckDbWarehouse warehouse, string path, TransactionMapping mapping)
+    private static ProcedureOutcome RunProcedure(DuckDbWarehouse warehouse, string path, TransactionMapping mapping)
     {
         var lineageKey = warehouse.Connection.ExecuteScalar<int>("SELECT max(\"LineageKey\") FROM \"Integration\".\"Lineage\"");
         var name = Path.GetFileName(path);
@@ -133,13 +181,15 @@ public sealed class InvoiceUpdateProcedureParityTests : TempFolderTests
         var removed = mapping.AppendInvoiceLines ? 0 : warehouse.Connection.ExecuteScalar<long>(
             "SELECT count(*) FROM \"#Stored\" WHERE \"PurchaseKey\" NOT IN (SELECT \"PurchaseKey\" FROM \"#Same\")");
         var extended = warehouse.Connection.ExecuteScalar<long>("SELECT count(DISTINCT \"InvoiceNo\") FROM \"#Appended\"");
+        var (insert, rowCountVariable) = ProcedureOnDuckDb.InsertSelect(Procedure, "Fact.Purchase");
+        var inserted = warehouse.Connection.ExecuteScalar<long>($"SELECT count(*) FROM ({insert}) AS x", new { LineageKey = lineageKey });
         foreach (var table in tables)
         {
             warehouse.Connection.Execute($"DROP TABLE \"{table}\"");
         }
 
         warehouse.Connection.Execute("DELETE FROM \"Integration\".\"Purchase_Staging\" WHERE \"LineageKey\" = $lineageKey", new { lineageKey });
-        return (facts, repeats, removed, extended);
+        return new ProcedureOutcome(facts, repeats, removed, extended, inserted, rowCountVariable);
     }
 
     private static List<string> Facts(DuckDbWarehouse warehouse) => warehouse.Connection.Query<string>("""

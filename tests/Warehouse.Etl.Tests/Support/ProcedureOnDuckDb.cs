@@ -45,23 +45,54 @@ internal static class ProcedureOnDuckDb
         }).ToList();
     }
 
-    private static string Translate(SelectStatement statement, IList<TSqlParserToken> tokens)
+    /// <summary>
+    /// The query of the procedure's single <c>INSERT … SELECT</c> into <paramref name="table"/>, translated (the rows the
+    /// INSERT would insert, e.g. to count them as its @@ROWCOUNT), and the variable the statement right after the INSERT sets
+    /// to <c>@@ROWCOUNT</c> (null when that statement is anything else).
+    /// </summary>
+    /// <param name="procedureText">The procedure's file.</param>
+    /// <param name="table">Target table as written, brackets left out, e.g. Fact.Purchase.</param>
+    public static (string Select, string? RowCountVariable) InsertSelect(string procedureText, string table)
+    {
+        using var reader = new StringReader(procedureText);
+        var script = new TSql160Parser(true).Parse(reader, out var errors);
+        if (errors.Count > 0)
+        {
+            throw new InvalidDataException($"line {errors[0].Line}: {errors[0].Message}");
+        }
+
+        var collector = new InsertCollector(table);
+        script.Accept(collector);
+        var (insert, next) = collector.Inserts.Count == 1 ? collector.Inserts[0] : throw new InvalidDataException($"The procedure has no single INSERT … SELECT into {table}.");
+        var query = insert.InsertSpecification.InsertSource is SelectInsertSource { Select: { } select } ? select
+            : throw new InvalidDataException($"The INSERT into {table} is not an INSERT … SELECT.");
+        var rowCount = next is SetVariableStatement { Variable.Name: var variable, Expression: GlobalVariableExpression { Name: var global } }
+            && global.Equals("@@ROWCOUNT", StringComparison.OrdinalIgnoreCase) ? variable : null;
+        return (Translate(query, script.ScriptTokenStream, null), rowCount);
+    }
+
+    private static string Translate(SelectStatement statement, IList<TSqlParserToken> tokens) => Translate(statement, tokens, statement.Into);
+
+    private static string Translate(TSqlFragment statement, IList<TSqlParserToken> tokens, SchemaObjectName? into)
     {
         var replacements = new SortedDictionary<int, (int Last, Func<string> Text)>();
-        // INTO #Name: the keyword and the name leave the query; the statement becomes CREATE TEMP TABLE … AS.
-        var into = statement.Into;
-        var intoKeyword = into.FirstTokenIndex - 1;
-        while (tokens[intoKeyword].TokenType == TSqlTokenType.WhiteSpace)
+        if (into is not null)
         {
-            intoKeyword--;
+            // INTO #Name: the keyword and the name leave the query; the statement becomes CREATE TEMP TABLE … AS.
+            var intoKeyword = into.FirstTokenIndex - 1;
+            while (tokens[intoKeyword].TokenType == TSqlTokenType.WhiteSpace)
+            {
+                intoKeyword--;
+            }
+
+            if (tokens[intoKeyword].TokenType != TSqlTokenType.Into)
+            {
+                throw new InvalidDataException("INTO expected before the temporary table's name.");
+            }
+
+            replacements[intoKeyword] = (into.LastTokenIndex, () => string.Empty);
         }
 
-        if (tokens[intoKeyword].TokenType != TSqlTokenType.Into)
-        {
-            throw new InvalidDataException("INTO expected before the temporary table's name.");
-        }
-
-        replacements[intoKeyword] = (into.LastTokenIndex, () => string.Empty);
         var functions = new FunctionCollector();
         statement.Accept(functions);
 
@@ -191,7 +222,8 @@ internal static class ProcedureOnDuckDb
             }
         }
 
-        return "CREATE TEMP TABLE " + Quote(into.BaseIdentifier.Value) + " AS " + Emit(statement.FirstTokenIndex, statement.LastTokenIndex, tokens, replacements);
+        var sql = Emit(statement.FirstTokenIndex, statement.LastTokenIndex, tokens, replacements);
+        return into is null ? sql : "CREATE TEMP TABLE " + Quote(into.BaseIdentifier.Value) + " AS " + sql;
     }
 
     /// <summary>The first token at or after <paramref name="index"/> that is not white space.</summary>
@@ -255,6 +287,24 @@ internal static class ProcedureOnDuckDb
             if (node.Into is not null)
             {
                 Statements.Add(node);
+            }
+        }
+    }
+
+    private sealed class InsertCollector(string table) : TSqlFragmentVisitor
+    {
+        /// <summary>Each INSERT into the table with the statement after it in its statement list (null: the last one).</summary>
+        public List<(InsertStatement Insert, TSqlStatement? Next)> Inserts { get; } = [];
+
+        public override void Visit(StatementList node)
+        {
+            for (var i = 0; i < node.Statements.Count; i++)
+            {
+                if (node.Statements[i] is InsertStatement { InsertSpecification.Target: NamedTableReference { SchemaObject: var name } } insert
+                    && string.Join('.', name.Identifiers.Select(part => part.Value)).Equals(table, StringComparison.OrdinalIgnoreCase))
+                {
+                    Inserts.Add((insert, i + 1 < node.Statements.Count ? node.Statements[i + 1] : null));
+                }
             }
         }
     }

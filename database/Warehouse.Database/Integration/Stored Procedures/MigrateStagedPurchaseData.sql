@@ -17,7 +17,8 @@
 --      of the file matches the n-th equal stored one), rejected as 'duplicate of invoice line N of load L'. Values compare
 --      as stored: invoice (BIN2), customer, date, product, country, time, quantity, unit price, currency, cancellation.
 --      Keys resolve by COALESCE(…, 0) to the Unknown members. The OUTPUT parameters count what happened to invoices of
---      earlier loads (NULL-free; the host prints them in the load summary);
+--      earlier loads and @FactRowsInserted the fact rows inserted (NULL-free; the host prints them in the load summary:
+--      a full-overlap reload in replace mode loads every line and inserts none);
 --   5. lineage completed (read = loaded + rejected), the cutoff moved, the staged rows removed.
 -- The host's rejected rows move from Integration.Reject_Staging into Integration.RejectedPurchase in the same transaction.
 -- Cancellations (IsCancellation = 1) are kept as negative lines. On error everything is rolled back.
@@ -28,7 +29,8 @@ CREATE PROCEDURE [Integration].[MigrateStagedPurchaseData]
     @InvoicesReplaced BIGINT = NULL OUTPUT,
     @StoredLinesRemoved BIGINT = NULL OUTPUT,
     @InvoicesExtended BIGINT = NULL OUTPUT,
-    @StoredRepeatsRejected BIGINT = NULL OUTPUT
+    @StoredRepeatsRejected BIGINT = NULL OUTPUT,
+    @FactRowsInserted BIGINT = NULL OUTPUT
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -258,6 +260,8 @@ BEGIN
         LEFT OUTER JOIN [Dimension].[Geography] AS g ON g.[Country] = s.[Country] AND g.[City] = N''
         LEFT OUTER JOIN [Dimension].[Channel] AS ch ON ch.[ChannelCode] = N'store'
         WHERE NOT EXISTS (SELECT 1 FROM #Same AS sm WHERE sm.[SourceLineNumber] = s.[SourceLineNumber]);
+        -- Lines left alone (replace) count as loaded but are not inserted: the host's summary prints this, not @RowsLoaded.
+        SET @FactRowsInserted = @@ROWCOUNT;
 
         EXEC [Integration].[FlagPurchaseOutliers] @LineageKey = @LineageKey;
         -- A repeat of a stored line (append) moved from loaded to rejected; a line left alone (replace) counts as loaded.
