@@ -11,7 +11,10 @@ namespace Warehouse.Data.Tests.SqlServer;
 /// many rows; the file must be gone and its handle closed after dispose, also when reading failed; the host's memory must
 /// not grow with the rows. The session's own paths that need no server (spooling, the 400-character reason cut, the count
 /// check, disposal when the server is unreachable) run against a connection that never opens.
+/// The memory check reads the process's heap (GC.GetTotalMemory), so the class runs without parallel neighbours: another
+/// test class allocating at the same time made it fail under load.
 /// </summary>
+[Collection(HeapMeasuringCollection.Name)]
 public sealed class RejectSpoolTests : IDisposable
 {
     private static readonly string?[] Texts =
@@ -227,4 +230,12 @@ public sealed class RejectSpoolTests : IDisposable
 
         return list;
     }
+}
+
+/// <summary>Test classes that measure the process's heap: run alone, after the parallel ones.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HeapMeasuringCollection
+{
+    /// <summary>Collection name.</summary>
+    public const string Name = "Heap measuring (not parallel)";
 }
