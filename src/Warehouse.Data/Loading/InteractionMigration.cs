@@ -20,7 +20,9 @@ namespace Warehouse.Data.Loading;
 /// </list>
 /// A row without a direct link keeps its source identifier (web: <c>SourceCrmCustomerId</c>, <c>SourceEmailHash</c>;
 /// social: <c>SourceEmailKeyHash</c>, the SHA-256 of the e-mail's match key, never the address), so the CRM load links it
-/// once its customer arrives (<see cref="RelinkStored"/>); a directly linked row keeps none.
+/// once its customer arrives (<see cref="RelinkStored"/>); a crm-id or email link keeps none, an email-hash link keeps its
+/// CRM id (the web load's precedence is the CRM id first: a CRM load that maps the id later upgrades the link to crm-id).
+/// An e-mail link once made is kept: it is not withdrawn when the address later becomes shared or moves to another customer.
 /// Stitching is recomputed for every visitor/handle the load touches, including its rows from earlier loads (an
 /// anonymous session loaded last month links once the visitor logs in), so the result depends only on the set of rows
 /// loaded, not on how they were split into files. The customer's <c>Dimension.Customer.WebVisitorId</c> /
@@ -72,7 +74,7 @@ public static class InteractionMigration
         Prefix: "web", Fact: "\"Fact\".\"WebSession\"", DirectRules: "'crm-id', 'email-hash'", StitchRule: "visitor-stitch", ConflictRule: "visitor-conflict",
         Identity: a => $"{a}.\"WebVisitorId\"", SameRow: "f.\"SessionId\" = r.\"SessionId\" AND f.\"WebVisitorId\" = r.\"WebVisitorId\"",
         DimensionColumn: "WebVisitorId", DimensionValue: a => $"{a}.\"WebVisitorId\"", Earliest: "f.\"StartTime\", f.\"SessionId\", f.\"WebVisitorId\"",
-        ClearSource: "\"SourceCrmCustomerId\" = NULL, \"SourceEmailHash\" = NULL");
+        ClearSource: "\"SourceCrmCustomerId\" = CASE WHEN r.\"MatchRule\" = 'crm-id' THEN NULL ELSE f.\"SourceCrmCustomerId\" END, \"SourceEmailHash\" = NULL");
 
     private static readonly Stitching Social = new(
         Prefix: "social", Fact: "\"Fact\".\"SocialInteraction\"", DirectRules: "'email'", StitchRule: "handle-stitch", ConflictRule: "handle-conflict",
@@ -161,7 +163,9 @@ public static class InteractionMigration
         //    sessionizer names a later part (tracker id + '#' + UTC start). The name check is a plain equi-join (at most
         //    one stored row per name and visitor): with "no continuation" in its ON clause DuckDB joined it by nested loops,
         //    stored sessions × staged sessions (bench/LOAD.md, "Web migration").
-        // 4. the customer: CRM id, else e-mail hash, else the stored part's direct link.
+        // 4. the customer: CRM id, else e-mail hash, else the stored part's direct link. Only a crm-id link forgets the CRM id:
+        //    a session linked by e-mail hash keeps it (SourceCrmCustomerId), so a CRM load that maps the id later upgrades the
+        //    link to crm-id (RelinkStored), as when the CRM row came first; any direct link forgets the e-mail hash.
         session.Execute($"""
             CREATE TEMP TABLE web_resolved_{k} AS
             WITH parts AS (
@@ -212,7 +216,8 @@ public static class InteractionMigration
                    s."SessionId", s."WebVisitorId", s."StartTime", s."EndTime",
                    CAST(datediff('second', s."StartTime", s."EndTime") AS INTEGER) AS "DurationSeconds",
                    s."PageViews", s."ProductViews", s."AddToCarts", s."Conversions", s."Device", s."Referrer",
-                   CASE WHEN COALESCE(byId."CustomerKey", byEmail."CustomerKey", s."StoredKey") IS NULL THEN s."CrmCustomerId" END AS "SourceCrmCustomerId",
+                   CASE WHEN byId."CustomerKey" IS NOT NULL OR (byEmail."CustomerKey" IS NULL AND s."StoredRule" = 'crm-id') THEN NULL
+                        ELSE s."CrmCustomerId" END AS "SourceCrmCustomerId",
                    CASE WHEN COALESCE(byId."CustomerKey", byEmail."CustomerKey", s."StoredKey") IS NULL THEN s."EmailHash" END AS "SourceEmailHash"
             FROM merged AS s
             LEFT JOIN {CustomerKeyMap.ByCrmIdKey} AS byId ON byId."CrmIdKey" = upper(s."CrmCustomerId")
@@ -358,7 +363,7 @@ public static class InteractionMigration
     {
         var k = session.LineageKey;
         var identities = $"{s.Prefix}_identity_{k}";
-        var relinked = Restitch(session, s, resolved);
+        var relinked = Restitch(session, s, resolved, resolved);
         var byRule = session.Query<(string Rule, long Rows)>($"SELECT \"MatchRule\", count(*) FROM {resolved} GROUP BY 1 ORDER BY 2 DESC, 1")
             .ToDictionary(r => r.Rule, r => r.Rows, StringComparer.Ordinal);
         var matched = session.Scalar<long>($"SELECT count(*) FROM {resolved} WHERE \"CustomerKey\" <> 0");
@@ -372,10 +377,11 @@ public static class InteractionMigration
     /// <summary>
     /// Re-links the stored rows of the visitors/handles of <paramref name="resolved"/> that have no direct link of their own
     /// to what <see cref="Stitch"/> found for their identity (stitched, un-stitched on a conflict, or none), and sets the
-    /// customers' visitor id / handle in <c>Dimension.Customer</c> for the customers of <paramref name="resolved"/>. Returns the
+    /// customers' visitor id / handle in <c>Dimension.Customer</c> for the customers of <paramref name="customers"/> (a table
+    /// with a <c>CustomerKey</c> column: the load's resolved rows, or the re-link's customers before and after). Returns the
     /// fact rows whose customer or rule changed. The web and social loads and the CRM load's re-link run it.
     /// </summary>
-    private static long Restitch(DuckDbLoadSession session, Stitching s, string resolved)
+    private static long Restitch(DuckDbLoadSession session, Stitching s, string resolved, string customers)
     {
         var identities = $"{s.Prefix}_identity_{session.LineageKey}";
         var relinked = session.Execute($"""
@@ -390,10 +396,10 @@ public static class InteractionMigration
         session.Execute($"""
             UPDATE "Dimension"."Customer" AS c SET "{s.DimensionColumn}" = x."Value"
             FROM (SELECT t."CustomerKey", v."Value"
-                  FROM (SELECT DISTINCT "CustomerKey" FROM {resolved} WHERE "CustomerKey" <> 0) AS t
+                  FROM (SELECT DISTINCT "CustomerKey" FROM {customers} WHERE "CustomerKey" <> 0) AS t
                   LEFT JOIN (SELECT f."CustomerKey", {s.DimensionValue("f")} AS "Value"
                              FROM {s.Fact} AS f
-                             WHERE f."CustomerKey" IN (SELECT "CustomerKey" FROM {resolved})
+                             WHERE f."CustomerKey" IN (SELECT "CustomerKey" FROM {customers})
                                AND f."MatchRule" IN ({s.DirectRules}, '{s.StitchRule}') AND length({s.DimensionValue("f")}) <= 100
                                AND {s.Identity("f")} NOT IN (SELECT {s.Identity("g")} FROM {s.Fact} AS g WHERE g."MatchRule" IN ({s.DirectRules})
                                                             GROUP BY 1 HAVING count(DISTINCT g."CustomerKey") > 1)
@@ -421,9 +427,12 @@ public static class InteractionMigration
     /// <c>SourceEmailHash</c>, <c>SourceEmailKeyHash</c>: a row loaded before its customer's CRM row) gets the customer that
     /// identifier names now, with the rule the web/social load would have given it (crm-id, else email-hash; email), only
     /// when exactly one customer has the e-mail (the same lookups as <see cref="RunWeb"/> and <see cref="RunSocial"/>), and
-    /// forgets the identifier; then the visitors/handles of those rows are re-stitched exactly as the web/social loads do
-    /// (<see cref="Stitch"/>, <see cref="Restitch"/>). So the order in which sources are loaded does not change the links.
-    /// A rerun finds nothing to do: linked rows keep no identifier.
+    /// forgets the identifier (an email-hash link keeps its CRM id); a session linked by e-mail hash whose kept CRM id now
+    /// maps to a customer is upgraded to crm-id (the web load's precedence). Then the visitors/handles of those rows are
+    /// re-stitched exactly as the web/social loads do (<see cref="Stitch"/>, <see cref="Restitch"/>), and the visitor id /
+    /// handle of the customers those rows named before and after is recomputed. So CRM-id links and first links do not
+    /// depend on the order in which sources are loaded; an e-mail link once made is kept (not withdrawn when the address
+    /// later becomes shared or moves). A rerun finds nothing to do.
     /// SQL Server: <c>Integration.RelinkStoredInteractions</c>, run by <c>Integration.MigrateStagedCustomerData</c>.
     /// </summary>
     public static Relinked RelinkStored(DuckDbLoadSession session)
@@ -435,8 +444,8 @@ public static class InteractionMigration
             FROM "Fact"."WebSession" AS f
             LEFT JOIN {CustomerKeyMap.ByCrmIdKey} AS byId ON byId."CrmIdKey" = upper(f."SourceCrmCustomerId")
             LEFT JOIN {WebByEmailHash} AS byEmail ON byEmail."EmailHash" = f."SourceEmailHash"
-            WHERE COALESCE(f."MatchRule", 'none') NOT IN ('crm-id', 'email-hash')
-              AND COALESCE(byId."CustomerKey", byEmail."CustomerKey") IS NOT NULL
+            WHERE (COALESCE(f."MatchRule", 'none') NOT IN ('crm-id', 'email-hash') AND COALESCE(byId."CustomerKey", byEmail."CustomerKey") IS NOT NULL)
+               OR (f."MatchRule" = 'email-hash' AND byId."CustomerKey" IS NOT NULL)
             """);
         var (socialDirect, socialStitched) = Relink(session, Social, "\"SourceEmailKeyHash\" IS NOT NULL", $"""
             SELECT f."Platform", f."CommentId", f."SocialHandle", byEmail."CustomerKey", 'email' AS "MatchRule"
@@ -463,6 +472,16 @@ public static class InteractionMigration
 
         var relinked = $"{s.Prefix}_relinked_{k}";
         session.Execute($"CREATE TEMP TABLE {relinked} AS {candidates}");
+        // The customers whose visitor id / handle may change: the new ones, and those the rows of the re-linked
+        // visitors/handles name before the update (an e-mail-hash link upgraded to another customer's CRM id leaves its
+        // customer, and that customer's WebVisitorId must not keep the visitor).
+        var customers = $"{s.Prefix}_relinked_customer_{k}";
+        session.Execute($"""
+            CREATE TEMP TABLE {customers} AS
+            SELECT "CustomerKey" FROM {relinked}
+            UNION
+            SELECT f."CustomerKey" FROM {s.Fact} AS f WHERE {s.Identity("f")} IN (SELECT {s.Identity("r")} FROM {relinked} AS r)
+            """);
         var direct = session.Execute($"""
             UPDATE {s.Fact} AS f SET "CustomerKey" = r."CustomerKey", "MatchRule" = r."MatchRule", {s.ClearSource}
             FROM {relinked} AS r WHERE {s.SameRow}
@@ -472,10 +491,11 @@ public static class InteractionMigration
         {
             // The relinked rows are direct links now: the identities' customers are the fact table's direct links.
             Stitch(session, s, relinked);
-            stitched = Restitch(session, s, relinked);
+            stitched = Restitch(session, s, relinked, customers);
             session.Execute($"DROP TABLE {s.Prefix}_identity_{k}");
         }
 
+        session.Execute($"DROP TABLE {customers}");
         session.Execute($"DROP TABLE {relinked}");
         return (direct, stitched);
     }

@@ -29,7 +29,7 @@ public sealed class RelinkAfterCrmTests : TempFolderTests
         "L1,Ann Lee,lee@example.com,,1980-01-01,F,Leeds,United Kingdom,,,,2024-06-01 09:30:00\n" +
         "L2,Bob Lee,lee@example.com,,1979-01-01,M,Leeds,United Kingdom,,,,2024-06-01 09:30:00\n";
 
-    private static string Event(string visitor, string session, string time, string? customerId = null, string? emailHash = null) =>
+    internal static string Event(string visitor, string session, string time, string? customerId = null, string? emailHash = null) =>
         $$"""{"visitor_id":"{{visitor}}",{{(customerId is null ? "" : $"\"customer_id\":\"{customerId}\",")}}{{(emailHash is null ? "" : $"\"email_hash\":\"{emailHash}\",")}}"session_id":"{{session}}","timestamp":"2024-05-01T{{time}}:00Z","event_type":"page_view"}""";
 
     private static string Comment(string id, string handle, string? email) =>
@@ -106,6 +106,60 @@ public sealed class RelinkAfterCrmTests : TempFolderTests
         Assert.Equal(keys, Keys(crmFirst));
         Assert.Equal(Sessions(crmFirst), Sessions(warehouse));
         Assert.Equal(Comments(crmFirst), Comments(warehouse));
+    }
+
+    [Fact]
+    public void A_crm_id_that_maps_after_an_email_hash_link_wins_whatever_the_order_of_the_files()
+    {
+        // Review finding: s1 (visitor v1) logs in as C20 and gives the hash of e@example.com. C10 has e@, C20 has f@. The web
+        // load's precedence is the CRM id first, so with both CRM rows stored s1 is C20's (crm-id). Before, an email-hash link
+        // forgot the CRM id: order A (web, C10, C20) left s1 on C10 (email-hash) for good, order B (C10, C20, web) gave C20.
+        var web = Event("v1", "s1", "10:00", customerId: "C20", emailHash: EmailRules.Sha256Hex("e@example.com")) + "\n";
+        var c10 = Header + "C10,Cat Ash,e@example.com,,1981-01-01,F,Leeds,United Kingdom,,,,2024-06-01 09:30:00\n";
+        var c20 = Header + "C20,Dan Oak,f@example.com,,1982-02-02,M,York,United Kingdom,,,,2024-06-01 09:30:00\n";
+        string[][] orders = [["web", "c10", "c20"], ["c10", "c20", "web"], ["c10", "web", "c20"]];
+        foreach (var order in orders)
+        {
+            using var warehouse = DuckDbWarehouse.Open(":memory:");
+            var name = string.Join('-', order);
+            foreach (var step in order)
+            {
+                if (step == "web")
+                {
+                    InteractionLoaders.LoadWeb(warehouse, Write($"{name}-web.jsonl", web));
+                }
+                else
+                {
+                    CrmLoader.Load(warehouse, Write($"{name}-{step}.csv", step == "c10" ? c10 : c20));
+                }
+            }
+
+            var keys = Keys(warehouse);
+            // s1 → C20 by its CRM id in every order; no identifier kept once linked by CRM id.
+            Assert.Equal([("s1", keys["C20"], "crm-id")], Sessions(warehouse));
+            Assert.Equal(((string?)null, (string?)null), warehouse.Connection.QuerySingle<(string?, string?)>(
+                "SELECT \"SourceCrmCustomerId\", \"SourceEmailHash\" FROM \"Fact\".\"WebSession\""));
+            // v1 is C20's visitor; C10, which held s1 in between in orders A and C, has none (recomputed on the upgrade).
+            Assert.Equal([("C10", null), ("C20", "v1")], warehouse.Connection.Query<(string, string?)>(
+                "SELECT \"CrmCustomerId\", \"WebVisitorId\" FROM \"Dimension\".\"Customer\" WHERE \"ValidTo\" = TIMESTAMP '9999-12-31' AND \"CustomerKey\" <> 0 ORDER BY 1"));
+        }
+    }
+
+    [Fact]
+    public void An_email_hash_link_keeps_the_crm_id_until_the_crm_id_maps()
+    {
+        // The web file after C10 only: s1's C20 is unknown, e@ is C10's alone, so s1 is C10's by e-mail hash and keeps "C20"
+        // (not the hash: the link used it). Before, it kept neither, so C20's arrival could not change it.
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        CrmLoader.Load(warehouse, Write("c10.csv", Header + "C10,Cat Ash,e@example.com,,1981-01-01,F,Leeds,United Kingdom,,,,2024-06-01 09:30:00\n"));
+        InteractionLoaders.LoadWeb(warehouse, Write("web.jsonl", Event("v1", "s1", "10:00", customerId: "C20", emailHash: EmailRules.Sha256Hex("e@example.com")) + "\n"));
+        Assert.Equal([("s1", Keys(warehouse)["C10"], "email-hash")], Sessions(warehouse));
+        Assert.Equal(("C20", (string?)null), warehouse.Connection.QuerySingle<(string?, string?)>(
+            "SELECT \"SourceCrmCustomerId\", \"SourceEmailHash\" FROM \"Fact\".\"WebSession\""));
+        // An unrelated CRM row changes nothing (C20 still unknown).
+        var other = CrmLoader.Load(warehouse, Write("k1.csv", Header + "K1,Kim Park,kim@example.com,,1970-04-04,F,Bath,United Kingdom,,,,2024-06-02 09:30:00\n"));
+        Assert.Contains("0 web sessions and social comments of earlier loads re-linked", other.Detail, StringComparison.Ordinal);
+        Assert.Equal([("s1", Keys(warehouse)["C10"], "email-hash")], Sessions(warehouse));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Dapper;
 using Warehouse.Data.DuckDb;
+using Warehouse.Etl.Cleaning;
 using Warehouse.Etl.Loading;
 using Warehouse.Etl.Tests.Support;
 
@@ -20,7 +21,8 @@ public sealed class RelinkProcedureParityTests : TempFolderTests
         RepositoryPaths.Of("database/Warehouse.Database/Integration/Stored Procedures/RelinkStoredInteractions.sql"));
 
     private static readonly string[] Tables =
-        ["#RelinkByCrmId", "#RelinkByEmailHash", "#RelinkedSession", "#RelinkedVisitor", "#RelinkByEmailKeyHash", "#RelinkedComment", "#RelinkedHandle"];
+        ["#RelinkByCrmId", "#RelinkByEmailHash", "#RelinkedSession", "#RelinkedWebCustomer", "#RelinkedVisitor", "#RelinkByEmailKeyHash", "#RelinkedComment",
+         "#RelinkedSocialCustomer", "#RelinkedHandle"];
 
     private sealed record Row(string Id, string Identity, int CustomerKey, string MatchRule);
 
@@ -42,6 +44,24 @@ public sealed class RelinkProcedureParityTests : TempFolderTests
             RelinkAfterCrmTests.Header + "L2,Bob Lee,bob@example.com,,1979-01-01,M,Leeds,United Kingdom,,,,2024-07-01 09:30:00\n");
         Assert.Equal([("s5", keys["L1"], "email-hash")], later);
         Assert.Equal([("c3", keys["L1"], "email")], laterComments);
+    }
+
+    [Fact]
+    public void The_procedure_upgrades_an_email_hash_link_whose_crm_id_maps_later_as_the_duckdb_crm_migration()
+    {
+        // s1 logs in as C20 and gives the hash of e@example.com (RelinkAfterCrmTests' order-dependence case). C10 (e@) comes
+        // first: s1 is C10's by e-mail hash and keeps C20; then C20 arrives: the CRM id wins (crm-id), as when the web file
+        // comes last. Before, the procedure selected only rows without a direct link, so the second load linked nothing.
+        using var warehouse = DuckDbWarehouse.Open(":memory:");
+        InteractionLoaders.LoadWeb(warehouse, Write("web.jsonl",
+            RelinkAfterCrmTests.Event("v1", "s1", "10:00", customerId: "C20", emailHash: EmailRules.Sha256Hex("e@example.com")) + "\n"));
+
+        var (first, _) = LoadComparing(warehouse, "c10.csv",
+            RelinkAfterCrmTests.Header + "C10,Cat Ash,e@example.com,,1981-01-01,F,Leeds,United Kingdom,,,,2024-06-01 09:30:00\n");
+        Assert.Equal([("s1", RelinkAfterCrmTests.Keys(warehouse)["C10"], "email-hash")], first);
+        var (upgraded, _) = LoadComparing(warehouse, "c20.csv",
+            RelinkAfterCrmTests.Header + "C20,Dan Oak,f@example.com,,1982-02-02,M,York,United Kingdom,,,,2024-06-01 09:30:00\n");
+        Assert.Equal([("s1", RelinkAfterCrmTests.Keys(warehouse)["C20"], "crm-id")], upgraded);
     }
 
     [Fact]

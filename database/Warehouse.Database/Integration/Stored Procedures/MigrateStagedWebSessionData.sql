@@ -16,7 +16,8 @@
 --      its rule in Fact.WebSession.MatchRule (crm-id, email-hash, visitor-stitch, visitor-conflict, none); a session
 --      without a direct link keeps its CRM id and e-mail hash (SourceCrmCustomerId, SourceEmailHash; a continued session
 --      the stored part's when the staged part has none), which the CRM load's Integration.RelinkStoredInteractions links
---      once the customer arrives; a directly linked session keeps neither;
+--      once the customer arrives; a directly linked session keeps no e-mail hash, and keeps its CRM id only when linked
+--      by e-mail hash (a CRM load that maps the id later upgrades it to crm-id);
 --   3b. the calendar is extended to the sessions' days (Application.PopulateDateDimension);
 --   1b. a tracker session split across files is one session, as InteractionMigration.RunWeb merges it (FORMATS.md,
 --      "Sessions across files"): the first part of a tracker session in this load (no '#' in its id) continues the
@@ -157,7 +158,10 @@ BEGIN
                COALESCE(ch.[ChannelKey], 0) AS [ChannelKey], s.[SessionId], s.[WebVisitorId], s.[StartTime], s.[EndTime],
                DATEDIFF(SECOND, s.[StartTime], s.[EndTime]) AS [DurationSeconds], s.[PageViews], s.[ProductViews], s.[AddToCarts],
                s.[Conversions], s.[Device], s.[Referrer],
-               CASE WHEN COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], s.[StoredKey]) IS NULL THEN s.[CrmCustomerId] END AS [SourceCrmCustomerId],
+               -- Only a crm-id link forgets the CRM id: an email-hash link keeps it, so a CRM load that maps the id later
+               -- upgrades the link to crm-id (RelinkStoredInteractions), as when the CRM row came first.
+               CASE WHEN byCrm.[CustomerKey] IS NOT NULL OR (byEmail.[CustomerKey] IS NULL AND s.[StoredRule] = N'crm-id') THEN NULL
+                    ELSE s.[CrmCustomerId] END AS [SourceCrmCustomerId],
                CASE WHEN COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], s.[StoredKey]) IS NULL THEN s.[EmailHash] END AS [SourceEmailHash]
         INTO #Resolved
         FROM #Merged AS s

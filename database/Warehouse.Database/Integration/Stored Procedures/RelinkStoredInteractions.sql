@@ -5,13 +5,17 @@
 --   1. a session without a direct link (MatchRule none, visitor-stitch, visitor-conflict) whose kept CRM id
 --      (SourceCrmCustomerId) now maps to a customer (Integration.CustomerKeyByCrmId, ids without case) gets it (crm-id),
 --      else one whose kept e-mail hash (SourceEmailHash) is the SHA-256 of an e-mail of exactly one customer
---      (Integration.CustomerEmail) gets that customer (email-hash): the rules of MigrateStagedWebSessionData;
+--      (Integration.CustomerEmail) gets that customer (email-hash): the rules of MigrateStagedWebSessionData; a session
+--      linked by e-mail hash whose kept CRM id now maps to a customer is upgraded to crm-id (the web load's precedence:
+--      the CRM id first), so the links do not depend on whether the web file came before or after the CRM rows;
 --   2. a comment not linked by e-mail whose kept SourceEmailKeyHash is the SHA-256 of the match key of an e-mail of
 --      exactly one customer gets it (email): the rule of MigrateStagedSocialInteractionData;
---   3. a linked row forgets its identifier (only unlinked rows keep one); the visitors / handles of the linked rows are
---      re-stitched as the web and social loads do (their other rows without a direct link follow the customers of the
---      visitor's / handle's direct links: one customer stitches, two or more stitch nothing), and the customers' current
---      WebVisitorId / SocialHandle are set as those loads set them.
+--   3. a linked row forgets its identifier (an email-hash link keeps its CRM id); the visitors / handles of the linked
+--      rows are re-stitched as the web and social loads do (their other rows without a direct link follow the customers of
+--      the visitor's / handle's direct links: one customer stitches, two or more stitch nothing), and the current
+--      WebVisitorId / SocialHandle of the customers those rows name before and after (#RelinkedWebCustomer,
+--      #RelinkedSocialCustomer) are set as those loads set them. An e-mail link once made is kept: it is not withdrawn when
+--      the address later becomes shared or moves to another customer.
 -- A rerun finds nothing to link. The SELECT ... INTO statements are written in the SQL both engines accept and run on
 -- DuckDB in Warehouse.Etl.Tests' RelinkProcedureParityTests against the host's re-link.
 CREATE PROCEDURE [Integration].[RelinkStoredInteractions]
@@ -47,8 +51,19 @@ BEGIN
     FROM [Fact].[WebSession] AS f
     LEFT OUTER JOIN #RelinkByCrmId AS byCrm ON byCrm.[CrmIdKey] = UPPER(f.[SourceCrmCustomerId])
     LEFT OUTER JOIN #RelinkByEmailHash AS byEmail ON byEmail.[EmailHash] = f.[SourceEmailHash]
-    WHERE COALESCE(f.[MatchRule], N'none') NOT IN (N'crm-id', N'email-hash')
-      AND COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey]) IS NOT NULL;
+    WHERE (COALESCE(f.[MatchRule], N'none') NOT IN (N'crm-id', N'email-hash') AND COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey]) IS NOT NULL)
+       OR (f.[MatchRule] = N'email-hash' AND byCrm.[CustomerKey] IS NOT NULL);
+
+    -- The customers whose WebVisitorId may change: the new ones and those the rows of the re-linked visitors name before
+    -- the updates (an email-hash link upgraded to another customer's CRM id leaves its customer).
+    SELECT x.[CustomerKey]
+    INTO #RelinkedWebCustomer
+    FROM (
+        SELECT r.[CustomerKey] FROM #RelinkedSession AS r
+        UNION
+        SELECT f.[CustomerKey] FROM [Fact].[WebSession] AS f WHERE f.[WebVisitorId] IN (SELECT r.[WebVisitorId] FROM #RelinkedSession AS r)
+    ) AS x
+    WHERE x.[CustomerKey] <> 0;
 
     -- Customers named by each such visitor's direct links: the sessions linked here and the stored direct links.
     SELECT i.[WebVisitorId], COUNT(DISTINCT e.[CustomerKey]) AS [Customers], MIN(e.[CustomerKey]) AS [CustomerKey]
@@ -64,7 +79,8 @@ BEGIN
     GROUP BY i.[WebVisitorId];
 
     UPDATE f
-    SET f.[CustomerKey] = r.[CustomerKey], f.[MatchRule] = r.[MatchRule], f.[SourceCrmCustomerId] = NULL, f.[SourceEmailHash] = NULL
+    SET f.[CustomerKey] = r.[CustomerKey], f.[MatchRule] = r.[MatchRule],
+        f.[SourceCrmCustomerId] = CASE WHEN r.[MatchRule] = N'crm-id' THEN NULL ELSE f.[SourceCrmCustomerId] END, f.[SourceEmailHash] = NULL
     FROM [Fact].[WebSession] AS f
     INNER JOIN #RelinkedSession AS r ON r.[SessionId] = f.[SessionId] AND r.[WebVisitorId] = f.[WebVisitorId];
     SET @WebRelinked = @@ROWCOUNT;
@@ -87,14 +103,14 @@ BEGIN
         SELECT f.[CustomerKey], f.[WebVisitorId],
                ROW_NUMBER() OVER (PARTITION BY f.[CustomerKey] ORDER BY f.[StartTime], f.[SessionId], f.[WebVisitorId]) AS [Position]
         FROM [Fact].[WebSession] AS f
-        WHERE f.[CustomerKey] IN (SELECT r.[CustomerKey] FROM #RelinkedSession AS r)
+        WHERE f.[CustomerKey] IN (SELECT r.[CustomerKey] FROM #RelinkedWebCustomer AS r)
           AND f.[MatchRule] IN (N'crm-id', N'email-hash', N'visitor-stitch')
           AND f.[WebVisitorId] NOT IN (SELECT g.[WebVisitorId] FROM [Fact].[WebSession] AS g WHERE g.[MatchRule] IN (N'crm-id', N'email-hash')
                                        GROUP BY g.[WebVisitorId] HAVING COUNT(DISTINCT g.[CustomerKey]) > 1))
     UPDATE c
     SET c.[WebVisitorId] = e.[WebVisitorId]
     FROM [Dimension].[Customer] AS c
-    INNER JOIN (SELECT DISTINCT r.[CustomerKey] FROM #RelinkedSession AS r) AS t ON t.[CustomerKey] = c.[CustomerKey]
+    INNER JOIN #RelinkedWebCustomer AS t ON t.[CustomerKey] = c.[CustomerKey]
     LEFT OUTER JOIN [Earliest] AS e ON e.[CustomerKey] = t.[CustomerKey] AND e.[Position] = 1
     WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[WebVisitorId] COLLATE Latin1_General_100_BIN2, DATALENGTH(c.[WebVisitorId]) EXCEPT SELECT e.[WebVisitorId] COLLATE Latin1_General_100_BIN2, DATALENGTH(e.[WebVisitorId]));
 
@@ -119,6 +135,16 @@ BEGIN
     FROM [Fact].[SocialInteraction] AS f
     INNER JOIN #RelinkByEmailKeyHash AS byEmail ON byEmail.[EmailKeyHash] = f.[SourceEmailKeyHash]
     WHERE COALESCE(f.[MatchRule], N'none') <> N'email';
+
+    SELECT x.[CustomerKey]
+    INTO #RelinkedSocialCustomer
+    FROM (
+        SELECT r.[CustomerKey] FROM #RelinkedComment AS r
+        UNION
+        SELECT f.[CustomerKey] FROM [Fact].[SocialInteraction] AS f
+        WHERE CONCAT(f.[Platform], N':', LOWER(f.[SocialHandle])) IN (SELECT r.[HandleKey] FROM #RelinkedComment AS r)
+    ) AS x
+    WHERE x.[CustomerKey] <> 0;
 
     SELECT i.[HandleKey], COUNT(DISTINCT e.[CustomerKey]) AS [Customers], MIN(e.[CustomerKey]) AS [CustomerKey]
     INTO #RelinkedHandle
@@ -154,7 +180,7 @@ BEGIN
         SELECT f.[CustomerKey], CONCAT(f.[Platform], N':', f.[SocialHandle]) AS [SocialHandle],
                ROW_NUMBER() OVER (PARTITION BY f.[CustomerKey] ORDER BY f.[CommentTime], f.[Platform], f.[CommentId]) AS [Position]
         FROM [Fact].[SocialInteraction] AS f
-        WHERE f.[CustomerKey] IN (SELECT r.[CustomerKey] FROM #RelinkedComment AS r)
+        WHERE f.[CustomerKey] IN (SELECT r.[CustomerKey] FROM #RelinkedSocialCustomer AS r)
           AND f.[MatchRule] IN (N'email', N'handle-stitch')
           AND LEN(f.[Platform]) + 1 + LEN(f.[SocialHandle]) <= 100
           AND CONCAT(f.[Platform], N':', LOWER(f.[SocialHandle])) NOT IN (
@@ -163,7 +189,7 @@ BEGIN
     UPDATE c
     SET c.[SocialHandle] = e.[SocialHandle]
     FROM [Dimension].[Customer] AS c
-    INNER JOIN (SELECT DISTINCT r.[CustomerKey] FROM #RelinkedComment AS r) AS t ON t.[CustomerKey] = c.[CustomerKey]
+    INNER JOIN #RelinkedSocialCustomer AS t ON t.[CustomerKey] = c.[CustomerKey]
     LEFT OUTER JOIN [Earliest] AS e ON e.[CustomerKey] = t.[CustomerKey] AND e.[Position] = 1
     WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[SocialHandle] COLLATE Latin1_General_100_BIN2, DATALENGTH(c.[SocialHandle]) EXCEPT SELECT e.[SocialHandle] COLLATE Latin1_General_100_BIN2, DATALENGTH(e.[SocialHandle]));
 
