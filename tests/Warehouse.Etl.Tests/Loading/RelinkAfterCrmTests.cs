@@ -213,24 +213,39 @@ public sealed class RelinkAfterCrmTests : TempFolderTests
     }
 
     [Fact]
-    public void A_comments_email_is_stored_in_no_text_column_only_the_hash_of_its_match_key()
+    public void A_comments_email_is_in_no_fact_dimension_or_integration_column_only_in_the_reject_of_a_rejected_record()
     {
+        // The file of SocialFile plus a repeat of c1 (same id, dup@example.com: rejected as a duplicate, its staged values
+        // written as JSON, Email included) and a comment without a timestamp (rej@example.com: rejected as read).
         using var warehouse = DuckDbWarehouse.Open(":memory:");
-        InteractionLoaders.LoadSocial(warehouse, Write("soc1.json", SocialFile()));
+        var file = SocialFile()[..^1] + "," +
+            """{"platform":"x","comment_id":"c1","handle":"@eve","email":"dup@example.com","timestamp":"2024-05-01T11:00:00Z","text":"again"}""" + "," +
+            """{"platform":"x","comment_id":"c9","handle":"@rex","email":"rej@example.com","text":"no time"}""" + "]";
+        InteractionLoaders.LoadSocial(warehouse, Write("soc1.json", file));
 
-        // Every text column of every table of the warehouse (facts, dimensions, lineage, rejects): no address given with a
-        // comment is there in clear (the staging table was temporary and is gone).
+        // Every text column of every table of the warehouse except the reject tables (facts, dimensions, lineage, staging,
+        // source-key map): no address given with a comment is there in clear (the load's staging table was temporary).
         var columns = warehouse.Connection.Query<(string Schema, string Table, string Column)>("""
             SELECT c.table_schema, c.table_name, c.column_name FROM information_schema.columns AS c
             JOIN information_schema.tables AS t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
             WHERE c.data_type = 'VARCHAR' AND t.table_type = 'BASE TABLE'
             """).AsList();
         Assert.Contains(("Fact", "SocialInteraction", "SourceEmailKeyHash"), columns);
-        foreach (var (schema, table, column) in columns)
+        Assert.Contains(("Integration", "RejectedSocialInteraction", "RawRecord"), columns);
+        foreach (var (schema, table, column) in columns.Where(c => !c.Table.StartsWith("Reject", StringComparison.Ordinal)))
         {
             Assert.Equal(0L, warehouse.Connection.ExecuteScalar<long>(
                 $"SELECT count(*) FROM \"{schema}\".\"{table}\" WHERE contains(lower(\"{column}\"), 'example.com')"));
         }
+
+        // The reject tables keep each rejected record as read, its address included ("nothing is lost", as for every source):
+        // the duplicate's staged values and the record without a timestamp, and nothing else.
+        var rejects = warehouse.Connection.Query<(string Reason, string RawRecord)>(
+            "SELECT \"Reason\", \"RawRecord\" FROM \"Integration\".\"RejectedSocialInteraction\" ORDER BY \"SourceRecordNumber\"").AsList();
+        Assert.Equal(2, rejects.Count);
+        Assert.StartsWith("duplicate of line", rejects[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("dup@example.com", rejects[0].RawRecord, StringComparison.Ordinal);
+        Assert.Contains("rej@example.com", rejects[1].RawRecord, StringComparison.Ordinal);
 
         // c1 keeps the SHA-256 of its address's match key (eve+news@ → eve@example.com), c2 (no e-mail) nothing.
         Assert.Equal([("c1", EmailRules.Sha256Hex("eve@example.com")), ("c2", null)], warehouse.Connection.Query<(string, string?)>(
