@@ -85,6 +85,29 @@ public class LoadLockTests(ModelFixture fixture) : IClassFixture<ModelFixture>
         Assert.True(take.Offset > reads.BeginTransaction, "the transaction-owned lock is taken outside the transaction");
     }
 
+    [Theory]
+    [InlineData("WebSession")]
+    [InlineData("SocialInteraction")]
+    public void Web_and_social_loads_take_the_crm_identity_lock_before_they_read_customers_or_write_their_facts(string entity)
+    {
+        // The CRM and purchase procedures re-link Fact.WebSession / Fact.SocialInteraction and set Dimension.Customer's
+        // WebVisitorId / SocialHandle (Integration.RelinkStoredInteractions) under Warehouse.CrmIdentity; the web and social
+        // procedures write the same rows, so they take the same lock for their transaction (as MigrateStagedPurchaseData):
+        // a re-link and a web load never interleave on one visitor. Before, neither took it.
+        var target = StagingTarget.All.Single(t => t.Entity == entity);
+        var script = fixture.ParseProcedure(target.MigrateProcedure);
+        var take = Single(Calls(script), "sys.sp_getapplock");
+        Assert.Equal((CrmIdentityLock.Resource, "Exclusive", "Transaction"), (take.Parameters["@Resource"], take.Parameters["@LockMode"], take.Parameters["@LockOwner"]));
+
+        var reads = new TableVisitor();
+        script.Accept(reads);
+        var shared = reads.Offsets.Where(r => r.Name == target.FactTable || r.Name is "Dimension.Customer" or "Integration.CustomerEmail" or "Integration.CustomerKeyByCrmId")
+            .Select(r => r.Offset).ToList();
+        Assert.NotEmpty(shared);
+        Assert.True(take.Offset < shared.Min(), $"{target.MigrateProcedure} reads customers or writes {target.FactTable} before it holds the CRM identity lock");
+        Assert.True(take.Offset > reads.BeginTransaction, "the transaction-owned lock is taken outside the transaction");
+    }
+
     [Fact]
     public void Each_load_locks_its_lineage_in_the_transaction_that_creates_it()
     {

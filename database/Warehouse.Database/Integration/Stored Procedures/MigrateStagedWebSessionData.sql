@@ -54,6 +54,15 @@ BEGIN
     BEGIN TRY
         BEGIN TRANSACTION;
 
+        -- The CRM load and the purchase loads that create customers re-link Fact.WebSession / Fact.SocialInteraction rows and
+        -- set Dimension.Customer's WebVisitorId / SocialHandle (Integration.RelinkStoredInteractions) under the CRM identity
+        -- lock; this load writes the same rows, so it takes the lock for its transaction too (as MigrateStagedPurchaseData):
+        -- a re-link and this load never interleave on one visitor or handle.
+        DECLARE @identityLock INT;
+        EXEC @identityLock = [sys].[sp_getapplock] @Resource = N'Warehouse.CrmIdentity', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 600000;
+        IF @identityLock < 0
+            THROW 50090, N'Integration.MigrateStagedWebSessionData: a CRM load held the CRM identity lock (Warehouse.CrmIdentity) for 600 s; retry the load when it has finished.', 1;
+
         -- The rows the host rejected wait in Integration.Reject_Staging and join the reject table in this transaction,
         -- so a failed load leaves no rejected rows behind (the loader role cannot write the reject tables).
         INSERT [Integration].[RejectedWebEvent] ([LineageKey], [SourceName], [SourceLineNumber], [SourceRecordNumber], [ColumnName], [Reason], [RawRecord])
