@@ -337,6 +337,95 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         Assert.True(relink < commit);
     }
 
+    [Theory]
+    [InlineData("Integration.RelinkStoredInteractions")]
+    [InlineData("Integration.MigrateStagedWebSessionData")]
+    [InlineData("Integration.MigrateStagedSocialInteractionData")]
+    public void Window_orders_break_ties_on_text_keys_by_code_point(string procedure)
+    {
+        // The earliest session / comment of a customer (its WebVisitorId / SocialHandle) and the stored session a part
+        // continues are picked by ROW_NUMBER() ... ORDER BY time, then the text keys. The database collation sorts those
+        // keys without case ('S1' = 's1', 'a' < 'B'); DuckDB sorts by code point ('B' < 'a'), so on a tie of times the two
+        // engines picked different rows. Every text key of a window's ORDER BY is COLLATE Latin1_General_100_BIN2 (code
+        // point, as DuckDB). Before, none was.
+        string[] textKeys = ["SessionId", "WebVisitorId", "Platform", "CommentId", "SocialHandle"];
+        var orders = new WindowOrderVisitor();
+        fixture.ParseProcedure(procedure).Accept(orders);
+        var keys = orders.Keys.Where(k => textKeys.Contains(k.Column, StringComparer.Ordinal)).ToList();
+        Assert.NotEmpty(keys);
+        Assert.All(keys, k => Assert.True(k.Collation == "Latin1_General_100_BIN2", $"{procedure}: ORDER BY {k.Column} without COLLATE Latin1_General_100_BIN2"));
+    }
+
+    [Fact]
+    public void The_relink_reads_no_email_when_no_fact_keeps_an_identifier()
+    {
+        // Review: every CRM load hashed every Integration.CustomerEmail row twice and joined both facts, though rows that
+        // keep an identifier are few (none when the CRM is loaded first). The procedure returns at once when no fact keeps
+        // one, and each half (web, social) runs only when its fact keeps one. Before, no statement was guarded.
+        var script = fixture.ParseProcedure("Integration.RelinkStoredInteractions");
+        var guards = new RelinkGuardVisitor();
+        script.Accept(guards);
+        Assert.Contains(guards.Returns, p => p.Contains("SourceCrmCustomerId IS NOT NULL", StringComparison.Ordinal)
+            && p.Contains("SourceEmailHash IS NOT NULL", StringComparison.Ordinal) && p.Contains("SourceEmailKeyHash IS NOT NULL", StringComparison.Ordinal));
+        string[] web = ["#RelinkByCrmId", "#RelinkByEmailHash", "#RelinkedSession", "#RelinkedWebCustomer", "#RelinkedVisitor"];
+        string[] social = ["#RelinkByEmailKeyHash", "#RelinkedComment", "#RelinkedSocialCustomer", "#RelinkedHandle"];
+        Assert.Equal(web.Concat(social).Order(StringComparer.Ordinal), guards.SelectInto.Keys.Order(StringComparer.Ordinal));
+        Assert.All(web, t => Assert.Contains(guards.SelectInto[t], p => p.Contains("WebSession", StringComparison.Ordinal)
+            && p.Contains("SourceCrmCustomerId IS NOT NULL", StringComparison.Ordinal) && p.Contains("SourceEmailHash IS NOT NULL", StringComparison.Ordinal)));
+        Assert.All(social, t => Assert.Contains(guards.SelectInto[t], p => p.Contains("SocialInteraction", StringComparison.Ordinal)
+            && p.Contains("SourceEmailKeyHash IS NOT NULL", StringComparison.Ordinal)));
+    }
+
+    /// <summary>The IF predicates (as text, tokens joined by single spaces, brackets dropped) around each SELECT … INTO, and those of IF … RETURN.</summary>
+    private sealed class RelinkGuardVisitor : TSqlFragmentVisitor
+    {
+        private readonly Stack<string> _predicates = new();
+
+        public Dictionary<string, List<string>> SelectInto { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Returns { get; } = [];
+
+        public override void ExplicitVisit(IfStatement node)
+        {
+            var predicate = string.Join(' ', Enumerable.Range(node.Predicate.FirstTokenIndex, node.Predicate.LastTokenIndex - node.Predicate.FirstTokenIndex + 1)
+                .Select(i => node.Predicate.ScriptTokenStream[i]).Where(t => t.TokenType != TSqlTokenType.WhiteSpace)
+                .Select(t => t.Text.Trim('[', ']')));
+            if (node.ThenStatement is ReturnStatement)
+            {
+                Returns.Add(predicate);
+            }
+
+            _predicates.Push(predicate);
+            node.ThenStatement.Accept(this);
+            _predicates.Pop();
+            node.ElseStatement?.Accept(this);
+        }
+
+        public override void Visit(SelectStatement node)
+        {
+            if (node.Into is { } into)
+            {
+                SelectInto[into.BaseIdentifier.Value] = [.. _predicates];
+            }
+        }
+    }
+
+    private sealed class WindowOrderVisitor : TSqlFragmentVisitor
+    {
+        public List<(string Column, string? Collation)> Keys { get; } = [];
+
+        public override void Visit(OverClause node)
+        {
+            foreach (var element in node.OrderByClause?.OrderByElements ?? [])
+            {
+                if (element.Expression is ColumnReferenceExpression column)
+                {
+                    Keys.Add((column.MultiPartIdentifier.Identifiers[^1].Value, column.Collation?.Value));
+                }
+            }
+        }
+    }
+
     private static string? Target(TableReference target) => target is NamedTableReference named ? Name(named) : null;
 
     private static string? ExecName(ExecuteStatement exec) =>

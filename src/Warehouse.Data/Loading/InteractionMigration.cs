@@ -438,19 +438,30 @@ public static class InteractionMigration
     public static Relinked RelinkStored(DuckDbLoadSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
+        // Customer e-mails are hashed only when a session keeps a hash (often none: sessions kept for their CRM id alone), and
+        // only those whose hash a session keeps are grouped (a hash's customers are all its e-mails', so filtering by hash
+        // before the exactly-one test changes no link).
+        var keptHash = session.Scalar<bool>("SELECT EXISTS (SELECT 1 FROM \"Fact\".\"WebSession\" WHERE \"SourceEmailHash\" IS NOT NULL)");
+        var webByKeptHash = !keptHash ? "(SELECT CAST(NULL AS VARCHAR) AS \"EmailHash\", CAST(NULL AS INTEGER) AS \"CustomerKey\" WHERE false)" : $"""
+            (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM {CustomerEmails}
+             WHERE sha256("Email") IN (SELECT "SourceEmailHash" FROM "Fact"."WebSession" WHERE "SourceEmailHash" IS NOT NULL)
+             GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1)
+            """;
         var (webDirect, webStitched) = Relink(session, Web, "\"SourceCrmCustomerId\" IS NOT NULL OR \"SourceEmailHash\" IS NOT NULL", $"""
             SELECT f."SessionId", f."WebVisitorId", COALESCE(byId."CustomerKey", byEmail."CustomerKey") AS "CustomerKey",
                    CASE WHEN byId."CustomerKey" IS NOT NULL THEN 'crm-id' ELSE 'email-hash' END AS "MatchRule"
             FROM "Fact"."WebSession" AS f
             LEFT JOIN {CustomerKeyMap.ByCrmIdKey} AS byId ON byId."CrmIdKey" = upper(f."SourceCrmCustomerId")
-            LEFT JOIN {WebByEmailHash} AS byEmail ON byEmail."EmailHash" = f."SourceEmailHash"
+            LEFT JOIN {webByKeptHash} AS byEmail ON byEmail."EmailHash" = f."SourceEmailHash"
             WHERE (COALESCE(f."MatchRule", 'none') NOT IN ('crm-id', 'email-hash') AND COALESCE(byId."CustomerKey", byEmail."CustomerKey") IS NOT NULL)
                OR (f."MatchRule" = 'email-hash' AND byId."CustomerKey" IS NOT NULL)
             """);
         var (socialDirect, socialStitched) = Relink(session, Social, "\"SourceEmailKeyHash\" IS NOT NULL", $"""
             SELECT f."Platform", f."CommentId", f."SocialHandle", byEmail."CustomerKey", 'email' AS "MatchRule"
             FROM "Fact"."SocialInteraction" AS f
-            JOIN {SocialByEmailKeyHash} AS byEmail ON byEmail."EmailKeyHash" = f."SourceEmailKeyHash"
+            JOIN (SELECT sha256({EmailKey("\"Email\"")}) AS "EmailKeyHash", min("CustomerKey") AS "CustomerKey" FROM {CustomerEmails}
+                  WHERE sha256({EmailKey("\"Email\"")}) IN (SELECT "SourceEmailKeyHash" FROM "Fact"."SocialInteraction" WHERE "SourceEmailKeyHash" IS NOT NULL)
+                  GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1) AS byEmail ON byEmail."EmailKeyHash" = f."SourceEmailKeyHash"
             WHERE COALESCE(f."MatchRule", 'none') <> 'email'
             """);
         return new Relinked(webDirect, webStitched, socialDirect, socialStitched);

@@ -110,3 +110,8 @@ GO
 EXECUTE sp_addextendedproperty @name = N'Description', @value = N'SHA-256 (lower-case hex, UTF-8) of the match key of the e-mail given with the comment (the CRM identity rules'' key: sub-address and Gmail dots dropped), never the address itself; kept only while the comment is not linked by e-mail (MatchRule none, handle-stitch or handle-conflict), so that a CRM load that brings the customer later links the comment (Integration.RelinkStoredInteractions); NULL once linked by e-mail, without an e-mail, and for comments stored before the column existed.',
     @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'SocialInteraction', @level2type = N'COLUMN', @level2name = N'SourceEmailKeyHash';
 GO
+
+-- Comments not linked by e-mail that keep the hash of their address's match key: few. The CRM load's re-link
+-- (Integration.RelinkStoredInteractions) checks these first and stops when there are none.
+CREATE NONCLUSTERED INDEX [IX_Fact_SocialInteraction_SourceEmailKeyHash] ON [Fact].[SocialInteraction] ([SourceEmailKeyHash]) WHERE [SourceEmailKeyHash] IS NOT NULL;
+GO

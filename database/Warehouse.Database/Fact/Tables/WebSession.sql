@@ -113,10 +113,18 @@ EXECUTE sp_addextendedproperty @name = N'Description', @value = N'Outlier flags 
     @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'OutlierFlags';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'CRM id the session''s events gave (logged-in visitor), kept only while the session is not linked by it or by its e-mail hash (MatchRule none, visitor-stitch or visitor-conflict), so that a CRM load that brings the customer later links the session (Integration.RelinkStoredInteractions); NULL once linked directly, when no event gave one, and for sessions stored before the column existed.',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'CRM id the session''s events gave (logged-in visitor), kept while the session is not linked by it (MatchRule none, visitor-stitch, visitor-conflict or email-hash), so that a CRM load that brings the customer later links the session, or upgrades its e-mail-hash link to crm-id (Integration.RelinkStoredInteractions); NULL once linked by CRM id, when no event gave one, and for sessions stored before the column existed.',
     @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'SourceCrmCustomerId';
 GO
 
-EXECUTE sp_addextendedproperty @name = N'Description', @value = N'E-mail hash the session''s events gave (SHA-256 of the normalised address, lower-case hex), kept only while the session is not linked directly, as SourceCrmCustomerId; NULL once linked directly, when no event gave one, and for sessions stored before the column existed.',
+EXECUTE sp_addextendedproperty @name = N'Description', @value = N'E-mail hash the session''s events gave (SHA-256 of the normalised address, lower-case hex), kept only while the session is not linked directly; NULL once linked directly, when no event gave one, and for sessions stored before the column existed.',
     @level0type = N'SCHEMA', @level0name = N'Fact', @level1type = N'TABLE', @level1name = N'WebSession', @level2type = N'COLUMN', @level2name = N'SourceEmailHash';
+GO
+
+-- Rows that keep a source identifier (not linked yet, or linked by e-mail hash with a CRM id): few. The CRM load's re-link
+-- (Integration.RelinkStoredInteractions) checks these first and stops when there are none.
+CREATE NONCLUSTERED INDEX [IX_Fact_WebSession_SourceCrmCustomerId] ON [Fact].[WebSession] ([SourceCrmCustomerId]) WHERE [SourceCrmCustomerId] IS NOT NULL;
+GO
+
+CREATE NONCLUSTERED INDEX [IX_Fact_WebSession_SourceEmailHash] ON [Fact].[WebSession] ([SourceEmailHash]) WHERE [SourceEmailHash] IS NOT NULL;
 GO

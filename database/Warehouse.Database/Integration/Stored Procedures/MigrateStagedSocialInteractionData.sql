@@ -205,7 +205,7 @@ BEGIN
 
         WITH [Earliest] AS (
             SELECT f.[CustomerKey], CONCAT(f.[Platform], N':', f.[SocialHandle]) AS [SocialHandle],
-                   ROW_NUMBER() OVER (PARTITION BY f.[CustomerKey] ORDER BY f.[CommentTime], f.[Platform], f.[CommentId]) AS [Position]
+                   ROW_NUMBER() OVER (PARTITION BY f.[CustomerKey] ORDER BY f.[CommentTime], f.[Platform] COLLATE Latin1_General_100_BIN2, f.[CommentId] COLLATE Latin1_General_100_BIN2) AS [Position]
             FROM [Fact].[SocialInteraction] AS f
             WHERE f.[CustomerKey] IN (SELECT r.[CustomerKey] FROM #Resolved AS r)
               AND f.[MatchRule] IN (N'email', N'handle-stitch')

@@ -99,7 +99,7 @@ BEGIN
                x.[ProductViews], x.[AddToCarts], x.[Conversions], x.[Device], x.[Referrer], x.[CustomerKey], x.[MatchRule],
                x.[SourceCrmCustomerId], x.[SourceEmailHash],
                CASE WHEN p.[StartTime] <= x.[EndTime] AND p.[EndTime] >= x.[StartTime] THEN 1 ELSE 0 END AS [Overlaps],
-               ROW_NUMBER() OVER (PARTITION BY p.[SessionId], p.[WebVisitorId] ORDER BY x.[StartTime] DESC, x.[SessionId]) AS [Position]
+               ROW_NUMBER() OVER (PARTITION BY p.[SessionId], p.[WebVisitorId] ORDER BY x.[StartTime] DESC, x.[SessionId] COLLATE Latin1_General_100_BIN2) AS [Position]
         INTO #Continued
         FROM #Staged AS p
         INNER JOIN [Fact].[WebSession] AS x ON x.[WebVisitorId] = p.[WebVisitorId]
@@ -234,7 +234,7 @@ BEGIN
 
         WITH [Earliest] AS (
             SELECT f.[CustomerKey], f.[WebVisitorId],
-                   ROW_NUMBER() OVER (PARTITION BY f.[CustomerKey] ORDER BY f.[StartTime], f.[SessionId], f.[WebVisitorId]) AS [Position]
+                   ROW_NUMBER() OVER (PARTITION BY f.[CustomerKey] ORDER BY f.[StartTime], f.[SessionId] COLLATE Latin1_General_100_BIN2, f.[WebVisitorId] COLLATE Latin1_General_100_BIN2) AS [Position]
             FROM [Fact].[WebSession] AS f
             WHERE f.[CustomerKey] IN (SELECT r.[CustomerKey] FROM #Resolved AS r)
               AND f.[MatchRule] IN (N'crm-id', N'email-hash', N'visitor-stitch')
