@@ -367,8 +367,8 @@ public class LoadProcedureTests(ModelFixture fixture) : IClassFixture<ModelFixtu
         script.Accept(guards);
         Assert.Contains(guards.Returns, p => p.Contains("SourceCrmCustomerId IS NOT NULL", StringComparison.Ordinal)
             && p.Contains("SourceEmailHash IS NOT NULL", StringComparison.Ordinal) && p.Contains("SourceEmailKeyHash IS NOT NULL", StringComparison.Ordinal));
-        string[] web = ["#RelinkByCrmId", "#RelinkByEmailHash", "#RelinkedSession", "#RelinkedWebCustomer", "#RelinkedVisitor"];
-        string[] social = ["#RelinkByEmailKeyHash", "#RelinkedComment", "#RelinkedSocialCustomer", "#RelinkedHandle"];
+        string[] web = ["#RelinkByCrmId", "#RelinkByEmailHash", "#RelinkedSession", "#RelinkedWebCustomer", "#RelinkedVisitor", "#RelinkedWebVisitorId"];
+        string[] social = ["#RelinkByEmailKeyHash", "#RelinkedComment", "#RelinkedSocialCustomer", "#RelinkedHandle", "#RelinkedSocialHandle"];
         Assert.Equal(web.Concat(social).Order(StringComparer.Ordinal), guards.SelectInto.Keys.Order(StringComparer.Ordinal));
         Assert.All(web, t => Assert.Contains(guards.SelectInto[t], p => p.Contains("WebSession", StringComparison.Ordinal)
             && p.Contains("SourceCrmCustomerId IS NOT NULL", StringComparison.Ordinal) && p.Contains("SourceEmailHash IS NOT NULL", StringComparison.Ordinal)));

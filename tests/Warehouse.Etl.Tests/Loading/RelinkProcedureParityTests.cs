@@ -24,7 +24,11 @@ public sealed class RelinkProcedureParityTests : TempFolderTests
         ["#RelinkByCrmId", "#RelinkByEmailHash", "#RelinkedSession", "#RelinkedWebCustomer", "#RelinkedVisitor", "#RelinkByEmailKeyHash", "#RelinkedComment",
          "#RelinkedSocialCustomer", "#RelinkedHandle"];
 
-    private sealed record Row(string Id, string Identity, int CustomerKey, string MatchRule);
+    /// <summary>The dimension statements, run on the facts after the re-link (the host's, equal to the procedure's: asserted first).</summary>
+    private static readonly string[] DimensionTables = ["#RelinkedWebVisitorId", "#RelinkedSocialHandle"];
+
+    /// <summary>A fact row: web SourceA/SourceB = SourceCrmCustomerId/SourceEmailHash, social SourceA = SourceEmailKeyHash.</summary>
+    private sealed record Row(string Id, string Identity, int CustomerKey, string MatchRule, string? SourceA, string? SourceB);
 
     [Fact]
     public void The_procedure_links_the_rows_the_duckdb_crm_migration_links()
@@ -91,6 +95,7 @@ public sealed class RelinkProcedureParityTests : TempFolderTests
     private (List<(string, int, string)> Sessions, List<(string, int, string)> Comments) LoadComparing(DuckDbWarehouse warehouse, string name, string crm)
     {
         List<Row>? before = null;
+        Dictionary<int, (string?, string?)>? dimensionBefore = null;
         List<(string, string, int, string)>? direct = null;
         List<(string, long, int)>? identities = null;
         var statements = ProcedureOnDuckDb.SelectIntoStatements(Procedure, Tables);
@@ -102,6 +107,7 @@ public sealed class RelinkProcedureParityTests : TempFolderTests
             }
 
             before = Facts(warehouse);
+            dimensionBefore = SourceKeys(warehouse);
             foreach (var sql in statements)
             {
                 warehouse.Connection.Execute(sql);
@@ -117,7 +123,8 @@ public sealed class RelinkProcedureParityTests : TempFolderTests
                 UNION ALL
                 SELECT 'social:' || "HandleKey", CAST("Customers" AS BIGINT), "CustomerKey" FROM "#RelinkedHandle"
                 """).AsList();
-            foreach (var table in Tables)
+            // The customers to refresh stay for the dimension statements, run once the facts are written.
+            foreach (var table in Tables.Where(t => !t.EndsWith("Customer", StringComparison.Ordinal)))
             {
                 warehouse.Connection.Execute($"DROP TABLE \"{table}\"");
             }
@@ -125,6 +132,32 @@ public sealed class RelinkProcedureParityTests : TempFolderTests
         Assert.False(result.Skipped);
         Assert.NotNull(before);
         Assert.Equal(Facts(warehouse), Apply(before, direct!, identities!));
+
+        // Dimension.Customer's WebVisitorId / SocialHandle (current versions): the procedure's values for the customers it
+        // refreshes, computed from the facts as both engines left them, applied to the dimension as it was before the re-link,
+        // are the host's.
+        foreach (var sql in ProcedureOnDuckDb.SelectIntoStatements(Procedure, DimensionTables))
+        {
+            warehouse.Connection.Execute(sql);
+        }
+
+        var expected = new Dictionary<int, (string? Visitor, string? Handle)>(dimensionBefore!);
+        foreach (var (key, visitor) in warehouse.Connection.Query<(int, string?)>("SELECT \"CustomerKey\", \"WebVisitorId\" FROM \"#RelinkedWebVisitorId\""))
+        {
+            expected[key] = (visitor, expected[key].Handle);
+        }
+
+        foreach (var (key, handle) in warehouse.Connection.Query<(int, string?)>("SELECT \"CustomerKey\", \"SocialHandle\" FROM \"#RelinkedSocialHandle\""))
+        {
+            expected[key] = (expected[key].Visitor, handle);
+        }
+
+        Assert.Equal(expected.OrderBy(e => e.Key), SourceKeys(warehouse).OrderBy(e => e.Key));
+        foreach (var table in DimensionTables.Concat(Tables.Where(t => t.EndsWith("Customer", StringComparison.Ordinal))))
+        {
+            warehouse.Connection.Execute($"DROP TABLE \"{table}\"");
+        }
+
         return (Direct(direct!, "web:"), Direct(direct!, "social:"));
     }
 
@@ -139,7 +172,10 @@ public sealed class RelinkProcedureParityTests : TempFolderTests
             var linked = direct.Where(d => d.Id == f.Id).ToList();
             if (linked.Count == 1)
             {
-                return f with { CustomerKey = linked[0].Key, MatchRule = linked[0].Rule };
+                // The procedure's SET: the hash is forgotten; a web row keeps its CRM id unless linked by it.
+                return f.Id.StartsWith("web:", StringComparison.Ordinal)
+                    ? f with { CustomerKey = linked[0].Key, MatchRule = linked[0].Rule, SourceA = linked[0].Rule == "crm-id" ? null : f.SourceA, SourceB = null }
+                    : f with { CustomerKey = linked[0].Key, MatchRule = linked[0].Rule, SourceA = null };
             }
 
             var web = f.Id.StartsWith("web:", StringComparison.Ordinal);
@@ -159,10 +195,18 @@ public sealed class RelinkProcedureParityTests : TempFolderTests
         }).ToList();
 
     private static List<Row> Facts(DuckDbWarehouse warehouse) => warehouse.Connection.Query<Row>("""
-        SELECT 'web:' || "SessionId" AS "Id", 'web:' || "WebVisitorId" AS "Identity", "CustomerKey", COALESCE("MatchRule", 'none') AS "MatchRule" FROM "Fact"."WebSession"
+        SELECT 'web:' || "SessionId" AS "Id", 'web:' || "WebVisitorId" AS "Identity", "CustomerKey", COALESCE("MatchRule", 'none') AS "MatchRule",
+               "SourceCrmCustomerId" AS "SourceA", "SourceEmailHash" AS "SourceB"
+        FROM "Fact"."WebSession"
         UNION ALL
-        SELECT 'social:' || "Platform" || ':' || "CommentId", 'social:' || "Platform" || ':' || lower("SocialHandle"), "CustomerKey", COALESCE("MatchRule", 'none')
+        SELECT 'social:' || "Platform" || ':' || "CommentId", 'social:' || "Platform" || ':' || lower("SocialHandle"), "CustomerKey", COALESCE("MatchRule", 'none'),
+               "SourceEmailKeyHash", NULL
         FROM "Fact"."SocialInteraction"
         ORDER BY 1
         """).AsList();
+
+    /// <summary>WebVisitorId and SocialHandle of each customer's current version.</summary>
+    private static Dictionary<int, (string?, string?)> SourceKeys(DuckDbWarehouse warehouse) => warehouse.Connection.Query<(int, string?, string?)>("""
+        SELECT "CustomerKey", "WebVisitorId", "SocialHandle" FROM "Dimension"."Customer" WHERE "ValidTo" = TIMESTAMP '9999-12-31'
+        """).ToDictionary(r => r.Item1, r => (r.Item2, r.Item3));
 }

@@ -17,7 +17,8 @@
 --      #RelinkedSocialCustomer) are set as those loads set them. An e-mail link once made is kept: it is not withdrawn when
 --      the address later becomes shared or moves to another customer.
 -- A rerun finds nothing to link. The SELECT ... INTO statements are written in the SQL both engines accept and run on
--- DuckDB in Warehouse.Etl.Tests' RelinkProcedureParityTests against the host's re-link.
+-- DuckDB in Warehouse.Etl.Tests' RelinkProcedureParityTests against the host's re-link (the rows linked, their kept
+-- identifiers, and the customers' WebVisitorId / SocialHandle: #RelinkedWebVisitorId, #RelinkedSocialHandle).
 CREATE PROCEDURE [Integration].[RelinkStoredInteractions]
     @WebRelinked BIGINT = NULL OUTPUT,
     @SocialRelinked BIGINT = NULL OUTPUT
@@ -111,20 +112,25 @@ BEGIN
                              CASE v.[Customers] WHEN 1 THEN N'visitor-stitch' ELSE N'visitor-conflict' END);
         SET @WebRelinked = @WebRelinked + @@ROWCOUNT;
 
-        WITH [Earliest] AS (
+        -- Each such customer's visitor: that of its earliest session among the visitors linked to it alone (NULL: none).
+        SELECT t.[CustomerKey], e.[WebVisitorId]
+        INTO #RelinkedWebVisitorId
+        FROM #RelinkedWebCustomer AS t
+        LEFT OUTER JOIN (
             SELECT f.[CustomerKey], f.[WebVisitorId],
                    ROW_NUMBER() OVER (PARTITION BY f.[CustomerKey] ORDER BY f.[StartTime], f.[SessionId] COLLATE Latin1_General_100_BIN2, f.[WebVisitorId] COLLATE Latin1_General_100_BIN2) AS [Position]
             FROM [Fact].[WebSession] AS f
             WHERE f.[CustomerKey] IN (SELECT r.[CustomerKey] FROM #RelinkedWebCustomer AS r)
               AND f.[MatchRule] IN (N'crm-id', N'email-hash', N'visitor-stitch')
               AND f.[WebVisitorId] NOT IN (SELECT g.[WebVisitorId] FROM [Fact].[WebSession] AS g WHERE g.[MatchRule] IN (N'crm-id', N'email-hash')
-                                           GROUP BY g.[WebVisitorId] HAVING COUNT(DISTINCT g.[CustomerKey]) > 1))
+                                           GROUP BY g.[WebVisitorId] HAVING COUNT(DISTINCT g.[CustomerKey]) > 1)
+        ) AS e ON e.[CustomerKey] = t.[CustomerKey] AND e.[Position] = 1;
+
         UPDATE c
-        SET c.[WebVisitorId] = e.[WebVisitorId]
+        SET c.[WebVisitorId] = v.[WebVisitorId]
         FROM [Dimension].[Customer] AS c
-        INNER JOIN #RelinkedWebCustomer AS t ON t.[CustomerKey] = c.[CustomerKey]
-        LEFT OUTER JOIN [Earliest] AS e ON e.[CustomerKey] = t.[CustomerKey] AND e.[Position] = 1
-        WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[WebVisitorId] COLLATE Latin1_General_100_BIN2, DATALENGTH(c.[WebVisitorId]) EXCEPT SELECT e.[WebVisitorId] COLLATE Latin1_General_100_BIN2, DATALENGTH(e.[WebVisitorId]));
+        INNER JOIN #RelinkedWebVisitorId AS v ON v.[CustomerKey] = c.[CustomerKey]
+        WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[WebVisitorId] COLLATE Latin1_General_100_BIN2, DATALENGTH(c.[WebVisitorId]) EXCEPT SELECT v.[WebVisitorId] COLLATE Latin1_General_100_BIN2, DATALENGTH(v.[WebVisitorId]));
     END;
 
     IF EXISTS (SELECT 1 FROM [Fact].[SocialInteraction] AS k WHERE k.[SourceEmailKeyHash] IS NOT NULL)
@@ -191,7 +197,11 @@ BEGIN
                              CASE h.[Customers] WHEN 1 THEN N'handle-stitch' ELSE N'handle-conflict' END);
         SET @SocialRelinked = @SocialRelinked + @@ROWCOUNT;
 
-        WITH [Earliest] AS (
+        -- Each such customer's handle: platform:handle of its earliest comment among the handles linked to it alone.
+        SELECT t.[CustomerKey], e.[SocialHandle]
+        INTO #RelinkedSocialHandle
+        FROM #RelinkedSocialCustomer AS t
+        LEFT OUTER JOIN (
             SELECT f.[CustomerKey], CONCAT(f.[Platform], N':', f.[SocialHandle]) AS [SocialHandle],
                    ROW_NUMBER() OVER (PARTITION BY f.[CustomerKey] ORDER BY f.[CommentTime], f.[Platform] COLLATE Latin1_General_100_BIN2, f.[CommentId] COLLATE Latin1_General_100_BIN2) AS [Position]
             FROM [Fact].[SocialInteraction] AS f
@@ -200,13 +210,14 @@ BEGIN
               AND LEN(f.[Platform]) + 1 + LEN(f.[SocialHandle]) <= 100
               AND CONCAT(f.[Platform], N':', LOWER(f.[SocialHandle])) NOT IN (
                   SELECT CONCAT(g.[Platform], N':', LOWER(g.[SocialHandle])) FROM [Fact].[SocialInteraction] AS g WHERE g.[MatchRule] = N'email'
-                  GROUP BY CONCAT(g.[Platform], N':', LOWER(g.[SocialHandle])) HAVING COUNT(DISTINCT g.[CustomerKey]) > 1))
+                  GROUP BY CONCAT(g.[Platform], N':', LOWER(g.[SocialHandle])) HAVING COUNT(DISTINCT g.[CustomerKey]) > 1)
+        ) AS e ON e.[CustomerKey] = t.[CustomerKey] AND e.[Position] = 1;
+
         UPDATE c
-        SET c.[SocialHandle] = e.[SocialHandle]
+        SET c.[SocialHandle] = h.[SocialHandle]
         FROM [Dimension].[Customer] AS c
-        INNER JOIN #RelinkedSocialCustomer AS t ON t.[CustomerKey] = c.[CustomerKey]
-        LEFT OUTER JOIN [Earliest] AS e ON e.[CustomerKey] = t.[CustomerKey] AND e.[Position] = 1
-        WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[SocialHandle] COLLATE Latin1_General_100_BIN2, DATALENGTH(c.[SocialHandle]) EXCEPT SELECT e.[SocialHandle] COLLATE Latin1_General_100_BIN2, DATALENGTH(e.[SocialHandle]));
+        INNER JOIN #RelinkedSocialHandle AS h ON h.[CustomerKey] = c.[CustomerKey]
+        WHERE c.[ValidTo] = @EndOfTime AND EXISTS (SELECT c.[SocialHandle] COLLATE Latin1_General_100_BIN2, DATALENGTH(c.[SocialHandle]) EXCEPT SELECT h.[SocialHandle] COLLATE Latin1_General_100_BIN2, DATALENGTH(h.[SocialHandle]));
     END;
 
     RETURN 0;
