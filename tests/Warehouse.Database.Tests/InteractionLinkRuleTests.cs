@@ -24,14 +24,16 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
     [Fact]
     public void A_continued_web_session_keeps_its_stored_direct_link_when_the_new_part_has_none()
     {
-        // As InteractionMigration.RunWeb: COALESCE(CRM id, e-mail hash, the stored session's crm-id/email-hash customer, 0),
-        // so a logged-in first part keeps its customer when the later part, in another file, is anonymous.
+        // As InteractionMigration.RunWeb: COALESCE(CRM id, the stored session's crm-id customer, e-mail hash, the stored
+        // session's crm-id/email-hash customer, 0), as if both parts had come in one file: a logged-in first part keeps its
+        // customer when the later part, in another file, is anonymous, and its crm-id link is not replaced by the later
+        // part's e-mail hash (behaviour: Warehouse.Etl.Tests' WebSessionSplitTests).
         var visitor = new LinkVisitor();
         Parse("MigrateStagedWebSessionData.sql").Accept(visitor);
 
         var arguments = Assert.Single(visitor.CustomerCoalesces).Expressions.Select(Render).ToList();
 
-        Assert.Equal(["CustomerKey", "CustomerKey", "StoredKey", "0"], arguments);
+        Assert.Equal(["CustomerKey", "CASE WHEN StoredRule = 'crm-id' THEN StoredKey END", "CustomerKey", "StoredKey", "0"], arguments);
     }
 
     [Fact]
@@ -164,7 +166,8 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
     {
         // Guards the reader itself: the same procedure with the COALESCE arguments swapped reads back swapped.
         var text = File.ReadAllText(PathOf("MigrateStagedWebSessionData.sql"))
-            .Replace("COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], s.[StoredKey], 0)", "COALESCE(byEmail.[CustomerKey], byCrm.[CustomerKey], s.[StoredKey], 0)", StringComparison.Ordinal);
+            .Replace("COALESCE(byCrm.[CustomerKey], CASE WHEN s.[StoredRule] = N'crm-id' THEN s.[StoredKey] END, byEmail.[CustomerKey],",
+                     "COALESCE(byEmail.[CustomerKey], CASE WHEN s.[StoredRule] = N'crm-id' THEN s.[StoredKey] END, byCrm.[CustomerKey],", StringComparison.Ordinal);
 
         Assert.Equal("byEmail", ReadLinks(ParseText(text))[0].Alias);
     }
@@ -176,10 +179,12 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
         var visitor = new LinkVisitor();
         script.Accept(visitor);
         var coalesce = Assert.Single(visitor.CustomerCoalesces);
-        // The direct links are the COALESCE arguments read from a joined table; what follows them is the fallback.
-        return coalesce.Expressions.Take(coalesce.Expressions.Count - 1)
-            .Select(e => ((ColumnReferenceExpression)e).MultiPartIdentifier.Identifiers[0].Value)
-            .TakeWhile(visitor.Joins.ContainsKey)
+        // The direct links are the COALESCE arguments read from a joined table, in order; the others (the stored session's
+        // link, the Unknown member) are fallbacks.
+        return coalesce.Expressions
+            .OfType<ColumnReferenceExpression>()
+            .Select(e => e.MultiPartIdentifier.Identifiers[0].Value)
+            .Where(visitor.Joins.ContainsKey)
             .Select(alias => (alias, visitor.Joins[alias].Column, visitor.Joins[alias].Staged))
             .ToList();
     }
@@ -202,6 +207,8 @@ public class InteractionLinkRuleTests(ModelFixture fixture) : IClassFixture<Mode
         StringLiteral s => $"'{s.Value}'",
         IntegerLiteral i => i.Value,
         FunctionCall f => $"{f.FunctionName.Value.ToUpperInvariant()}({string.Join(", ", f.Parameters.Select(Render))})",
+        SearchedCaseExpression c when c.ElseExpression is null && c.WhenClauses.All(w => w.WhenExpression is BooleanComparisonExpression { ComparisonType: BooleanComparisonType.Equals }) =>
+            $"CASE {string.Join(" ", c.WhenClauses.Select(w => (BooleanComparisonExpression)w.WhenExpression).Zip(c.WhenClauses, (b, w) => $"WHEN {Render(b.FirstExpression)} = {Render(b.SecondExpression)} THEN {Render(w.ThenExpression)}"))} END",
         _ => expression.GetType().Name,
     };
 

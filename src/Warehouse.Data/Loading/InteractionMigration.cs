@@ -163,7 +163,9 @@ public static class InteractionMigration
         //    sessionizer names a later part (tracker id + '#' + UTC start). The name check is a plain equi-join (at most
         //    one stored row per name and visitor): with "no continuation" in its ON clause DuckDB joined it by nested loops,
         //    stored sessions × staged sessions (bench/LOAD.md, "Web migration").
-        // 4. the customer: CRM id, else e-mail hash, else the stored part's direct link. Only a crm-id link forgets the CRM id:
+        // 4. the customer: the CRM id of either part (this file's part, else the stored part's crm-id link), else this part's
+        //    e-mail hash, else the stored part's email-hash link, as if both parts had come in one file (the CRM id first).
+        //    Only a crm-id link forgets the CRM id:
         //    a session linked by e-mail hash keeps it (SourceCrmCustomerId), so a CRM load that maps the id later upgrades the
         //    link to crm-id (RelinkStored), as when the CRM row came first; any direct link forgets the e-mail hash.
         session.Execute($"""
@@ -208,15 +210,15 @@ public static class InteractionMigration
                 FROM parts AS p
                 LEFT JOIN continued AS f ON f."PartSessionId" = p."SessionId" AND f."WebVisitorId" = p."WebVisitorId"
                 LEFT JOIN "Fact"."WebSession" AS taken ON taken."SessionId" = p."SessionId" AND taken."WebVisitorId" = p."WebVisitorId")
-            SELECT COALESCE(byId."CustomerKey", byEmail."CustomerKey", s."StoredKey", 0) AS "CustomerKey",
-                   CASE WHEN byId."CustomerKey" IS NOT NULL THEN 'crm-id' WHEN byEmail."CustomerKey" IS NOT NULL THEN 'email-hash'
+            SELECT COALESCE(byId."CustomerKey", CASE WHEN s."StoredRule" = 'crm-id' THEN s."StoredKey" END, byEmail."CustomerKey", s."StoredKey", 0) AS "CustomerKey",
+                   CASE WHEN byId."CustomerKey" IS NOT NULL OR s."StoredRule" = 'crm-id' THEN 'crm-id' WHEN byEmail."CustomerKey" IS NOT NULL THEN 'email-hash'
                         ELSE COALESCE(s."StoredRule", 'none') END AS "MatchRule",
                    CAST(strftime(s."StartTime", '%Y%m%d') AS INTEGER) AS "DateKey",
                    (SELECT "ChannelKey" FROM "Dimension"."Channel" WHERE "ChannelCode" = 'web') AS "ChannelKey",
                    s."SessionId", s."WebVisitorId", s."StartTime", s."EndTime",
                    CAST(datediff('second', s."StartTime", s."EndTime") AS INTEGER) AS "DurationSeconds",
                    s."PageViews", s."ProductViews", s."AddToCarts", s."Conversions", s."Device", s."Referrer",
-                   CASE WHEN byId."CustomerKey" IS NOT NULL OR (byEmail."CustomerKey" IS NULL AND s."StoredRule" = 'crm-id') THEN NULL
+                   CASE WHEN byId."CustomerKey" IS NOT NULL OR s."StoredRule" = 'crm-id' THEN NULL
                         ELSE s."CrmCustomerId" END AS "SourceCrmCustomerId",
                    CASE WHEN COALESCE(byId."CustomerKey", byEmail."CustomerKey", s."StoredKey") IS NULL THEN s."EmailHash" END AS "SourceEmailHash"
             FROM merged AS s

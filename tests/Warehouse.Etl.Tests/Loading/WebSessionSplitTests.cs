@@ -1,5 +1,6 @@
 using Dapper;
 using Warehouse.Data.DuckDb;
+using Warehouse.Etl.Cleaning;
 using Warehouse.Etl.Loading;
 
 namespace Warehouse.Etl.Tests.Loading;
@@ -80,5 +81,31 @@ public sealed class WebSessionSplitTests : CustomerSeededTests
         // Same events, different bytes (so the content hash does not skip it): the overlapping parts keep their counts.
         InteractionLoaders.LoadWeb(split, Write("b-again.jsonl", ordered + "\n\n"));
         Assert.Equal(before, Sessions(split));
+    }
+
+    [Theory]
+    [InlineData("anna.smith@example.com")]
+    [InlineData("bob@example.com")]
+    public void A_crm_id_in_the_stored_part_wins_over_an_email_hash_in_the_later_part_as_in_one_file(string email)
+    {
+        // v5/s5: 09:00 page by C1 (file a) | 09:10 purchase with the e-mail hash of `email` (file b). In one file the
+        // session has both, and the CRM id comes first (crm-id before email-hash): C1, crm-id, whichever customer the
+        // address names (C1's own, or C2's). Split, the stored part is linked by crm-id and its CRM id is no longer kept;
+        // the later part's e-mail hash used to win (email-hash, and C2 for bob@), so the result depended on the cut.
+        var hash = EmailRules.Sha256Hex(email);
+        var a = E("v5", "s5", "09:00", "page_view", customer: "C1");
+        var b = $$"""{"visitor_id":"v5","email_hash":"{{hash}}","session_id":"s5","timestamp":"2024-05-01T09:10:00Z","page":"/","event_type":"purchase","device":"mobile","referrer":"search"}""";
+
+        using var once = WithCustomers();
+        InteractionLoaders.LoadWeb(once, Write("all.jsonl", a + "\n" + b + "\n"));
+        using var split = WithCustomers();
+        InteractionLoaders.LoadWeb(split, Write("a.jsonl", a + "\n"));
+        InteractionLoaders.LoadWeb(split, Write("b.jsonl", b + "\n"));
+
+        var c1 = once.Connection.ExecuteScalar<int>("SELECT \"CustomerKey\" FROM \"Dimension\".\"Customer\" WHERE \"CrmCustomerId\" = 'C1'");
+        var t = new DateTime(2024, 5, 1);
+        var expected = ("s5", "v5", t.AddHours(9), t.AddHours(9).AddMinutes(10), 600, 1, 0, 0, 1, (string?)"mobile", (string?)"search", c1, "crm-id");
+        Assert.Equal([expected], Sessions(once));
+        Assert.Equal([expected], Sessions(split));
     }
 }

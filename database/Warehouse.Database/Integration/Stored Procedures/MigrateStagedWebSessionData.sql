@@ -159,8 +159,10 @@ BEGIN
         IF @First IS NOT NULL
             EXEC [Application].[PopulateDateDimension] @StartDate = @First, @EndDate = @Last;
 
-        SELECT COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], s.[StoredKey], 0) AS [CustomerKey],
-               CAST(CASE WHEN byCrm.[CustomerKey] IS NOT NULL THEN N'crm-id' WHEN byEmail.[CustomerKey] IS NOT NULL THEN N'email-hash'
+        -- The CRM id of either part first (this load's part, else the stored part's crm-id link), then this part's e-mail
+        -- hash, then the stored part's email-hash link: as if both parts had come in one file.
+        SELECT COALESCE(byCrm.[CustomerKey], CASE WHEN s.[StoredRule] = N'crm-id' THEN s.[StoredKey] END, byEmail.[CustomerKey], s.[StoredKey], 0) AS [CustomerKey],
+               CAST(CASE WHEN byCrm.[CustomerKey] IS NOT NULL OR s.[StoredRule] = N'crm-id' THEN N'crm-id' WHEN byEmail.[CustomerKey] IS NOT NULL THEN N'email-hash'
                          ELSE COALESCE(s.[StoredRule], N'none') END
                     AS NVARCHAR(32)) AS [MatchRule],
                COALESCE(d.[DateKey], 0) AS [DateKey],
@@ -169,7 +171,7 @@ BEGIN
                s.[Conversions], s.[Device], s.[Referrer],
                -- Only a crm-id link forgets the CRM id: an email-hash link keeps it, so a CRM load that maps the id later
                -- upgrades the link to crm-id (RelinkStoredInteractions), as when the CRM row came first.
-               CASE WHEN byCrm.[CustomerKey] IS NOT NULL OR (byEmail.[CustomerKey] IS NULL AND s.[StoredRule] = N'crm-id') THEN NULL
+               CASE WHEN byCrm.[CustomerKey] IS NOT NULL OR s.[StoredRule] = N'crm-id' THEN NULL
                     ELSE s.[CrmCustomerId] END AS [SourceCrmCustomerId],
                CASE WHEN COALESCE(byCrm.[CustomerKey], byEmail.[CustomerKey], s.[StoredKey]) IS NULL THEN s.[EmailHash] END AS [SourceEmailHash]
         INTO #Resolved
