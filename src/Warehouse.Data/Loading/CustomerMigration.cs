@@ -11,7 +11,8 @@ namespace Warehouse.Data.Loading;
 /// <item>otherwise a new customer (keys handed out in group / CRM id order, so the same input gives the same keys).</item>
 /// </list>
 /// Then stored web sessions and social comments that kept the CRM id or e-mail their customer now has are linked
-/// (<see cref="InteractionMigration.RelinkStored"/>), so the order of the sources does not matter.
+/// (<see cref="InteractionMigration.RelinkStored"/>): CRM-id links and first links do not depend on the order of the
+/// sources (an e-mail link once made is kept; README).
 /// A customer's attributes come from its primary CRM id (the one in <c>Dimension.Customer.CrmCustomerId</c>: for a new
 /// customer the row with the earliest signup date, then the lowest id); rows of its other CRM ids only add map rows.
 /// Merging happens at first sight only: an id is mapped once and never re-keyed, and two customers that both exist

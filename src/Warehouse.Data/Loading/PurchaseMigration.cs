@@ -329,7 +329,7 @@ public static class PurchaseMigration
 
         var newCustomers = InsertPurchaseCustomers(session, staging, text);
         // A customer created from a purchase's CRM id is one a web login of that id names: sessions loaded before link now,
-        // as after a CRM load (the order of the sources does not matter). Only when customers were created.
+        // as after a CRM load (CRM-id links do not depend on the order of the sources). Only when customers were created.
         var relinked = newCustomers > 0 ? InteractionMigration.RelinkStored(session) : new InteractionMigration.Relinked(0, 0, 0, 0);
         session.Checkpoint("dimensions");
 
