@@ -49,15 +49,29 @@ public static class InteractionMigration
     /// </summary>
     private const string CustomerEmails = "\"Integration\".\"CustomerEmail\"";
 
+    /// <summary>The web sessions' hash of a customer's e-mail (column <c>Email</c> of <see cref="CustomerEmails"/>).</summary>
+    private const string WebEmailHash = "sha256(\"Email\")";
+
+    /// <summary>The social comments' hash of a customer's e-mail: of its match key (<see cref="EmailKey"/>).</summary>
+    private static readonly string SocialEmailKeyHash = $"sha256({EmailKey("\"Email\"")})";
+
+    /// <summary>
+    /// A direct e-mail link as a derived table (<paramref name="column"/>, <c>CustomerKey</c>): per <paramref name="hash"/> of a
+    /// customer's e-mail, the customer, for hashes exactly one customer has. With <paramref name="onlyIn"/> (a query of hashes),
+    /// only those hashes: a hash's customers are all its e-mails', so filtering before the exactly-one test changes no link.
+    /// </summary>
+    private static string ByEmailHash(string hash, string column, string? onlyIn = null) => $"""
+        (SELECT {hash} AS "{column}", min("CustomerKey") AS "CustomerKey" FROM {CustomerEmails}
+         {(onlyIn is null ? string.Empty : $"WHERE {hash} IN ({onlyIn})")}
+         GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1)
+        """;
+
     /// <summary>
     /// The web sessions' direct e-mail link: per SHA-256 of a customer's e-mail (lower-case hex of the UTF-8 bytes, as
     /// <c>EmailRules.Sha256Hex</c> writes a tracker's <c>email_hash</c>), the customer, for hashes exactly one customer has.
     /// Read by <see cref="RunWeb"/> and by the CRM load's re-link (<see cref="RelinkStored"/>).
     /// </summary>
-    private static readonly string WebByEmailHash = $"""
-        (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM {CustomerEmails}
-         GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1)
-        """;
+    private static readonly string WebByEmailHash = ByEmailHash(WebEmailHash, "EmailHash");
 
     /// <summary>
     /// The social comments' direct e-mail link: per SHA-256 of the match key (<see cref="EmailKey"/>) of a customer's e-mail,
@@ -65,10 +79,7 @@ public static class InteractionMigration
     /// (<c>SourceEmailKeyHash</c>), never the address: hashing the match key, not the address, keeps the sub-address rule
     /// for the CRM load's re-link (<see cref="RelinkStored"/>), which cannot recompute a key from a hash.
     /// </summary>
-    private static readonly string SocialByEmailKeyHash = $"""
-        (SELECT sha256({EmailKey("\"Email\"")}) AS "EmailKeyHash", min("CustomerKey") AS "CustomerKey" FROM {CustomerEmails}
-         GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1)
-        """;
+    private static readonly string SocialByEmailKeyHash = ByEmailHash(SocialEmailKeyHash, "EmailKeyHash");
 
     private static readonly Stitching Web = new(
         Prefix: "web", Fact: "\"Fact\".\"WebSession\"", DirectRules: "'crm-id', 'email-hash'", StitchRule: "visitor-stitch", ConflictRule: "visitor-conflict",
@@ -444,11 +455,9 @@ public static class InteractionMigration
         // only those whose hash a session keeps are grouped (a hash's customers are all its e-mails', so filtering by hash
         // before the exactly-one test changes no link).
         var keptHash = session.Scalar<bool>("SELECT EXISTS (SELECT 1 FROM \"Fact\".\"WebSession\" WHERE \"SourceEmailHash\" IS NOT NULL)");
-        var webByKeptHash = !keptHash ? "(SELECT CAST(NULL AS VARCHAR) AS \"EmailHash\", CAST(NULL AS INTEGER) AS \"CustomerKey\" WHERE false)" : $"""
-            (SELECT sha256("Email") AS "EmailHash", min("CustomerKey") AS "CustomerKey" FROM {CustomerEmails}
-             WHERE sha256("Email") IN (SELECT "SourceEmailHash" FROM "Fact"."WebSession" WHERE "SourceEmailHash" IS NOT NULL)
-             GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1)
-            """;
+        var webByKeptHash = !keptHash
+            ? "(SELECT CAST(NULL AS VARCHAR) AS \"EmailHash\", CAST(NULL AS INTEGER) AS \"CustomerKey\" WHERE false)"
+            : ByEmailHash(WebEmailHash, "EmailHash", "SELECT \"SourceEmailHash\" FROM \"Fact\".\"WebSession\" WHERE \"SourceEmailHash\" IS NOT NULL");
         var (webDirect, webStitched) = Relink(session, Web, "\"SourceCrmCustomerId\" IS NOT NULL OR \"SourceEmailHash\" IS NOT NULL", $"""
             SELECT f."SessionId", f."WebVisitorId", COALESCE(byId."CustomerKey", byEmail."CustomerKey") AS "CustomerKey",
                    CASE WHEN byId."CustomerKey" IS NOT NULL THEN 'crm-id' ELSE 'email-hash' END AS "MatchRule"
@@ -461,9 +470,8 @@ public static class InteractionMigration
         var (socialDirect, socialStitched) = Relink(session, Social, "\"SourceEmailKeyHash\" IS NOT NULL", $"""
             SELECT f."Platform", f."CommentId", f."SocialHandle", byEmail."CustomerKey", 'email' AS "MatchRule"
             FROM "Fact"."SocialInteraction" AS f
-            JOIN (SELECT sha256({EmailKey("\"Email\"")}) AS "EmailKeyHash", min("CustomerKey") AS "CustomerKey" FROM {CustomerEmails}
-                  WHERE sha256({EmailKey("\"Email\"")}) IN (SELECT "SourceEmailKeyHash" FROM "Fact"."SocialInteraction" WHERE "SourceEmailKeyHash" IS NOT NULL)
-                  GROUP BY 1 HAVING count(DISTINCT "CustomerKey") = 1) AS byEmail ON byEmail."EmailKeyHash" = f."SourceEmailKeyHash"
+            JOIN {ByEmailHash(SocialEmailKeyHash, "EmailKeyHash", "SELECT \"SourceEmailKeyHash\" FROM \"Fact\".\"SocialInteraction\" WHERE \"SourceEmailKeyHash\" IS NOT NULL")} AS byEmail
+                 ON byEmail."EmailKeyHash" = f."SourceEmailKeyHash"
             WHERE COALESCE(f."MatchRule", 'none') <> 'email'
             """);
         return new Relinked(webDirect, webStitched, socialDirect, socialStitched);
