@@ -67,7 +67,7 @@ internal static class SourceFile
         static string Describe(CleaningOptions o) => string.Join('\u001f',
             "culture=" + o.Culture.Name, "time-zone=" + o.TimeZone.Id, "phone-region=" + o.PhoneRegion, "currency=" + o.Currency,
             "date-formats=" + string.Join('\u001e', o.DateFormats),
-            "plausible=" + o.EarliestPlausibleTime.ToString("O", CultureInfo.InvariantCulture) + "+" + o.LatestPlausibleAfterNow.ToString("c", CultureInfo.InvariantCulture),
+            Plausible(o.EarliestPlausibleTime, o.LatestPlausibleAfterNow),
             "missing=" + string.Join('\u001e', o.MissingPolicies.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + p.Value.ToString())));
     }
 
@@ -85,13 +85,17 @@ internal static class SourceFile
         ArgumentNullException.ThrowIfNull(mapping);
         var text = Describe(mapping);
         var plausible = window is { } w && (w.Earliest != CleaningOptions.DefaultEarliestPlausibleTime || w.AfterNow != CleaningOptions.DefaultLatestPlausibleAfterNow)
-            ? "\u001fplausible=" + w.Earliest.ToString("O", CultureInfo.InvariantCulture) + "+" + w.AfterNow.ToString("c", CultureInfo.InvariantCulture)
+            ? "\u001f" + Plausible(w.Earliest, w.AfterNow)
             : string.Empty;
         return text == Describe(new TransactionMapping()) && plausible.Length == 0 ? null : text + plausible;
 
         static string Describe(TransactionMapping m) =>
             JsonSerializer.Serialize(m, MappingJson) + "\u001fdate-formats-given=" + m.DateFormatsGiven.ToString(CultureInfo.InvariantCulture);
     }
+
+    /// <summary>A plausible-time window in a reading (CRM and transactions write it alike): earliest time + distance after now.</summary>
+    private static string Plausible(DateTime earliest, TimeSpan afterNow) =>
+        "plausible=" + earliest.ToString("O", CultureInfo.InvariantCulture) + "+" + afterNow.ToString("c", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Mapping options added after loads recorded their reading, with the test for "default" (the value that reads files as
